@@ -1,0 +1,218 @@
+import CLMDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// An LMDB environment: one directory holding `data.mdb` and `lock.mdb`.
+///
+/// The environment is opened with `MDB_NOTLS`, so read transactions are not tied to a
+/// thread, and it checks for stale readers left by dead processes when it opens. Its
+/// named databases are opened once, at open. When a write fills the map, the
+/// environment grows the map and runs the write again; when another process grew the
+/// map, it adopts the new size (`MDB_MAP_RESIZED`).
+///
+/// It is `@unchecked Sendable` because LMDB environments opened with `MDB_NOTLS` are safe
+/// to share between threads, and the one mutable operation, resizing the map, is
+/// serialised against open transactions by ``mapLock``.
+public final class Environment: @unchecked Sendable {
+    /// Options for opening an environment.
+    public struct Options: Sendable {
+        /// The initial map size in bytes; the map grows by doubling when it is full.
+        public var mapSize: Int = 1 << 30
+        /// The largest map the environment may grow to.
+        public var maximumMapSize: Int = 1 << 40
+        /// The most named databases the environment may hold.
+        public var maxDatabases: UInt32 = 32
+        /// The most concurrent read transactions over all processes.
+        public var maxReaders: UInt32 = 126
+        /// Flush to disk at each commit (`false` sets `MDB_NOSYNC`: fast, not crash-safe).
+        public var durable: Bool = true
+        public init() {}
+    }
+
+    let handle: OpaquePointer
+    /// The directory of the environment.
+    public let path: String
+    private let databases: [String: Database]
+    private let mapLock = ReadWriteLock()
+    private let maximumMapSize: Int
+
+    /// Opens or creates the environment at `path` (a directory, created 0700; files 0600)
+    /// with the named databases, creating the databases that do not exist.
+    public init(path: String, databases names: [String], options: Options = Options()) throws {
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw LMDBError(code: errno, operation: "mkdir \(path)")
+        }
+        var env: OpaquePointer?
+        try check(mdb_env_create(&env), "mdb_env_create")
+        guard let env else { throw LMDBError(code: EINVAL, operation: "mdb_env_create") }
+        do {
+            try check(mdb_env_set_maxdbs(env, MDB_dbi(options.maxDatabases)), "mdb_env_set_maxdbs")
+            try check(mdb_env_set_maxreaders(env, options.maxReaders), "mdb_env_set_maxreaders")
+            try check(mdb_env_set_mapsize(env, options.mapSize), "mdb_env_set_mapsize")
+            var flags = UInt32(MDB_NOTLS)
+            if !options.durable { flags |= UInt32(MDB_NOSYNC) }
+            try check(mdb_env_open(env, path, flags, 0o600), "mdb_env_open \(path)")
+            var dead: Int32 = 0
+            try check(mdb_reader_check(env, &dead), "mdb_reader_check")
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+        self.handle = env
+        self.path = path
+        self.maximumMapSize = options.maximumMapSize
+        do {
+            self.databases = try Environment.openDatabases(env, names)
+        } catch {
+            mdb_env_close(env)
+            throw error
+        }
+    }
+
+    deinit { mdb_env_close(handle) }
+
+    /// The handle of a database named when the environment was opened.
+    public func database(_ name: String) -> Database {
+        guard let db = databases[name] else { preconditionFailure("database \(name) was not opened") }
+        return db
+    }
+
+    /// The current map size and last used page (`mdb_env_info`).
+    public func info() -> (mapSize: Int, usedBytes: Int, lastTransaction: Int) {
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        var stat = MDB_stat()
+        mdb_env_stat(handle, &stat)
+        return (info.me_mapsize, (info.me_last_pgno + 1) * Int(stat.ms_psize), info.me_last_txnid)
+    }
+
+    /// Flushes buffers to disk (`mdb_env_sync`), for environments opened without durability.
+    public func sync() throws { try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
+
+    /// Opens the databases in a read transaction when they all exist, so a reader does not
+    /// wait for the writer lock; creates them in one write transaction otherwise.
+    private static func openDatabases(_ env: OpaquePointer, _ names: [String]) throws -> [String: Database] {
+        for create in [false, true] {
+            var txn: OpaquePointer?
+            try check(mdb_txn_begin(env, nil, create ? 0 : UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
+            var result: [String: Database] = [:]
+            var missing = false
+            for name in names {
+                var dbi: MDB_dbi = 0
+                let rc = mdb_dbi_open(txn, name, create ? UInt32(MDB_CREATE) : 0, &dbi)
+                if rc == MDB_NOTFOUND && !create {
+                    missing = true
+                    break
+                }
+                if rc != MDB_SUCCESS {
+                    mdb_txn_abort(txn)
+                    throw LMDBError(code: rc, operation: "mdb_dbi_open \(name)")
+                }
+                result[name] = Database(dbi: dbi, name: name)
+            }
+            if missing {
+                mdb_txn_abort(txn)
+                continue
+            }
+            try check(mdb_txn_commit(txn), "mdb_txn_commit")
+            return result
+        }
+        preconditionFailure("unreachable: the create pass returns or throws")
+    }
+}
+
+extension Environment {
+    /// Runs `body` in a read-only transaction and returns its result. The transaction and
+    /// every buffer it lends end when `body` returns.
+    public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
+        mapLock.lockShared()
+        defer { mapLock.unlock() }
+        let txn = try begin(flags: UInt32(MDB_RDONLY))
+        let tx = ReadTransaction(txn)
+        defer {
+            tx.invalidate()
+            mdb_txn_abort(txn)
+        }
+        return try body(tx)
+    }
+
+    /// Runs `body` in a write transaction, committing when it returns and aborting when it
+    /// throws. If the map fills, the transaction is aborted, the map grown and `body` run
+    /// again, so `body` must only change the database through `tx`.
+    public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
+        while true {
+            switch try attemptWrite(body) {
+            case .done(let result): return result
+            case .mapFull: try growMap()
+            }
+        }
+    }
+
+    private enum WriteOutcome<R> {
+        case done(R)
+        case mapFull
+    }
+
+    private func attemptWrite<R>(_ body: (WriteTransaction) throws -> R) throws -> WriteOutcome<R> {
+        mapLock.lockShared()
+        defer { mapLock.unlock() }
+        let txn = try begin(flags: 0)
+        let tx = WriteTransaction(txn)
+        let result: R
+        do {
+            result = try body(tx)
+        } catch let error as LMDBError where error.isMapFull {
+            tx.invalidate()
+            mdb_txn_abort(txn)
+            return .mapFull
+        } catch {
+            tx.invalidate()
+            mdb_txn_abort(txn)
+            throw error
+        }
+        tx.invalidate()
+        let rc = mdb_txn_commit(txn)
+        if rc == MDB_MAP_FULL { return .mapFull }
+        try check(rc, "mdb_txn_commit")
+        return .done(result)
+    }
+
+    /// Begins a transaction; the caller holds `mapLock` shared. When another process has
+    /// grown the map, adopts its size and begins again.
+    private func begin(flags: UInt32) throws -> OpaquePointer {
+        while true {
+            var txn: OpaquePointer?
+            let rc = mdb_txn_begin(handle, nil, flags, &txn)
+            if rc == MDB_MAP_RESIZED {
+                // Resizing needs no transaction open in this process: trade the shared
+                // hold for an exclusive one while adopting the size.
+                mapLock.unlock()
+                mapLock.lockExclusive()
+                let adopt = mdb_env_set_mapsize(handle, 0)
+                mapLock.unlock()
+                mapLock.lockShared()
+                try check(adopt, "mdb_env_set_mapsize")
+                continue
+            }
+            try check(rc, "mdb_txn_begin")
+            guard let txn else { throw LMDBError(code: EINVAL, operation: "mdb_txn_begin") }
+            return txn
+        }
+    }
+
+    private func growMap() throws {
+        mapLock.lockExclusive()
+        defer { mapLock.unlock() }
+        var info = MDB_envinfo()
+        mdb_env_info(handle, &info)
+        guard info.me_mapsize < maximumMapSize else {
+            throw LMDBError(code: MDB_MAP_FULL, operation: "grow map beyond \(maximumMapSize) bytes")
+        }
+        let next = min(info.me_mapsize * 2, maximumMapSize)
+        try check(mdb_env_set_mapsize(handle, next), "mdb_env_set_mapsize")
+    }
+}

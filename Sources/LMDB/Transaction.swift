@@ -1,0 +1,124 @@
+import CLMDB
+
+/// Operations shared by read and write transactions. A transaction lives only inside the
+/// closure that received it; using it afterwards is a programming error and traps.
+public class Transaction {
+    let handle: OpaquePointer
+    private var live = true
+
+    init(_ handle: OpaquePointer) { self.handle = handle }
+
+    func invalidate() { live = false }
+
+    @inline(__always)
+    func ensureLive() { precondition(live, "an LMDB transaction was used after its closure returned") }
+
+    /// Lends the value stored under `key` to `body` (`nil` when absent). The buffer is
+    /// valid only inside `body`.
+    public func withValue<R>(
+        _ db: Database, key: UnsafeRawBufferPointer, _ body: (UnsafeRawBufferPointer?) throws -> R
+    ) throws -> R {
+        ensureLive()
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val()
+        let rc = mdb_get(handle, db.dbi, &k, &v)
+        if rc == MDB_NOTFOUND { return try body(nil) }
+        try check(rc, "mdb_get \(db.name)")
+        return try body(UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size))
+    }
+
+    /// A copy of the value stored under `key`, or `nil` when there is none.
+    public func value(_ db: Database, key: [UInt8]) throws -> [UInt8]? {
+        try key.withUnsafeBytes { k in try withValue(db, key: k) { $0.map { Array($0) } } }
+    }
+
+    /// Runs `body` with a cursor over `db`; the cursor is closed when `body` returns.
+    public func withCursor<R>(_ db: Database, _ body: (Cursor) throws -> R) throws -> R {
+        ensureLive()
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, db.dbi, &cursor), "mdb_cursor_open \(db.name)")
+        guard let cursor else { preconditionFailure("mdb_cursor_open returned no cursor") }
+        let c = Cursor(cursor, db: db)
+        defer {
+            c.invalidate()
+            mdb_cursor_close(cursor)
+        }
+        return try body(c)
+    }
+
+    /// The statistics of `db` as this transaction sees it.
+    public func stat(_ db: Database) throws -> DatabaseStat {
+        ensureLive()
+        var s = MDB_stat()
+        try check(mdb_stat(handle, db.dbi, &s), "mdb_stat \(db.name)")
+        return DatabaseStat(s)
+    }
+
+    /// The id of this transaction (`mdb_txn_id`).
+    public var id: Int { mdb_txn_id(handle) }
+}
+
+/// A read-only snapshot of the environment (`MDB_RDONLY`).
+public final class ReadTransaction: Transaction {}
+
+/// A write transaction; one at a time over all processes. It commits when its closure
+/// returns and aborts when it throws.
+public final class WriteTransaction: Transaction {
+    /// Stores `value` under `key`. Returns `false`, writing nothing, when `.noOverwrite`
+    /// is given and the key exists.
+    @discardableResult
+    public func put(
+        _ db: Database, key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer, flags: PutFlags = []
+    ) throws -> Bool {
+        ensureLive()
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+        let rc = mdb_put(handle, db.dbi, &k, &v, flags.rawValue)
+        if rc == MDB_KEYEXIST && flags.contains(.noOverwrite) { return false }
+        try check(rc, "mdb_put \(db.name)")
+        return true
+    }
+
+    /// Stores `value` under `key` (array convenience).
+    @discardableResult
+    public func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws -> Bool {
+        try key.withUnsafeBytes { k in try value.withUnsafeBytes { v in try put(db, key: k, value: v, flags: flags) } }
+    }
+
+    /// Reserves `count` bytes under `key` and lets `fill` write them in place
+    /// (`MDB_RESERVE`), saving a copy of large values. Returns `false` without calling
+    /// `fill` when `.noOverwrite` is given and the key exists.
+    @discardableResult
+    public func put(
+        _ db: Database, key: UnsafeRawBufferPointer, reserving count: Int, flags: PutFlags = [],
+        fill: (UnsafeMutableRawBufferPointer) throws -> Void
+    ) throws -> Bool {
+        ensureLive()
+        var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+        var v = MDB_val(mv_size: count, mv_data: nil)
+        let rc = mdb_put(handle, db.dbi, &k, &v, flags.rawValue | UInt32(MDB_RESERVE))
+        if rc == MDB_KEYEXIST && flags.contains(.noOverwrite) { return false }
+        try check(rc, "mdb_put \(db.name)")
+        try fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
+        return true
+    }
+
+    /// Deletes `key`; returns whether it existed.
+    @discardableResult
+    public func delete(_ db: Database, key: [UInt8]) throws -> Bool {
+        ensureLive()
+        return try key.withUnsafeBytes { kb in
+            var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
+            let rc = mdb_del(handle, db.dbi, &k, nil)
+            if rc == MDB_NOTFOUND { return false }
+            try check(rc, "mdb_del \(db.name)")
+            return true
+        }
+    }
+
+    /// Removes every entry of `db`, keeping the database (`mdb_drop` with 0).
+    public func empty(_ db: Database) throws {
+        ensureLive()
+        try check(mdb_drop(handle, db.dbi, 0), "mdb_drop \(db.name)")
+    }
+}

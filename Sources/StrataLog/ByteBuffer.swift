@@ -1,0 +1,93 @@
+/// Appends little-endian integers, varints and bytes to an array.
+struct ByteWriter {
+    var bytes: [UInt8] = []
+
+    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+
+    mutating func u8(_ v: UInt8) { bytes.append(v) }
+
+    mutating func u64(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+
+    mutating func varint(_ v: UInt64) {
+        var v = v
+        while v >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
+            v >>= 7
+        }
+        bytes.append(UInt8(v))
+    }
+
+    mutating func string(_ s: String) {
+        var s = s
+        s.withUTF8 { utf8 in
+            varint(UInt64(utf8.count))
+            bytes.append(contentsOf: utf8)
+        }
+    }
+
+    mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+}
+
+/// Reads what ``ByteWriter`` wrote, from lent bytes; every read is bounds-checked and
+/// throws ``ByteReader/Truncated`` rather than reading past the end.
+struct ByteReader {
+    struct Truncated: Error {
+        let offset: Int
+        let reason: String
+    }
+
+    let base: UnsafeRawBufferPointer
+    var offset: Int
+
+    init(_ base: UnsafeRawBufferPointer, offset: Int = 0) {
+        self.base = base
+        self.offset = offset
+    }
+
+    var remaining: Int { base.count - offset }
+
+    mutating func u8() throws -> UInt8 {
+        guard offset < base.count else { throw Truncated(offset: offset, reason: "unexpected end") }
+        defer { offset += 1 }
+        return base[offset]
+    }
+
+    mutating func u64() throws -> UInt64 {
+        guard remaining >= 8 else { throw Truncated(offset: offset, reason: "unexpected end") }
+        let v = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+        offset += 8
+        return UInt64(littleEndian: v)
+    }
+
+    mutating func varint() throws -> UInt64 {
+        var result: UInt64 = 0
+        var shift: UInt64 = 0
+        while true {
+            let b = try u8()
+            guard shift < 64 else { throw Truncated(offset: offset, reason: "varint too long") }
+            result |= UInt64(b & 0x7F) << shift
+            if b < 0x80 { return result }
+            shift += 7
+        }
+    }
+
+    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+        guard n >= 0, remaining >= n else { throw Truncated(offset: offset, reason: "length \(n) past the end") }
+        defer { offset += n }
+        return UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
+    }
+
+    mutating func array(_ n: Int) throws -> [UInt8] { Array(try bytes(n)) }
+
+    mutating func string() throws -> String {
+        let n = try varint()
+        guard n <= UInt64(remaining) else { throw Truncated(offset: offset, reason: "string length \(n) past the end") }
+        let b = try bytes(Int(n))
+        guard let s = String(validating: b, as: UTF8.self) else {
+            throw Truncated(offset: offset, reason: "string is not UTF-8")
+        }
+        return s
+    }
+}

@@ -1,0 +1,101 @@
+import Crypto
+
+/// The stored form of an envelope, the value under its position key in `events`:
+///
+///     u8 codec version (1) · u8 flags (bit 0: has causation id)
+///     16 event id · 16 correlation id · [16 causation id]
+///     u64 LE record time (µs) · varint stream version
+///     string type · string stream · string recorded-by      (varint length + UTF-8)
+///     payload (Payload binary form)
+///     8 checksum: the first 8 bytes of SHA-256(position big-endian ‖ all bytes above)
+///
+/// The position is part of the checksum, so an event moved to another key is caught.
+enum EnvelopeCodec {
+    static let version: UInt8 = 1
+    static let checksumSize = 8
+
+    /// The envelope fields before the payload.
+    static func header(
+        id: EventID, type: EventType, stream: StreamID, version: UInt64, recordedAt: RecordTime,
+        recordedBy: String, correlationID: EventID, causationID: EventID?, payloadCapacity: Int = 0
+    ) -> ByteWriter {
+        var w = ByteWriter(capacity: 96 + payloadCapacity)
+        w.u8(EnvelopeCodec.version)
+        w.u8(causationID == nil ? 0 : 1)
+        w.raw(id.bytes)
+        w.raw(correlationID.bytes)
+        if let causationID { w.raw(causationID.bytes) }
+        w.u64(UInt64(bitPattern: recordedAt.rawValue))
+        w.varint(version)
+        w.string(type.name)
+        w.string(stream.rawValue)
+        w.string(recordedBy)
+        return w
+    }
+
+    /// The checksum of a stored event body (without its trailing checksum).
+    static func checksum(position: Position, body: UnsafeRawBufferPointer) -> UInt64 {
+        var hasher = SHA256()
+        withUnsafeBytes(of: position.rawValue.bigEndian) { hasher.update(bufferPointer: $0) }
+        hasher.update(bufferPointer: body)
+        return hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
+    }
+
+    /// Why a stored event could not be read.
+    struct Corrupt: Error {
+        let reason: String
+    }
+
+    /// Decodes and checks a stored event, reporting damage as ``LogError/corrupted(position:reason:)``.
+    static func envelope(position: Position, stored: UnsafeRawBufferPointer, payload: Bool = true) throws -> Envelope {
+        do {
+            return try decode(position: position, stored: stored, payload: payload).0
+        } catch {
+            throw LogError.corrupted(position: position, reason: error.reason)
+        }
+    }
+
+    /// Decodes and checks a stored event. With `payload: false` the payload is not decoded
+    /// (it is returned as `.null`), for scans that need only the envelope.
+    static func decode(position: Position, stored: UnsafeRawBufferPointer, payload decodePayload: Bool = true)
+        throws(Corrupt) -> (Envelope, checksum: UInt64)
+    {
+        guard stored.count > checksumSize + 2 else { throw Corrupt(reason: "event record too short") }
+        let bodyCount = stored.count - checksumSize
+        let body = UnsafeRawBufferPointer(rebasing: stored[0..<bodyCount])
+        let storedSum = stored.loadUnaligned(fromByteOffset: bodyCount, as: UInt64.self)
+        guard checksum(position: position, body: body) == storedSum else {
+            throw Corrupt(reason: "checksum mismatch")
+        }
+        do {
+            var r = ByteReader(body)
+            guard try r.u8() == version else { throw Corrupt(reason: "unknown envelope codec version") }
+            let flags = try r.u8()
+            let id = EventID(unchecked: try r.array(16))
+            let correlation = EventID(unchecked: try r.array(16))
+            let causation = flags & 1 == 1 ? EventID(unchecked: try r.array(16)) : nil
+            let recordedAt = RecordTime(microseconds: Int64(bitPattern: try r.u64()))
+            let streamVersion = try r.varint()
+            guard let type = EventType(try r.string()) else { throw Corrupt(reason: "invalid event type") }
+            guard let stream = StreamID(try r.string()) else { throw Corrupt(reason: "invalid stream id") }
+            let recordedBy = try r.string()
+            let payload: Payload
+            if decodePayload {
+                var pr = ByteReader(UnsafeRawBufferPointer(rebasing: body[r.offset...]))
+                payload = try Payload.decode(&pr, depth: 0)
+                guard pr.remaining == 0 else { throw Corrupt(reason: "bytes after the payload") }
+            } else {
+                payload = .null
+            }
+            let envelope = Envelope(
+                position: position, id: id, type: type, stream: stream, version: streamVersion,
+                recordedAt: recordedAt, recordedBy: recordedBy, correlationID: correlation,
+                causationID: causation, payload: payload)
+            return (envelope, storedSum)
+        } catch let e as Corrupt {
+            throw e
+        } catch {
+            throw Corrupt(reason: "malformed event record: \(error)")
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import LMDB
+
+/// What `verify` found.
+public struct VerifyReport: Sendable, Equatable {
+    /// One thing that is wrong, at a position when it has one.
+    public struct Problem: Sendable, Equatable, CustomStringConvertible {
+        public let position: Position?
+        public let what: String
+        public var description: String { position.map { "position \($0): \(what)" } ?? what }
+    }
+
+    public var events = 0
+    public var commits = 0
+    public var streams = 0
+    public var problems: [Problem] = []
+    /// Problems past this many are counted, not listed.
+    public static let listed = 1000
+    public var unlisted = 0
+
+    public var isClean: Bool { problems.isEmpty }
+
+    mutating func add(_ position: Position?, _ what: String) {
+        if problems.count < VerifyReport.listed {
+            problems.append(Problem(position: position, what: what))
+        } else {
+            unlisted += 1
+        }
+    }
+}
+
+extension EventLog {
+    /// Checks the whole log from one snapshot: every event's checksum and envelope, gapless
+    /// positions, gapless stream versions, the chain over commits, and that every index
+    /// (`event_ids`, `stream_events`, `stream_heads`, `commits`, `record_time`) says
+    /// exactly what the events say. `progress` is called with events checked so far.
+    public func verify(progress: ((Int) -> Void)? = nil) throws -> VerifyReport {
+        var report = VerifyReport()
+        do {
+            try environment.read { tx in
+                let commitList = try readCommits(tx, &report)
+                var nextCommit = 0
+                var expected = Position(1)
+                var checksums: [UInt64] = []
+                var previousChain = CommitRecord.genesis
+                var lastTime: RecordTime? = nil
+                var streamVersions: [StreamID: UInt64] = [:]
+                try tx.withCursor(events) { c in
+                    try c.scan { key, value in
+                        guard let pos = Position(key: key) else {
+                            report.add(nil, "event key of \(key.count) bytes")
+                            return true
+                        }
+                        if pos != expected { report.add(pos, "gap: expected position \(expected)") }
+                        expected = pos.next
+                        report.events += 1
+                        if report.events % 100_000 == 0 { progress?(report.events) }
+                        let decoded: (Envelope, checksum: UInt64)
+                        do {
+                            decoded = try EnvelopeCodec.decode(position: pos, stored: value, payload: true)
+                        } catch let error as EnvelopeCodec.Corrupt {
+                            report.add(pos, error.reason)
+                            checksums.append(0)
+                            return true
+                        }
+                        let e = decoded.0
+                        checksums.append(decoded.checksum)
+                        try checkIndexes(e, tx, &report)
+                        let v = streamVersions[e.stream, default: 0]
+                        if e.version != v + 1 {
+                            report.add(pos, "stream \(e.stream) goes from version \(v) to \(e.version)")
+                        }
+                        streamVersions[e.stream] = max(v, e.version)
+                        // Commits: each event belongs to the commit whose range holds it.
+                        guard nextCommit < commitList.count else {
+                            report.add(pos, "event after the last commit record")
+                            return true
+                        }
+                        let commit = commitList[nextCommit]
+                        if e.recordedAt != commit.recordedAt {
+                            report.add(pos, "record time \(e.recordedAt) differs from its commit's \(commit.recordedAt)")
+                        }
+                        if pos == commit.last {
+                            if commit.first.rawValue + UInt64(checksums.count) != commit.last.rawValue + 1 {
+                                report.add(pos, "commit \(commit.first)–\(commit.last) does not match its events")
+                            }
+                            let chain = Chain.link(
+                                previous: previousChain, first: commit.first, last: commit.last,
+                                recordedAt: commit.recordedAt, checksums: checksums)
+                            if chain != commit.chain { report.add(pos, "chain hash does not match") }
+                            if let lastTime, commit.recordedAt < lastTime {
+                                report.add(pos, "record time goes backwards")
+                            }
+                            lastTime = commit.recordedAt
+                            previousChain = commit.chain
+                            checksums.removeAll(keepingCapacity: true)
+                            nextCommit += 1
+                        }
+                        return true
+                    }
+                }
+                if nextCommit < commitList.count {
+                    report.add(commitList[nextCommit].last, "commit record without its events")
+                }
+                if !checksums.isEmpty { report.add(expected, "events after the last commit record") }
+                report.streams = streamVersions.count
+                try checkStreamHeads(streamVersions, tx, &report)
+                try checkCounts(tx, events: report.events, commits: commitList.count, &report)
+            }
+        } catch let error as LMDBError {
+            report.add(nil, "storage: \(error)")
+        }
+        return report
+    }
+
+    private func readCommits(_ tx: Transaction, _ report: inout VerifyReport) throws -> [CommitRecord] {
+        var list: [CommitRecord] = []
+        try tx.withCursor(commits) { c in
+            try c.scan { key, value in
+                if let r = CommitRecord(key: key, value: value) {
+                    list.append(r)
+                } else {
+                    report.add(nil, "malformed commit record")
+                }
+                return true
+            }
+        }
+        report.commits = list.count
+        for r in list {
+            let indexed = try r.recordTimeKey.withUnsafeBytes { k in try tx.withValue(recordTime, key: k) { $0 != nil } }
+            if !indexed { report.add(r.last, "commit missing from the record-time index") }
+        }
+        return list
+    }
+
+    private func checkIndexes(_ e: Envelope, _ tx: Transaction, _ report: inout VerifyReport) throws {
+        let byID = try tx.value(eventIDs, key: e.id.bytes).map { Position(BigEndian.uint64($0)) }
+        if byID != e.position {
+            report.add(e.position, "event id \(e.id) indexed at \(byID.map(String.init(describing:)) ?? "nothing")")
+        }
+        let byStream = try tx.value(streamEvents, key: LogKeys.streamEvent(e.stream, e.version))
+            .map { Position(BigEndian.uint64($0)) }
+        if byStream != e.position {
+            report.add(e.position, "stream \(e.stream) version \(e.version) indexed at \(byStream.map(String.init(describing:)) ?? "nothing")")
+        }
+    }
+
+    private func checkStreamHeads(_ versions: [StreamID: UInt64], _ tx: Transaction, _ report: inout VerifyReport)
+        throws
+    {
+        var heads = 0
+        try tx.withCursor(streamHeads) { c in
+            try c.scan { key, value in
+                heads += 1
+                let name = String(decoding: key, as: UTF8.self)
+                guard let stream = StreamID(name), value.count == 8 else {
+                    report.add(nil, "malformed stream head \(name)")
+                    return true
+                }
+                let head = BigEndian.uint64(value)
+                if versions[stream] != head {
+                    report.add(nil, "stream \(stream) head says version \(head), events say \(versions[stream] ?? 0)")
+                }
+                return true
+            }
+        }
+        if heads != versions.count { report.add(nil, "\(heads) stream heads for \(versions.count) streams") }
+    }
+
+    private func checkCounts(_ tx: Transaction, events: Int, commits: Int, _ report: inout VerifyReport) throws {
+        let ids = try tx.stat(eventIDs).entries
+        if ids != events { report.add(nil, "\(ids) event ids indexed for \(events) events") }
+        let streamed = try tx.stat(streamEvents).entries
+        if streamed != events { report.add(nil, "\(streamed) stream entries for \(events) events") }
+        let times = try tx.stat(recordTime).entries
+        if times != commits { report.add(nil, "\(times) record-time entries for \(commits) commits") }
+    }
+}

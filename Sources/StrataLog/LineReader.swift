@@ -1,0 +1,100 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Reads a file (or standard input) line by line with `getline`, lending each line's
+/// bytes, without its newline, to a closure.
+public final class LineReader {
+    private let file: UnsafeMutablePointer<FILE>
+    private let ownsFile: Bool
+    private var buffer: UnsafeMutablePointer<CChar>? = nil
+    private var capacity = 0
+    /// The 1-based number of the last line read.
+    public private(set) var lineNumber = 0
+
+    /// Opens `path` (`-` is standard input). Returns `nil` with `errno` set when it cannot.
+    public init?(path: String) {
+        if path == "-" {
+            guard let f = fdopen(STDIN_FILENO, "rb") else { return nil }
+            file = f
+            ownsFile = false
+        } else {
+            guard let f = fopen(path, "rb") else { return nil }
+            file = f
+            ownsFile = true
+        }
+    }
+
+    deinit {
+        free(buffer)
+        if ownsFile { fclose(file) }
+    }
+
+    /// Lends the next line to `body`; returns `nil` at the end of the file.
+    public func next<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        var n = getline(&buffer, &capacity, file)
+        guard n >= 0, let buffer else {
+            if ferror(file) != 0 { throw FileError(path: "", code: errno, operation: "read") }
+            return nil
+        }
+        lineNumber += 1
+        if n > 0, buffer[n - 1] == 0x0A { n -= 1 }
+        if n > 0, buffer[n - 1] == 0x0D { n -= 1 }
+        return try body(UnsafeRawBufferPointer(start: buffer, count: n))
+    }
+}
+
+/// A file that could not be read or written.
+public struct FileError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let path: String
+    public let code: Int32
+    public let operation: String
+    public var description: String {
+        "\(path.isEmpty ? "" : path + ": ")cannot \(operation): \(String(cString: strerror(code)))"
+    }
+}
+
+/// A buffered writer to a file or standard output.
+public final class OutputFile {
+    private let file: UnsafeMutablePointer<FILE>
+    private let ownsFile: Bool
+    public let path: String
+
+    /// Standard output.
+    public init() throws {
+        guard let f = fdopen(STDOUT_FILENO, "wb") else {
+            throw FileError(path: "-", code: errno, operation: "open standard output")
+        }
+        file = f
+        ownsFile = false
+        path = "-"
+    }
+
+    /// Creates or truncates `path` (mode 0600: exports hold sensitive sources).
+    public init(path: String) throws {
+        let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o600)
+        guard fd >= 0, let f = fdopen(fd, "wb") else {
+            throw FileError(path: path, code: errno, operation: "create")
+        }
+        file = f
+        ownsFile = true
+        self.path = path
+    }
+
+    deinit { if ownsFile { fclose(file) } }
+
+    public func write(_ bytes: [UInt8]) throws {
+        let n = bytes.withUnsafeBytes { fwrite($0.baseAddress, 1, $0.count, file) }
+        guard n == bytes.count else { throw FileError(path: path, code: errno, operation: "write") }
+    }
+
+    /// Flushes buffers and, for a file, forces it to disk.
+    public func close() throws {
+        guard fflush(file) == 0 else { throw FileError(path: path, code: errno, operation: "write") }
+        if ownsFile, fsync(fileno(file)) != 0, errno != EINVAL {
+            throw FileError(path: path, code: errno, operation: "sync")
+        }
+    }
+}

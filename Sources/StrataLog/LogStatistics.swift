@@ -1,0 +1,47 @@
+import LMDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Sizes and counts of a log.
+public struct LogStatistics: Sendable, Equatable {
+    public let events: Int
+    public let lastPosition: Position
+    public let lastRecordedAt: RecordTime?
+    public let commits: Int
+    public let streams: Int
+    /// Bytes in use in the data file (pages up to the last used one).
+    public let usedBytes: Int
+    /// The size of the data file on disk.
+    public let fileBytes: Int
+    /// The LMDB map size (address space reserved; grows by itself).
+    public let mapSize: Int
+    /// Bytes in the pages of each database.
+    public let databaseBytes: [String: Int]
+}
+
+extension EventLog {
+    /// Counts and sizes, from one snapshot.
+    public func statistics() throws -> LogStatistics {
+        try storage {
+            try environment.read { tx in
+                var sizes: [String: Int] = [:]
+                for db in [events, eventIDs, streamEvents, streamHeads, commits, recordTime, meta] {
+                    sizes[db.name] = try tx.stat(db).bytes
+                }
+                let info = environment.info()
+                var st = stat()
+                let fileBytes = stat(path + "/data.mdb", &st) == 0 ? Int(st.st_size) : 0
+                let commit = try lastCommit(tx)
+                return LogStatistics(
+                    events: try tx.stat(events).entries, lastPosition: try lastPosition(tx),
+                    lastRecordedAt: commit?.recordedAt, commits: try tx.stat(commits).entries,
+                    streams: try tx.stat(streamHeads).entries, usedBytes: info.usedBytes, fileBytes: fileBytes,
+                    mapSize: info.mapSize, databaseBytes: sizes)
+            }
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import LMDB
+
+/// Writes events and commit records inside one LMDB write transaction. Append and import
+/// both go through it, so the stored form, the indexes and the chain are built one way.
+struct LogWriter {
+    private let log: EventLog
+    private let tx: WriteTransaction
+    /// The last commit in the log (or written by this writer).
+    private(set) var head: CommitRecord?
+    private(set) var lastPosition: Position
+    private var pendingFirst: Position?
+    private var pendingRecordedAt: RecordTime?
+    private var pendingChecksums: [UInt64] = []
+
+    init(log: EventLog, tx: WriteTransaction) throws {
+        self.log = log
+        self.tx = tx
+        head = try log.lastCommit(tx)
+        lastPosition = try log.lastPosition(tx)
+        guard (head?.last ?? .zero) == lastPosition else {
+            throw LogError.corrupted(
+                position: lastPosition, reason: "the last commit record does not end at the last event")
+        }
+    }
+
+    var lastRecordedAt: RecordTime? { head?.recordedAt }
+
+    /// The stream's current version as this transaction sees it (0: no stream).
+    func streamVersion(_ stream: StreamID) throws -> UInt64 {
+        try tx.value(log.streamHeads, key: LogKeys.streamHead(stream)).map { BigEndian.uint64($0) } ?? 0
+    }
+
+    /// Writes one event at the next position. Returns `false`, writing nothing, when its
+    /// id is already in the log; the caller decides whether that is a retry or a conflict.
+    mutating func write(
+        id: EventID, type: EventType, stream: StreamID, version: UInt64, recordedAt: RecordTime,
+        recordedBy: String, correlationID: EventID, causationID: EventID?, payload: [UInt8]
+    ) throws -> Bool {
+        precondition(pendingRecordedAt == nil || pendingRecordedAt == recordedAt, "one record time per commit")
+        let position = lastPosition.next
+        let posKey = position.key
+        let inserted = try id.bytes.withUnsafeBytes { idKey in
+            try posKey.withUnsafeBytes { try tx.put(log.eventIDs, key: idKey, value: $0, flags: .noOverwrite) }
+        }
+        guard inserted else { return false }
+        let header = EnvelopeCodec.header(
+            id: id, type: type, stream: stream, version: version, recordedAt: recordedAt, recordedBy: recordedBy,
+            correlationID: correlationID, causationID: causationID)
+        let bodyCount = header.bytes.count + payload.count
+        var sum: UInt64 = 0
+        try posKey.withUnsafeBytes { key in
+            try tx.put(log.events, key: key, reserving: bodyCount + EnvelopeCodec.checksumSize, flags: .append) { out in
+                header.bytes.withUnsafeBytes { out.copyMemory(from: $0) }
+                payload.withUnsafeBytes {
+                    UnsafeMutableRawBufferPointer(rebasing: out[header.bytes.count...]).copyMemory(from: $0)
+                }
+                sum = EnvelopeCodec.checksum(
+                    position: position, body: UnsafeRawBufferPointer(rebasing: out[0..<bodyCount]))
+                out.storeBytes(of: sum, toByteOffset: bodyCount, as: UInt64.self)
+            }
+        }
+        guard
+            try tx.put(
+                log.streamEvents, key: LogKeys.streamEvent(stream, version), value: posKey, flags: .noOverwrite)
+        else {
+            throw LogError.corrupted(position: position, reason: "stream \(stream) already has a version \(version)")
+        }
+        try tx.put(log.streamHeads, key: LogKeys.streamHead(stream), value: BigEndian.bytes(version))
+        lastPosition = position
+        if pendingFirst == nil { pendingFirst = position }
+        pendingRecordedAt = recordedAt
+        pendingChecksums.append(sum)
+        return true
+    }
+
+    /// Closes the current commit: links it into the chain and indexes its record time.
+    /// Does nothing when no event was written since the last commit.
+    mutating func endCommit() throws {
+        guard let first = pendingFirst, let recordedAt = pendingRecordedAt else { return }
+        let chain = Chain.link(
+            previous: head?.chain ?? CommitRecord.genesis, first: first, last: lastPosition, recordedAt: recordedAt,
+            checksums: pendingChecksums)
+        let record = CommitRecord(first: first, last: lastPosition, recordedAt: recordedAt, chain: chain)
+        try tx.put(log.commits, key: lastPosition.key, value: record.value, flags: .append)
+        try tx.put(log.recordTime, key: record.recordTimeKey, value: [], flags: .append)
+        head = record
+        pendingFirst = nil
+        pendingRecordedAt = nil
+        pendingChecksums.removeAll(keepingCapacity: true)
+    }
+}

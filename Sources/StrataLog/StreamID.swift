@@ -1,0 +1,25 @@
+/// The stream an event belongs to, e.g. `claim-dailynk-2020-05-minerals/c1`. Each stream
+/// has its own version sequence 1, 2, 3…, used for optimistic concurrency.
+public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+
+    /// The longest stream id in UTF-8 bytes (keys must stay under LMDB's 511 bytes).
+    public static let maximumLength = 400
+
+    /// A stream id: 1 to 400 UTF-8 bytes with no control characters.
+    public init?(_ rawValue: String) {
+        let bytes = rawValue.utf8
+        guard !bytes.isEmpty, bytes.count <= StreamID.maximumLength,
+            !bytes.contains(where: { $0 < 0x20 || $0 == 0x7F })
+        else { return nil }
+        self.rawValue = rawValue
+    }
+
+    /// The category: the part before the first `-` (`claim` in `claim-abc`), or the whole id.
+    public var category: Substring {
+        rawValue.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(rawValue)
+    }
+
+    public var description: String { rawValue }
+    public static func < (a: StreamID, b: StreamID) -> Bool { a.rawValue < b.rawValue }
+}

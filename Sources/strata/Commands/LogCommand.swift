@@ -1,0 +1,77 @@
+import ArgumentParser
+import StrataLog
+
+/// `strata log`: raw events in position order.
+struct LogCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "log",
+        abstract: "Print raw events in log order.",
+        discussion: """
+            --format ndjson prints one event a line exactly as `strata export` writes it:
+            {"position","id","type","stream","version","recorded_at","recorded_by",
+            "correlation_id","causation_id","payload"}. --format json prints them as one
+            JSON array.
+            """)
+
+    enum LogFormat: String, ExpressibleByArgument, CaseIterable {
+        case table, json, ndjson
+    }
+
+    @OptionGroup var journal: JournalOptions
+
+    @Option(help: "Only events after this position.")
+    var after: UInt64 = 0
+
+    @Option(help: "At most this many events.")
+    var limit: Int?
+
+    @Option(help: "Output format: table, json or ndjson.")
+    var format: LogFormat = .table
+
+    func validate() throws {
+        if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+    }
+
+    func run() throws {
+        try reporting {
+            let log = try journal.openForReading()
+            let out = try OutputFile()
+            var buffer: [UInt8] = []
+            var rows: [[String]] = []
+            var first = true
+            if format == .json { buffer.append(UInt8(ascii: "[")) }
+            try log.read(after: Position(after), limit: limit) { e in
+                switch format {
+                case .ndjson:
+                    e.writeJSONLine(into: &buffer)
+                    buffer.append(0x0A)
+                case .json:
+                    if !first { buffer.append(UInt8(ascii: ",")) }
+                    buffer.append(0x0A)
+                    e.writeJSONLine(into: &buffer)
+                case .table:
+                    rows.append([
+                        String(e.position.rawValue), e.recordedAt.iso8601, e.type.name, e.stream.rawValue,
+                        String(e.version), e.recordedBy,
+                    ])
+                }
+                first = false
+                if buffer.count > 1 << 20 {
+                    try out.write(buffer)
+                    buffer.removeAll(keepingCapacity: true)
+                }
+                return true
+            }
+            switch format {
+            case .json: buffer.append(contentsOf: Array((first ? "]\n" : "\n]\n").utf8))
+            case .table:
+                let text = Format.table(
+                    ["POSITION", "RECORDED AT", "TYPE", "STREAM", "VERSION", "BY"], rows, rightAligned: [0, 4])
+                buffer.append(contentsOf: Array((text + "\n").utf8))
+            case .ndjson: break
+            }
+            try out.write(buffer)
+            try out.close()
+        }
+    }
+}

@@ -1,0 +1,36 @@
+import ArgumentParser
+import StrataLog
+
+/// `strata verify`: check everything.
+struct VerifyCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify",
+        abstract: "Check the whole journal and print what is wrong.",
+        discussion: """
+            Checks every event's checksum and envelope, that positions run 1, 2, 3… without
+            gaps, that each stream's versions do too, the hash chain over commits, and that
+            every index (event ids, streams, stream heads, commits, record time) agrees
+            with the events. Exit 0 only if nothing is wrong; 74 if anything is.
+            """)
+
+    @OptionGroup var journal: JournalOptions
+
+    func run() throws {
+        try reporting {
+            let log = try journal.openForReading()
+            CrashGuard.install()
+            var progress = Progress("verify")
+            let report = try log.verify { progress.show($0) }
+            progress.finish()
+            if report.isClean {
+                print(
+                    "ok: \(Format.thousands(report.events)) events, \(Format.thousands(report.commits)) commits, "
+                        + "\(Format.thousands(report.streams)) streams; checksums, chain, positions and indexes agree")
+                return
+            }
+            for p in report.problems { print("problem: \(p)") }
+            if report.unlisted > 0 { print("… and \(report.unlisted) more problems") }
+            throw Failure(.ioError, "journal corrupted: \(report.problems.count + report.unlisted) problems found")
+        }
+    }
+}

@@ -1,0 +1,106 @@
+import ArgumentParser
+import LMDB
+import StrataLog
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// The exit codes of the CLI contract (sysexits.h).
+enum Exit: Int32 {
+    case ok = 0
+    case usage = 64
+    case dataError = 65
+    case noInput = 66
+    case software = 70
+    case ioError = 74
+    case tempFail = 75
+}
+
+/// An error the CLI reports: `error: MESSAGE` on standard error and its exit code.
+struct Failure: Error {
+    let exit: Exit
+    let message: String
+    init(_ exit: Exit, _ message: String) {
+        self.exit = exit
+        self.message = message
+    }
+}
+
+/// Runs a command body, printing any error in the contract's form and exiting with its code.
+func reporting(file: String? = nil, _ body: () throws -> Void) throws {
+    do {
+        try body()
+    } catch let error as ExitCode {
+        throw error
+    } catch {
+        let failure = Failure.from(error, file: file)
+        Stderr.print("error: \(failure.message)")
+        throw ExitCode(failure.exit.rawValue)
+    }
+}
+
+extension Failure {
+    /// Maps each layer's errors to a message and an exit code, in one place.
+    static func from(_ error: any Error, file: String?) -> Failure {
+        let prefix = file.map { "\($0): " } ?? ""
+        switch error {
+        case let f as Failure:
+            return f
+        case let e as LogError:
+            switch e {
+            case .importRejected(let line, let field, let reason):
+                let where_ = (file ?? "-") + ":\(line): " + (field.map { "\($0): " } ?? "")
+                return Failure(.dataError, where_ + reason)
+            case .wrongExpectedVersion:
+                return Failure(.tempFail, prefix + e.description)
+            case .idConflict, .recordTimeBackwards, .duplicateIDInBatch:
+                return Failure(.dataError, prefix + e.description)
+            case .corrupted:
+                return Failure(.ioError, "journal corrupted: \(e.description)")
+            case .storage(let lmdb):
+                return Failure(lmdb.isBusy ? .tempFail : .ioError, "storage: \(lmdb)")
+            }
+        case let e as LMDBError:
+            return Failure(e.isBusy ? .tempFail : .ioError, "storage: \(e)")
+        case let e as FileError:
+            return Failure(e.code == ENOENT ? .noInput : .ioError, e.description)
+        default:
+            return Failure(.software, "internal error: \(error)")
+        }
+    }
+}
+
+/// Writes to standard error, unbuffered.
+enum Stderr {
+    static func print(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n") }
+
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+/// Progress of a long operation on standard error, only when it is a terminal.
+struct Progress {
+    let label: String
+    let enabled = Stderr.isTerminal
+    private var shown = false
+
+    init(_ label: String) { self.label = label }
+
+    mutating func show(_ count: Int, of total: Int? = nil) {
+        guard enabled else { return }
+        shown = true
+        let of = total.map { " of \(Format.thousands($0))" } ?? ""
+        Stderr.write("\r\(label): \(Format.thousands(count))\(of) events\u{1B}[K")
+    }
+
+    func finish() {
+        if shown { Stderr.write("\r\u{1B}[K") }
+    }
+}

@@ -1,0 +1,46 @@
+import ArgumentParser
+import StrataLog
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// `--journal PATH`, shared by every command.
+struct JournalOptions: ParsableArguments {
+    @Option(name: .long, help: "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal).")
+    var journal: String?
+
+    var path: String {
+        if let journal { return journal }
+        if let env = getenv("STRATA_JOURNAL"), let s = String(validatingCString: env), !s.isEmpty { return s }
+        return "./strata-journal"
+    }
+
+    /// Opens the journal for a command that writes, creating it when it does not exist.
+    func openForWriting() throws -> EventLog {
+        try EventLog(path: path)
+    }
+
+    /// Opens the journal for a command that reads: a missing journal is exit 66.
+    func openForReading() throws -> EventLog {
+        guard EventLog.exists(at: path) else {
+            throw Failure(.noInput, "\(path): no journal here (append or import creates one)")
+        }
+        return try EventLog(path: path)
+    }
+}
+
+/// Who is recording: `$STRATA_ANALYST`, else the login name.
+enum Analyst {
+    static var current: String {
+        for name in ["STRATA_ANALYST", "LOGNAME", "USER"] {
+            if let v = getenv(name), let s = String(validatingCString: v), !s.isEmpty { return s }
+        }
+        if let pw = getpwuid(geteuid()), let name = pw.pointee.pw_name, let s = String(validatingCString: name) {
+            return s
+        }
+        return "unknown"
+    }
+}
