@@ -36,9 +36,17 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // Load generator and replay timer for benchmarks and the multi-process and crash tests.
+        .executableTarget(
+            name: "strata-bench",
+            dependencies: [
+                "StrataLog",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "StrataLogTests", dependencies: ["StrataLog", "LMDB"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataLog"]),
+        .testTarget(name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"]),
     ],
     swiftLanguageModes: [.v6]
 )

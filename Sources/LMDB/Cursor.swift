@@ -33,7 +33,9 @@ public final class Cursor {
 
     /// The first entry whose key is `>= key` (`MDB_SET_RANGE`).
     public func seek(atLeast key: [UInt8]) throws -> Entry? {
-        try key.withUnsafeBytes { try position(MDB_SET_RANGE, key: $0) { k, v in Entry(key: Array(k), value: Array(v)) } }
+        // LMDB refuses an empty key; every key is at least the empty one.
+        if key.isEmpty { return try first() }
+        return try key.withUnsafeBytes { try position(MDB_SET_RANGE, key: $0) { k, v in Entry(key: Array(k), value: Array(v)) } }
     }
 
     /// The last entry whose key is `<= key`.
@@ -55,7 +57,8 @@ public final class Cursor {
         precondition(live, "an LMDB cursor was used after its closure returned")
         let stepOp = reverse ? MDB_PREV : MDB_NEXT
         var started: Bool
-        if let key {
+        if reverse, key?.isEmpty == true { return }  // nothing sorts before the empty key
+        if let key, !key.isEmpty {
             if reverse {
                 guard let start = try seek(atMost: key) else { return }
                 started = try start.key.withUnsafeBytes { k in

@@ -80,14 +80,24 @@ extension EventLog {
         }
     }
 
+    func streamVersion(_ stream: StreamID, _ tx: Transaction) throws -> UInt64 {
+        let prefix = LogKeys.streamPrefix(stream)
+        return try tx.withCursor(streamEvents) { c in
+            guard let last = try c.seek(atMost: prefix + [UInt8](repeating: 0xFF, count: 8)),
+                last.key.count == prefix.count + 8, last.key.starts(with: prefix)
+            else { return 0 }
+            return BigEndian.uint64(last.key, at: prefix.count)
+        }
+    }
+
     /// The events of `stream` in version order.
     public func stream(_ stream: StreamID) throws -> [Envelope] {
         try storage {
             try environment.read { tx in
                 var positions: [Position] = []
-                let prefix = LogKeys.streamEvent(stream, 0).dropLast(8)
+                let prefix = LogKeys.streamPrefix(stream)
                 try tx.withCursor(streamEvents) { c in
-                    try c.scan(from: Array(prefix)) { key, value in
+                    try c.scan(from: prefix) { key, value in
                         guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
                         positions.append(Position(BigEndian.uint64(value)))
                         return true
@@ -106,26 +116,28 @@ extension EventLog {
     /// The current version of `stream` (0 when it does not exist).
     public func streamVersion(_ stream: StreamID) throws -> UInt64 {
         try storage {
-            try environment.read { try $0.value(streamHeads, key: LogKeys.streamHead(stream)).map { BigEndian.uint64($0) } ?? 0 }
+            try environment.read { try streamVersion(stream, $0) }
         }
     }
 
     /// How many streams have ids starting with `category` followed by `-`.
     public func streamCount(category: String) throws -> Int {
-        let prefix = Array((category + "-").utf8)
-        return try storage {
-            try environment.read { tx in
-                var n = 0
-                try tx.withCursor(streamHeads) { c in
-                    try c.scan(from: prefix) { key, _ in
-                        guard key.starts(with: prefix) else { return false }
-                        n += 1
-                        return true
-                    }
+        try storage { try environment.read { try streamCount(prefix: Array((category + "-").utf8), $0) } }
+    }
+
+    /// Streams whose ids start with `prefix`: their version-1 keys in `stream_events`.
+    func streamCount(prefix: [UInt8], _ tx: Transaction) throws -> Int {
+        var n = 0
+        try tx.withCursor(streamEvents) { c in
+            try c.scan(from: prefix) { key, _ in
+                guard key.starts(with: prefix) else { return false }
+                if key.count >= 9, BigEndian.uint64(UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...])) == 1 {
+                    n += 1
                 }
-                return n
+                return true
             }
         }
+        return n
     }
 
     /// The last position recorded at or before `time`: what the journal knew then. One seek
@@ -135,10 +147,12 @@ extension EventLog {
     }
 
     func position(asOf time: RecordTime, _ tx: Transaction) throws -> Position {
-        try tx.withCursor(recordTime) { c in
-            guard let entry = try c.seek(atMost: LogKeys.recordTime(time, Position(UInt64.max))) else { return .zero }
-            guard entry.key.count == 16 else { throw LogError.corrupted(position: nil, reason: "record-time key") }
-            return Position(BigEndian.uint64(entry.key, at: 8))
+        try tx.withCursor(commits) { c in
+            guard let entry = try c.seek(atMost: LogKeys.commitsAfter(time)) else { return .zero }
+            guard let commit = CommitRecord(entry) else {
+                throw LogError.corrupted(position: nil, reason: "malformed commit record")
+            }
+            return commit.last
         }
     }
 }

@@ -13,10 +13,13 @@ import LMDB
 /// | `events`        | position (u64 BE), gapless from 1     | envelope (``EnvelopeCodec``)   |
 /// | `event_ids`     | event id (16 bytes)                   | position — permanent idempotency |
 /// | `stream_events` | stream id ‖ 0 ‖ version (u64 BE)      | position                       |
-/// | `stream_heads`  | stream id                             | current version (u64 BE)       |
-/// | `commits`       | last position of a command (u64 BE)   | first position ‖ record time ‖ chain hash |
-/// | `record_time`   | record time (biased u64 BE) ‖ last position | empty — as-of in one seek |
+/// | `commits`       | record time (biased u64 BE) ‖ last position | first position ‖ chain hash |
 /// | `meta`          | name                                  | format version                 |
+///
+/// A stream's current version is its last key in `stream_events` (one seek), so appends
+/// write one stream index entry per event, not two. Record time never goes backwards, so
+/// `commits` keyed by record time is also in position order: the same table gives the
+/// last commit, the chain, and as-of T → position in one seek.
 ///
 /// A command's events form one commit; the chain hash of a commit is SHA-256 over the
 /// previous hash, the commit's positions and record time and its events' checksums, so any
@@ -35,7 +38,7 @@ public final class EventLog: Sendable {
     }
 
     static let formatVersion: [UInt8] = Array("strata-log/1".utf8)
-    static let databaseNames = ["events", "event_ids", "stream_events", "stream_heads", "commits", "record_time", "meta"]
+    static let databaseNames = ["events", "event_ids", "stream_events", "commits", "meta"]
 
     /// The LMDB environment, for layers that keep their own databases beside the log.
     public let environment: Environment
@@ -44,9 +47,7 @@ public final class EventLog: Sendable {
     let events: Database
     let eventIDs: Database
     let streamEvents: Database
-    let streamHeads: Database
     let commits: Database
-    let recordTime: Database
     let meta: Database
 
     /// Whether a journal exists at `path`.
@@ -69,9 +70,7 @@ public final class EventLog: Sendable {
         events = env.database("events")
         eventIDs = env.database("event_ids")
         streamEvents = env.database("stream_events")
-        streamHeads = env.database("stream_heads")
         commits = env.database("commits")
-        recordTime = env.database("record_time")
         meta = env.database("meta")
         try checkFormat()
     }
@@ -105,12 +104,15 @@ struct CommitRecord: Equatable {
 
     static let genesis = [UInt8](repeating: 0, count: 32)
 
-    var value: [UInt8] {
-        var v = first.key
-        BigEndian.append(RecordTime.biased(recordedAt), to: &v)
-        v.append(contentsOf: chain)
-        return v
+    /// Record time ‖ last position: record time never goes backwards, so this is also
+    /// position order.
+    var key: [UInt8] {
+        var k = BigEndian.bytes(RecordTime.biased(recordedAt))
+        BigEndian.append(last.rawValue, to: &k)
+        return k
     }
+
+    var value: [UInt8] { first.key + chain }
 
     init(first: Position, last: Position, recordedAt: RecordTime, chain: [UInt8]) {
         self.first = first
@@ -120,11 +122,11 @@ struct CommitRecord: Equatable {
     }
 
     init?(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) {
-        guard key.count == 8, value.count == 48 else { return nil }
-        last = Position(BigEndian.uint64(key))
+        guard key.count == 16, value.count == 40 else { return nil }
+        recordedAt = RecordTime.unbiased(BigEndian.uint64(key))
+        last = Position(BigEndian.uint64(key, at: 8))
         first = Position(BigEndian.uint64(value))
-        recordedAt = RecordTime.unbiased(BigEndian.uint64(value, at: 8))
-        chain = Array(value[16..<48])
+        chain = Array(value[8..<40])
     }
 
     init?(_ entry: Cursor.Entry) {
@@ -134,9 +136,6 @@ struct CommitRecord: Equatable {
         guard let made else { return nil }
         self = made
     }
-
-    /// The key in `record_time`: as-of T is the last key ≤ (T, max).
-    var recordTimeKey: [UInt8] { LogKeys.recordTime(recordedAt, last) }
 }
 
 extension RecordTime {
@@ -147,18 +146,24 @@ extension RecordTime {
 
 /// Key layouts of the index databases.
 enum LogKeys {
-    static func streamEvent(_ stream: StreamID, _ version: UInt64) -> [UInt8] {
+    /// Stream id ‖ 0: the prefix of all of a stream's keys. Stream ids hold no control
+    /// characters, so one stream's prefix is never another's.
+    static func streamPrefix(_ stream: StreamID) -> [UInt8] {
         var k = Array(stream.rawValue.utf8)
         k.append(0)
+        return k
+    }
+
+    static func streamEvent(_ stream: StreamID, _ version: UInt64) -> [UInt8] {
+        var k = streamPrefix(stream)
         BigEndian.append(version, to: &k)
         return k
     }
 
-    static func streamHead(_ stream: StreamID) -> [UInt8] { Array(stream.rawValue.utf8) }
-
-    static func recordTime(_ t: RecordTime, _ last: Position) -> [UInt8] {
+    /// The first commit key after everything recorded at or before `t`.
+    static func commitsAfter(_ t: RecordTime) -> [UInt8] {
         var k = BigEndian.bytes(RecordTime.biased(t))
-        BigEndian.append(last.rawValue, to: &k)
+        BigEndian.append(UInt64.max, to: &k)
         return k
     }
 }

@@ -65,7 +65,9 @@ struct JSONParser {
         try enter()
         i += 1
         var fields: [Payload.Field] = []
-        var seen = Set<String>()
+        // Objects are small: a linear scan finds duplicate keys faster than hashing until
+        // they are not, then a set takes over.
+        var seen: Set<String>? = nil
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
@@ -77,7 +79,12 @@ struct JSONParser {
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
             let keyStart = i
             let key = try parseString()
-            guard seen.insert(key).inserted else { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+            if fields.count >= 16 {
+                if seen == nil { seen = Set(fields.map(\.key)) }
+                guard seen?.insert(key).inserted ?? true else { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+            } else if fields.contains(where: { $0.key == key }) {
+                throw fail("duplicate key \"\(key)\"", at: keyStart)
+            }
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             i += 1
@@ -160,15 +167,18 @@ struct JSONParser {
     private mutating func parseString() throws(JSONError) -> String {
         i += 1
         let start = i
-        // Fast path: no escapes.
+        // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        var ascii = true
         while i < bytes.count {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
-                guard let s = String(validating: raw, as: UTF8.self) else { throw fail("text is not UTF-8", at: start) }
                 i += 1
+                if ascii { return String(decoding: raw, as: UTF8.self) }
+                guard let s = String(validating: raw, as: UTF8.self) else { throw fail("text is not UTF-8", at: start) }
                 return s
             }
+            if b >= 0x80 { ascii = false }
             if b == UInt8(ascii: "\\") { break }
             if b < 0x20 { throw fail("control character in a string") }
             i += 1

@@ -26,9 +26,7 @@ struct LogWriter {
     var lastRecordedAt: RecordTime? { head?.recordedAt }
 
     /// The stream's current version as this transaction sees it (0: no stream).
-    func streamVersion(_ stream: StreamID) throws -> UInt64 {
-        try tx.value(log.streamHeads, key: LogKeys.streamHead(stream)).map { BigEndian.uint64($0) } ?? 0
-    }
+    func streamVersion(_ stream: StreamID) throws -> UInt64 { try log.streamVersion(stream, tx) }
 
     /// Writes one event at the next position. Returns `false`, writing nothing, when its
     /// id is already in the log; the caller decides whether that is a retry or a conflict.
@@ -48,7 +46,7 @@ struct LogWriter {
             correlationID: correlationID, causationID: causationID)
         let bodyCount = header.bytes.count + payload.count
         var sum: UInt64 = 0
-        try posKey.withUnsafeBytes { key in
+        _ = try posKey.withUnsafeBytes { key in
             try tx.put(log.events, key: key, reserving: bodyCount + EnvelopeCodec.checksumSize, flags: .append) { out in
                 header.bytes.withUnsafeBytes { out.copyMemory(from: $0) }
                 payload.withUnsafeBytes {
@@ -65,7 +63,6 @@ struct LogWriter {
         else {
             throw LogError.corrupted(position: position, reason: "stream \(stream) already has a version \(version)")
         }
-        try tx.put(log.streamHeads, key: LogKeys.streamHead(stream), value: BigEndian.bytes(version))
         lastPosition = position
         if pendingFirst == nil { pendingFirst = position }
         pendingRecordedAt = recordedAt
@@ -81,8 +78,7 @@ struct LogWriter {
             previous: head?.chain ?? CommitRecord.genesis, first: first, last: lastPosition, recordedAt: recordedAt,
             checksums: pendingChecksums)
         let record = CommitRecord(first: first, last: lastPosition, recordedAt: recordedAt, chain: chain)
-        try tx.put(log.commits, key: lastPosition.key, value: record.value, flags: .append)
-        try tx.put(log.recordTime, key: record.recordTimeKey, value: [], flags: .append)
+        try tx.put(log.commits, key: record.key, value: record.value, flags: .append)
         head = record
         pendingFirst = nil
         pendingRecordedAt = nil

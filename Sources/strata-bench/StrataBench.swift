@@ -1,0 +1,124 @@
+import ArgumentParser
+import StrataLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Developer tool for benchmarks and for the multi-process and crash tests: drives the
+/// event log directly, as many commands as asked, and times replays. Not part of the
+/// user's CLI.
+@main
+struct StrataBench: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "strata-bench",
+        abstract: "Load generator and replay timer for the Strata event log (benchmarks and tests).",
+        subcommands: [Append.self, Replay.self]
+    )
+
+    struct Append: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Append many commands, each one transaction, and print a JSON summary line.",
+            discussion:
+                "Each command has between 1 and --max-events events in one stream named TAG-N; every payload records its command number, its index and the command's size (\"of\"), so a test can check that commands are whole."
+        )
+
+        @Option(help: "The journal directory.") var journal: String
+        @Option(help: "Commands (transactions) to append.") var commands: Int = 1000
+        @Option(help: "Most events in one command.") var maxEvents: Int = 5
+        @Option(help: "Streams to spread commands over.") var streams: Int = 50
+        @Option(help: "Stream name prefix, distinct per process.") var tag: String = "bench"
+        @Option(help: "Filler bytes per payload.") var payloadBytes: Int = 200
+        @Option(help: "Random seed.") var seed: UInt64 = 1
+        @Flag(help: "Use the exact expected version of each stream (retrying on conflicts).")
+        var expectVersions = false
+
+        func run() throws {
+            let log = try EventLog(path: journal)
+            var rng = SplitMix64(seed: seed)
+            let filler = String(repeating: "x", count: payloadBytes)
+            var appended = 0
+            var conflicts = 0
+            var first: Position? = nil
+            var last = Position.zero
+            for n in 0..<commands {
+                let size = Int(rng.next() % UInt64(maxEvents)) + 1
+                let stream = StreamID("\(tag)-\(rng.next() % UInt64(max(1, streams)))")!
+                let events = (0..<size).map { i in
+                    ProposedEvent(
+                        type: "bench.recorded.v1",
+                        payload: .object([
+                            "tag": .string(tag), "command": .int(Int64(n)), "index": .int(Int64(i)),
+                            "of": .int(Int64(size)), "filler": .string(filler),
+                        ]))
+                }
+                while true {
+                    let expected: ExpectedVersion = expectVersions ? .exact(try log.streamVersion(stream)) : .any
+                    let expectedOrNew: ExpectedVersion = expected == .exact(0) ? .noStream : expected
+                    do {
+                        let r = try log.append(
+                            [StreamAppend(stream: stream, expected: expectedOrNew, events: events)], recordedBy: tag)
+                        appended += r.appended
+                        if first == nil { first = r.positions?.lowerBound }
+                        last = r.positions?.upperBound ?? last
+                        break
+                    } catch LogError.wrongExpectedVersion {
+                        conflicts += 1
+                    }
+                }
+            }
+            print(
+                Payload.object([
+                    "tag": .string(tag), "commands": .int(Int64(commands)), "appended": .int(Int64(appended)),
+                    "conflicts": .int(Int64(conflicts)), "first_position": .int(Int64(first?.rawValue ?? 0)),
+                    "last_position": .int(Int64(last.rawValue)),
+                ]).json)
+        }
+    }
+
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decode every event of a journal and print the rate as one JSON line.")
+
+        @Option(help: "The journal directory.") var journal: String
+
+        func run() throws {
+            let log = try EventLog(path: journal)
+            let start = monotonicSeconds()
+            var n = 0
+            var checksum: UInt64 = 0
+            try log.read { e in
+                n += 1
+                checksum &+= e.version &+ UInt64(truncatingIfNeeded: e.recordedAt.rawValue)
+                if case .object(let fields) = e.payload { checksum &+= UInt64(fields.count) }
+                return true
+            }
+            let seconds = monotonicSeconds() - start
+            print(
+                Payload.object([
+                    "peer": .string("strata"), "op": .string("replay"), "events": .int(Int64(n)),
+                    "seconds": .double(seconds), "events_per_s": .double(Double(n) / max(seconds, 1e-9)),
+                    "checksum": .int(Int64(bitPattern: checksum)),
+                ]).json)
+        }
+    }
+}
+
+func monotonicSeconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) + Double(ts.tv_nsec) / 1e9
+}
+
+/// A small seeded generator, so runs are repeatable.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}

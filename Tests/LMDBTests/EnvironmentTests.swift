@@ -1,0 +1,159 @@
+import Foundation
+import LMDB
+import Testing
+
+@Suite("LMDB environment")
+struct EnvironmentTests {
+    private func withEnvironment(
+        mapSize: Int = 1 << 24, _ body: (Environment, String) throws -> Void
+    ) throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var options = Environment.Options()
+        options.mapSize = mapSize
+        let path = dir.path + "/env"
+        let env = try Environment(path: path, databases: ["a", "b"], options: options)
+        try body(env, path)
+    }
+
+    private func permissions(_ path: String) throws -> Int {
+        let attributes = try FileManager.default.attributesOfItem(atPath: path)
+        return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
+    }
+
+    @Test("the directory is created 0700 and its files 0600")
+    func permissionsAreTight() throws {
+        try withEnvironment { _, path throws in
+            #expect(try permissions(path) == 0o700)
+            #expect(try permissions(path + "/data.mdb") == 0o600)
+            #expect(try permissions(path + "/lock.mdb") == 0o600)
+        }
+    }
+
+    @Test("a write commits when its closure returns")
+    func writeCommits() throws {
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            _ = try env.write { try $0.put(a, key: [1], value: [42]) }
+            #expect(try env.read { try $0.value(a, key: [1]) } == [42])
+            #expect(try env.read { try $0.value(env.database("b"), key: [1]) } == nil)
+        }
+    }
+
+    @Test("a write aborts when its closure throws")
+    func writeAbortsOnThrow() throws {
+        struct Boom: Error {}
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            #expect(throws: Boom.self) {
+                try env.write { tx throws in
+                    try tx.put(a, key: [1], value: [1])
+                    throw Boom()
+                }
+            }
+            #expect(try env.read { try $0.value(a, key: [1]) } == nil)
+        }
+    }
+
+    @Test("a read transaction sees a snapshot, not later writes")
+    func readIsASnapshot() throws {
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            _ = try env.write { try $0.put(a, key: [1], value: [1]) }
+            try env.read { tx throws in
+                _ = try env.write { try $0.put(a, key: [1], value: [2]) }
+                #expect(try tx.value(a, key: [1]) == [1])
+            }
+            #expect(try env.read { try $0.value(a, key: [1]) } == [2])
+        }
+    }
+
+    @Test("noOverwrite refuses an existing key; delete reports absence")
+    func putFlagsAndDelete() throws {
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            try env.write { tx throws in
+                #expect(try tx.put(a, key: [7], value: [1], flags: .noOverwrite))
+                #expect(try !tx.put(a, key: [7], value: [2], flags: .noOverwrite))
+                #expect(try tx.value(a, key: [7]) == [1])
+                #expect(try tx.delete(a, key: [7]))
+                #expect(try !tx.delete(a, key: [7]))
+            }
+        }
+    }
+
+    @Test("append out of key order is refused with MDB_KEYEXIST")
+    func appendOutOfOrderFails() throws {
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            do {
+                try env.write { tx throws in
+                    try tx.put(a, key: [5], value: [1], flags: .append)
+                    try tx.put(a, key: [3], value: [1], flags: .append)
+                }
+                Issue.record("expected an error")
+            } catch LMDBError.Code.keyExists {
+            }
+        }
+    }
+
+    @Test("a tiny map grows by itself when a write fills it")
+    func mapGrows() throws {
+        try withEnvironment(mapSize: 64 * 1024) { env, _ throws in
+            let a = env.database("a")
+            let before = env.info().mapSize
+            let value = [UInt8](repeating: 0xAB, count: 1000)
+            for batch in 0..<20 {
+                try env.write { tx throws in
+                    for i in 0..<250 {
+                        let key = withUnsafeBytes(of: UInt32(batch * 250 + i).bigEndian) { Array($0) }
+                        try tx.put(a, key: key, value: value)
+                    }
+                }
+            }
+            #expect(env.info().mapSize > before)
+            #expect(try env.read { try $0.stat(a).entries } == 5000)
+        }
+    }
+
+    @Test("reserve writes the value in place")
+    func reserve() throws {
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            try env.write { tx throws in
+                try [UInt8]([9]).withUnsafeBytes { key throws in
+                    try tx.put(a, key: key, reserving: 3) { out throws in
+                        out.copyBytes(from: [1, 2, 3])
+                    }
+                }
+            }
+            #expect(try env.read { try $0.value(a, key: [9]) } == [1, 2, 3])
+        }
+    }
+
+    @Test("errors keep the LMDB code, the operation and a message")
+    func errorsCarryContext() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let file = dir.path + "/plain-file"
+        FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3]))
+        do {
+            _ = try Environment(path: file + "/sub", databases: ["a"])
+            Issue.record("expected an error opening an environment under a file")
+        } catch let error as LMDBError {
+            #expect(error.code != 0)
+            #expect(!error.message.isEmpty)
+            #expect(error.description.contains(error.operation))
+        }
+    }
+
+    @Test("a file that is not LMDB is refused as invalid")
+    func notAnLMDBFile() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/env"
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+        FileManager.default.createFile(atPath: path + "/data.mdb", contents: Data(repeating: 0x5A, count: 16384))
+        #expect(throws: LMDBError.self) { _ = try Environment(path: path, databases: ["a"]) }
+    }
+}

@@ -1,0 +1,43 @@
+import StrataLog
+import Testing
+
+@Suite("Identifiers")
+struct IdentifierTests {
+    @Test("event ids are UUIDv7 and round-trip through text")
+    func eventIDs() throws {
+        let id = EventID.make()
+        #expect(id.bytes[6] >> 4 == 7)
+        #expect(id.bytes[8] >> 6 == 2)
+        #expect(EventID(id.description) == id)
+        #expect(EventID(id.description.uppercased()) == id)
+        #expect(EventID("not-a-uuid") == nil)
+        #expect(EventID("0190f1a2-0000-7000-8000-00000000000") == nil)
+        #expect(EventID("0190f1a2-0000-7000-8000-00000000000g") == nil)
+        #expect(EventID("0190f1a200-00-7000-8000-000000000000") == nil)
+    }
+
+    @Test("ids made later sort later")
+    func timeOrdered() {
+        let early = EventID.make(milliseconds: 1_000)
+        let late = EventID.make(milliseconds: 2_000)
+        #expect(early < late)
+    }
+
+    @Test("event type names carry their schema version", arguments: [
+        ("claim.asserted.v1", UInt16?(1)), ("source.rated.v12", 12), ("a.v1", 1),
+        ("claim.asserted", nil), ("Claim.asserted.v1", nil), ("claim..v1", nil), ("claim.asserted.v0", nil),
+        ("claim.asserted.v01", nil), ("claim-asserted.v1", nil), ("v1", nil),
+    ])
+    func eventTypes(name: String, version: UInt16?) {
+        #expect(EventType(name)?.schemaVersion == version)
+    }
+
+    @Test("stream ids are bounded and printable")
+    func streamIDs() {
+        #expect(StreamID("claim-dailynk-2020-05-minerals/c1")?.category == "claim")
+        #expect(StreamID("") == nil)
+        #expect(StreamID("a\u{0}b") == nil)
+        #expect(StreamID(String(repeating: "x", count: 401)) == nil)
+        #expect(StreamID(String(repeating: "x", count: 400)) != nil)
+    }
+}

@@ -1,0 +1,77 @@
+import StrataLog
+import Testing
+
+@Suite("Record time")
+struct RecordTimeIndexTests {
+    let s = StreamID.test("report-x")
+
+    private func at(_ text: String) throws -> RecordTime {
+        try #require(RecordTime(iso8601: text))
+    }
+
+    @Test("record time moves only forward; --recorded-at may not go back")
+    func monotonic() throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        let future = try at("2100-01-01T00:00:00Z")
+        try t.log.append([StreamAppend(stream: s, events: [event(1)])], recordedAt: future, recordedBy: "x")
+        // The clock is behind the last record time: the new event takes the last time.
+        let r = try t.log.append([StreamAppend(stream: s, events: [event(2)])], recordedBy: "x")
+        #expect(r.recordedAt == future)
+        let earlier = try at("2099-12-31T23:59:59Z")
+        #expect(throws: LogError.recordTimeBackwards(requested: earlier, last: future)) {
+            try t.log.append([StreamAppend(stream: s, events: [event(3)])], recordedAt: earlier, recordedBy: "x")
+        }
+        try t.log.append([StreamAppend(stream: s, events: [event(4)])], recordedAt: future, recordedBy: "x")
+        #expect(try t.log.head().lastPosition == Position(3))
+    }
+
+    @Test("as-of finds the last position recorded at or before a time")
+    func asOf() throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        let times = ["2020-05-22T10:00:00Z", "2020-05-22T10:00:00Z", "2020-06-01T00:00:00Z", "2021-01-01T12:30:00Z"]
+        for (i, text) in times.enumerated() {
+            try t.log.append(
+                [StreamAppend(stream: s, events: [event(2 * i), event(2 * i + 1)])], recordedAt: try at(text),
+                recordedBy: "x")
+        }
+        #expect(try t.log.position(asOf: try at("2020-05-22T09:59:59.999999Z")) == .zero)
+        #expect(try t.log.position(asOf: try at("2020-05-22T10:00:00Z")) == Position(4))
+        #expect(try t.log.position(asOf: try at("2020-05-31T23:59:59Z")) == Position(4))
+        #expect(try t.log.position(asOf: try at("2020-06-01T00:00:00Z")) == Position(6))
+        #expect(try t.log.position(asOf: try at("2030-01-01T00:00:00Z")) == Position(8))
+        #expect(try t.log.position(asOf: RecordTime(iso8601: "2020-06-01", dateOnly: .endOfDay)!) == Position(6))
+    }
+
+    @Test("ISO 8601 text round-trips to the microsecond")
+    func formatRoundTrip() throws {
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<2000 {
+            let t = RecordTime(microseconds: Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &rng))
+            #expect(RecordTime(iso8601: t.iso8601) == t)
+        }
+        #expect(RecordTime(microseconds: 0).iso8601 == "1970-01-01T00:00:00.000000Z")
+        #expect(RecordTime(microseconds: -1).iso8601 == "1969-12-31T23:59:59.999999Z")
+    }
+
+    @Test("parsing reads dates, offsets and fractions", arguments: [
+        ("2020-05-22", "2020-05-22T00:00:00.000000Z"),
+        ("2020-05-22T10:15Z", "2020-05-22T10:15:00.000000Z"),
+        ("2020-05-22T10:15:30", "2020-05-22T10:15:30.000000Z"),
+        ("2020-05-22T10:15:30.5+09:00", "2020-05-22T01:15:30.500000Z"),
+        ("2020-05-22T01:00:00-0130", "2020-05-22T02:30:00.000000Z"),
+        ("2024-02-29T23:59:59.1234567Z", "2024-02-29T23:59:59.123456Z"),
+    ])
+    func parsing(text: String, expected: String) throws {
+        #expect(RecordTime(iso8601: text)?.iso8601 == expected)
+    }
+
+    @Test("parsing refuses what is not a time", arguments: [
+        "", "2020", "2020-13-01", "2021-02-29", "2020-04-31", "2020-05-22T24:00", "2020-05-22T10:60",
+        "2020-05-22T10:15:30.", "2020-05-22T10:15+25:00", "2020-05-22Z", "20200522", "2020-05-22T10:15:30Zjunk",
+    ])
+    func refusing(text: String) {
+        #expect(RecordTime(iso8601: text) == nil)
+    }
+}
