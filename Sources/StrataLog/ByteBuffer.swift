@@ -74,20 +74,27 @@ struct ByteReader {
     }
 
     mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
-        guard n >= 0, remaining >= n else { throw Truncated(offset: offset, reason: "length \(n) past the end") }
+        guard n >= 0, remaining >= n, let start = base.baseAddress else {
+            if n == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
+            throw Truncated(offset: offset, reason: "length \(n) past the end")
+        }
         defer { offset += n }
-        return UnsafeRawBufferPointer(rebasing: base[offset..<offset + n])
+        return UnsafeRawBufferPointer(start: start + offset, count: n)
     }
 
     mutating func array(_ n: Int) throws -> [UInt8] { Array(try bytes(n)) }
 
-    mutating func string() throws -> String {
-        let n = try varint()
+    func peek() throws -> UInt8 {
+        guard offset < base.count else { throw Truncated(offset: offset, reason: "unexpected end") }
+        return base[offset]
+    }
+
+    mutating func string() throws -> String { try string(count: try varint()) }
+
+    mutating func string(count n: UInt64) throws -> String {
         guard n <= UInt64(remaining) else { throw Truncated(offset: offset, reason: "string length \(n) past the end") }
-        let b = try bytes(Int(n))
-        guard let s = String(validating: b, as: UTF8.self) else {
-            throw Truncated(offset: offset, reason: "string is not UTF-8")
-        }
-        return s
+        // Stored strings were valid UTF-8 when written and the event's checksum has been
+        // checked, so decoding (which would repair, never trap) needs no second validation.
+        return String(decoding: try bytes(Int(n)), as: UTF8.self)
     }
 }

@@ -52,46 +52,10 @@ extension Envelope {
 
     /// Reads an NDJSON line; `line` is its 1-based number, for errors.
     public init(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws {
-        func reject(_ field: String?, _ reason: String) -> LogError {
-            .importRejected(line: line, field: field, reason: reason)
-        }
-        let object: Payload
-        do {
-            object = try Payload(json: bytes)
-        } catch {
-            throw reject(nil, "not JSON: \(error)")
-        }
-        guard let fields = object.fields else { throw reject(nil, "expected a JSON object") }
-        for f in fields where !Envelope.lineKeys.contains(f.key) { throw reject(f.key, "unknown field") }
-        func field(_ name: String) throws -> Payload {
-            guard let v = object[name] else { throw reject(name, "missing") }
-            return v
-        }
-        func text(_ name: String) throws -> String {
-            guard let s = try field(name).stringValue else { throw reject(name, "expected a string") }
-            return s
-        }
-        func uuid(_ name: String) throws -> EventID {
-            guard let id = EventID(try text(name)) else { throw reject(name, "expected a UUID") }
-            return id
-        }
-        func count(_ name: String) throws -> UInt64 {
-            guard let v = try field(name).intValue, v > 0 else { throw reject(name, "expected a positive integer") }
-            return UInt64(v)
-        }
-        let position = Position(try count("position"))
-        let id = try uuid("id")
-        guard let type = EventType(try text("type")) else { throw reject("type", "expected a name like claim.asserted.v1") }
-        guard let stream = StreamID(try text("stream")) else { throw reject("stream", "invalid stream id") }
-        let version = try count("version")
-        guard let recordedAt = RecordTime(iso8601: try text("recorded_at")) else {
-            throw reject("recorded_at", "expected an ISO 8601 date-time")
-        }
-        let recordedBy = try text("recorded_by")
-        let correlation = try uuid("correlation_id")
-        let causation = try field("causation_id").isNull ? nil : try uuid("causation_id")
+        let raw = try RawEvent(jsonLine: bytes, line: line)
         self.init(
-            position: position, id: id, type: type, stream: stream, version: version, recordedAt: recordedAt,
-            recordedBy: recordedBy, correlationID: correlation, causationID: causation, payload: try field("payload"))
+            position: raw.position, id: raw.id, type: raw.type, stream: raw.stream, version: raw.version,
+            recordedAt: raw.recordedAt, recordedBy: raw.recordedBy, correlationID: raw.correlationID,
+            causationID: raw.causationID, payload: try Payload(binary: raw.payload))
     }
 }

@@ -47,26 +47,27 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses the canonical 8-4-4-4-12 hexadecimal form (either case).
     public init?(_ text: String) {
-        var out: [UInt8] = []
-        out.reserveCapacity(16)
-        var high: UInt8? = nil
-        var count = 0
-        for (i, c) in text.utf8.enumerated() {
-            if i == 8 || i == 13 || i == 18 || i == 23 {
-                guard c == UInt8(ascii: "-") else { return nil }
-                continue
+        var text = text
+        let parsed: [UInt8]? = text.withUTF8 { utf8 in
+            guard utf8.count == 36 else { return nil }
+            var out = [UInt8](repeating: 0, count: 16)
+            var n = 0
+            var i = 0
+            while i < 36 {
+                if i == 8 || i == 13 || i == 18 || i == 23 {
+                    guard utf8[i] == UInt8(ascii: "-") else { return nil }
+                    i += 1
+                    continue
+                }
+                guard let high = EventID.hexValue(utf8[i]), let low = EventID.hexValue(utf8[i + 1]) else { return nil }
+                out[n] = high << 4 | low
+                n += 1
+                i += 2
             }
-            guard let nibble = EventID.hexValue(c) else { return nil }
-            count += 1
-            if let h = high {
-                out.append(h << 4 | nibble)
-                high = nil
-            } else {
-                high = nibble
-            }
+            return out
         }
-        guard count == 32, text.utf8.count == 36 else { return nil }
-        self.bytes = out
+        guard let parsed else { return nil }
+        self.bytes = parsed
     }
 
     /// The lowercase canonical form, e.g. `0190f1a2-…`.

@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 
 /// What an import did.
@@ -18,75 +19,102 @@ extension EventLog {
     ///
     /// It commits durably after each command that brings the transaction to `batchSize`
     /// events or more, so a crash loses at most the open batch and never splits a command.
-    /// Running it again skips the events already there (checking they are the same) and
-    /// goes on from the first missing position.
+    /// Running it again skips the events already there (checking they are the same bytes)
+    /// and goes on from the first missing position.
+    ///
+    /// The calling thread reads and parses; a second thread writes, so parsing one batch
+    /// overlaps the durable commit of the one before.
     public func importNDJSON(
         from reader: LineReader, batchSize: Int = 10_000, progress: ((ImportResult) -> Void)? = nil
     ) throws -> ImportResult {
+        let batches = BatchChannel<ImportBatch>(capacity: 2)
+        let outcome = ImportOutcome()
+        let writer = Thread { [self] in
+            while let batch = batches.receive() {
+                do {
+                    let (imported, skipped) = try writeImported(batch)
+                    outcome.add(imported: imported, skipped: skipped, last: batch.events.last?.position)
+                } catch {
+                    outcome.fail(error)
+                    batches.cancel()
+                }
+            }
+            outcome.finish()
+        }
+        writer.start()
+        do {
+            try readBatches(from: reader, batchSize: batchSize) { batch in
+                guard batches.send(batch) else { return false }
+                progress?(outcome.result)
+                return true
+            }
+            batches.close()
+        } catch {
+            batches.cancel()
+            outcome.waitUntilFinished()
+            throw outcome.error ?? error
+        }
+        outcome.waitUntilFinished()
+        if let error = outcome.error { throw error }
+        return outcome.result
+    }
+
+    /// Imports decoded events (as `read` or `Envelope(jsonLine:line:)` give them) under the
+    /// same rules as ``importNDJSON(from:batchSize:progress:)``, on the calling thread.
+    /// For benchmarks of the write path and for copying between journals in-process.
+    public func importEnvelopes(_ envelopes: some Sequence<Envelope>, batchSize: Int = 10_000) throws -> ImportResult {
         var result = ImportResult()
-        var held: Envelope? = nil
-        var atEnd = false
-        while !atEnd {
-            // Gather whole commands up to the batch size before the write transaction, so
-            // the transaction body can run again if the map has to grow.
-            var batch: [Envelope] = []
-            var lines: [Int] = []
-            if let h = held {
-                batch.append(h)
-                lines.append(reader.lineNumber)
-                held = nil
-            }
-            while true {
-                guard
-                    let e = try reader.next({ bytes -> Envelope? in
-                        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-                        return try Envelope(jsonLine: bytes, line: reader.lineNumber)
-                    })
-                else {
-                    atEnd = true
-                    break
-                }
-                guard let e else { continue }
-                if batch.count >= batchSize, let last = batch.last, !sameCommand(last, e) {
-                    held = e
-                    break
-                }
-                batch.append(e)
-                lines.append(reader.lineNumber)
-            }
-            guard !batch.isEmpty else { break }
-            let (imported, skipped) = try writeImported(batch, lines: lines)
+        var batch = ImportBatch()
+        func flush() throws {
+            let (imported, skipped) = try writeImported(batch)
             result.imported += imported
             result.skipped += skipped
             result.transactions += imported > 0 ? 1 : 0
-            result.lastPosition = batch.last?.position ?? result.lastPosition
-            progress?(result)
+            result.lastPosition = batch.events.last?.position ?? result.lastPosition
+            batch = ImportBatch()
         }
+        for (n, e) in envelopes.enumerated() {
+            let raw = RawEvent(e)
+            if batch.events.count >= batchSize, let last = batch.events.last, !last.sameCommand(as: raw) { try flush() }
+            batch.events.append(raw)
+            batch.lines.append(n + 1)
+        }
+        if !batch.events.isEmpty { try flush() }
         return result
     }
 
-    private func sameCommand(_ a: Envelope, _ b: Envelope) -> Bool {
-        a.correlationID == b.correlationID && a.recordedAt == b.recordedAt
+    /// Reads whole commands into batches of at least `batchSize` events (the last may be
+    /// smaller) and hands each to `deliver`, until the input ends or `deliver` says stop.
+    private func readBatches(from reader: LineReader, batchSize: Int, _ deliver: (ImportBatch) -> Bool) throws {
+        var batch = ImportBatch()
+        while true {
+            let next = try reader.next { bytes -> RawEvent? in
+                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+                return try RawEvent(jsonLine: bytes, line: reader.lineNumber)
+            }
+            guard let next else { break }
+            guard let event = next else { continue }
+            if batch.events.count >= batchSize, let last = batch.events.last, !last.sameCommand(as: event) {
+                guard deliver(batch) else { return }
+                batch = ImportBatch()
+            }
+            batch.events.append(event)
+            batch.lines.append(reader.lineNumber)
+        }
+        if !batch.events.isEmpty { _ = deliver(batch) }
     }
 
-    private func writeImported(_ batch: [Envelope], lines: [Int]) throws -> (Int, Int) {
-        let payloads = batch.map { $0.payload.encode() }
-        return try storage {
+    private func writeImported(_ batch: ImportBatch) throws -> (Int, Int) {
+        try storage {
             try environment.write { tx in
                 var writer = try LogWriter(log: self, tx: tx)
                 var imported = 0
                 var skipped = 0
-                var previous: Envelope? = nil
                 var versions: [StreamID: UInt64] = [:]
-                for (i, e) in batch.enumerated() {
-                    let line = lines[i]
-                    defer { previous = e }
+                for (i, e) in batch.events.enumerated() {
+                    let line = batch.lines[i]
                     if e.position <= writer.lastPosition {
-                        guard let stored = try envelope(at: e.position, tx), stored == e else {
-                            throw LogError.importRejected(
-                                line: line, field: "position",
-                                reason: "position \(e.position) already holds another event")
-                        }
+                        try checkSame(e, line: line, tx)
                         skipped += 1
                         continue
                     }
@@ -95,7 +123,7 @@ extension EventLog {
                             line: line, field: "position",
                             reason: "position \(e.position) leaves a gap after \(writer.lastPosition)")
                     }
-                    if previous.map({ !sameCommand($0, e) }) ?? true {
+                    if i == 0 || !batch.events[i - 1].sameCommand(as: e) {
                         try writer.endCommit()
                         if let last = writer.lastRecordedAt, e.recordedAt < last {
                             throw LogError.importRejected(
@@ -113,7 +141,7 @@ extension EventLog {
                     let fresh = try writer.write(
                         id: e.id, type: e.type, stream: e.stream, version: e.version, recordedAt: e.recordedAt,
                         recordedBy: e.recordedBy, correlationID: e.correlationID, causationID: e.causationID,
-                        payload: payloads[i])
+                        payload: e.payload)
                     guard fresh else {
                         throw LogError.importRejected(
                             line: line, field: "id", reason: "event id \(e.id) is already in the journal")
@@ -124,5 +152,62 @@ extension EventLog {
                 return (imported, skipped)
             }
         }
+    }
+
+    /// A resumed import meets an event already stored: it must be the same bytes.
+    private func checkSame(_ e: RawEvent, line: Int, _ tx: Transaction) throws {
+        let body = e.body
+        let same = try e.position.key.withUnsafeBytes { key in
+            try tx.withValue(events, key: key) { stored in
+                guard let stored, stored.count == body.count + EnvelopeCodec.checksumSize else { return false }
+                return body.withUnsafeBytes { $0.elementsEqual(stored[0..<body.count]) }
+            }
+        }
+        guard same else {
+            throw LogError.importRejected(
+                line: line, field: "position", reason: "position \(e.position) already holds another event")
+        }
+    }
+}
+
+/// Whole commands read from the input, with their line numbers.
+struct ImportBatch: Sendable {
+    var events: [RawEvent] = []
+    var lines: [Int] = []
+}
+
+/// The writer thread's totals and first error, read by the importing thread.
+/// `@unchecked Sendable`: every access holds `condition`'s lock.
+final class ImportOutcome: @unchecked Sendable {
+    private let condition = NSCondition()
+    private var totals = ImportResult()
+    private var failure: (any Error)? = nil
+    private var finished = false
+
+    var result: ImportResult { condition.withLock { totals } }
+    var error: (any Error)? { condition.withLock { failure } }
+
+    func add(imported: Int, skipped: Int, last: Position?) {
+        condition.withLock {
+            totals.imported += imported
+            totals.skipped += skipped
+            totals.transactions += imported > 0 ? 1 : 0
+            totals.lastPosition = last ?? totals.lastPosition
+        }
+    }
+
+    func fail(_ error: any Error) { condition.withLock { if failure == nil { failure = error } } }
+
+    func finish() {
+        condition.withLock {
+            finished = true
+            condition.broadcast()
+        }
+    }
+
+    func waitUntilFinished() {
+        condition.lock()
+        while !finished { condition.wait() }
+        condition.unlock()
     }
 }

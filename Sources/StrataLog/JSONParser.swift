@@ -1,21 +1,43 @@
-/// A strict RFC 8259 parser into ``Payload``: no comments, no trailing commas, no
+/// A strict RFC 8259 parser feeding a ``JSONSink``: no comments, no trailing commas, no
 /// duplicate keys, no non-finite numbers, valid UTF-8 only, nesting at most 64 deep.
 struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private var depth = 0
+    /// The keys of every object being read, innermost last: one array reused for all
+    /// objects, so checking for duplicate keys allocates nothing per object.
+    private var openKeys: [String] = []
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
-    mutating func parseDocument() throws(JSONError) -> Payload {
+    /// Parses the whole text as one JSON value into `sink`.
+    mutating func parseDocument<S: JSONSink>(into sink: inout S) throws(JSONError) {
         skipSpace()
-        let value = try parseValue()
+        try parseValue(into: &sink)
         skipSpace()
         guard i == bytes.count else { throw fail("unexpected text after the JSON value") }
-        return value
     }
 
-    private func fail(_ reason: String, at offset: Int? = nil) -> JSONError {
+    /// Parses the whole text as one JSON value.
+    mutating func parseDocument() throws(JSONError) -> Payload {
+        var builder = PayloadBuilder()
+        try parseDocument(into: &builder)
+        guard let result = builder.result else { throw fail("expected a value") }
+        return result
+    }
+
+    /// Parses a top-level object, handing each key to `field`, which must parse the value
+    /// with one of the `parse…` methods. For records such as an export line, whose fields
+    /// are read one way and whose payload is transcoded another.
+    mutating func parseObject(_ field: (String, inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("expected a JSON object") }
+        try parseMembers { (key, parser) throws(JSONError) in try field(key, &parser) }
+        skipSpace()
+        guard i == bytes.count else { throw fail("unexpected text after the JSON object") }
+    }
+
+    func fail(_ reason: String, at offset: Int? = nil) -> JSONError {
         let end = min(offset ?? i, bytes.count)
         var line = 1
         var lineStart = 0
@@ -35,18 +57,40 @@ struct JSONParser {
         }
     }
 
-    private mutating func parseValue() throws(JSONError) -> Payload {
+    /// Parses one value into `sink`.
+    mutating func parseValue<S: JSONSink>(into sink: inout S) throws(JSONError) {
         guard i < bytes.count else { throw fail("expected a value, found the end") }
         switch bytes[i] {
-        case UInt8(ascii: "{"): return try parseObject()
-        case UInt8(ascii: "["): return try parseArray()
-        case UInt8(ascii: "\""): return .string(try parseString())
-        case UInt8(ascii: "t"): try literal("true"); return .bool(true)
-        case UInt8(ascii: "f"): try literal("false"); return .bool(false)
-        case UInt8(ascii: "n"): try literal("null"); return .null
-        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): return try parseNumber()
+        case UInt8(ascii: "{"):
+            try enter()
+            sink.beginObject()
+            try parseMembers { (key, parser) throws(JSONError) in
+                sink.key(key)
+                try parser.parseValue(into: &sink)
+            }
+            sink.endObject()
+            depth -= 1
+        case UInt8(ascii: "["):
+            try enter()
+            sink.beginArray()
+            try parseElements(into: &sink)
+            sink.endArray()
+            depth -= 1
+        case UInt8(ascii: "\""): try parseString { sink.string($0) }
+        case UInt8(ascii: "t"): try literal("true"); sink.bool(true)
+        case UInt8(ascii: "f"): try literal("false"); sink.bool(false)
+        case UInt8(ascii: "n"): try literal("null"); sink.null()
+        case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"): try parseNumber(into: &sink)
         default: throw fail("expected a value")
         }
+    }
+
+    /// Parses one value as a ``Payload``.
+    mutating func parseValue() throws(JSONError) -> Payload {
+        var builder = PayloadBuilder()
+        try parseValue(into: &builder)
+        guard let result = builder.result else { throw fail("expected a value") }
+        return result
     }
 
     private mutating func literal(_ word: StaticString) throws(JSONError) {
@@ -61,35 +105,32 @@ struct JSONParser {
         guard depth <= Payload.maximumDepth else { throw fail("nested more than \(Payload.maximumDepth) deep") }
     }
 
-    private mutating func parseObject() throws(JSONError) -> Payload {
-        try enter()
+    /// `{` members `}`: checks keys are unique (a linear scan: objects are small) and hands
+    /// each key to `member`, which parses its value.
+    private mutating func parseMembers(
+        _ member: (String, inout JSONParser) throws(JSONError) -> Void
+    ) throws(JSONError) {
+        let base = openKeys.count
+        defer { openKeys.removeSubrange(base...) }
         i += 1
-        var fields: [Payload.Field] = []
-        // Objects are small: a linear scan finds duplicate keys faster than hashing until
-        // they are not, then a set takes over.
-        var seen: Set<String>? = nil
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
             i += 1
-            depth -= 1
-            return .object(fields)
+            return
         }
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
             let keyStart = i
-            let key = try parseString()
-            if fields.count >= 16 {
-                if seen == nil { seen = Set(fields.map(\.key)) }
-                guard seen?.insert(key).inserted ?? true else { throw fail("duplicate key \"\(key)\"", at: keyStart) }
-            } else if fields.contains(where: { $0.key == key }) {
-                throw fail("duplicate key \"\(key)\"", at: keyStart)
-            }
+            var key = ""
+            try parseString { key = String(decoding: $0, as: UTF8.self) }
+            guard !openKeys[base...].contains(key) else { throw fail("duplicate key \"\(key)\"", at: keyStart) }
+            openKeys.append(key)
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
             i += 1
             skipSpace()
-            fields.append(Payload.Field(key, try parseValue()))
+            try member(key, &self)
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -98,24 +139,20 @@ struct JSONParser {
             }
             guard bytes[i] == UInt8(ascii: "}") else { throw fail("expected ',' or '}'") }
             i += 1
-            depth -= 1
-            return .object(fields)
+            return
         }
     }
 
-    private mutating func parseArray() throws(JSONError) -> Payload {
-        try enter()
+    private mutating func parseElements<S: JSONSink>(into sink: inout S) throws(JSONError) {
         i += 1
-        var items: [Payload] = []
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "]") {
             i += 1
-            depth -= 1
-            return .array(items)
+            return
         }
         while true {
             skipSpace()
-            items.append(try parseValue())
+            try parseValue(into: &sink)
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated array") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -124,12 +161,11 @@ struct JSONParser {
             }
             guard bytes[i] == UInt8(ascii: "]") else { throw fail("expected ',' or ']'") }
             i += 1
-            depth -= 1
-            return .array(items)
+            return
         }
     }
 
-    private mutating func parseNumber() throws(JSONError) -> Payload {
+    private mutating func parseNumber<S: JSONSink>(into sink: inout S) throws(JSONError) {
         let start = i
         var isInteger = true
         if bytes[i] == UInt8(ascii: "-") { i += 1 }
@@ -156,15 +192,17 @@ struct JSONParser {
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if isInteger {
             guard let v = Int64(text) else { throw fail("integer out of range", at: start) }
-            return .int(v)
+            sink.int(v)
+        } else {
+            guard let d = Double(text), d.isFinite else { throw fail("number out of range", at: start) }
+            sink.double(d)
         }
-        guard let d = Double(text), d.isFinite else { throw fail("number out of range", at: start) }
-        return .double(d)
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
-    private mutating func parseString() throws(JSONError) -> String {
+    /// Parses a string literal and lends its decoded, validated UTF-8 to `body`.
+    private mutating func parseString(_ body: (UnsafeRawBufferPointer) -> Void) throws(JSONError) {
         i += 1
         let start = i
         // Fast path: no escapes; ASCII needs no UTF-8 validation.
@@ -173,10 +211,12 @@ struct JSONParser {
             let b = bytes[i]
             if b == UInt8(ascii: "\"") {
                 let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<i])
+                guard ascii || String(validating: raw, as: UTF8.self) != nil else {
+                    throw fail("text is not UTF-8", at: start)
+                }
                 i += 1
-                if ascii { return String(decoding: raw, as: UTF8.self) }
-                guard let s = String(validating: raw, as: UTF8.self) else { throw fail("text is not UTF-8", at: start) }
-                return s
+                body(raw)
+                return
             }
             if b >= 0x80 { ascii = false }
             if b == UInt8(ascii: "\\") { break }
@@ -189,8 +229,9 @@ struct JSONParser {
             switch b {
             case UInt8(ascii: "\""):
                 i += 1
-                guard let s = String(validating: out, as: UTF8.self) else { throw fail("text is not UTF-8", at: start) }
-                return s
+                guard String(validating: out, as: UTF8.self) != nil else { throw fail("text is not UTF-8", at: start) }
+                out.withUnsafeBytes { body($0) }
+                return
             case UInt8(ascii: "\\"):
                 i += 1
                 guard i < bytes.count else { throw fail("unterminated string") }

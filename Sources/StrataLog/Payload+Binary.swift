@@ -1,8 +1,11 @@
-/// The stored form of a payload: a tag byte per value, varint lengths, zigzag varint
-/// integers and little-endian IEEE doubles. Compact and decoded without lookahead.
+/// The stored form of a payload: a tag byte per value, zigzag varint integers,
+/// little-endian IEEE doubles, varint-length strings; arrays and objects are closed by an
+/// end marker rather than prefixed by a count, so JSON can be transcoded into this form
+/// as it is read, without building a tree. Object keys are written as varint(length + 1),
+/// so the 0 that closes an object is never a key.
 extension Payload {
     enum Tag: UInt8 {
-        case null = 0, falseValue, trueValue, int, double, string, array, object
+        case null = 0, falseValue, trueValue, int, double, string, array, object, end
     }
 
     /// The binary form.
@@ -16,27 +19,41 @@ extension Payload {
         switch self {
         case .null: w.u8(Tag.null.rawValue)
         case .bool(let b): w.u8(b ? Tag.trueValue.rawValue : Tag.falseValue.rawValue)
-        case .int(let v):
-            w.u8(Tag.int.rawValue)
-            w.varint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
-        case .double(let d):
-            precondition(d.isFinite, "payload numbers must be finite")
-            w.u8(Tag.double.rawValue)
-            w.u64(d.bitPattern)
+        case .int(let v): Payload.writeInt(v, into: &w)
+        case .double(let d): Payload.writeDouble(d, into: &w)
         case .string(let s):
             w.u8(Tag.string.rawValue)
             w.string(s)
         case .array(let items):
             w.u8(Tag.array.rawValue)
-            w.varint(UInt64(items.count))
             for item in items { item.encode(into: &w) }
+            w.u8(Tag.end.rawValue)
         case .object(let fields):
             w.u8(Tag.object.rawValue)
-            w.varint(UInt64(fields.count))
             for f in fields {
-                w.string(f.key)
+                Payload.writeKey(f.key, into: &w)
                 f.value.encode(into: &w)
             }
+            w.u8(0)
+        }
+    }
+
+    static func writeInt(_ v: Int64, into w: inout ByteWriter) {
+        w.u8(Tag.int.rawValue)
+        w.varint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
+    }
+
+    static func writeDouble(_ d: Double, into w: inout ByteWriter) {
+        precondition(d.isFinite, "payload numbers must be finite")
+        w.u8(Tag.double.rawValue)
+        w.u64(d.bitPattern)
+    }
+
+    static func writeKey(_ key: String, into w: inout ByteWriter) {
+        var key = key
+        key.withUTF8 { utf8 in
+            w.varint(UInt64(utf8.count) + 1)
+            w.bytes.append(contentsOf: utf8)
         }
     }
 
@@ -56,8 +73,9 @@ extension Payload {
 
     static func decode(_ r: inout ByteReader, depth: Int) throws -> Payload {
         guard depth <= maximumDepth else { throw ByteReader.Truncated(offset: r.offset, reason: "nested too deeply") }
-        guard let tag = Tag(rawValue: try r.u8()) else {
-            throw ByteReader.Truncated(offset: r.offset - 1, reason: "unknown value tag")
+        let byte = try r.u8()
+        guard let tag = Tag(rawValue: byte), tag != .end else {
+            throw ByteReader.Truncated(offset: r.offset - 1, reason: "unexpected value tag \(byte)")
         }
         switch tag {
         case .null: return .null
@@ -72,22 +90,20 @@ extension Payload {
             return .double(d)
         case .string: return .string(try r.string())
         case .array:
-            let n = try r.varint()
-            guard n <= UInt64(r.remaining) else { throw ByteReader.Truncated(offset: r.offset, reason: "array count") }
             var items: [Payload] = []
-            items.reserveCapacity(Int(n))
-            for _ in 0..<n { items.append(try decode(&r, depth: depth + 1)) }
+            while try r.peek() != Tag.end.rawValue { items.append(try decode(&r, depth: depth + 1)) }
+            r.offset += 1
             return .array(items)
         case .object:
-            let n = try r.varint()
-            guard n <= UInt64(r.remaining) else { throw ByteReader.Truncated(offset: r.offset, reason: "object count") }
             var fields: [Field] = []
-            fields.reserveCapacity(Int(n))
-            for _ in 0..<n {
-                let key = try r.string()
+            while true {
+                let n = try r.varint()
+                if n == 0 { return .object(fields) }
+                let key = try r.string(count: n - 1)
                 fields.append(Field(key, try decode(&r, depth: depth + 1)))
             }
-            return .object(fields)
+        case .end:
+            preconditionFailure("handled above")
         }
     }
 }

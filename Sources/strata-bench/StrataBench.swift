@@ -13,7 +13,7 @@ struct StrataBench: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "strata-bench",
         abstract: "Load generator and replay timer for the Strata event log (benchmarks and tests).",
-        subcommands: [Append.self, Replay.self]
+        subcommands: [Append.self, Replay.self, Ingest.self]
     )
 
     struct Append: ParsableCommand {
@@ -72,6 +72,33 @@ struct StrataBench: ParsableCommand {
                     "tag": .string(tag), "commands": .int(Int64(commands)), "appended": .int(Int64(appended)),
                     "conflicts": .int(Int64(conflicts)), "first_position": .int(Int64(first?.rawValue ?? 0)),
                     "last_position": .int(Int64(last.rawValue)),
+                ]).json)
+        }
+    }
+
+    struct Ingest: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Time the log's write path alone: import already-decoded events from an NDJSON export.",
+            discussion:
+                "Reads and decodes FILE first (not timed), then imports the events into a fresh journal with a durable commit every --batch-size events, and prints one JSON line with the rate. This is the journal's storage work — payload and envelope encoding, checksums, the id and stream indexes, the chain — without JSON parsing, the same work the raw LMDB peer is compared with."
+        )
+
+        @Option(help: "The journal directory (must not exist yet).") var journal: String
+        @Option(help: "Events per durable commit.") var batchSize: Int = 10_000
+        @Argument(help: "An NDJSON export.") var file: String
+
+        func run() throws {
+            guard let reader = LineReader(path: file) else { throw ValidationError("cannot open \(file)") }
+            var events: [Envelope] = []
+            while let e = try reader.next({ try Envelope(jsonLine: $0, line: reader.lineNumber) }) { events.append(e) }
+            let log = try EventLog(path: journal)
+            let start = monotonicSeconds()
+            let result = try log.importEnvelopes(events, batchSize: batchSize)
+            let seconds = monotonicSeconds() - start
+            print(
+                Payload.object([
+                    "peer": .string("strata-log"), "op": .string("ingest"), "events": .int(Int64(result.imported)),
+                    "seconds": .double(seconds), "events_per_s": .double(Double(result.imported) / max(seconds, 1e-9)),
                 ]).json)
         }
     }

@@ -1,0 +1,88 @@
+/// Receives what ``JSONParser`` reads, in document order. One parser serves every use:
+/// building a ``Payload`` tree (``PayloadBuilder``) and transcoding JSON straight into the
+/// stored binary form without a tree (``BinaryPayloadWriter``).
+protocol JSONSink {
+    mutating func null()
+    mutating func bool(_ value: Bool)
+    mutating func int(_ value: Int64)
+    mutating func double(_ value: Double)
+    /// Valid UTF-8, escapes already decoded.
+    mutating func string(_ utf8: UnsafeRawBufferPointer)
+    mutating func beginArray()
+    mutating func endArray()
+    mutating func beginObject()
+    /// An object key, already checked to be unique in its object.
+    mutating func key(_ key: String)
+    mutating func endObject()
+}
+
+/// Builds a ``Payload`` tree.
+struct PayloadBuilder: JSONSink {
+    private enum Frame {
+        case array([Payload])
+        case object([Payload.Field], key: String)
+    }
+
+    private var stack: [Frame] = []
+    private(set) var result: Payload? = nil
+
+    private mutating func add(_ value: Payload) {
+        guard let top = stack.popLast() else {
+            result = value
+            return
+        }
+        switch top {
+        case .array(var items):
+            items.append(value)
+            stack.append(.array(items))
+        case .object(var fields, let key):
+            fields.append(Payload.Field(key, value))
+            stack.append(.object(fields, key: ""))
+        }
+    }
+
+    mutating func null() { add(.null) }
+    mutating func bool(_ value: Bool) { add(.bool(value)) }
+    mutating func int(_ value: Int64) { add(.int(value)) }
+    mutating func double(_ value: Double) { add(.double(value)) }
+    mutating func string(_ utf8: UnsafeRawBufferPointer) { add(.string(String(decoding: utf8, as: UTF8.self))) }
+    mutating func beginArray() { stack.append(.array([])) }
+    mutating func beginObject() { stack.append(.object([], key: "")) }
+
+    mutating func key(_ key: String) {
+        guard case .object(let fields, _) = stack.popLast() else { preconditionFailure("key outside an object") }
+        stack.append(.object(fields, key: key))
+    }
+
+    mutating func endArray() {
+        guard case .array(let items) = stack.popLast() else { preconditionFailure("unbalanced array") }
+        add(.array(items))
+    }
+
+    mutating func endObject() {
+        guard case .object(let fields, _) = stack.popLast() else { preconditionFailure("unbalanced object") }
+        add(.object(fields))
+    }
+}
+
+/// Writes the stored binary form (see ``Payload/encode()``) as the parser reads.
+struct BinaryPayloadWriter: JSONSink {
+    var out: ByteWriter
+
+    init(capacity: Int = 256) { out = ByteWriter(capacity: capacity) }
+
+    mutating func null() { out.u8(Payload.Tag.null.rawValue) }
+    mutating func bool(_ value: Bool) { out.u8(value ? Payload.Tag.trueValue.rawValue : Payload.Tag.falseValue.rawValue) }
+    mutating func int(_ value: Int64) { Payload.writeInt(value, into: &out) }
+    mutating func double(_ value: Double) { Payload.writeDouble(value, into: &out) }
+    mutating func string(_ utf8: UnsafeRawBufferPointer) {
+        out.u8(Payload.Tag.string.rawValue)
+        out.varint(UInt64(utf8.count))
+        out.bytes.append(contentsOf: utf8)
+    }
+    mutating func beginArray() { out.u8(Payload.Tag.array.rawValue) }
+    mutating func endArray() { out.u8(Payload.Tag.end.rawValue) }
+    mutating func beginObject() { out.u8(Payload.Tag.object.rawValue) }
+    mutating func key(_ key: String) { Payload.writeKey(key, into: &out) }
+    mutating func endObject() { out.u8(0) }
+}
