@@ -11,6 +11,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", exact: "3.12.3"),
+        .package(url: "https://github.com/jpsim/Yams", exact: "6.2.2"),
     ],
     targets: [
         // The system liblmdb (apt: liblmdb-dev). Nothing else lives here.
@@ -29,9 +30,21 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        // Sources, reports, claims and corrections; report files; EDTF; quantities; the
+        // bundled gazetteer and commodity taxonomy.
+        .target(
+            name: "StrataDomain",
+            dependencies: [
+                "StrataLog",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources")]
+        ),
         .executableTarget(
             name: "strata",
             dependencies: [
+                "StrataDomain",
                 "StrataLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
@@ -46,6 +59,7 @@ let package = Package(
         ),
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "StrataLogTests", dependencies: ["StrataLog", "LMDB"]),
+        .testTarget(name: "StrataDomainTests", dependencies: ["StrataDomain", "StrataLog"]),
         .testTarget(name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"]),
     ],
     swiftLanguageModes: [.v6]

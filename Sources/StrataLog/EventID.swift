@@ -1,3 +1,5 @@
+import Crypto
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -43,6 +45,16 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public static func make(milliseconds ms: UInt64) -> EventID {
         var rng = SystemRandomNumberGenerator()
         return make(milliseconds: ms, using: &rng)
+    }
+
+    /// A name-based id (UUIDv8 over SHA-256 of `name`): the same name always gives the same
+    /// id, so a command whose events are named this way can be run again as a no-op, and
+    /// the same name with other content is caught as a conflict.
+    public static func derived(from name: String) -> EventID {
+        var b = Array(SHA256.hash(data: Array(name.utf8)).prefix(16))
+        b[6] = 0x80 | (b[6] & 0x0F)
+        b[8] = 0x80 | (b[8] & 0x3F)
+        return EventID(unchecked: b)
     }
 
     /// Parses the canonical 8-4-4-4-12 hexadecimal form (either case).

@@ -125,6 +125,28 @@ extension EventLog {
         try storage { try environment.read { try streamCount(prefix: Array((category + "-").utf8), $0) } }
     }
 
+    /// The streams of a category (ids starting with `category-`), in id order.
+    public func streams(category: String) throws -> [StreamID] {
+        let prefix = Array((category + "-").utf8)
+        return try storage {
+            try environment.read { tx in
+                var out: [StreamID] = []
+                try tx.withCursor(streamEvents) { c in
+                    try c.scan(from: prefix) { key, _ in
+                        guard key.starts(with: prefix) else { return false }
+                        if key.count >= 9, BigEndian.uint64(UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...])) == 1,
+                            let s = StreamID(String(decoding: UnsafeRawBufferPointer(rebasing: key[..<(key.count - 9)]), as: UTF8.self))
+                        {
+                            out.append(s)
+                        }
+                        return true
+                    }
+                }
+                return out
+            }
+        }
+    }
+
     /// Streams whose ids start with `prefix`: their version-1 keys in `stream_events`.
     func streamCount(prefix: [UInt8], _ tx: Transaction) throws -> Int {
         var n = 0

@@ -7,8 +7,15 @@ public struct EventType: Hashable, Sendable, CustomStringConvertible, Expressibl
     public let schemaVersion: UInt16
 
     public init?(_ name: String) {
-        // Checked on bytes: this runs for every imported and replayed event.
-        let utf8 = Array(name.utf8)
+        var name = name
+        guard let version = name.withUTF8({ EventType.schemaVersion(of: $0) }) else { return nil }
+        self.name = name
+        self.schemaVersion = version
+    }
+
+    /// Checks a name on its bytes (this runs for every imported and replayed event) and
+    /// returns the version of its `.vN` suffix.
+    private static func schemaVersion(of utf8: UnsafeBufferPointer<UInt8>) -> UInt16? {
         guard utf8.count <= 128, let dot = utf8.lastIndex(of: UInt8(ascii: ".")), dot + 2 < utf8.count,
             utf8[dot + 1] == UInt8(ascii: "v"), utf8[dot + 2] != UInt8(ascii: "0")
         else { return nil }
@@ -27,9 +34,7 @@ public struct EventType: Hashable, Sendable, CustomStringConvertible, Expressibl
             default: return nil
             }
         }
-        guard !wordStart else { return nil }
-        self.name = name
-        self.schemaVersion = UInt16(version)
+        return wordStart ? nil : UInt16(version)
     }
 
     /// The name without its version: `claim.asserted` for `claim.asserted.v1`.

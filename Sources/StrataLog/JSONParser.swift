@@ -7,6 +7,8 @@ struct JSONParser {
     /// The keys of every object being read, innermost last: one array reused for all
     /// objects, so checking for duplicate keys allocates nothing per object.
     private var openKeys: [String] = []
+    /// Where the last key read began.
+    private(set) var keyOffset = 0
 
     init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
 
@@ -60,11 +62,13 @@ struct JSONParser {
     /// Parses one value into `sink`.
     mutating func parseValue<S: JSONSink>(into sink: inout S) throws(JSONError) {
         guard i < bytes.count else { throw fail("expected a value, found the end") }
+        sink.location(i)
         switch bytes[i] {
         case UInt8(ascii: "{"):
             try enter()
             sink.beginObject()
             try parseMembers { (key, parser) throws(JSONError) in
+                sink.location(parser.keyOffset)
                 sink.key(key)
                 try parser.parseValue(into: &sink)
             }
@@ -122,6 +126,7 @@ struct JSONParser {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
             let keyStart = i
+            keyOffset = i
             var key = ""
             try parseString { key = String(decoding: $0, as: UTF8.self) }
             guard !openKeys[base...].contains(key) else { throw fail("duplicate key \"\(key)\"", at: keyStart) }

@@ -1,7 +1,10 @@
 /// Receives what ``JSONParser`` reads, in document order. One parser serves every use:
 /// building a ``Payload`` tree (``PayloadBuilder``) and transcoding JSON straight into the
 /// stored binary form without a tree (``BinaryPayloadWriter``).
-protocol JSONSink {
+public protocol JSONSink {
+    /// The byte offset in the input of the value or key about to be reported, for sinks
+    /// that keep locations (report files name the line of every value).
+    mutating func location(_ offset: Int)
     mutating func null()
     mutating func bool(_ value: Bool)
     mutating func int(_ value: Int64)
@@ -14,6 +17,19 @@ protocol JSONSink {
     /// An object key, already checked to be unique in its object.
     mutating func key(_ key: String)
     mutating func endObject()
+}
+
+extension JSONSink {
+    public mutating func location(_ offset: Int) {}
+}
+
+/// Parses JSON text into a sink: the one strict parser of the project.
+public enum JSON {
+    /// Parses `bytes` as one JSON value into `sink`.
+    public static func parse<S: JSONSink>(_ bytes: UnsafeRawBufferPointer, into sink: inout S) throws(JSONError) {
+        var parser = JSONParser(bytes)
+        try parser.parseDocument(into: &sink)
+    }
 }
 
 /// Builds a ``Payload`` tree.

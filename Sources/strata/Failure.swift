@@ -1,5 +1,6 @@
 import ArgumentParser
 import LMDB
+import StrataDomain
 import StrataLog
 
 #if canImport(Glibc)
@@ -49,6 +50,10 @@ extension Failure {
         switch error {
         case let f as Failure:
             return f
+        case let e as InputError:
+            return Failure(.dataError, (e.file == nil ? prefix : "") + e.description)
+        case let e as EventDecodingError:
+            return Failure(.software, "cannot read a stored event: \(e) (a journal from a newer strata?)")
         case let e as LogError:
             switch e {
             case .importRejected(let line, let field, let reason):

@@ -18,6 +18,8 @@ struct Strata: ParsableCommand {
             """,
         version: "strata \(Strata.version)",
         subcommands: [
+            AppendCommand.self, CorrectCommand.self, RetractCommand.self, LinkCommand.self, UnlinkCommand.self,
+            RateCommand.self, AliasCommand.self, UnaliasCommand.self, ClaimCommand.self, SourcesCommand.self,
             LogCommand.self, VerifyCommand.self, ExportCommand.self, ImportCommand.self, StatsCommand.self,
         ]
     )

@@ -1,0 +1,38 @@
+import StrataLog
+
+/// An event of the intelligence journal: a versioned type name, a payload it writes, and a
+/// decoder that reads every schema version of that type (upcasting older versions to the
+/// current shape), so stored events never need rewriting.
+public protocol DomainEvent: Sendable, Equatable {
+    /// The current versioned name, e.g. `claim.asserted.v1`.
+    static var eventType: EventType { get }
+    /// The fields, in a fixed order (so the same event always encodes to the same bytes).
+    var payload: Payload { get }
+    /// Reads a payload written under `type`: the current version or an older one of the
+    /// same family, which is upcast.
+    init(payload: Payload, type: EventType) throws(EventDecodingError)
+}
+
+extension DomainEvent {
+    /// The event ready to append, with a given id.
+    public func proposed(id: EventID = .make(), causation: EventID? = nil) -> ProposedEvent {
+        ProposedEvent(id: id, type: Self.eventType, payload: payload, causationID: causation)
+    }
+
+    /// Throws unless `type` is this event's family at a version this code can read.
+    static func checkVersion(_ type: EventType, upTo current: UInt16 = eventType.schemaVersion)
+        throws(EventDecodingError)
+    {
+        guard type.family == eventType.family, type.schemaVersion >= 1, type.schemaVersion <= current else {
+            throw EventDecodingError(type: type, reason: "this version of strata reads \(eventType.family) up to v\(current)")
+        }
+    }
+}
+
+/// A stored payload that does not have the shape its event type promises: a bug or a
+/// journal written by a newer version.
+public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConvertible {
+    public let type: EventType
+    public let reason: String
+    public var description: String { "\(type): \(reason)" }
+}

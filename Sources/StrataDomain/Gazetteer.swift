@@ -1,0 +1,255 @@
+import Foundation
+
+/// Countries (all of ISO 3166-1) and places (ports, cities, provinces, regions), looked up
+/// by name or alias under ``NameKey`` folding, and by ISO code.
+///
+/// The bundled data is `Resources/gazetteer.json`; use ``bundled``.
+public struct Gazetteer: Sendable {
+    /// Every place, in resource order.
+    public let places: [Place]
+    /// Every country, in resource order (by alpha-2 code in the bundled data).
+    public let countries: [Country]
+    /// Inconsistencies found when the gazetteer was built: names claimed by two entries,
+    /// unknown country codes, bad `within`, bad coordinates, malformed codes. Empty for
+    /// good data; the bundled data must have none.
+    public let problems: [String]
+
+    private let placeIndex: NameIndex
+    private let countryIndex: NameIndex
+    private let codeIndex: [String: Int]  // alpha-2 and alpha-3, uppercase
+
+    /// A gazetteer of these entries. Inconsistencies do not stop it; they are listed in
+    /// ``problems``, and an ambiguous name finds nothing.
+    public init(countries: [Country], places: [Place]) {
+        self.countries = countries
+        self.places = places
+        var problems: [String] = []
+        var codeIndex: [String: Int] = [:]
+        var countryIndex = NameIndex()
+        for (i, country) in countries.enumerated() {
+            let codes = [country.code] + (country.alpha3.map { [$0] } ?? [])
+            for code in codes {
+                if let other = codeIndex[code] {
+                    problems.append("country code \(code) is used by \(countries[other].name) and \(country.name)")
+                } else {
+                    codeIndex[code] = i
+                }
+            }
+            country.allNames.forEach { countryIndex.insert($0, for: i) }
+        }
+        var placeIndex = NameIndex()
+        for (i, place) in places.enumerated() {
+            place.allNames.forEach { placeIndex.insert($0, for: i) }
+        }
+        self.codeIndex = codeIndex
+        self.countryIndex = countryIndex
+        self.placeIndex = placeIndex
+        problems += Self.countryProblems(countries, countryIndex)
+        problems += Self.placeProblems(places, placeIndex, codeIndex)
+        self.problems = problems
+    }
+
+    /// Decodes a gazetteer in the resource's format
+    /// (`{"format": "strata-gazetteer", "version": 1, "countries": […], "places": […]}`).
+    public init(json: Data) throws {
+        let file = try JSONDecoder().decode(File.self, from: json)
+        guard file.format == "strata-gazetteer", file.version == 1 else {
+            throw DecodingError.dataCorrupted(.init(
+                codingPath: [],
+                debugDescription: "expected format strata-gazetteer version 1, got \(file.format) version \(file.version)"))
+        }
+        self.init(countries: file.countries, places: file.places)
+    }
+
+    private struct File: Decodable {
+        let format: String
+        let version: Int
+        let countries: [Country]
+        let places: [Place]
+    }
+
+    /// The gazetteer bundled with StrataDomain (`Resources/gazetteer.json`), loaded on first
+    /// use. A missing, malformed or inconsistent resource is a programming error and stops
+    /// the program with a message naming the problems.
+    public static let bundled: Gazetteer = {
+        let gazetteer: Gazetteer
+        do {
+            gazetteer = try Gazetteer(json: BundledResource.data(named: "gazetteer"))
+        } catch {
+            preconditionFailure("StrataDomain: Resources/gazetteer.json is malformed: \(error)")
+        }
+        guard gazetteer.problems.isEmpty else {
+            preconditionFailure("StrataDomain: Resources/gazetteer.json is inconsistent:\n"
+                + gazetteer.problems.joined(separator: "\n"))
+        }
+        return gazetteer
+    }()
+
+    // MARK: Lookups
+
+    /// The place with this name or alias (``NameKey`` folding: `"Namp'o"`, `"NAM-PO"` and
+    /// `"nampo"` all find Nampo). Failing that, a generic word is dropped when the rest
+    /// names a place of a fitting kind: `"Huludao Port"`, `"Port of Dalian"`,
+    /// `"Dandong City"`, `"Liaoning Province"`. `nil` when unknown or ambiguous.
+    public func place(named name: String) -> Place? {
+        let key = NameKey(name)
+        if let i = placeIndex.lookup(key) { return places[i] }
+        let words = key.wordList
+        guard words.count >= 2 else { return nil }
+        var tries: [(rest: ArraySlice<Substring>, kinds: Set<Place.Kind>)] = []
+        if let kinds = Self.genericSuffixes[String(words[words.count - 1])] {
+            tries.append((words.dropLast(), kinds))
+        }
+        if words.count >= 3, words[1] == "of", let kinds = Self.genericSuffixes[String(words[0])] {
+            tries.append((words.dropFirst(2), kinds))
+        }
+        for (rest, kinds) in tries {
+            if let i = placeIndex.lookup(NameKey(rest.joined(separator: " "))), kinds.contains(places[i].kind) {
+                return places[i]
+            }
+        }
+        return nil
+    }
+
+    /// Generic words that may follow a place name (or precede it with "of"), and the kinds
+    /// of place they may stand beside.
+    private static let genericSuffixes: [String: Set<Place.Kind>] = [
+        "port": [.port], "harbor": [.port], "harbour": [.port],
+        "city": [.city, .port], "province": [.province], "region": [.region],
+    ]
+
+    /// The country with this ISO 3166-1 alpha-2 code, either case (`"kp"`, `"KP"`); an
+    /// alpha-3 code (`"PRK"`) is accepted too. `nil` for anything else.
+    public func country(code: String) -> Country? {
+        let code = code.trimmingCharacters(in: .whitespaces)
+        guard Country.looksLikeAlpha2(code) || Country.looksLikeAlpha3(code) else { return nil }
+        return codeIndex[code.uppercased()].map { countries[$0] }
+    }
+
+    /// The country with this name or alias (`"North Korea"`, `"DPRK"`, `"Russian
+    /// Federation"`), under ``NameKey`` folding; a leading "the" is ignored. Codes are not
+    /// names: use ``country(code:)`` or ``resolve(_:)``.
+    public func country(named name: String) -> Country? {
+        let key = NameKey(name)
+        if let i = countryIndex.lookup(key) { return countries[i] }
+        let words = key.wordList
+        if words.count >= 2, words[0] == "the", let i = countryIndex.lookup(NameKey(words.dropFirst().joined(separator: " "))) {
+            return countries[i]
+        }
+        return nil
+    }
+
+    /// What a name in a report's `from` or `to` stands for.
+    public enum Resolution: Hashable, Sendable {
+        case place(Place)
+        case country(Country)
+
+        /// The alpha-2 code of the country: the place's country, or the country itself.
+        public var countryCode: String {
+            switch self {
+            case .place(let place): place.country
+            case .country(let country): country.code
+            }
+        }
+    }
+
+    /// Resolves a name as a report uses it: exactly two letters (either case) that are an
+    /// ISO alpha-2 code → that country; otherwise a place name or alias; otherwise a
+    /// country name or alias; otherwise an alpha-3 code. `nil` when none fits.
+    /// (`"CN"` → China; `"Dalian"` → the port in CN; `"DPRK"` → North Korea.)
+    public func resolve(_ name: String) -> Resolution? {
+        let trimmed = name.trimmingCharacters(in: .whitespacesAndNewlines)
+        if Country.looksLikeAlpha2(trimmed), let country = country(code: trimmed) { return .country(country) }
+        if let place = place(named: trimmed) { return .place(place) }
+        if let country = country(named: trimmed) { return .country(country) }
+        if Country.looksLikeAlpha3(trimmed), let country = country(code: trimmed) { return .country(country) }
+        return nil
+    }
+
+    /// True when `name` lies in `area`, both resolved with ``resolve(_:)``: a place lies in
+    /// its country and in the provinces or regions its `within` chain names; everything lies
+    /// in itself. Unresolved names lie only in a name with the same key.
+    public func isWithin(_ name: String, _ area: String) -> Bool {
+        guard let inner = resolve(name), let outer = resolve(area) else {
+            let key = NameKey(name)
+            return !key.isEmpty && key == NameKey(area)
+        }
+        switch (inner, outer) {
+        case let (.country(a), .country(b)): return a == b
+        case (.country, .place): return false
+        case let (.place(p), .country(c)): return p.country == c.code
+        case let (.place(p), .place(a)):
+            var current: Place? = p
+            var seen: Set<String> = []
+            while let here = current, seen.insert(here.name).inserted {
+                if here == a { return true }
+                current = here.within.flatMap { placeIndex.lookup(NameKey($0)) }.map { places[$0] }
+            }
+            return false
+        }
+    }
+}
+
+/// The JSON resources bundled with StrataDomain.
+enum BundledResource {
+    /// The bytes of `Resources/NAME.json`; stops the program when it is missing.
+    static func data(named name: String) -> Data {
+        let bundle = Bundle.module
+        let url = bundle.url(forResource: name, withExtension: "json", subdirectory: "Resources")
+            ?? bundle.resourceURL?.appendingPathComponent("Resources/\(name).json")
+        guard let url, let data = try? Data(contentsOf: url) else {
+            preconditionFailure("StrataDomain: the bundled resource Resources/\(name).json is missing or unreadable (bundle \(bundle.bundlePath))")
+        }
+        return data
+    }
+}
+
+// MARK: Consistency
+
+extension Gazetteer {
+    static func countryProblems(_ countries: [Country], _ index: NameIndex) -> [String] {
+        var problems: [String] = []
+        for country in countries {
+            if !(Country.looksLikeAlpha2(country.code) && country.code == country.code.uppercased()) {
+                problems.append("country \(country.name): code \"\(country.code)\" is not two uppercase letters")
+            }
+            if let alpha3 = country.alpha3, !(Country.looksLikeAlpha3(alpha3) && alpha3 == alpha3.uppercased()) {
+                problems.append("country \(country.name): alpha3 \"\(alpha3)\" is not three uppercase letters")
+            }
+        }
+        problems += index.empty.map { "country \(countries[$0.entry].code): name \"\($0.name)\" has no letters" }
+        problems += index.ambiguous.sorted { $0.key < $1.key }.map { key, entries in
+            "country name key \"\(key)\" is claimed by " + entries.map { countries[$0].code }.joined(separator: ", ")
+        }
+        return problems
+    }
+
+    static func placeProblems(_ places: [Place], _ index: NameIndex, _ codes: [String: Int]) -> [String] {
+        var problems: [String] = []
+        for place in places {
+            if !Country.looksLikeAlpha2(place.country) || codes[place.country] == nil {
+                problems.append("place \(place.name): unknown country code \"\(place.country)\"")
+            }
+            if let coordinate = place.coordinate, !coordinate.isValid {
+                problems.append("place \(place.name): coordinates \(coordinate.latitude), \(coordinate.longitude) out of range")
+            }
+            guard let within = place.within else { continue }
+            guard let i = index.lookup(NameKey(within)), places[i].name == within else {
+                problems.append("place \(place.name): within \"\(within)\" is not the canonical name of a place")
+                continue
+            }
+            let area = places[i]
+            if area.country != place.country {
+                problems.append("place \(place.name): within \(area.name) of another country (\(area.country))")
+            }
+            if area.kind != .province && area.kind != .region || area == place {
+                problems.append("place \(place.name): within \(area.name), which is not another province or region")
+            }
+        }
+        problems += index.empty.map { "place \(places[$0.entry].name): name \"\($0.name)\" has no letters" }
+        problems += index.ambiguous.sorted { $0.key < $1.key }.map { key, entries in
+            "place name key \"\(key)\" is claimed by " + entries.map { places[$0].description }.joined(separator: "; ")
+        }
+        return problems
+    }
+}

@@ -1,0 +1,79 @@
+/// Letters, digits, `-`, `_` and `.`, starting with a letter or digit: the ids analysts
+/// choose for reports, claims and sources.
+enum Slug {
+    static let maximumLength = 120
+
+    static func isValid(_ text: String) -> Bool {
+        let utf8 = text.utf8
+        guard let first = utf8.first, utf8.count <= maximumLength, isAlphanumeric(first) else { return false }
+        return utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+    }
+
+    private static func isAlphanumeric(_ b: UInt8) -> Bool {
+        (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
+    }
+
+    static let rule = "letters, digits, '-', '_' and '.', starting with a letter or digit, at most 120"
+}
+
+/// A report's stable id, chosen by the analyst (`dailynk-2020-05-minerals`).
+public struct ReportID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init?(_ rawValue: String) {
+        guard Slug.isValid(rawValue) else { return nil }
+        self.rawValue = rawValue
+    }
+    public var description: String { rawValue }
+    public static func < (a: ReportID, b: ReportID) -> Bool { a.rawValue < b.rawValue }
+}
+
+/// A source's id (`dailynk-china-source`); outlets get one made from their name.
+public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let rawValue: String
+    public init?(_ rawValue: String) {
+        guard Slug.isValid(rawValue) else { return nil }
+        self.rawValue = rawValue
+    }
+    public var description: String { rawValue }
+    public static func < (a: SourceID, b: SourceID) -> Bool { a.rawValue < b.rawValue }
+
+    /// The id of an outlet's own source: its name in lowercase with runs of other
+    /// characters turned into `-` (`Daily NK` → `daily-nk`).
+    public static func outlet(named name: String) -> SourceID? {
+        var out = ""
+        var dash = false
+        for scalar in name.lowercased().unicodeScalars {
+            if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
+                if dash && !out.isEmpty { out.append("-") }
+                out.unicodeScalars.append(scalar)
+                dash = false
+            } else {
+                dash = true
+            }
+        }
+        return SourceID(out)
+    }
+}
+
+/// A claim's journal id: `REPORT_ID/CLAIM_ID`.
+public struct ClaimID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    public let report: ReportID
+    /// The id inside its report (`c1`).
+    public let local: String
+
+    public init?(report: ReportID, local: String) {
+        guard Slug.isValid(local) else { return nil }
+        self.report = report
+        self.local = local
+    }
+
+    /// Parses `REPORT_ID/CLAIM_ID`.
+    public init?(_ text: String) {
+        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
+        guard parts.count == 2, let report = ReportID(String(parts[0])) else { return nil }
+        self.init(report: report, local: String(parts[1]))
+    }
+
+    public var description: String { "\(report.rawValue)/\(local)" }
+    public static func < (a: ClaimID, b: ClaimID) -> Bool { a.description < b.description }
+}

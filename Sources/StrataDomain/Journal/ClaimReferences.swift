@@ -1,0 +1,66 @@
+import StrataLog
+
+/// Resolves claim references (`c2` in the report being filed, or `report/c2`) and turns
+/// corrections into events after checking them against the claims they change. Report
+/// files and the `correct`, `retract` and `link` commands share it.
+struct ClaimReferences {
+    let journal: Journal
+    /// The report being filed, whose claims may be named by their local ids.
+    let report: ReportID?
+    /// That report's claims.
+    let local: [ClaimID: ClaimFields]
+
+    /// A claim that exists in the report being filed or the journal.
+    func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID {
+        let parsed: ClaimID?
+        if ref.text.contains("/") {
+            parsed = ClaimID(ref.text)
+        } else {
+            parsed = report.flatMap { ClaimID(report: $0, local: ref.text) }
+        }
+        guard let id = parsed else {
+            throw InputError(line: ref.line, field: ref.field, "\"\(ref.text)\" is not a claim id (REPORT_ID/CLAIM_ID)")
+        }
+        if local[id] != nil { return id }
+        guard try journal.exists(Streams.claim(id)) else {
+            throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal\(report == nil ? "" : " or this report")")
+        }
+        return id
+    }
+
+    /// The claim's fields now; refuses retracted claims.
+    func currentFields(of id: ClaimID, ref: ReportDocument.ClaimReference) throws -> ClaimFields {
+        if let here = local[id] { return here }
+        guard let record = try journal.claim(id) else {
+            throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal")
+        }
+        guard !record.retracted else { throw InputError(line: ref.line, field: ref.field, "claim \(id) is retracted") }
+        return record.fields
+    }
+
+    /// The event a correction writes, in the stream it belongs to.
+    func event(
+        for correction: ReportDocument.Correction, field: String, citing citation: ReportID?, id: EventID
+    ) throws -> (StreamID, ProposedEvent) {
+        switch correction {
+        case .correct(let ref, let set, let lines, let reason):
+            let target = try resolve(ref)
+            let current = try currentFields(of: target, ref: ref)
+            let kind = set.first { $0.key == "kind" }?.value.stringValue.flatMap(ClaimKind.init(rawValue:)) ?? current.kind
+            for f in set where !f.value.isNull && !ClaimFields.allows(f.key, for: kind) {
+                throw InputError(line: lines[f.key] ?? ref.line, field: "\(field).set.\(f.key)", "not a field of \(kind.rawValue) claims")
+            }
+            return (Streams.claim(target), ClaimCorrected(claim: target, set: set, reason: reason, report: citation).proposed(id: id))
+        case .retract(let ref, let reason):
+            let target = try resolve(ref)
+            _ = try currentFields(of: target, ref: ref)
+            return (Streams.claim(target), ClaimRetracted(claim: target, reason: reason, report: citation).proposed(id: id))
+        case .link(let a, let b, let relation, let reason):
+            let x = try resolve(a)
+            let y = try resolve(b)
+            guard x != y else { throw InputError(line: b.line, field: b.field, "a claim cannot link to itself") }
+            let e = ClaimsLinked(claim: x, other: y, relation: relation, reason: reason, report: citation)
+            return (Streams.link(x, y), e.proposed(id: id))
+        }
+    }
+}

@@ -1,0 +1,158 @@
+import Crypto
+import StrataLog
+
+/// What appending a report file would write.
+public struct ReportPlan: Sendable {
+    public let report: ReportID
+    public let parts: [StreamAppend]
+    public var eventCount: Int { parts.reduce(0) { $0 + $1.events.count } }
+    /// The report id is already recorded with the same content.
+    public let alreadyRecorded: Bool
+}
+
+extension Journal {
+    /// Checks a decoded report against the journal and lays out its events: sources first
+    /// registered here, the report, its claims, their links and its corrections. Event ids
+    /// are derived from the report's ids, so the same report appended again is a no-op.
+    public func plan(_ doc: ReportDocument) throws -> ReportPlan {
+        var builder = try ReportPlanBuilder(doc: doc, journal: self)
+        return try builder.build()
+    }
+
+    /// Appends a report as one transaction; nothing is written when anything is wrong.
+    public func append(_ doc: ReportDocument, recordedAt: RecordTime? = nil, by analyst: String) throws -> Outcome {
+        let plan = try plan(doc)
+        return try record(plan.parts, recordedAt: recordedAt, by: analyst) { _ in
+            InputError(field: "report.id", "report \(doc.header.id) changed while being recorded; try again")
+        }
+    }
+}
+
+/// Resolves one report's references and builds its events.
+struct ReportPlanBuilder {
+    let doc: ReportDocument
+    let journal: Journal
+    let outlet: SourceID
+    private var events: [(StreamID, ProposedEvent)] = []
+    /// Source registrations the file implies, including those already in the journal
+    /// (which are not appended again): part of the report's content either way.
+    private var sourceContent: [(StreamID, ProposedEvent)] = []
+
+    init(doc: ReportDocument, journal: Journal) throws {
+        self.doc = doc
+        self.journal = journal
+        guard let outlet = SourceID.outlet(named: doc.header.outlet) else {
+            throw InputError(field: "report.outlet", "an outlet name needs letters or digits")
+        }
+        self.outlet = outlet
+    }
+
+    mutating func build() throws -> ReportPlan {
+        let id = doc.header.id
+        try addSources()
+        for (i, claim) in doc.claims.enumerated() { try addClaim(claim, index: i) }
+        for (i, correction) in doc.corrections.enumerated() { try addCorrection(correction, index: i) }
+        var digest = SHA256()
+        for (stream, e) in sourceContent + events.filter({ $0.0.category != "source" }) {
+            digest.update(data: Array("\(stream.rawValue)\n\(e.type.name)\n".utf8))
+            digest.update(data: e.payload.encode())
+        }
+        let content = digest.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
+        let filed = ReportFiled(
+            report: id, outlet: doc.header.outlet, outletSource: outlet, published: doc.header.published,
+            title: doc.header.title, url: doc.header.url, language: doc.header.language,
+            translatedFrom: doc.header.translatedFrom, translator: doc.header.translator,
+            retrieved: doc.header.retrieved, content: content)
+        var already = false
+        if let existing = try journal.report(id) {
+            guard existing.content == content else {
+                throw InputError(
+                    field: "report.id",
+                    "report \(id) is already recorded with other content; reports are immutable — give a new id, or put corrections in a later report")
+            }
+            already = true
+        }
+        let sourceCount = events.prefix { $0.0.category == "source" }.count
+        events.insert((Streams.report(id), filed.proposed(id: .derived(from: "report:\(id)"))), at: sourceCount)
+        // One StreamAppend per stream, streams in first-use order.
+        var order: [StreamID] = []
+        var byStream: [StreamID: [ProposedEvent]] = [:]
+        for (stream, e) in events {
+            if byStream[stream] == nil { order.append(stream) }
+            byStream[stream, default: []].append(e)
+        }
+        return ReportPlan(
+            report: id, parts: order.map { StreamAppend(stream: $0, events: byStream[$0] ?? []) }, alreadyRecorded: already)
+    }
+
+    private mutating func addSources() throws {
+        let listed = Set(doc.sources.map(\.id))
+        if !listed.contains(outlet) {
+            let e = SourceRegistered(source: outlet, name: doc.header.outlet, kind: .outlet, reliability: nil, description: nil, report: nil)
+            let registration = (Streams.source(outlet), e.proposed(id: .derived(from: "source:\(outlet)")))
+            sourceContent.append(registration)
+            if try !journal.exists(Streams.source(outlet)) { events.append(registration) }
+        }
+        for s in doc.sources {
+            let e = SourceRegistered(
+                source: s.id, name: s.name, kind: s.kind, reliability: s.reliability, description: s.description,
+                report: doc.header.id)
+            let registration = (Streams.source(s.id), e.proposed(id: .derived(from: "source:\(s.id)")))
+            sourceContent.append(registration)
+            if let existing = try journal.registration(of: s.id) {
+                guard existing.name == s.name, existing.kind == s.kind else {
+                    throw InputError(
+                        line: s.line, field: "sources",
+                        "source \(s.id) is already registered as \"\(existing.name)\" (\(existing.kind.rawValue)); cite it by id without listing it, or choose another id")
+                }
+                continue
+            }
+            events.append(registration)
+        }
+    }
+
+    private func resolveSource(_ text: String?, line: Int, index: Int) throws -> SourceID {
+        guard let text else { return outlet }
+        if text.lowercased() == doc.header.outlet.lowercased() || text == outlet.rawValue { return outlet }
+        if let id = SourceID(text) {
+            if doc.sources.contains(where: { $0.id == id }) { return id }
+            if try journal.exists(Streams.source(id)) { return id }
+        }
+        throw InputError(
+            line: line, field: "claims[\(index)].source",
+            "unknown source \"\(text)\": list it under sources, or use a source id already in the journal, or the outlet's name")
+    }
+
+    private var references: ClaimReferences {
+        ClaimReferences(journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
+    }
+
+    private func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID { try references.resolve(ref) }
+
+    private mutating func addClaim(_ claim: ReportDocument.ClaimEntry, index: Int) throws {
+        var fields = claim.fields
+        fields.source = try resolveSource(claim.sourceText, line: claim.line, index: index)
+        let asserted = ClaimAsserted(claim: claim.id, fields: fields)
+        events.append((Streams.claim(claim.id), asserted.proposed(id: .derived(from: "claim:\(claim.id)"))))
+        for (j, link) in claim.links.enumerated() {
+            let other = try resolve(link.claim)
+            guard other != claim.id else { throw InputError(line: link.claim.line, field: link.claim.field, "a claim cannot link to itself") }
+            let e = ClaimsLinked(claim: claim.id, other: other, relation: link.relation, reason: nil, report: doc.header.id)
+            events.append((Streams.link(claim.id, other), e.proposed(id: .derived(from: "link:\(claim.id):\(j)"))))
+        }
+    }
+
+    private mutating func addCorrection(_ correction: ReportDocument.Correction, index: Int) throws {
+        let report = doc.header.id
+        events.append(
+            try references.event(
+                for: correction, field: "corrections[\(index)]", citing: report,
+                id: .derived(from: "correction:\(report):\(index)")))
+    }
+}
+
+extension String {
+    func leftPadded(_ width: Int, with pad: Character = "0") -> String {
+        count >= width ? self : String(repeating: pad, count: width - count) + self
+    }
+}

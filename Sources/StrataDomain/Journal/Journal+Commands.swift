@@ -1,0 +1,123 @@
+import StrataLog
+
+/// The correcting commands: each one event, one transaction, checked against the journal.
+extension Journal {
+    /// Replaces named fields of a claim, or retracts it, or links two claims: the same
+    /// corrections a report file can carry. `citing` names the report behind the change.
+    public func apply(
+        _ correction: ReportDocument.Correction, citing report: ReportID?, recordedAt: RecordTime?, by analyst: String
+    ) throws -> Outcome {
+        if let report, try !exists(Streams.report(report)) {
+            throw InputError(field: "--report", "no report \(report) in the journal")
+        }
+        let refs = ClaimReferences(journal: self, report: nil, local: [:])
+        let (stream, event) = try refs.event(for: correction, field: "", citing: report, id: .make())
+        if case .link(let a, let b, let relation, _) = correction {
+            let x = try refs.resolve(a)
+            let y = try refs.resolve(b)
+            if try activeLinks(x, y).contains(where: { $0.relation == relation && $0.matches(x, y) }) {
+                throw InputError(field: "--as", "\(x) and \(y) are already linked as \(relation.rawValue)")
+            }
+        }
+        return try recordOne(stream, event, recordedAt: recordedAt, by: analyst)
+    }
+
+    /// Removes a link between two claims.
+    public func unlink(_ a: ClaimID, _ b: ClaimID, relation: Relation, reason: String?, recordedAt: RecordTime?, by analyst: String)
+        throws -> Outcome
+    {
+        guard try activeLinks(a, b).contains(where: { $0.relation == relation && $0.matches(a, b) }) else {
+            throw InputError(field: "--as", "\(a) and \(b) are not linked as \(relation.rawValue)")
+        }
+        let e = ClaimsUnlinked(claim: a, other: b, relation: relation, reason: reason)
+        return try recordOne(Streams.link(a, b), e.proposed(), recordedAt: recordedAt, by: analyst)
+    }
+
+    /// The links now in force between two claims.
+    public func activeLinks(_ a: ClaimID, _ b: ClaimID) throws -> [ClaimsLinked] {
+        var links: [ClaimsLinked] = []
+        for e in try log.stream(Streams.link(a, b)) {
+            if e.type.family == ClaimsLinked.eventType.family {
+                links.append(try ClaimsLinked(payload: e.payload, type: e.type))
+            } else if e.type.family == ClaimsUnlinked.eventType.family {
+                let u = try ClaimsUnlinked(payload: e.payload, type: e.type)
+                links.removeAll { $0.relation == u.relation && $0.matches(u.claim, u.other) }
+            }
+        }
+        return links
+    }
+
+    /// A new reliability grade for a source.
+    public func rate(_ source: SourceID, _ grade: Reliability, reason: String, recordedAt: RecordTime?, by analyst: String)
+        throws -> Outcome
+    {
+        guard try exists(Streams.source(source)) else { throw InputError(field: "SOURCE", "no source \(source) in the journal") }
+        let e = SourceRated(source: source, reliability: grade, reason: reason)
+        return try recordOne(Streams.source(source), e.proposed(), recordedAt: recordedAt, by: analyst)
+    }
+
+    /// Declares `name` another name for `canonical`.
+    public func alias(
+        _ kind: EntityKind, _ name: String, as canonical: String, reason: String?, recordedAt: RecordTime?, by analyst: String
+    ) throws -> Outcome {
+        let name = name.trimmingSpaces
+        let canonical = canonical.trimmingSpaces
+        guard !name.isEmpty else { throw InputError(field: "NAME", "must not be empty") }
+        guard !canonical.isEmpty else { throw InputError(field: "CANONICAL", "must not be empty") }
+        guard NameKey(name) != NameKey(canonical) else { throw InputError(field: "NAME", "is already the same name as \(canonical)") }
+        switch kind {
+        case .place:
+            guard gazetteer.place(named: canonical) != nil || gazetteer.country(named: canonical) != nil else {
+                throw InputError(field: "CANONICAL", "\"\(canonical)\" is not a place or country in the gazetteer")
+            }
+        case .commodity:
+            guard taxonomy.commodity(named: canonical) != nil else {
+                throw InputError(field: "CANONICAL", "\"\(canonical)\" is not a commodity in the taxonomy")
+            }
+        case .vessel:
+            break
+        }
+        if let current = try aliasTarget(kind, name) {
+            throw InputError(field: "NAME", "\"\(name)\" is already an alias of \"\(current)\"; unalias it first")
+        }
+        let e = EntityAliased(kind: kind, name: name, canonical: canonical, reason: reason)
+        return try recordOne(Streams.alias(kind, name), e.proposed(), recordedAt: recordedAt, by: analyst)
+    }
+
+    /// Withdraws an alias.
+    public func unalias(_ kind: EntityKind, _ name: String, reason: String?, recordedAt: RecordTime?, by analyst: String)
+        throws -> Outcome
+    {
+        guard try aliasTarget(kind, name) != nil else { throw InputError(field: "NAME", "\"\(name)\" is not an alias") }
+        let e = EntityUnaliased(kind: kind, name: name.trimmingSpaces, reason: reason)
+        return try recordOne(Streams.alias(kind, name.trimmingSpaces), e.proposed(), recordedAt: recordedAt, by: analyst)
+    }
+
+    /// What `name` is now an alias of, if anything.
+    public func aliasTarget(_ kind: EntityKind, _ name: String) throws -> String? {
+        var target: String? = nil
+        for e in try log.stream(Streams.alias(kind, name.trimmingSpaces)) {
+            if e.type.family == EntityAliased.eventType.family {
+                target = try EntityAliased(payload: e.payload, type: e.type).canonical
+            } else if e.type.family == EntityUnaliased.eventType.family {
+                target = nil
+            }
+        }
+        return target
+    }
+
+    private func recordOne(_ stream: StreamID, _ event: ProposedEvent, recordedAt: RecordTime?, by analyst: String) throws
+        -> Outcome
+    {
+        try record([StreamAppend(stream: stream, events: [event])], recordedAt: recordedAt, by: analyst) { _ in
+            InputError("a concurrent change conflicted; try again")
+        }
+    }
+}
+
+extension ClaimsLinked {
+    /// Whether this link joins `a` and `b` (either way round for symmetric relations).
+    func matches(_ a: ClaimID, _ b: ClaimID) -> Bool {
+        (claim == a && other == b) || (relation != .partOf && claim == b && other == a)
+    }
+}

@@ -1,0 +1,41 @@
+import StrataLog
+
+/// A source with its registration and every grade it has had.
+public struct SourceRecord: Sendable {
+    public struct Grade: Sendable {
+        public let reliability: Reliability?
+        public let reason: String?
+        public let recordedAt: RecordTime
+        public let recordedBy: String
+    }
+
+    public let registration: SourceRegistered
+    public let grades: [Grade]
+    /// The grade now (`nil`: never graded).
+    public var current: Reliability? { grades.last?.reliability }
+}
+
+extension Journal {
+    /// Every source in the journal, by id.
+    public func sources() throws -> [SourceRecord] {
+        var out: [SourceRecord] = []
+        for stream in try log.streams(category: "source") {
+            var registration: SourceRegistered? = nil
+            var grades: [SourceRecord.Grade] = []
+            for e in try log.stream(stream) {
+                if e.type.family == SourceRegistered.eventType.family {
+                    let r = try SourceRegistered(payload: e.payload, type: e.type)
+                    registration = r
+                    if r.reliability != nil {
+                        grades.append(.init(reliability: r.reliability, reason: "registered", recordedAt: e.recordedAt, recordedBy: e.recordedBy))
+                    }
+                } else if e.type.family == SourceRated.eventType.family {
+                    let r = try SourceRated(payload: e.payload, type: e.type)
+                    grades.append(.init(reliability: r.reliability, reason: r.reason, recordedAt: e.recordedAt, recordedBy: e.recordedBy))
+                }
+            }
+            if let registration { out.append(SourceRecord(registration: registration, grades: grades)) }
+        }
+        return out
+    }
+}

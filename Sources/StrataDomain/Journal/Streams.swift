@@ -1,0 +1,26 @@
+import StrataLog
+
+/// The stream of each thing the journal records: one per source, report, claim, pair of
+/// linked claims and aliased name.
+public enum Streams {
+    public static func source(_ id: SourceID) -> StreamID { make("source-\(id.rawValue)") }
+    public static func report(_ id: ReportID) -> StreamID { make("report-\(id.rawValue)") }
+    public static func claim(_ id: ClaimID) -> StreamID { make("claim-\(id.description)") }
+
+    /// Links between two claims, whichever way round they are named.
+    public static func link(_ a: ClaimID, _ b: ClaimID) -> StreamID {
+        let (x, y) = a < b ? (a, b) : (b, a)
+        return make("link-\(x.description)|\(y.description)")
+    }
+
+    /// Aliases of one name of one kind; names compare as ``NameKey``s (without case,
+    /// accents, apostrophes or hyphens), as the gazetteer compares them.
+    public static func alias(_ kind: EntityKind, _ name: String) -> StreamID {
+        make("alias-\(kind.rawValue)-\(NameKey(name).rawValue.prefix(300))")
+    }
+
+    private static func make(_ text: String) -> StreamID {
+        guard let s = StreamID(text) else { preconditionFailure("stream ids built from checked ids are valid: \(text)") }
+        return s
+    }
+}

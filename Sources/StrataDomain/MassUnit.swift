@@ -1,0 +1,57 @@
+/// Units of mass a report may use, each with its factor to metric tonnes.
+public enum MassUnit: String, CaseIterable, Hashable, Sendable {
+    case tonne = "t"
+    case kilotonne = "kt"
+    case megatonne = "Mt"
+    case kilogram = "kg"
+    case shortTon = "short ton"
+    case longTon = "long ton"
+    case pound = "lb"
+
+    /// Metric tonnes in one of this unit.
+    public var tonnes: Double {
+        switch self {
+        case .tonne: return 1
+        case .kilotonne: return 1_000
+        case .megatonne: return 1_000_000
+        case .kilogram: return 0.001
+        case .shortTon: return 0.907_184_74
+        case .longTon: return 1.016_046_908_8
+        case .pound: return 0.000_453_592_37
+        }
+    }
+
+    /// Reads a unit as analysts write it: `t`, `tonne(s)`, `ton(s)` and `metric ton(s)` are
+    /// metric tonnes (reports on this trade mean metric tons); `kt`, `Mt`, `kg`,
+    /// `short ton(s)`, `long ton(s)`, `lb(s)`. Case matters only for `Mt` vs `mt`, which
+    /// is refused as ambiguous (megatonne or metric ton).
+    public init?(text: String) {
+        let t = text.trimmingSpaces
+        if t == "Mt" {
+            self = .megatonne
+            return
+        }
+        switch t.lowercased() {
+        case "t", "tonne", "tonnes", "ton", "tons", "metric ton", "metric tons", "metric tonne", "metric tonnes":
+            self = .tonne
+        case "kt", "kilotonne", "kilotonnes", "thousand tonnes", "thousand tons": self = .kilotonne
+        case "megatonne", "megatonnes", "million tonnes", "million tons": self = .megatonne
+        case "kg", "kilogram", "kilograms", "kilo", "kilos": self = .kilogram
+        case "short ton", "short tons": self = .shortTon
+        case "long ton", "long tons": self = .longTon
+        case "lb", "lbs", "pound", "pounds": self = .pound
+        default: return nil
+        }
+    }
+
+    static let accepted = "t, tonne, ton, kt, Mt, kg, short ton, long ton or lb"
+}
+
+extension String {
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while let f = s.first, f.isWhitespace { s.removeFirst() }
+        while let l = s.last, l.isWhitespace { s.removeLast() }
+        return String(s)
+    }
+}

@@ -1,0 +1,111 @@
+import Foundation
+
+/// The normalised form of a name, under which the gazetteer and the commodity taxonomy
+/// look names up.
+///
+/// Folding, in order:
+/// - case is folded (`"NAMPO"` → `"nampo"`);
+/// - diacritics are dropped after canonical decomposition (`"Chŏngjin"` → `"chongjin"`,
+///   `"Hŭngnam"` → `"hungnam"`), and a few letters that do not decompose are spelled out
+///   (`ø` → `o`, `ß` → `ss`, `æ` → `ae`, …);
+/// - apostrophes of every kind (`'`, `’`, `‘`, `ʼ`, `ʻ`, `` ` ``, `´`) and full stops are
+///   removed, joining what they separate (`"Namp'o"` → `"nampo"`, `"D.P.R.K."` → `"dprk"`);
+/// - `&` reads as the word `and`;
+/// - every other run of non-letters, non-digits (spaces, hyphens, underscores, commas,
+///   brackets) becomes one space, and the ends are trimmed (`"Nam-po"` → `"nam po"`).
+///
+/// Two keys are equal when their words are equal **with the spaces removed**
+/// (``rawValue``), so `"Nam po"`, `"Nam-po"` and `"Nampo"` meet. The bundled data is
+/// checked so that no such key names two different entries (see `Gazetteer.problems`
+/// and `CommodityTaxonomy.problems`).
+public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The folded words joined by single spaces, e.g. `"nam po"` for `"Nam-p'o"`.
+    public let words: String
+    /// What lookups compare: ``words`` without the spaces, e.g. `"nampo"`.
+    public let rawValue: String
+
+    /// The key of `name`.
+    public init(_ name: some StringProtocol) {
+        var scalars = String.UnicodeScalarView()
+        var pendingSpace = false
+        func appendWord(_ text: String) {
+            if pendingSpace, !scalars.isEmpty { scalars.append(" ") }
+            pendingSpace = false
+            scalars.append(contentsOf: text.unicodeScalars)
+        }
+        for scalar in String(name).lowercased().decomposedStringWithCanonicalMapping.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .nonspacingMark, .spacingMark, .enclosingMark:
+                continue
+            case .decimalNumber, .letterNumber, .otherNumber,
+                 .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+                if Self.joiners.contains(scalar) { continue }
+                appendWord(Self.spelledOut[scalar] ?? String(scalar))
+            default:
+                if Self.joiners.contains(scalar) { continue }
+                if scalar == "&" {
+                    pendingSpace = true
+                    appendWord("and")
+                }
+                pendingSpace = true
+            }
+        }
+        words = String(scalars)
+        rawValue = words.replacingOccurrences(of: " ", with: "")
+    }
+
+    /// True when the name has no letters or digits at all.
+    public var isEmpty: Bool { rawValue.isEmpty }
+
+    /// The words of the key, e.g. `["port", "of", "dalian"]`.
+    public var wordList: [Substring] { words.split(separator: " ") }
+
+    public static func == (a: NameKey, b: NameKey) -> Bool { a.rawValue == b.rawValue }
+    public static func < (a: NameKey, b: NameKey) -> Bool { a.rawValue < b.rawValue }
+    public func hash(into hasher: inout Hasher) { hasher.combine(rawValue) }
+    public var description: String { words }
+
+    /// Marks that are removed without leaving a space (apostrophes, full stops). `ʼ` and
+    /// `ʻ` are modifier letters in Unicode, so they are listed here and checked first.
+    private static let joiners: Set<Unicode.Scalar> = [
+        "'", "\u{2019}", "\u{2018}", "\u{02BC}", "\u{02BB}", "`", "\u{00B4}", "\u{02B9}", "\u{2032}", ".",
+    ]
+
+    /// Letters that canonical decomposition leaves alone.
+    private static let spelledOut: [Unicode.Scalar: String] = [
+        "ø": "o", "đ": "d", "ð": "d", "ł": "l", "ħ": "h", "ı": "i",
+        "ß": "ss", "æ": "ae", "œ": "oe", "þ": "th",
+    ]
+}
+
+/// Names (and aliases) of entries → entry numbers, for the gazetteer's and taxonomy's
+/// indexes. A key claimed by two different entries is *ambiguous*: it is remembered, and
+/// lookups under it find nothing rather than guess.
+struct NameIndex: Sendable {
+    private var entries: [NameKey: Int] = [:]
+    /// Ambiguous keys → every entry number that claimed them, in claim order.
+    private(set) var ambiguous: [NameKey: [Int]] = [:]
+    /// Names that fold to the empty key (no letters or digits), with their entry.
+    private(set) var empty: [(name: String, entry: Int)] = []
+
+    /// Records `name` as a name of `entry`. The same entry may claim a key many times.
+    mutating func insert(_ name: String, for entry: Int) {
+        let key = NameKey(name)
+        guard !key.isEmpty else {
+            empty.append((name, entry))
+            return
+        }
+        if var claimants = ambiguous[key] {
+            if !claimants.contains(entry) { claimants.append(entry) }
+            ambiguous[key] = claimants
+        } else if let existing = entries[key], existing != entry {
+            entries[key] = nil
+            ambiguous[key] = [existing, entry]
+        } else {
+            entries[key] = entry
+        }
+    }
+
+    /// The one entry with this key, or `nil` when none or several have it.
+    func lookup(_ key: NameKey) -> Int? { entries[key] }
+}

@@ -1,0 +1,83 @@
+/// An amount of goods as a report states it, and its reading in metric tonnes.
+///
+/// | written | low | best | high |
+/// |---|---|---|---|
+/// | exact `5000 t` | 5000 | 5000 | 5000 |
+/// | `about` | 0.9 v | v | 1.1 v |
+/// | `at least` / `over` | v | v | none (unbounded) |
+/// | `up to` / `at most` | 0 | v | v |
+/// | range `min`–`max` | min | (min+max)/2 | max |
+public struct Quantity: Hashable, Sendable {
+    public enum Qualifier: String, CaseIterable, Hashable, Sendable {
+        case exact, about
+        case atLeast = "at_least"
+        case upTo = "up_to"
+
+        /// Reads a qualifier, accepting the spec's synonyms (`over`, `at_most`).
+        public init?(text: String) {
+            switch text {
+            case "over", "more_than": self = .atLeast
+            case "at_most": self = .upTo
+            default: self.init(rawValue: text)
+            }
+        }
+    }
+
+    public enum Amount: Hashable, Sendable {
+        case value(Double, Qualifier)
+        case range(min: Double, max: Double)
+    }
+
+    public let amount: Amount
+    public let unit: MassUnit
+
+    /// The largest amount accepted, in tonnes: more than a century of world coal trade is
+    /// a typing error, not a shipment.
+    public static let maximumTonnes = 1e11
+
+    /// A quantity; throws when a number is negative, not finite, absurdly large, or a range
+    /// is reversed. `field` names where the quantity was written, for the error.
+    public init(amount: Amount, unit: MassUnit) throws(InputError) {
+        func check(_ v: Double, _ name: String) throws(InputError) {
+            guard v.isFinite else { throw InputError(field: name, "must be a finite number") }
+            guard v >= 0 else { throw InputError(field: name, "must not be negative") }
+            guard v * unit.tonnes <= Quantity.maximumTonnes else {
+                throw InputError(field: name, "is absurdly large (more than 100 billion tonnes)")
+            }
+        }
+        switch amount {
+        case .value(let v, _): try check(v, "value")
+        case .range(let lo, let hi):
+            try check(lo, "min")
+            try check(hi, "max")
+            guard lo <= hi else { throw InputError(field: "max", "must not be less than min") }
+        }
+        self.amount = amount
+        self.unit = unit
+    }
+
+    /// The reading in metric tonnes by the table above.
+    public var tonnes: Tonnes {
+        let f = unit.tonnes
+        switch amount {
+        case .value(let v, .exact): return Tonnes(low: v * f, best: v * f, high: v * f)
+        case .value(let v, .about): return Tonnes(low: 0.9 * v * f, best: v * f, high: 1.1 * v * f)
+        case .value(let v, .atLeast): return Tonnes(low: v * f, best: v * f, high: nil)
+        case .value(let v, .upTo): return Tonnes(low: 0, best: v * f, high: v * f)
+        case .range(let lo, let hi): return Tonnes(low: lo * f, best: (lo + hi) / 2 * f, high: hi * f)
+        }
+    }
+}
+
+/// Low, best and high metric tonnes; `high` is `nil` when unbounded.
+public struct Tonnes: Hashable, Sendable {
+    public var low: Double
+    public var best: Double
+    public var high: Double?
+
+    public init(low: Double, best: Double, high: Double?) {
+        self.low = low
+        self.best = best
+        self.high = high
+    }
+}

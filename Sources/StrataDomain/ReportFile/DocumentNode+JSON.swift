@@ -1,0 +1,87 @@
+import StrataLog
+
+extension DocumentNode {
+    static func readJSON(_ bytes: [UInt8]) throws(InputError) -> DocumentNode {
+        var builder = DocumentBuilder(lineStarts: bytes.indices.filter { bytes[$0] == 0x0A })
+        let result: Result<Void, JSONError> = bytes.withUnsafeBytes { b in
+            do throws(JSONError) {
+                try JSON.parse(b, into: &builder)
+                return .success(())
+            } catch {
+                return .failure(error)
+            }
+        }
+        if case .failure(let error) = result {
+            throw InputError(line: error.line, "not valid JSON: \(error.reason) (column \(error.column))")
+        }
+        guard let root = builder.result else { throw InputError(line: 1, "the file is empty") }
+        return root
+    }
+}
+
+/// Builds ``DocumentNode``s from the JSON parser, turning byte offsets into lines.
+private struct DocumentBuilder: JSONSink {
+    private enum Frame {
+        case sequence(line: Int, [DocumentNode])
+        case mapping(line: Int, [DocumentNode.Member], key: String, keyLine: Int)
+    }
+
+    /// Offsets of the newlines, ascending.
+    let lineStarts: [Int]
+    private var stack: [Frame] = []
+    private var line = 1
+    private(set) var result: DocumentNode? = nil
+
+    init(lineStarts: [Int]) { self.lineStarts = lineStarts }
+
+    mutating func location(_ offset: Int) {
+        // Newlines before `offset`, by binary search.
+        var lo = 0
+        var hi = lineStarts.count
+        while lo < hi {
+            let mid = (lo + hi) / 2
+            if lineStarts[mid] < offset { lo = mid + 1 } else { hi = mid }
+        }
+        line = lo + 1
+    }
+
+    private mutating func add(_ node: DocumentNode) {
+        guard let top = stack.popLast() else {
+            result = node
+            return
+        }
+        switch top {
+        case .sequence(let l, var items):
+            items.append(node)
+            stack.append(.sequence(line: l, items))
+        case .mapping(let l, var members, let key, let keyLine):
+            members.append(DocumentNode.Member(key: key, line: keyLine, value: node))
+            stack.append(.mapping(line: l, members, key: "", keyLine: 0))
+        }
+    }
+
+    mutating func null() { add(DocumentNode(line: line, value: .null)) }
+    mutating func bool(_ value: Bool) { add(DocumentNode(line: line, value: .scalar(value ? "true" : "false"))) }
+    mutating func int(_ value: Int64) { add(DocumentNode(line: line, value: .scalar(String(value)))) }
+    mutating func double(_ value: Double) { add(DocumentNode(line: line, value: .scalar(String(value)))) }
+    mutating func string(_ utf8: UnsafeRawBufferPointer) {
+        add(DocumentNode(line: line, value: .scalar(String(decoding: utf8, as: UTF8.self))))
+    }
+    mutating func beginArray() { stack.append(.sequence(line: line, [])) }
+    mutating func beginObject() { stack.append(.mapping(line: line, [], key: "", keyLine: 0)) }
+
+    mutating func key(_ key: String) {
+        guard case .mapping(let l, let members, _, _) = stack.popLast() else { preconditionFailure("key outside an object") }
+        stack.append(.mapping(line: l, members, key: key, keyLine: line))
+    }
+
+    mutating func endArray() {
+        guard case .sequence(let l, let items) = stack.popLast() else { preconditionFailure("unbalanced array") }
+        add(DocumentNode(line: l, value: .sequence(items)))
+    }
+
+    mutating func endObject() {
+        guard case .mapping(let l, let members, _, _) = stack.popLast() else { preconditionFailure("unbalanced object") }
+        add(DocumentNode(line: l, value: .mapping(members)))
+    }
+}

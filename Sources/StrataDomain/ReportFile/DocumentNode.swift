@@ -1,0 +1,130 @@
+import StrataLog
+import Yams
+
+/// A value read from a report file, YAML or JSON, with the line it starts on, so every
+/// error can name its line. Scalars keep the text as the analyst wrote it: YAML's `2020`
+/// stays the text `2020`, not a number, and `2020-05-22` is not turned into a timestamp.
+public struct DocumentNode: Sendable, Equatable {
+    public let line: Int
+    public let value: Value
+
+    public indirect enum Value: Sendable, Equatable {
+        case null
+        /// Text as written (a JSON number or boolean as its literal text).
+        case scalar(String)
+        case sequence([DocumentNode])
+        case mapping([Member])
+    }
+
+    /// One key of a mapping, with the line of the key.
+    public struct Member: Sendable, Equatable {
+        public let key: String
+        public let line: Int
+        public let value: DocumentNode
+
+        public init(key: String, line: Int, value: DocumentNode) {
+            self.key = key
+            self.line = line
+            self.value = value
+        }
+    }
+
+    public init(line: Int, value: Value) {
+        self.line = line
+        self.value = value
+    }
+
+    /// Reads a report file's bytes: JSON when `json` is true, else YAML. Refuses empty,
+    /// binary and non-UTF-8 input, duplicate keys, and YAML anchors and aliases.
+    public static func read(_ bytes: [UInt8], json: Bool) throws(InputError) -> DocumentNode {
+        guard !bytes.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) else {
+            throw InputError(line: 1, "the file is empty")
+        }
+        if let nul = bytes.firstIndex(of: 0) {
+            throw InputError(line: lineOf(offset: nul, in: bytes), "the file is binary (it holds a NUL byte), not text")
+        }
+        guard let text = String(validating: bytes, as: UTF8.self) else {
+            let line = firstInvalidUTF8Line(bytes)
+            throw InputError(line: line, "the file is not UTF-8 text")
+        }
+        return json ? try readJSON(bytes) : try readYAML(text)
+    }
+
+    static func lineOf(offset: Int, in bytes: [UInt8]) -> Int {
+        1 + bytes[..<min(offset, bytes.count)].reduce(0) { $0 + ($1 == 0x0A ? 1 : 0) }
+    }
+
+    private static func firstInvalidUTF8Line(_ bytes: [UInt8]) -> Int {
+        var lineStart = 0
+        var line = 1
+        for (i, b) in bytes.enumerated() where b == 0x0A {
+            if String(validating: bytes[lineStart..<i], as: UTF8.self) == nil { return line }
+            line += 1
+            lineStart = i + 1
+        }
+        return line
+    }
+}
+
+extension DocumentNode {
+    private static func readYAML(_ text: String) throws(InputError) -> DocumentNode {
+        let root: Node?
+        do {
+            root = try Yams.compose(yaml: text)
+        } catch let error as YamlError {
+            throw InputError(line: yamlLine(error), "not valid YAML: \(yamlReason(error))")
+        } catch {
+            throw InputError("not valid YAML: \(error)")
+        }
+        guard let root else { throw InputError(line: 1, "the file is empty") }
+        return try convert(root)
+    }
+
+    private static func convert(_ node: Node) throws(InputError) -> DocumentNode {
+        let line = node.mark?.line ?? 1
+        if node.anchor != nil { throw InputError(line: line, "YAML anchors and aliases are not supported") }
+        switch node {
+        case .scalar(let scalar):
+            let plain = scalar.style == .plain || scalar.style == .any
+            if plain, ["", "~", "null", "Null", "NULL"].contains(scalar.string) {
+                return DocumentNode(line: line, value: .null)
+            }
+            return DocumentNode(line: line, value: .scalar(scalar.string))
+        case .sequence(let sequence):
+            var items: [DocumentNode] = []
+            for item in sequence { items.append(try convert(item)) }
+            return DocumentNode(line: line, value: .sequence(items))
+        case .mapping(let mapping):
+            var members: [Member] = []
+            for (key, value) in mapping {
+                let keyLine = key.mark?.line ?? line
+                guard case .scalar(let k) = key else { throw InputError(line: keyLine, "a key must be plain text") }
+                guard !members.contains(where: { $0.key == k.string }) else {
+                    throw InputError(line: keyLine, field: k.string, "duplicate key")
+                }
+                members.append(Member(key: k.string, line: keyLine, value: try convert(value)))
+            }
+            return DocumentNode(line: line, value: .mapping(members))
+        case .alias:
+            throw InputError(line: line, "YAML anchors and aliases are not supported")
+        }
+    }
+
+    private static func yamlLine(_ error: YamlError) -> Int? {
+        switch error {
+        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
+            return mark.line
+        default:
+            return nil
+        }
+    }
+
+    private static func yamlReason(_ error: YamlError) -> String {
+        switch error {
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+            return problem
+        default:
+            return "\(error)"
+        }
+    }
+}

@@ -1,0 +1,91 @@
+import StrataLog
+
+/// Turns a report file's ``DocumentNode`` into a ``ReportDocument``, refusing anything the
+/// report format does not allow, with the line and field of each problem.
+public struct ReportDecoder: Sendable {
+    public let gazetteer: Gazetteer
+    public let taxonomy: CommodityTaxonomy
+
+    public init(gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled) {
+        self.gazetteer = gazetteer
+        self.taxonomy = taxonomy
+    }
+
+    static let topKeys = ["report", "sources", "claims", "corrections"]
+    static let reportKeys = [
+        "id", "outlet", "published", "title", "url", "language", "translated_from", "translator", "retrieved",
+    ]
+    static let sourceKeys = ["id", "name", "kind", "reliability", "description"]
+
+    /// Reads a report file's bytes (`json` chooses the syntax).
+    public func decode(_ bytes: [UInt8], json: Bool) throws(InputError) -> ReportDocument {
+        try decode(DocumentNode.read(bytes, json: json))
+    }
+
+    public func decode(_ root: DocumentNode) throws(InputError) -> ReportDocument {
+        let top = try NodeReader(root, path: "").mapping(allowed: Self.topKeys)
+        var document = ReportDocument(header: try header(try top.required("report")))
+        if let list = top.optional("sources") {
+            for item in try list.sequence() { document.sources.append(try source(item)) }
+            try unique(document.sources.map { ($0.id.rawValue, $0.line) }, what: "source id", field: "sources")
+        }
+        if let list = top.optional("claims") {
+            var decoder = ClaimDecoder(report: document.header.id, gazetteer: gazetteer, taxonomy: taxonomy)
+            for item in try list.sequence() { document.claims.append(try decoder.claim(item)) }
+            document.warnings += decoder.warnings
+            try unique(document.claims.map { ($0.id.local, $0.line) }, what: "claim id", field: "claims")
+        }
+        if let list = top.optional("corrections") {
+            var decoder = ClaimDecoder(report: document.header.id, gazetteer: gazetteer, taxonomy: taxonomy)
+            for item in try list.sequence() { document.corrections.append(try decoder.correction(item)) }
+            document.warnings += decoder.warnings
+        }
+        return document
+    }
+
+    /// Decodes one correction entry as a report's `corrections:` holds it: how the
+    /// `correct`, `retract` and `link` commands check their arguments.
+    public func correction(_ node: DocumentNode, report: ReportID) throws(InputError) -> ReportDocument.Correction {
+        var decoder = ClaimDecoder(report: report, gazetteer: gazetteer, taxonomy: taxonomy)
+        return try decoder.correction(NodeReader(node, path: ""))
+    }
+
+    private func header(_ r: NodeReader) throws(InputError) -> ReportDocument.Header {
+        let m = try r.mapping(allowed: Self.reportKeys)
+        let idReader = try m.required("id")
+        guard let id = ReportID(try idReader.text()) else { throw idReader.error("a report id is \(Slug.rule) characters") }
+        let publishedReader = try m.required("published")
+        let published = try publishedReader.text()
+        guard RecordTime(iso8601: published) != nil else {
+            throw publishedReader.error("expected an ISO 8601 date or date-time (2020-05-22 or 2020-05-22T10:00:00Z), not \"\(published)\"")
+        }
+        let outletReader = try m.required("outlet")
+        let outlet = try outletReader.text()
+        guard SourceID.outlet(named: outlet) != nil else { throw outletReader.error("an outlet name needs letters or digits") }
+        return ReportDocument.Header(
+            id: id, outlet: outlet, published: published, title: try m.optional("title")?.text(),
+            url: try m.optional("url")?.text(), language: try m.optional("language")?.text(),
+            translatedFrom: try m.optional("translated_from")?.text(), translator: try m.optional("translator")?.text(),
+            retrieved: try m.optional("retrieved")?.text())
+    }
+
+    private func source(_ r: NodeReader) throws(InputError) -> ReportDocument.SourceEntry {
+        let m = try r.mapping(allowed: Self.sourceKeys)
+        let idReader = try m.required("id")
+        guard let id = SourceID(try idReader.text()) else { throw idReader.error("a source id is \(Slug.rule) characters") }
+        return ReportDocument.SourceEntry(
+            id: id, name: try m.required("name").text(), kind: try m.required("kind").choice(SourceKind.self),
+            reliability: try m.optional("reliability")?.choice(Reliability.self, Reliability.init(text:)),
+            description: try m.optional("description")?.text(), line: r.node.line)
+    }
+
+    private func unique(_ items: [(String, Int)], what: String, field: String) throws(InputError) {
+        var seen: [String: Int] = [:]
+        for (id, line) in items {
+            if let first = seen[id] {
+                throw InputError(line: line, field: field, "duplicate \(what) \"\(id)\" (first at line \(first))")
+            }
+            seen[id] = line
+        }
+    }
+}

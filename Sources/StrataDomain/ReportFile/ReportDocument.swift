@@ -1,0 +1,67 @@
+import StrataLog
+
+/// A report file, decoded and checked on its own (references to the journal — sources and
+/// claims of earlier reports — are checked when it is recorded).
+public struct ReportDocument: Sendable {
+    public struct Header: Sendable, Equatable {
+        public var id: ReportID
+        public var outlet: String
+        public var published: String
+        public var title: String?
+        public var url: String?
+        public var language: String?
+        public var translatedFrom: String?
+        public var translator: String?
+        public var retrieved: String?
+    }
+
+    public struct SourceEntry: Sendable, Equatable {
+        public var id: SourceID
+        public var name: String
+        public var kind: SourceKind
+        public var reliability: Reliability?
+        public var description: String?
+        public var line: Int
+    }
+
+    /// A reference to a claim as written: `c2` (this report) or `other-report/c2`.
+    public struct ClaimReference: Sendable, Equatable {
+        public var text: String
+        public var line: Int
+        public var field: String
+
+        public init(text: String, line: Int, field: String) {
+            self.text = text
+            self.line = line
+            self.field = field
+        }
+    }
+
+    public struct Link: Sendable, Equatable {
+        public var relation: Relation
+        public var claim: ClaimReference
+    }
+
+    public struct ClaimEntry: Sendable, Equatable {
+        public var id: ClaimID
+        /// How the claim named its source (a source id or the outlet's name), before
+        /// resolution; `nil` means the outlet.
+        public var sourceText: String?
+        public var fields: ClaimFields
+        public var links: [Link]
+        public var line: Int
+    }
+
+    public enum Correction: Sendable, Equatable {
+        case correct(ClaimReference, set: [Payload.Field], setLines: [String: Int], reason: String)
+        case retract(ClaimReference, reason: String)
+        case link(ClaimReference, ClaimReference, Relation, reason: String?)
+    }
+
+    public var header: Header
+    public var sources: [SourceEntry] = []
+    public var claims: [ClaimEntry] = []
+    public var corrections: [Correction] = []
+    /// Names accepted but not known (places, commodities): each a warning to print.
+    public var warnings: [InputError] = []
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `strata append FILE...`: record report files.
+struct AppendCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "append",
+        abstract: "Record report files (YAML or JSON; - reads standard input).",
+        discussion: """
+            Each file is one report and one transaction: all of its events or none. A file with anything wrong — syntax, unknown fields, grades, EDTF times, units, ids, references to sources or claims that do not exist — is refused with `error: FILE:LINE: FIELD: what was wrong` and exit 65, and nothing of it is appended. Unknown place and commodity names are accepted with a warning and can be resolved later with `strata alias`.
+
+            Appending the same report again changes nothing and prints `unchanged`; the same report id with other content is refused. Prints, per file, the report id and the number of events appended. The format of report files is in the project's spec (report-format.md) and schemas/report.schema.json.
+            """)
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+
+    @Flag(help: "Check the files and print what would be appended, without appending.")
+    var dryRun = false
+
+    @Argument(help: "Report files (.yaml, .yml or .json), or - for standard input.")
+    var files: [String]
+
+    func validate() throws {
+        if files.isEmpty { throw ValidationError("give at least one report file") }
+    }
+
+    func run() throws {
+        var firstFailure: Int32? = nil
+        let journal: Journal
+        do {
+            journal = try self.journal.journalForWriting()
+        } catch {
+            let f = Failure.from(error, file: nil)
+            Stderr.print("error: \(f.message)")
+            throw ExitCode(f.exit.rawValue)
+        }
+        for file in files {
+            do {
+                try reporting(file: file) { try append(file, to: journal) }
+            } catch let code as ExitCode {
+                if firstFailure == nil { firstFailure = code.rawValue }
+            }
+        }
+        if let firstFailure { throw ExitCode(firstFailure) }
+    }
+
+    private func append(_ file: String, to journal: Journal) throws {
+        let bytes = try ReportFileReader.read(file)
+        let document: ReportDocument
+        do {
+            document = try ReportDecoder(gazetteer: journal.gazetteer, taxonomy: journal.taxonomy)
+                .decode(bytes, json: ReportFileReader.isJSON(file, bytes))
+        } catch {
+            throw error.in(file: file)
+        }
+        for warning in document.warnings { Stderr.print("warning: \(warning.in(file: file))") }
+        do {
+            if dryRun {
+                let plan = try journal.plan(document)
+                if plan.alreadyRecorded {
+                    print("\(plan.report): unchanged (already recorded)")
+                    return
+                }
+                print("\(plan.report): would append \(plan.eventCount) events")
+                for part in plan.parts {
+                    for e in part.events { print("  \(e.type.name)  \(part.stream)") }
+                }
+                return
+            }
+            let outcome = try journal.append(document, recordedAt: recording.time, by: Analyst.current)
+            printOutcome(outcome, document.header.id.rawValue)
+        } catch let error as InputError {
+            throw error.in(file: file)
+        }
+    }
+}
+
+/// Reads a report file or standard input, refusing what is missing or unreadable.
+enum ReportFileReader {
+    static func read(_ file: String) throws -> [UInt8] {
+        guard let reader = LineReader(path: file) else {
+            throw Failure(errno == ENOENT ? .noInput : .ioError, "\(file): cannot open: \(String(cString: strerror(errno)))")
+        }
+        var bytes: [UInt8] = []
+        var more = true
+        while more {
+            more = try reader.next { (line: UnsafeRawBufferPointer) -> Void in
+                bytes.append(contentsOf: line)
+                bytes.append(0x0A)
+            } != nil
+        }
+        return bytes
+    }
+
+    /// JSON by extension; standard input and other names by the first character.
+    static func isJSON(_ file: String, _ bytes: [UInt8]) -> Bool {
+        let lower = file.lowercased()
+        if lower.hasSuffix(".json") { return true }
+        if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return false }
+        return bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "{")
+    }
+}

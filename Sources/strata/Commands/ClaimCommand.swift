@@ -1,0 +1,118 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+
+/// `strata claim CLAIM`: one claim and its whole history.
+struct ClaimCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "claim",
+        abstract: "Show one claim with every version: record time, analyst, reason and the report behind each change.")
+
+    enum ClaimFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @OptionGroup var journal: JournalOptions
+    @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
+    @Option(help: "Output format: table or json.") var format: ClaimFormat = .table
+
+    func run() throws {
+        try reporting {
+            let id = try claimID(claim, argument: "CLAIM")
+            let j = try journal.journalForReading()
+            guard let record = try j.claim(id) else { throw InputError(field: "CLAIM", "no claim \(id) in the journal") }
+            switch format {
+            case .json: print(ClaimCommand.json(record).json)
+            case .table: print(ClaimCommand.text(record))
+            }
+        }
+    }
+
+    static func change(_ c: ClaimRecord.Version.Change) -> String {
+        switch c {
+        case .asserted: return "asserted"
+        case .corrected(let keys): return "corrected " + keys.joined(separator: ", ")
+        case .retracted: return "retracted"
+        }
+    }
+
+    static func json(_ r: ClaimRecord) -> Payload {
+        .object([
+            "claim": .string(r.id.description), "retracted": .bool(r.retracted),
+            "current": .object(r.fields.payloadFields),
+            "versions": .array(
+                r.versions.map { v in
+                    .object([
+                        "position": .int(Int64(v.position.rawValue)), "recorded_at": .string(v.recordedAt.iso8601),
+                        "recorded_by": .string(v.recordedBy), "change": .string(change(v.change)),
+                        "reason": .text(v.reason), "report": .text(v.report?.rawValue),
+                        "claim": .object(v.fields.payloadFields),
+                    ])
+                }),
+        ])
+    }
+
+    static func text(_ r: ClaimRecord) -> String {
+        var lines = ["claim \(r.id)\(r.retracted ? "  (retracted)" : "")"]
+        for f in r.fields.payloadFields where !f.value.isNull && f.value != .array([]) {
+            lines.append("  \(f.key): \(display(f.value))")
+        }
+        lines.append("")
+        let rows = r.versions.map { v in
+            [String(v.position.rawValue), v.recordedAt.iso8601, v.recordedBy, change(v.change), v.report?.rawValue ?? "-", v.reason ?? "-"]
+        }
+        lines.append(Format.table(["POSITION", "RECORDED AT", "BY", "CHANGE", "REPORT", "REASON"], rows, rightAligned: [0]))
+        return lines.joined(separator: "\n")
+    }
+
+    static func display(_ p: Payload) -> String {
+        if case .string(let s) = p { return s }
+        return p.json
+    }
+}
+
+extension Payload {
+    static func text(_ s: String?) -> Payload { s.map { .string($0) } ?? .null }
+}
+
+/// `strata sources`: sources with their grades.
+struct SourcesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "sources", abstract: "List sources with their current reliability grade and grade history.")
+
+    enum SourcesFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
+
+    @OptionGroup var journal: JournalOptions
+    @Option(help: "Output format: table or json.") var format: SourcesFormat = .table
+
+    func run() throws {
+        try reporting {
+            let sources = try journal.journalForReading().sources()
+            switch format {
+            case .json:
+                print(
+                    Payload.array(
+                        sources.map { s in
+                            .object([
+                                "id": .string(s.registration.source.rawValue), "name": .string(s.registration.name),
+                                "kind": .string(s.registration.kind.rawValue), "reliability": .text(s.current?.rawValue),
+                                "history": .array(
+                                    s.grades.map { g in
+                                        .object([
+                                            "reliability": .text(g.reliability?.rawValue), "reason": .text(g.reason),
+                                            "recorded_at": .string(g.recordedAt.iso8601), "recorded_by": .string(g.recordedBy),
+                                        ])
+                                    }),
+                            ])
+                        }
+                    ).json)
+            case .table:
+                let rows = sources.map { s in
+                    [
+                        s.registration.source.rawValue, s.registration.kind.rawValue, s.current?.rawValue ?? "-",
+                        s.grades.map { $0.reliability?.rawValue ?? "-" }.joined(separator: "→"), s.registration.name,
+                    ]
+                }
+                print(Format.table(["SOURCE", "KIND", "GRADE", "HISTORY", "NAME"], rows))
+            }
+        }
+    }
+}

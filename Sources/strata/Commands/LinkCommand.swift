@@ -1,0 +1,119 @@
+import ArgumentParser
+import StrataDomain
+
+extension Relation: ExpressibleByArgument {}
+extension EntityKind: ExpressibleByArgument {}
+
+/// `strata link CLAIM CLAIM --as RELATION [--reason TEXT]`.
+struct LinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "link",
+        abstract: "Relate two claims: same-shipment, corroborates, contradicts or part-of.",
+        discussion: "part-of reads \"the first claim is part of the second\" (an item of a reported total).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @Argument(help: "The first claim id.") var first: String
+    @Argument(help: "The second claim id.") var second: String
+    @Option(name: .customLong("as"), help: "The relation: same-shipment, corroborates, contradicts or part-of.")
+    var relation: Relation
+    @Option(help: "Why.") var reason: String?
+
+    func run() throws {
+        try reporting {
+            let a = try claimID(first, argument: "CLAIM")
+            let b = try claimID(second, argument: "CLAIM")
+            let j = try journal.journalForWriting()
+            let link = ReportDocument.Correction.link(
+                .init(text: a.description, line: 0, field: "CLAIM"), .init(text: b.description, line: 0, field: "CLAIM"),
+                relation, reason: reason)
+            printOutcome(try j.apply(link, citing: nil, recordedAt: recording.time, by: Analyst.current), "linked \(a) \(relation.rawValue) \(b)")
+        }
+    }
+}
+
+/// `strata unlink CLAIM CLAIM --as RELATION [--reason TEXT]`.
+struct UnlinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unlink", abstract: "Remove a link between two claims.")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @Argument(help: "The first claim id.") var first: String
+    @Argument(help: "The second claim id.") var second: String
+    @Option(name: .customLong("as"), help: "The relation to remove.") var relation: Relation
+    @Option(help: "Why.") var reason: String?
+
+    func run() throws {
+        try reporting {
+            let a = try claimID(first, argument: "CLAIM")
+            let b = try claimID(second, argument: "CLAIM")
+            let j = try journal.journalForWriting()
+            printOutcome(
+                try j.unlink(a, b, relation: relation, reason: reason, recordedAt: recording.time, by: Analyst.current),
+                "unlinked \(a) \(relation.rawValue) \(b)")
+        }
+    }
+}
+
+/// `strata rate SOURCE GRADE --reason TEXT`.
+struct RateCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rate", abstract: "Give a source a new reliability grade, A (completely reliable) to F (cannot be judged).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @Argument(help: "The source id.") var source: String
+    @Argument(help: "The grade, A–F.") var grade: String
+    @Option(help: "Why.") var reason: String
+
+    func run() throws {
+        try reporting {
+            guard let id = SourceID(source) else { throw InputError(field: "SOURCE", "\"\(source)\" is not a source id") }
+            guard let g = Reliability(text: grade) else { throw InputError(field: "GRADE", "\"\(grade)\" is not a grade A–F") }
+            let j = try journal.journalForWriting()
+            printOutcome(try j.rate(id, g, reason: reason, recordedAt: recording.time, by: Analyst.current), "rated \(id) \(g.rawValue)")
+        }
+    }
+}
+
+/// `strata alias place|commodity|vessel NAME CANONICAL`.
+struct AliasCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "alias",
+        abstract: "Declare a name another name for a place, commodity or vessel.",
+        discussion: "Read models then treat NAME as CANONICAL, from the moment the alias is recorded; views as of an earlier time do not.")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @Argument(help: "place, commodity or vessel.") var kind: EntityKind
+    @Argument(help: "The name as reports write it.") var name: String
+    @Argument(help: "The gazetteer, taxonomy or vessel name it stands for.") var canonical: String
+    @Option(help: "Why.") var reason: String?
+
+    func run() throws {
+        try reporting {
+            let j = try journal.journalForWriting()
+            printOutcome(
+                try j.alias(kind, name, as: canonical, reason: reason, recordedAt: recording.time, by: Analyst.current),
+                "aliased \(kind.rawValue) \"\(name)\" → \"\(canonical)\"")
+        }
+    }
+}
+
+/// `strata unalias place|commodity|vessel NAME`.
+struct UnaliasCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unalias", abstract: "Withdraw an alias.")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @Argument(help: "place, commodity or vessel.") var kind: EntityKind
+    @Argument(help: "The aliased name.") var name: String
+    @Option(help: "Why.") var reason: String?
+
+    func run() throws {
+        try reporting {
+            let j = try journal.journalForWriting()
+            printOutcome(try j.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current), "unaliased \(kind.rawValue) \"\(name)\"")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+
+/// Options of every command that records events.
+struct RecordingOptions: ParsableArguments {
+    @Option(
+        help: ArgumentHelp(
+            "Record time for back-filling (ISO 8601; a date alone is 00:00 UTC). Never earlier than the journal's last record time.",
+            valueName: "T"))
+    var recordedAt: String?
+
+    func validate() throws {
+        if let recordedAt, RecordTime(iso8601: recordedAt) == nil {
+            throw ValidationError("--recorded-at: expected an ISO 8601 date or date-time, not \"\(recordedAt)\"")
+        }
+    }
+
+    var time: RecordTime? { recordedAt.flatMap { RecordTime(iso8601: $0, dateOnly: .startOfDay) } }
+}
+
+extension JournalOptions {
+    /// The domain journal over the log, for recording and reading claims.
+    func journalForWriting() throws -> Journal { Journal(log: try openForWriting()) }
+    func journalForReading() throws -> Journal { Journal(log: try openForReading()) }
+}
+
+/// Parses an argument that must be a claim id.
+func claimID(_ text: String, argument: String) throws -> ClaimID {
+    guard let id = ClaimID(text) else {
+        throw Failure(.dataError, "\(argument): \"\(text)\" is not a claim id (REPORT_ID/CLAIM_ID)")
+    }
+    return id
+}
+
+/// Prints what a recording command did.
+func printOutcome(_ outcome: Journal.Outcome, _ what: String) {
+    if outcome.appended == 0 {
+        print("\(what): unchanged")
+    } else {
+        let at = outcome.positions.map { " at position \($0.lowerBound)" } ?? ""
+        print("\(what): \(outcome.appended) event\(outcome.appended == 1 ? "" : "s") appended\(at), recorded \(outcome.recordedAt.iso8601)")
+    }
+}

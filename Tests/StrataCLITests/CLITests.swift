@@ -1,0 +1,233 @@
+import Foundation
+import Testing
+
+/// The `strata` commands of the contract (spec/cli.md) against the bundled sample export:
+/// import, verify, stats, export, log, file modes, exit codes.
+@Suite("strata CLI")
+struct CLITests {
+    let sample: Data
+    let sampleLines: [Data]
+
+    init() throws {
+        sample = try Data(contentsOf: sampleExport)
+        sampleLines = ndjsonLines(sample)
+        try #require(sampleLines.count == 200, "the sample export should hold 200 events")
+    }
+
+    /// Imports the sample into `dir/journal` and returns the journal path.
+    private func importedSample(in dir: URL) throws -> String {
+        let journal = dir.appendingPathComponent("journal").path
+        let result = try strata("import", "--journal", journal, sampleExport.path)
+        try #require(result.exited(0), "import: \(result.err)")
+        #expect(result.out.contains("imported 200 events"), "import said: \(result.out)")
+        return journal
+    }
+
+    @Test("import of the sample then verify passes")
+    func importAndVerify() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let verify = try strata("verify", "--journal", journal)
+            #expect(verify.exited(0), "verify: \(verify.out) \(verify.err)")
+            #expect(verify.out.contains("200 events"), "verify said: \(verify.out)")
+        }
+    }
+
+    @Test("stats --format json reports the sample's counts and last record time")
+    func statsAsJSON() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let stats = try strata("stats", "--journal", journal, "--format", "json")
+            try #require(stats.exited(0), "stats: \(stats.err)")
+            let object = try jsonObject(stats.stdout)
+            let lastLine = try jsonObject(try #require(sampleLines.last))
+            #expect(object["events"] as? Int == 200)
+            #expect(object["last_position"] as? Int == lastLine["position"] as? Int)
+            #expect(object["last_position"] as? Int == 200)
+            let lastRecordedAt = try #require(lastLine["recorded_at"] as? String)
+            #expect(object["last_recorded_at"] as? String == lastRecordedAt)
+            for key in ["reports", "claims", "sources"] {
+                #expect(object[key] is Int, "stats has no integer \(key): \(stats.out)")
+            }
+            let bytes = try #require(object["bytes"] as? Int)
+            #expect(bytes > 0)
+            // `strata stats --help`: "bytes" is the size of the data file.
+            #expect(bytes == fileSize(journal + "/data.mdb"))
+        }
+    }
+
+    @Test("export to standard output gives back the imported file byte for byte")
+    func exportIsLossless() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let export = try strata("export", "--journal", journal)
+            #expect(export.exited(0), "export: \(export.err)")
+            #expect(export.stdout == sample, "export differs from the imported sample")
+        }
+    }
+
+    @Test("export --output writes the same bytes to a file of mode 0600")
+    func exportToFile() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let file = dir.appendingPathComponent("out.ndjson").path
+            let export = try strata("export", "--journal", journal, "--output", file)
+            #expect(export.exited(0), "export: \(export.err)")
+            #expect(export.stdout.isEmpty, "results go to the file, not to standard output")
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == sample)
+            #expect(permissions(file) == 0o600)
+            // Exporting again over an existing file replaces it (not appends).
+            let again = try strata("export", "--journal", journal, "--output", file)
+            #expect(again.exited(0))
+            #expect(try Data(contentsOf: URL(fileURLWithPath: file)) == sample)
+        }
+    }
+
+    @Test("the journal directory is 0700 and its files 0600")
+    func journalModes() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            #expect(permissions(journal) == 0o700)
+            #expect(permissions(journal + "/data.mdb") == 0o600)
+            #expect(permissions(journal + "/lock.mdb") == 0o600)
+        }
+    }
+
+    @Test("log --format ndjson prints what export writes; --after and --limit select positions")
+    func logNDJSON() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let all = try strata("log", "--journal", journal, "--format", "ndjson")
+            #expect(all.exited(0), "log: \(all.err)")
+            #expect(all.stdout == sample)
+
+            let page = try strata("log", "--journal", journal, "--after", "10", "--limit", "5", "--format", "ndjson")
+            #expect(page.exited(0), "log: \(page.err)")
+            let positions = try jsonObjects(page.stdout).map { $0["position"] as? Int }
+            #expect(positions == [11, 12, 13, 14, 15])
+            // The lines are the sample's own lines 11…15.
+            #expect(ndjsonLines(page.stdout) == Array(sampleLines[10..<15]))
+
+            let tail = try strata("log", "--journal", journal, "--after", "198", "--format", "ndjson")
+            #expect(try jsonObjects(tail.stdout).map { $0["position"] as? Int } == [199, 200])
+            let none = try strata("log", "--journal", journal, "--after", "200", "--format", "ndjson")
+            #expect(none.exited(0) && none.stdout.isEmpty)
+        }
+    }
+
+    @Test("log --format json is one array of the same events")
+    func logJSON() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let log = try strata("log", "--journal", journal, "--format", "json", "--limit", "3")
+            #expect(log.exited(0), "log: \(log.err)")
+            let array = try #require(try JSONSerialization.jsonObject(with: log.stdout) as? [[String: Any]])
+            #expect(array.map { $0["position"] as? Int } == [1, 2, 3])
+            let first = try jsonObject(sampleLines[0])
+            #expect(array.first?["id"] as? String == first["id"] as? String)
+        }
+    }
+
+    @Test("importing the same file again imports nothing, skips it all and exits 0")
+    func reimportSkips() throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let again = try strata("import", "--journal", journal, sampleExport.path)
+            #expect(again.exited(0), "import: \(again.err)")
+            #expect(again.out.contains("imported 0 events"), "import said: \(again.out)")
+            #expect(again.out.contains("skipped 200"), "import said: \(again.out)")
+            #expect(try strata("export", "--journal", journal).stdout == sample)
+        }
+    }
+
+    @Test("import - reads standard input")
+    func importStandardInput() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let result = try strata("import", "--journal", journal, "-", stdin: sampleExport)
+            #expect(result.exited(0), "import: \(result.err)")
+            #expect(result.out.contains("imported 200 events"), "import said: \(result.out)")
+            #expect(try strata("export", "--journal", journal).stdout == sample)
+        }
+    }
+
+    @Test("the journal is --journal, else $STRATA_JOURNAL, else ./strata-journal")
+    func journalLocation() throws {
+        try withTemporaryDirectory { dir in
+            let fromEnv = dir.appendingPathComponent("from-env").path
+            let imported = try strata("import", sampleExport.path, environment: ["STRATA_JOURNAL": fromEnv])
+            #expect(imported.exited(0), "import: \(imported.err)")
+            #expect(permissions(fromEnv + "/data.mdb") != nil, "$STRATA_JOURNAL was not used")
+            // --journal wins over the environment: this one does not exist.
+            let other = dir.appendingPathComponent("other").path
+            let stats = try strata("stats", "--journal", other, environment: ["STRATA_JOURNAL": fromEnv])
+            #expect(stats.exited(66))
+            // Neither: ./strata-journal in the working directory.
+            let local = try strata("import", sampleExport.path, currentDirectory: dir)
+            #expect(local.exited(0), "import: \(local.err)")
+            #expect(permissions(dir.appendingPathComponent("strata-journal/data.mdb").path) != nil)
+        }
+    }
+
+    @Test(
+        "reading commands on a missing journal exit 66 with error: and create nothing",
+        arguments: [["log"], ["verify"], ["export"], ["stats"], ["log", "--format", "ndjson"]])
+    func missingJournal(command: [String]) throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("missing").path
+            let result = try Running(Binaries.strata, command + ["--journal", journal]).wait()
+            #expect(result.exited(66), "\(command): exit \(result.status), \(result.err)")
+            #expect(result.err.hasPrefix("error: "), "stderr: \(result.err)")
+            #expect(result.stdout.isEmpty)
+            #expect(permissions(journal) == nil, "a reading command created the journal")
+        }
+    }
+
+    @Test("import of a missing file exits 66 and does not create the journal")
+    func importMissingFile() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let missing = dir.appendingPathComponent("nothing-here.ndjson").path
+            let result = try strata("import", "--journal", journal, missing)
+            #expect(result.exited(66), "exit \(result.status): \(result.err)")
+            #expect(result.err.hasPrefix("error: "), "stderr: \(result.err)")
+            #expect(result.err.contains("nothing-here.ndjson"), "the error should name the file: \(result.err)")
+            #expect(permissions(journal + "/data.mdb") == nil)
+        }
+    }
+
+    @Test(
+        "wrong usage exits 64",
+        arguments: [
+            ["log", "--bogus"], ["stats", "--format", "yaml"], ["import"], ["frobnicate"],
+            ["log", "--limit", "-1"], ["log", "--after", "x"], ["export", "--output"],
+        ])
+    func wrongUsage(arguments: [String]) throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let result = try Running(Binaries.strata, arguments + ["--journal", journal]).wait()
+            #expect(result.exited(64), "\(arguments): exit \(result.status), \(result.err)")
+            #expect(!result.err.isEmpty, "a usage error should say what is wrong")
+            #expect(result.stdout.isEmpty, "usage errors go to standard error: \(result.out)")
+        }
+    }
+
+    @Test("--version and --help exit 0")
+    func versionAndHelp() throws {
+        let version = try strata("--version")
+        #expect(version.exited(0))
+        #expect(version.out.contains("strata"), "--version said: \(version.out)")
+        let hasDigit = version.out.contains { $0.isNumber }
+        #expect(hasDigit, "--version said: \(version.out)")
+        let help = try strata("--help")
+        #expect(help.exited(0))
+        for command in ["log", "verify", "export", "import", "stats"] {
+            #expect(help.out.contains(command), "--help does not list \(command)")
+        }
+        for command in ["log", "verify", "export", "import", "stats"] {
+            let sub = try strata(command, "--help")
+            #expect(sub.exited(0), "\(command) --help: exit \(sub.status)")
+            #expect(sub.out.contains("--journal"), "\(command) --help does not show --journal")
+        }
+    }
+}

@@ -1,0 +1,242 @@
+import Foundation
+import Testing
+
+/// Invalid NDJSON given to `strata import`: exit 65, `error: FILE:LINE: FIELD: …` naming the
+/// offending line (and field), and the journal left as it was. Most inputs are the bundled
+/// sample (200 lines, less than one 10,000-event import batch) with one defect, mostly
+/// late in the file, so the valid events before it must be rolled back too; one is longer
+/// than a batch, so only whole batches before the defect may stay.
+@Suite("strata import rejects invalid input")
+struct ImportRejectionTests {
+    /// One defective input.
+    struct Case: Sendable, CustomTestStringConvertible {
+        let name: String
+        /// The 1-based line of the file the error must name.
+        let line: Int
+        /// The field the error must name, if the defect is in one.
+        let field: String?
+        /// Import the untouched sample first (the defect is then against the journal).
+        var importSampleFirst = false
+        /// Makes the defective file from the sample's lines.
+        let make: @Sendable ([String]) -> [String]
+
+        var testDescription: String { name }
+    }
+
+    static let cases: [Case] = [
+        Case(name: "not JSON", line: 57, field: nil) { lines in
+            replacing(lines, 57) { String($0.prefix($0.count / 2)) }
+        },
+        Case(name: "a JSON array, not an object", line: 1, field: nil) { lines in
+            replacing(lines, 1) { _ in "[1, 2, 3]" }
+        },
+        Case(name: "missing key", line: 120, field: "stream") { lines in
+            replacing(lines, 120) { setField($0, "stream", to: nil) }
+        },
+        Case(name: "unknown key", line: 33, field: "extra") { lines in
+            replacing(lines, 33) { "{\"extra\":true," + $0.dropFirst() }
+        },
+        Case(name: "bad event UUID", line: 88, field: "id") { lines in
+            replacing(lines, 88) { setField($0, "id", to: "\"not-a-uuid\"") }
+        },
+        Case(name: "bad correlation UUID", line: 140, field: "correlation_id") { lines in
+            replacing(lines, 140) { setField($0, "correlation_id", to: "\"019b76da-a800\"") }
+        },
+        Case(name: "version is not a number", line: 12, field: "version") { lines in
+            replacing(lines, 12) { setField($0, "version", to: "\"3\"") }
+        },
+        Case(name: "position zero", line: 1, field: "position") { lines in
+            replacing(lines, 1) { setField($0, "position", to: "0") }
+        },
+        Case(name: "bad record time", line: 25, field: "recorded_at") { lines in
+            replacing(lines, 25) { setField($0, "recorded_at", to: "\"yesterday\"") }
+        },
+        Case(name: "bad event type name", line: 45, field: "type") { lines in
+            replacing(lines, 45) { setField($0, "type", to: "\"Bench Recorded\"") }
+        },
+        // Positions 1…99, 101…: the line holding position 101 is line 100.
+        Case(name: "position gap", line: 100, field: "position") { lines in
+            var lines = lines
+            lines.remove(at: 99)
+            return lines
+        },
+        Case(name: "stream version does not follow", line: 150, field: "version") { lines in
+            replacing(lines, 150) { line in
+                let version = Int(fieldValue(line, "version")!)!
+                return setField(line, "version", to: String(version + 1))
+            }
+        },
+        Case(name: "record time goes backwards", line: 170, field: "recorded_at") { lines in
+            // Earlier than the sample's first record time (2026-01-01).
+            replacing(lines, 170) { setField($0, "recorded_at", to: "\"2025-12-31T23:59:59.000000Z\"") }
+        },
+        Case(name: "duplicate event id at a new position", line: 190, field: "id") { lines in
+            let firstID = fieldValue(lines[9], "id")!
+            return replacing(lines, 190) { setField($0, "id", to: firstID) }
+        },
+        // A blank line is skipped but still counted: the defect on sample line 30 is on
+        // line 31 of the file.
+        Case(name: "line numbers count blank lines", line: 31, field: "id") { lines in
+            [""] + replacing(lines, 30) { setField($0, "id", to: "\"zzz\"") }
+        },
+        Case(name: "different event at an existing position", line: 5, field: "position", importSampleFirst: true) {
+            lines in
+            replacing(lines, 5) { line in
+                let payload = line.range(of: "\"payload\":{")!
+                return line.replacingCharacters(in: payload, with: "\"payload\":{\"changed\":1,")
+            }
+        },
+        Case(name: "gap after the journal's last position", line: 1, field: "position", importSampleFirst: true) {
+            lines in
+            // Positions 202… after a journal ending at 200.
+            lines.map { line in
+                setField(line, "position", to: String(Int(fieldValue(line, "position")!)! + 201))
+            }
+        },
+    ]
+
+    @Test("invalid input exits 65, names the line and field, and changes nothing", arguments: cases)
+    func rejected(_ c: Case) throws {
+        let sample = try Data(contentsOf: sampleExport)
+        let lines = ndjsonLines(sample).map { String(decoding: $0, as: UTF8.self) }
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            if c.importSampleFirst {
+                try #require(try strata("import", "--journal", journal, sampleExport.path).exited(0))
+            }
+            let input = dir.appendingPathComponent("bad.ndjson")
+            let defective = c.make(lines)
+            #expect(defective != lines, "the case should change the input")
+            try Data((defective.joined(separator: "\n") + "\n").utf8).write(to: input)
+
+            let result = try strata("import", "--journal", journal, input.path)
+            #expect(result.exited(65), "exit \(result.status): \(result.err)")
+            let location = "error: \(input.path):\(c.line): "
+            let expected = location + (c.field.map { "\($0): " } ?? "")
+            #expect(result.err.hasPrefix(expected), "expected \(expected)…, got: \(result.err)")
+            if c.field == nil {
+                // No field was at fault: the message must not start with a field name.
+                let rest = result.err.dropFirst(location.count)
+                let fields = ["position", "id", "type", "stream", "version", "recorded_at", "payload"]
+                #expect(!fields.contains { rest.hasPrefix($0 + ": ") }, "\(result.err)")
+            }
+            #expect(!result.out.contains("imported"), "a refused import reports no result: \(result.out)")
+
+            // The journal is as it was: the sample, or no events at all.
+            let export = try strata("export", "--journal", journal)
+            if c.importSampleFirst {
+                #expect(export.exited(0))
+                #expect(export.stdout == sample, "the refused import changed the journal")
+            } else if !export.exited(66) {
+                #expect(export.exited(0), "export: \(export.err)")
+                #expect(export.stdout.isEmpty, "the refused import left \(ndjsonLines(export.stdout).count) events")
+            }
+            if export.exited(0) {
+                let verify = try strata("verify", "--journal", journal)
+                #expect(verify.exited(0), "verify: \(verify.out)")
+            }
+        }
+    }
+
+    @Test("a refused import can be fixed and rerun: the corrected file imports whole")
+    func fixedAfterRefusal() throws {
+        let sample = try Data(contentsOf: sampleExport)
+        let lines = ndjsonLines(sample).map { String(decoding: $0, as: UTF8.self) }
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let input = dir.appendingPathComponent("in.ndjson")
+            let bad = replacing(lines, 199) { setField($0, "id", to: "\"bad\"") }
+            try Data((bad.joined(separator: "\n") + "\n").utf8).write(to: input)
+            #expect(try strata("import", "--journal", journal, input.path).exited(65))
+            try sample.write(to: input)
+            let fixed = try strata("import", "--journal", journal, input.path)
+            #expect(fixed.exited(0), "import: \(fixed.err)")
+            #expect(fixed.out.contains("imported 200 events"), "import said: \(fixed.out)")
+            #expect(try strata("export", "--journal", journal).stdout == sample)
+        }
+    }
+
+    @Test("a bad line after the first batch: exit 65 with its line; whole batches before it at most")
+    func rejectedAfterFirstBatch() throws {
+        try withTemporaryDirectory { dir in
+            let generated = dir.appendingPathComponent("generated").path
+            let made = try bench(
+                "append", "--journal", generated, "--commands", "450", "--max-events", "60", "--payload-bytes", "0",
+                "--tag", "big", "--seed", "5")
+            try #require(made.exited(0), "strata-bench append: \(made.err)")
+            let source = try strata("export", "--journal", generated).stdout
+            let events = try benchEvents(source)
+            let firstCommit = try #require(importCommitPoints(events).filter { $0 > 0 }.min())
+            try #require(firstCommit < events.count, "the source should be longer than one import batch")
+
+            // Line firstCommit + 100 (in the second batch) is cut short.
+            var lines = ndjsonLines(source).map { String(decoding: $0, as: UTF8.self) }
+            let bad = firstCommit + 100
+            try #require(bad <= lines.count)
+            lines = replacing(lines, bad) { String($0.prefix(40)) }
+            let input = dir.appendingPathComponent("bad.ndjson")
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
+
+            let journal = dir.appendingPathComponent("journal").path
+            let result = try strata("import", "--journal", journal, input.path)
+            #expect(result.exited(65), "exit \(result.status): \(result.err)")
+            #expect(result.err.hasPrefix("error: \(input.path):\(bad): "), "\(result.err)")
+            // What stayed is whole batches before the bad line: nothing, or the first batch.
+            let verify = try strata("verify", "--journal", journal)
+            #expect(verify.exited(0), "verify: \(verify.out)")
+            let kept = try strata("export", "--journal", journal).stdout
+            #expect(kept.isEmpty || kept == source.prefix(kept.count), "the journal is not a prefix of the input")
+            #expect([0, firstCommit].contains(ndjsonLines(kept).count), "kept \(ndjsonLines(kept).count) events")
+
+            // Fixed, the same file imports the rest.
+            try source.write(to: input)
+            let fixed = try strata("import", "--journal", journal, input.path)
+            #expect(fixed.exited(0), "import: \(fixed.err)")
+            #expect(try strata("export", "--journal", journal).stdout == source)
+        }
+    }
+}
+
+// MARK: - Editing NDJSON lines as text (so every other byte stays as exported)
+
+/// `lines` with line `number` (1-based) replaced by `edit` of it.
+private func replacing(_ lines: [String], _ number: Int, _ edit: (String) -> String) -> [String] {
+    var lines = lines
+    lines[number - 1] = edit(lines[number - 1])
+    return lines
+}
+
+/// The range of `"key":value` for the first top-level occurrence of `key` (the export
+/// writes the envelope's keys before the payload, and no payload key of the sample has
+/// an envelope key's name), and the range of the value alone.
+private func fieldRange(_ line: String, _ key: String) -> (whole: Range<String.Index>, value: Range<String.Index>)? {
+    guard let keyRange = line.range(of: "\"\(key)\":") else { return nil }
+    var i = keyRange.upperBound
+    let start = i
+    if line[i] == "\"" {
+        i = line.index(after: i)
+        while line[i] != "\"" { i = line.index(i, offsetBy: line[i] == "\\" ? 2 : 1) }
+        i = line.index(after: i)
+    } else {
+        while line[i] != "," && line[i] != "}" { i = line.index(after: i) }
+    }
+    return (keyRange.lowerBound..<i, start..<i)
+}
+
+/// The raw JSON text of a field's value (a string keeps its quotes).
+private func fieldValue(_ line: String, _ key: String) -> String? {
+    fieldRange(line, key).map { String(line[$0.value]) }
+}
+
+/// Sets a field's raw JSON value, or removes the field (and its comma) when `raw` is nil.
+private func setField(_ line: String, _ key: String, to raw: String?) -> String {
+    guard let r = fieldRange(line, key) else { return line }
+    var line = line
+    if let raw {
+        line.replaceSubrange(r.value, with: raw)
+    } else {
+        let end = line[r.whole.upperBound] == "," ? line.index(after: r.whole.upperBound) : r.whole.upperBound
+        line.removeSubrange(r.whole.lowerBound..<end)
+    }
+    return line
+}

@@ -1,0 +1,232 @@
+import Foundation
+import Testing
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+// Helpers for the CLI tests: locating the built executables, running them, temporary
+// directories, file modes and NDJSON.
+
+/// The `strata` and `strata-bench` executables built with the tests.
+enum Binaries {
+    /// The build directory holding both executables: the directory of the running test
+    /// bundle (they are built next to it, the test target depends on them), else
+    /// `<repo>/.build/debug` computed from this file's path.
+    static let directory: URL = {
+        var starts: [URL] = [Bundle.main.bundleURL]
+        if let executable = Bundle.main.executableURL { starts.append(executable) }
+        if let first = CommandLine.arguments.first {
+            starts.append(URL(fileURLWithPath: first).standardizedFileURL)
+        }
+        for start in starts {
+            var dir = start
+            for _ in 0..<6 {
+                if isExecutable(dir.appendingPathComponent("strata")),
+                    isExecutable(dir.appendingPathComponent("strata-bench"))
+                {
+                    return dir
+                }
+                dir = dir.deletingLastPathComponent()
+            }
+        }
+        // Tests/StrataCLITests/Support.swift → <repo>/.build/debug
+        return URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent(".build/debug")
+    }()
+
+    static var strata: String { directory.appendingPathComponent("strata").path }
+    static var bench: String { directory.appendingPathComponent("strata-bench").path }
+
+    private static func isExecutable(_ url: URL) -> Bool {
+        var isDirectory: ObjCBool = false
+        return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && !isDirectory.boolValue
+            && FileManager.default.isExecutableFile(atPath: url.path)
+    }
+}
+
+/// The repository root, from this file's path.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent()
+
+/// The bundled sample export (200 events).
+let sampleExport = repositoryRoot.appendingPathComponent("examples/sample-events.ndjson")
+
+/// What a finished process left.
+struct RunResult: Sendable {
+    /// The exit status, or the signal number when `signaled`.
+    let status: Int32
+    let signaled: Bool
+    let stdout: Data
+    let stderr: Data
+    var out: String { String(decoding: stdout, as: UTF8.self) }
+    var err: String { String(decoding: stderr, as: UTF8.self) }
+    /// Whether it exited (not killed) with `code`.
+    func exited(_ code: Int32) -> Bool { !signaled && status == code }
+}
+
+/// A started process whose standard output and error go to temporary files (so a large
+/// output can never block it on a full pipe).
+final class Running {
+    let process = Process()
+    private let outURL: URL
+    private let errURL: URL
+    private let handles: [FileHandle]
+
+    init(
+        _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+        currentDirectory: URL? = nil, stdin: URL? = nil
+    ) throws {
+        let scratch = FileManager.default.temporaryDirectory
+        let id = UUID().uuidString
+        outURL = scratch.appendingPathComponent("strata-cli-\(id).out")
+        errURL = scratch.appendingPathComponent("strata-cli-\(id).err")
+        FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        let out = try FileHandle(forWritingTo: outURL)
+        let err = try FileHandle(forWritingTo: errURL)
+        var handles = [out, err]
+        process.executableURL = URL(fileURLWithPath: executable)
+        process.arguments = arguments
+        var env = ProcessInfo.processInfo.environment
+        env["STRATA_JOURNAL"] = nil
+        for (k, v) in environment { env[k] = v }
+        process.environment = env
+        if let currentDirectory { process.currentDirectoryURL = currentDirectory }
+        process.standardOutput = out
+        process.standardError = err
+        if let stdin {
+            let input = try FileHandle(forReadingFrom: stdin)
+            handles.append(input)
+            process.standardInput = input
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
+        self.handles = handles
+        try process.run()
+    }
+
+    var pid: Int32 { process.processIdentifier }
+
+    /// Sends SIGKILL (if it is still running).
+    func kill() {
+        #if canImport(Glibc)
+            _ = Glibc.kill(pid, SIGKILL)
+        #else
+            _ = Darwin.kill(pid, SIGKILL)
+        #endif
+    }
+
+    /// Waits for the end and collects the outputs.
+    func wait() -> RunResult {
+        process.waitUntilExit()
+        for h in handles { try? h.close() }
+        let stdout = (try? Data(contentsOf: outURL)) ?? Data()
+        let stderr = (try? Data(contentsOf: errURL)) ?? Data()
+        try? FileManager.default.removeItem(at: outURL)
+        try? FileManager.default.removeItem(at: errURL)
+        return RunResult(
+            status: process.terminationStatus, signaled: process.terminationReason == .uncaughtSignal,
+            stdout: stdout, stderr: stderr)
+    }
+}
+
+/// Runs `strata ARGS…` to the end.
+@discardableResult
+func strata(
+    _ arguments: String..., environment: [String: String] = [:], currentDirectory: URL? = nil, stdin: URL? = nil
+) throws -> RunResult {
+    try Running(
+        Binaries.strata, arguments, environment: environment, currentDirectory: currentDirectory, stdin: stdin
+    ).wait()
+}
+
+/// Runs `strata-bench ARGS…` to the end.
+@discardableResult
+func bench(_ arguments: String...) throws -> RunResult {
+    try Running(Binaries.bench, arguments).wait()
+}
+
+/// Runs `body` with a fresh temporary directory, removed afterwards.
+func withTemporaryDirectory<R>(_ body: (URL) throws -> R) throws -> R {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent(
+        "strata-cli-tests-\(UUID().uuidString)", isDirectory: true)
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    return try body(dir)
+}
+
+/// The permission bits of a file (`st_mode & 0o7777`), nil when it does not exist.
+func permissions(_ path: String) -> mode_t? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return st.st_mode & 0o7777
+}
+
+/// The size in bytes of a file, nil when it does not exist.
+func fileSize(_ path: String) -> Int? {
+    var st = stat()
+    guard stat(path, &st) == 0 else { return nil }
+    return Int(st.st_size)
+}
+
+/// The lines of NDJSON output, without their newlines. Every line must end with one.
+func ndjsonLines(_ data: Data) -> [Data] {
+    var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }
+    if lines.last?.isEmpty == true { lines.removeLast() }
+    return lines
+}
+
+/// Each NDJSON line parsed as a JSON object.
+func jsonObjects(_ data: Data) throws -> [[String: Any]] {
+    try ndjsonLines(data).map { try jsonObject($0) }
+}
+
+/// One JSON object.
+func jsonObject(_ data: Data) throws -> [String: Any] {
+    try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "not a JSON object")
+}
+
+/// A summary line of `strata-bench append`.
+struct BenchSummary {
+    let appended: Int
+    let conflicts: Int
+    let firstPosition: Int
+    let lastPosition: Int
+
+    init(_ result: RunResult) throws {
+        let object = try jsonObject(Data(result.out.trimmingCharacters(in: .whitespacesAndNewlines).utf8))
+        appended = try #require(object["appended"] as? Int)
+        conflicts = try #require(object["conflicts"] as? Int)
+        firstPosition = try #require(object["first_position"] as? Int)
+        lastPosition = try #require(object["last_position"] as? Int)
+    }
+}
+
+/// A small seeded generator (SplitMix64), so random choices in tests are repeatable.
+struct SeededRandom: RandomNumberGenerator {
+    var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
+
+/// Milliseconds since `start`.
+func milliseconds(since start: ContinuousClock.Instant) -> Int {
+    let d = ContinuousClock.now - start
+    return Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000)
+}
+
+/// `strata stats --format json` of a journal, which must succeed.
+func statsJSON(journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    let stats = try strata("stats", "--journal", journal, "--format", "json")
+    try #require(stats.exited(0), "stats: exit \(stats.status): \(stats.err)", sourceLocation: sourceLocation)
+    return try jsonObject(stats.stdout)
+}
