@@ -1,0 +1,71 @@
+import StrataLog
+import Testing
+
+@testable import StrataDomain
+
+@Suite("Domain events")
+struct DomainEventTests {
+    @Test("every event of the seed report decodes back to what was written")
+    func roundTrip() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        let doc = try decode(seedReport)
+        var asserted: [ClaimAsserted] = []
+        try t.journal.log.read { e in
+            if e.type.family == ClaimAsserted.eventType.family {
+                let c = try ClaimAsserted(payload: e.payload, type: e.type)
+                #expect(c.payload == e.payload)
+                asserted.append(c)
+            }
+            return true
+        }
+        #expect(asserted.map(\.claim) == doc.claims.map(\.id))
+        #expect(asserted.map(\.fields.quantity) == doc.claims.map(\.fields.quantity))
+        #expect(asserted.map(\.fields.when) == doc.claims.map(\.fields.when))
+    }
+
+    @Test("a version newer than this code reads is refused clearly; v1 is read")
+    func versions() throws {
+        let e = SourceRated(source: SourceID("s")!, reliability: .a, reason: "r")
+        #expect(try SourceRated(payload: e.payload, type: "source.rated.v1") == e)
+        #expect(throws: EventDecodingError.self) { try SourceRated(payload: e.payload, type: "source.rated.v2") }
+        #expect(throws: EventDecodingError.self) { try SourceRated(payload: e.payload, type: "claim.retracted.v1") }
+    }
+
+    @Test("quantities read by the spec's table", arguments: [
+        (Quantity.Amount.value(5000, .exact), MassUnit.tonne, Tonnes(low: 5000, best: 5000, high: 5000)),
+        (.value(20, .about), .tonne, Tonnes(low: 18, best: 20, high: 22)),
+        (.value(100, .atLeast), .tonne, Tonnes(low: 100, best: 100, high: nil)),
+        (.value(100, .upTo), .tonne, Tonnes(low: 0, best: 100, high: 100)),
+        (.range(min: 2, max: 4), .kilotonne, Tonnes(low: 2000, best: 3000, high: 4000)),
+        (.value(1, .exact), .megatonne, Tonnes(low: 1e6, best: 1e6, high: 1e6)),
+        (.value(1000, .exact), .kilogram, Tonnes(low: 1, best: 1, high: 1)),
+    ])
+    func tonnes(amount: Quantity.Amount, unit: MassUnit, expected: Tonnes) throws {
+        #expect(try Quantity(amount: amount, unit: unit).tonnes == expected)
+    }
+
+    @Test("imperial units convert exactly")
+    func imperial() throws {
+        #expect(try Quantity(amount: .value(1, .exact), unit: .shortTon).tonnes.best == 0.90718474)
+        #expect(try Quantity(amount: .value(1, .exact), unit: .longTon).tonnes.best == 1.0160469088)
+        #expect(try Quantity(amount: .value(2204.62262185, .exact), unit: .pound).tonnes.best.rounded() == 1)
+        #expect(MassUnit(text: "tons") == .tonne && MassUnit(text: "Mt") == .megatonne && MassUnit(text: "mt") == nil)
+    }
+
+    @Test("bad quantities are refused", arguments: [
+        Quantity.Amount.value(-1, .exact), .value(.nan, .exact), .value(.infinity, .about), .range(min: 5, max: 1),
+        .value(2e11, .exact),
+    ])
+    func badQuantities(amount: Quantity.Amount) {
+        #expect(throws: InputError.self) { try Quantity(amount: amount, unit: .tonne) }
+    }
+
+    @Test("outlet ids are made from names")
+    func outletIDs() {
+        #expect(SourceID.outlet(named: "Daily NK")?.rawValue == "daily-nk")
+        #expect(SourceID.outlet(named: "  UN Panel of Experts (2020) ")?.rawValue == "un-panel-of-experts-2020")
+        #expect(SourceID.outlet(named: "연합") == nil)
+    }
+}

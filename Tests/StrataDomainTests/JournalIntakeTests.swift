@@ -1,0 +1,106 @@
+import StrataLog
+import Testing
+
+@testable import StrataDomain
+
+@Suite("Recording reports and corrections")
+struct JournalIntakeTests {
+    @Test("the seed report records its sources, report and claims in one commit")
+    func seed() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        let outcome = try t.append(seedReport)
+        // 2 sources (outlet + china source) + 1 report + 12 claims.
+        #expect(outcome.appended == 15)
+        #expect(try t.journal.log.statistics().commits == 1)
+        let c3 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c3")!))
+        #expect(c3.fields.source.rawValue == "daily-nk")  // "Daily NK" is the outlet
+        let c4 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c4")!))
+        #expect(c4.fields.source.rawValue == "dailynk-china-source")
+        #expect(try t.journal.sources().map(\.registration.source.rawValue) == ["daily-nk", "dailynk-china-source"])
+    }
+
+    @Test("the same report again is unchanged; other content under its id is refused")
+    func idempotent() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        let again = try t.append(seedReport)
+        #expect(again.appended == 0 && again.unchanged > 0)
+        let changed = seedReport.replacingOccurrences(of: "800 tons of ammonia", with: "900 tons of ammonia")
+        #expect(throws: InputError.self) { try t.append(changed) }
+        #expect(try t.journal.log.head().lastPosition == Position(15))
+    }
+
+    @Test("a later report's corrections change, retract and link earlier claims")
+    func corrections() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport, at: "2020-05-23T00:00:00Z")
+        let later = """
+            report: {id: later-report, outlet: UN Panel of Experts, published: 2020-09-01}
+            corrections:
+              - correct: dailynk-2020-05-minerals/c7
+                set: {quantity: {value: 850, unit: t, qualifier: about}}
+                reason: port records give about 850 tonnes
+              - retract: dailynk-2020-05-minerals/c9
+                reason: the corn shipment was a misreading
+              - link: [dailynk-2020-05-minerals/c6, dailynk-2020-05-minerals/c7]
+                relation: same-shipment
+            """
+        try t.append(later, at: "2020-09-02T00:00:00Z")
+        let c7 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c7")!))
+        #expect(c7.fields.quantity?.tonnes.best == 850)
+        #expect(c7.versions.count == 2)
+        #expect(c7.versions.last?.reason == "port records give about 850 tonnes")
+        #expect(c7.versions.last?.report?.rawValue == "later-report")
+        #expect(c7.versions.first?.fields.quantity?.tonnes.best == 800)
+        #expect(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c9")!)?.retracted == true)
+        let a = ClaimID("dailynk-2020-05-minerals/c6")!
+        let b = ClaimID("dailynk-2020-05-minerals/c7")!
+        #expect(try t.journal.activeLinks(b, a).map(\.relation) == [.sameShipment])
+    }
+
+    @Test("references to claims or sources that do not exist are refused, and nothing is appended")
+    func unknownReferences() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        let cases = [
+            report(id: "r2", claims: "  - {id: c1, kind: policy, source: nobody}"),
+            report(id: "r3", claims: "  - id: c1\n    kind: policy\n    links: [{relation: corroborates, claim: other/c9}]"),
+            "report: {id: r4, outlet: X, published: 2020-07-01}\ncorrections:\n  - retract: dailynk-2020-05-minerals/c99\n    reason: r",
+        ]
+        for text in cases {
+            #expect(throws: InputError.self) { try t.append(text) }
+        }
+        #expect(try t.journal.log.head().lastPosition == Position(15))
+    }
+
+    @Test("record time cannot go backwards")
+    func recordTime() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport, at: "2021-01-01T00:00:00Z")
+        #expect(throws: InputError.self) { try t.append(report(id: "r2"), at: "2020-12-31T00:00:00Z") }
+    }
+
+    @Test("rate, alias and unalias keep their history")
+    func gradesAndAliases() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        let source = SourceID("dailynk-china-source")!
+        try t.journal.rate(source, .b, reason: "track record", recordedAt: nil, by: "tester")
+        let record = try #require(try t.journal.sources().first { $0.registration.source == source })
+        #expect(record.current == .b && record.grades.map(\.reliability) == [.c, .b])
+        try t.journal.alias(.place, "Nam-pho harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "tester")
+        #expect(try t.journal.aliasTarget(.place, "NAM-PHO HARBOUR") == "Nampo")
+        #expect(throws: InputError.self) {
+            try t.journal.alias(.place, "Nam-pho harbour", as: "Haeju", reason: nil, recordedAt: nil, by: "tester")
+        }
+        try t.journal.unalias(.place, "Nam-pho harbour", reason: nil, recordedAt: nil, by: "tester")
+        #expect(try t.journal.aliasTarget(.place, "Nam-pho harbour") == nil)
+        #expect(throws: InputError.self) { try t.journal.rate(SourceID("nobody")!, .a, reason: "x", recordedAt: nil, by: "t") }
+    }
+}

@@ -1,0 +1,94 @@
+import StrataLog
+import Testing
+
+@testable import StrataDomain
+
+@Suite("Report decoding")
+struct ReportDecoderTests {
+    @Test("the seed example decodes as the spec reads it")
+    func seed() throws {
+        let doc = try decode(seedReport)
+        #expect(doc.header.id.rawValue == "dailynk-2020-05-minerals")
+        #expect(doc.header.published == "2020-05-22")
+        #expect(doc.sources.map(\.id.rawValue) == ["dailynk-china-source"])
+        #expect(doc.sources.first?.reliability == .c)
+        #expect(doc.claims.count == 12)
+        let c1 = try #require(doc.claims.first)
+        #expect(c1.fields.from.map(\.place) == ["Nampo", "Songrim", "Haeju"])
+        #expect(c1.fields.to == [Location(place: nil, country: "CN")])
+        #expect(c1.fields.when.edtf == "2020-05-11/2020-05-20" && c1.fields.when.whenSaid == "since last week")
+        let c11 = doc.claims[10]
+        #expect(c11.fields.quantity?.tonnes == Tonnes(low: 18, best: 20, high: 22))
+        #expect(c11.fields.when.startQualifier.contains(.approximate))
+        #expect(doc.claims[5].fields.voyages == "several")
+        #expect(doc.warnings.isEmpty, "the seed names only known places and commodities: \(doc.warnings)")
+    }
+
+    @Test("YAML numbers and dates stay the text the analyst wrote")
+    func scalarsAreText() throws {
+        let doc = try decode(report(claims: """
+              - id: c1
+                kind: policy
+                when: 2020
+                said: 0012
+            """))
+        #expect(doc.claims[0].fields.when.edtf == "2020")
+        #expect(doc.claims[0].fields.said == "0012")
+        #expect(doc.header.published == "2020-06-01")
+    }
+
+    @Test("JSON and YAML give the same document")
+    func jsonAgrees() throws {
+        let json = """
+            {"report": {"id": "r1", "outlet": "Test Wire", "published": "2020-06-01"},
+             "claims": [{"id": "c1", "kind": "shipment", "commodity": "coal", "from": "KP", "to": ["Dalian", {"place": "Port X", "country": "CN"}],
+                         "quantity": {"min": 1, "max": 3, "unit": "kt"}, "when": "2020-05", "credibility": 2}]}
+            """
+        let doc = try ReportDecoder().decode(Array(json.utf8), json: true)
+        let c = try #require(doc.claims.first)
+        #expect(c.fields.quantity?.tonnes == Tonnes(low: 1000, best: 2000, high: 3000))
+        #expect(c.fields.to == [Location(place: "Dalian", country: nil), Location(place: "Port X", country: "CN")])
+        #expect(c.fields.credibility == .probablyTrue)
+    }
+
+    @Test("errors name the line and the field", arguments: [
+        ("    comodity: coal", 9, "claims[0].comodity", "unknown field (did you mean commodity?)"),
+        ("    quantity: {value: -5, unit: t}", 9, "claims[0].quantity.value", "must not be negative"),
+        ("    quantity: {value: 5, unit: stone}", 9, "claims[0].quantity.unit", "unknown unit"),
+        ("    when: 2020-13", 9, "claims[0].when", "month 13"),
+        ("    credibility: 7", 9, "claims[0].credibility", "1 to 6"),
+        ("    parties: [a]", 9, "claims[0].parties", "not a field of shipment claims"),
+        ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),
+        ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
+    ])
+    func errors(line: String, expectedLine: Int, field: String, fragment: String) throws {
+        let text = report(claims: "  - id: c1\n    kind: shipment\n" + line)
+        do {
+            _ = try decode(text)
+            Issue.record("expected an error for \(line)")
+        } catch let error as InputError {
+            #expect(error.line == expectedLine, "\(error)")
+            #expect(error.field == field, "\(error)")
+            #expect(error.message.contains(fragment), "\(error)")
+        }
+    }
+
+    @Test("unknown names are accepted with a warning")
+    func unknownNames() throws {
+        let doc = try decode(report(claims: """
+              - id: c1
+                kind: shipment
+                commodity: unobtainium
+                to: Atlantis Harbour
+            """))
+        #expect(doc.warnings.count == 2)
+        #expect(doc.warnings.allSatisfy { $0.line == 9 || $0.line == 10 })
+    }
+
+    @Test("duplicate claim ids are refused at the second one")
+    func duplicateClaims() {
+        #expect(throws: InputError.self) {
+            try decode(report(claims: "  - {id: c1, kind: policy}\n  - {id: c1, kind: policy}"))
+        }
+    }
+}
