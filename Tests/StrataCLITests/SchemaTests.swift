@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// Real output checked against the JSON Schemas in schemas/ with Python's jsonschema.
+@Suite("JSON output matches schemas/")
+struct SchemaTests {
+    private func python(_ script: String, _ arguments: [String], stdin: URL? = nil) throws -> RunResult {
+        try Running("/usr/bin/env", ["python3", repositoryRoot.appendingPathComponent(script).path] + arguments, stdin: stdin)
+            .wait()
+    }
+
+    @Test("every exported event and payload of a recorded report, its corrections and links is valid")
+    func exportedEvents() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            #expect(try strata("append", seed, "--journal", j).exited(0))
+            #expect(try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "quantity={min: 250, max: 350, unit: t}",
+                "--reason", "range", "--journal", j).exited(0))
+            #expect(try strata("retract", "dailynk-2020-05-minerals/c9", "--reason", "r", "--journal", j).exited(0))
+            #expect(try strata("link", "dailynk-2020-05-minerals/c6", "dailynk-2020-05-minerals/c7", "--as", "same-shipment",
+                "--journal", j).exited(0))
+            #expect(try strata("unlink", "dailynk-2020-05-minerals/c6", "dailynk-2020-05-minerals/c7", "--as", "same-shipment",
+                "--journal", j).exited(0))
+            #expect(try strata("rate", "dailynk-china-source", "B", "--reason", "r", "--journal", j).exited(0))
+            #expect(try strata("alias", "place", "Nampho", "Nampo", "--journal", j).exited(0))
+            #expect(try strata("unalias", "place", "Nampho", "--journal", j).exited(0))
+            let export = dir.appendingPathComponent("export.ndjson")
+            #expect(try strata("export", "--output", export.path, "--journal", j).exited(0))
+            let check = try python("tools/check-events", [export.path])
+            #expect(check.exited(0), "\(check.out)\(check.err)")
+            #expect(check.out.contains("22 payloads checked, 0 without a schema, 0 failures"), "\(check.out)")
+        }
+    }
+
+    @Test("a broken payload is caught by the checker (the check can fail)")
+    func checkerCatchesErrors() throws {
+        try withTemporaryDirectory { dir in
+            let bad = dir.appendingPathComponent("bad.ndjson")
+            let line = #"{"position":1,"id":"019b76da-a800-7485-9e30-e426c708e611","type":"source.rated.v1","stream":"source-x","version":1,"recorded_at":"2026-01-01T00:00:00.000000Z","recorded_by":"a","correlation_id":"019b76da-a800-7484-abbd-61833048a5a4","causation_id":null,"payload":{"source":"x","reliability":"G","reason":"r"}}"#
+            try Data((line + "\n").utf8).write(to: bad)
+            #expect(try python("tools/check-events", [bad.path]).exited(1))
+        }
+    }
+
+    @Test("stats --format json matches its schema")
+    func stats() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            #expect(try strata("import", sampleExport.path, "--journal", j).exited(0))
+            let out = dir.appendingPathComponent("stats.json")
+            try strata("stats", "--format", "json", "--journal", j).stdout.write(to: out)
+            let check = try python("tools/check-schema", ["schemas/stats.schema.json".asRepositoryPath, out.path])
+            #expect(check.exited(0), "\(check.out)\(check.err)")
+        }
+    }
+}
+
+extension String {
+    var asRepositoryPath: String { repositoryRoot.appendingPathComponent(self).path }
+}
