@@ -53,6 +53,7 @@ let package = Package(
         .executableTarget(
             name: "strata-bench",
             dependencies: [
+                "StrataDomain",
                 "StrataLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
