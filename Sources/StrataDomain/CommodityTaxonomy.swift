@@ -5,7 +5,7 @@ import Foundation
 /// or alias under ``NameKey`` folding.
 ///
 /// The bundled data is `Resources/commodities.json`; use ``bundled``.
-public struct CommodityTaxonomy: Sendable {
+public struct CommodityTaxonomy: Sendable, CustomStringConvertible {
     /// Every commodity, in resource order (each parent before its children in the bundled data).
     public let commodities: [Commodity]
     /// Inconsistencies found when the taxonomy was built: names claimed by two entries,
@@ -162,6 +162,9 @@ public struct CommodityTaxonomy: Sendable {
         }
         return false
     }
+
+    /// `"CommodityTaxonomy(65 commodities)"`.
+    public var description: String { "CommodityTaxonomy(\(commodities.count) commodities)" }
 
     private func indexOf(_ name: String) -> Int? {
         index.lookup(NameKey(name))

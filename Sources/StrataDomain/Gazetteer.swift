@@ -4,7 +4,7 @@ import Foundation
 /// by name or alias under ``NameKey`` folding, and by ISO code.
 ///
 /// The bundled data is `Resources/gazetteer.json`; use ``bundled``.
-public struct Gazetteer: Sendable {
+public struct Gazetteer: Sendable, CustomStringConvertible {
     /// Every place, in resource order.
     public let places: [Place]
     /// Every country, in resource order (by alpha-2 code in the bundled data).
@@ -84,6 +84,9 @@ public struct Gazetteer: Sendable {
         }
         return gazetteer
     }()
+
+    /// `"Gazetteer(249 countries, 72 places)"`.
+    public var description: String { "Gazetteer(\(countries.count) countries, \(places.count) places)" }
 
     // MARK: Lookups
 
@@ -190,15 +193,18 @@ public struct Gazetteer: Sendable {
     }
 }
 
-/// The JSON resources bundled with StrataDomain.
+/// The JSON resources bundled with StrataDomain, in the `Resources` folder that
+/// Package.swift copies into the module's bundle.
 enum BundledResource {
+    /// Where `Resources/NAME.json` is in the bundle, or `nil` when it is not there.
+    static func url(named name: String) -> URL? {
+        Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources")
+    }
+
     /// The bytes of `Resources/NAME.json`; stops the program when it is missing.
     static func data(named name: String) -> Data {
-        let bundle = Bundle.module
-        let url = bundle.url(forResource: name, withExtension: "json", subdirectory: "Resources")
-            ?? bundle.resourceURL?.appendingPathComponent("Resources/\(name).json")
-        guard let url, let data = try? Data(contentsOf: url) else {
-            preconditionFailure("StrataDomain: the bundled resource Resources/\(name).json is missing or unreadable (bundle \(bundle.bundlePath))")
+        guard let url = url(named: name), let data = try? Data(contentsOf: url) else {
+            preconditionFailure("StrataDomain: the bundled resource Resources/\(name).json is missing or unreadable (bundle \(Bundle.module.bundlePath))")
         }
         return data
     }
