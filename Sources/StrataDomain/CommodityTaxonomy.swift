@@ -84,19 +84,8 @@ public struct CommodityTaxonomy: Sendable, CustomStringConvertible {
     /// The taxonomy bundled with StrataDomain (`Resources/commodities.json`), loaded on first
     /// use. A missing, malformed or inconsistent resource is a programming error and stops
     /// the program with a message naming the problems.
-    public static let bundled: CommodityTaxonomy = {
-        let taxonomy: CommodityTaxonomy
-        do {
-            taxonomy = try CommodityTaxonomy(json: BundledResource.data(named: "commodities"))
-        } catch {
-            preconditionFailure("StrataDomain: Resources/commodities.json is malformed: \(error)")
-        }
-        guard taxonomy.problems.isEmpty else {
-            preconditionFailure("StrataDomain: Resources/commodities.json is inconsistent:\n"
-                + taxonomy.problems.joined(separator: "\n"))
-        }
-        return taxonomy
-    }()
+    public static let bundled = BundledResource.load(
+        named: "commodities", CommodityTaxonomy.init(json:), problems: \.problems)
 
     // MARK: Lookups
 

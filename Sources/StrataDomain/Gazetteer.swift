@@ -71,19 +71,7 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
     /// The gazetteer bundled with StrataDomain (`Resources/gazetteer.json`), loaded on first
     /// use. A missing, malformed or inconsistent resource is a programming error and stops
     /// the program with a message naming the problems.
-    public static let bundled: Gazetteer = {
-        let gazetteer: Gazetteer
-        do {
-            gazetteer = try Gazetteer(json: BundledResource.data(named: "gazetteer"))
-        } catch {
-            preconditionFailure("StrataDomain: Resources/gazetteer.json is malformed: \(error)")
-        }
-        guard gazetteer.problems.isEmpty else {
-            preconditionFailure("StrataDomain: Resources/gazetteer.json is inconsistent:\n"
-                + gazetteer.problems.joined(separator: "\n"))
-        }
-        return gazetteer
-    }()
+    public static let bundled = BundledResource.load(named: "gazetteer", Gazetteer.init(json:), problems: \.problems)
 
     /// `"Gazetteer(249 countries, 72 places)"`.
     public var description: String { "Gazetteer(\(countries.count) countries, \(places.count) places)" }
@@ -207,6 +195,22 @@ enum BundledResource {
             preconditionFailure("StrataDomain: the bundled resource Resources/\(name).json is missing or unreadable (bundle \(Bundle.module.bundlePath))")
         }
         return data
+    }
+
+    /// Builds a value from `Resources/NAME.json` and checks it; a malformed or inconsistent
+    /// resource is a programming error and stops the program with the problems it has.
+    static func load<T>(named name: String, _ make: (Data) throws -> T, problems: (T) -> [String]) -> T {
+        let value: T
+        do {
+            value = try make(data(named: name))
+        } catch {
+            preconditionFailure("StrataDomain: Resources/\(name).json is malformed: \(error)")
+        }
+        let found = problems(value)
+        guard found.isEmpty else {
+            preconditionFailure("StrataDomain: Resources/\(name).json is inconsistent:\n" + found.joined(separator: "\n"))
+        }
+        return value
     }
 }
 
