@@ -123,13 +123,20 @@ extension EventLog {
                             line: line, field: "position",
                             reason: "position \(e.position) leaves a gap after \(writer.lastPosition)")
                     }
-                    if i == 0 || !batch.events[i - 1].sameCommand(as: e) {
-                        try writer.endCommit()
-                        if let last = writer.lastRecordedAt, e.recordedAt < last {
-                            throw LogError.importRejected(
-                                line: line, field: "recorded_at",
-                                reason: "record time \(e.recordedAt) is earlier than \(last)")
-                        }
+                    let continues: Bool
+                    if imported == 0 {
+                        // The journal's last command may continue here (it was imported
+                        // from a cut file): reopen it so the command stays one commit.
+                        let last = writer.lastPosition == .zero ? nil : try envelope(at: writer.lastPosition, tx, payload: false)
+                        continues = last.map { $0.correlationID == e.correlationID && $0.recordedAt == e.recordedAt } ?? false
+                        if continues { try writer.reopenLastCommit() }
+                    } else {
+                        continues = batch.events[i - 1].sameCommand(as: e)
+                        if !continues { try writer.endCommit() }
+                    }
+                    if !continues, let last = writer.lastRecordedAt, e.recordedAt < last {
+                        throw LogError.importRejected(
+                            line: line, field: "recorded_at", reason: "record time \(e.recordedAt) is earlier than \(last)")
                     }
                     let current = try versions[e.stream] ?? writer.streamVersion(e.stream)
                     guard e.version == current + 1 else {

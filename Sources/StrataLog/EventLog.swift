@@ -37,7 +37,8 @@ public final class EventLog: Sendable {
         public init() {}
     }
 
-    static let formatVersion: [UInt8] = Array("strata-log/1".utf8)
+    /// The stored layout's version; a journal of another layout is refused by name.
+    static let formatVersion: [UInt8] = Array("strata-log/2".utf8)
     static let databaseNames = ["events", "event_ids", "stream_events", "commits", "meta"]
 
     /// The LMDB environment, for layers that keep their own databases beside the log.

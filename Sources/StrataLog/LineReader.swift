@@ -13,9 +13,16 @@ public final class LineReader {
     private var capacity = 0
     /// The 1-based number of the last line read.
     public private(set) var lineNumber = 0
+    private let path: String
 
     /// Opens `path` (`-` is standard input). Returns `nil` with `errno` set when it cannot.
     public init?(path: String) {
+        self.path = path
+        var st = stat()
+        if path != "-", stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR {
+            errno = EISDIR
+            return nil
+        }
         if path == "-" {
             guard let f = fdopen(STDIN_FILENO, "rb") else { return nil }
             file = f
@@ -36,7 +43,7 @@ public final class LineReader {
     public func next<R>(_ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
         var n = getline(&buffer, &capacity, file)
         guard n >= 0, let buffer else {
-            if ferror(file) != 0 { throw FileError(path: "", code: errno, operation: "read") }
+            if ferror(file) != 0 { throw FileError(path: path, code: errno, operation: "read") }
             return nil
         }
         lineNumber += 1

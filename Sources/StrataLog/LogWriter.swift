@@ -70,6 +70,30 @@ struct LogWriter {
         return true
     }
 
+    /// Reopens the log's last commit so the events written next join it: an import that
+    /// was given only part of a command (a cut file) and is now given the rest keeps the
+    /// command one commit, as it was where it was exported.
+    mutating func reopenLastCommit() throws {
+        precondition(pendingFirst == nil, "reopen only between commits")
+        guard let last = head else { return }
+        var sums: [UInt64] = []
+        try tx.withCursor(log.events) { c in
+            try c.scan(from: last.first.key) { key, value in
+                guard let p = Position(key: key), p <= last.last else { return false }
+                guard value.count >= EnvelopeCodec.checksumSize else {
+                    throw LogError.corrupted(position: p, reason: "event record too short")
+                }
+                sums.append(value.loadUnaligned(fromByteOffset: value.count - EnvelopeCodec.checksumSize, as: UInt64.self))
+                return true
+            }
+        }
+        try tx.delete(log.commits, key: last.key)
+        head = try log.lastCommit(tx)
+        pendingFirst = last.first
+        pendingRecordedAt = last.recordedAt
+        pendingChecksums = sums
+    }
+
     /// Closes the current commit: links it into the chain and indexes its record time.
     /// Does nothing when no event was written since the last commit.
     mutating func endCommit() throws {

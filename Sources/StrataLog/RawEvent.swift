@@ -65,7 +65,7 @@ struct RawEvent: Sendable {
             }
         } catch {
             if let unknown { throw reject(unknown, "unknown field") }
-            throw reject(nil, "not a JSON object: \(error)")
+            throw reject(nil, "not a valid JSON object (column \(error.column)): \(error.reason)")
         }
         func field(_ name: String) throws -> Payload {
             guard let slot = Envelope.lineKeys.firstIndex(of: name), let v = fields[slot] else {

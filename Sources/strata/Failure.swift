@@ -71,7 +71,9 @@ extension Failure {
         case let e as LMDBError:
             return Failure(e.isBusy ? .tempFail : .ioError, "storage: \(e)")
         case let e as FileError:
-            return Failure(e.code == ENOENT ? .noInput : .ioError, e.description)
+            // A missing input is 66; failing to create or write an output is I/O (74).
+            let missingInput = e.code == ENOENT && (e.operation == "open" || e.operation == "read")
+            return Failure(missingInput ? .noInput : .ioError, e.description)
         default:
             return Failure(.software, "internal error: \(error)")
         }

@@ -71,4 +71,33 @@ struct RoundTripPropertyTests {
             }
         }
     }
+
+    /// Import claims to keep commit boundaries. A file cut after a complete line but in the
+    /// middle of a command (sample lines 1–2 of the 3-event command at positions 1–3),
+    /// imported and then followed by the whole file, leaves that command as two commits:
+    /// the export is byte-identical and verify passes, but the journal is not the source's.
+    /// Either refusing the continuation (65) or keeping one commit would be right.
+    @Test("resuming after a file cut inside a command keeps the command one commit")
+    func resumeAfterCutInsideCommand() throws {
+        let sample = try Data(contentsOf: sampleExport)
+        let lines = ndjsonLines(sample)
+        let first = try jsonObject(lines[0])
+        try #require(try jsonObject(lines[2])["correlation_id"] as? String == first["correlation_id"] as? String)
+        try withTemporaryDirectory { dir in
+            let whole = dir.appendingPathComponent("whole").path
+            try #require(try strata("import", "--journal", whole, sampleExport.path).exited(0))
+            let sourceCommits = try #require(try statsJSON(journal: whole)["commits"] as? Int)
+
+            let cut = dir.appendingPathComponent("cut.ndjson")
+            try Data((lines[0..<2].map { String(decoding: $0, as: UTF8.self) + "\n" }.joined()).utf8).write(to: cut)
+            let journal = dir.appendingPathComponent("journal").path
+            try #require(try strata("import", "--journal", journal, cut.path).exited(0))
+            let resumed = try strata("import", "--journal", journal, sampleExport.path)
+            let commits = try statsJSON(journal: journal)["commits"] as? Int
+            #expect(resumed.exited(0), "import: \(resumed.err)")
+            #expect(commits == sourceCommits, "the resumed journal's commits differ from the source's")
+            #expect(try strata("verify", "--journal", journal).exited(0))
+            #expect(try strata("export", "--journal", journal).stdout == sample)
+        }
+    }
 }

@@ -1,0 +1,38 @@
+import Foundation
+import Testing
+
+/// Files that cannot be read or written get the contract's exit codes and name the file.
+@Suite("file errors")
+struct FileErrorTests {
+    @Test("an output that cannot be created is an I/O error (74), not a missing input")
+    func unwritableOutput() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            #expect(try strata("import", sampleExport.path, "--journal", j).exited(0))
+            let r = try strata("export", "--output", dir.appendingPathComponent("no/such/dir/x.ndjson").path, "--journal", j)
+            #expect(r.exited(74), "\(r.status) \(r.err)")
+            #expect(r.err.contains("no/such/dir/x.ndjson"))
+        }
+    }
+
+    @Test("importing a directory names it, exits 74 and creates no journal")
+    func directoryInput() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let r = try strata("import", dir.path, "--journal", j)
+            #expect(r.exited(74), "\(r.status) \(r.err)")
+            #expect(r.err.contains(dir.path) && r.err.contains("directory"), "\(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: j))
+        }
+    }
+
+    @Test("a missing input file is 66 and names the file")
+    func missingInput() throws {
+        try withTemporaryDirectory { dir in
+            let missing = dir.appendingPathComponent("missing.yaml").path
+            let r = try strata("append", missing, "--journal", dir.appendingPathComponent("j").path)
+            #expect(r.exited(66), "\(r.status) \(r.err)")
+            #expect(r.err.hasPrefix("error: \(missing)"), "\(r.err)")
+        }
+    }
+}
