@@ -67,7 +67,7 @@ struct ReportPlanBuilder {
         if let existing = try journal.report(id) {
             guard existing.content == content else {
                 throw InputError(
-                    field: "report.id",
+                    line: doc.header.line, field: "report.id",
                     "report \(id) is already recorded with other content; reports are immutable — give a new id, or put corrections in a later report")
             }
             already = true
@@ -131,7 +131,7 @@ struct ReportPlanBuilder {
 
     private mutating func addClaim(_ claim: ReportDocument.ClaimEntry, index: Int) throws {
         var fields = claim.fields
-        fields.source = try resolveSource(claim.sourceText, line: claim.line, index: index)
+        fields.source = try resolveSource(claim.sourceText, line: claim.sourceLine, index: index)
         let asserted = ClaimAsserted(claim: claim.id, fields: fields)
         events.append((Streams.claim(claim.id), asserted.proposed(id: .derived(from: "claim:\(claim.id)"))))
         for (j, link) in claim.links.enumerated() {

@@ -27,7 +27,8 @@ struct ClaimDecoder {
         let kind = try m.required("kind").choice(ClaimKind.self)
         // The source is resolved when recorded; until then any valid id stands in.
         var fields = ClaimFields(kind: kind, source: SourceID("pending") ?? id.report.asSource)
-        let sourceText = try m.optional("source")?.text()
+        let sourceReader = m.optional("source")
+        let sourceText = try sourceReader?.text()
         for member in m.members where member.value.value != .null {
             guard !["id", "kind", "source", "links"].contains(member.key) else { continue }
             let field = r.child(member.value, key: member.key)
@@ -47,7 +48,9 @@ struct ClaimDecoder {
                         claim: ReportDocument.ClaimReference(text: try target.text(), line: target.node.line, field: target.path)))
             }
         }
-        return ReportDocument.ClaimEntry(id: id, sourceText: sourceText, fields: fields, links: links, line: r.node.line)
+        return ReportDocument.ClaimEntry(
+            id: id, sourceText: sourceText, sourceLine: sourceReader?.node.line ?? r.node.line, fields: fields, links: links,
+            line: r.node.line)
     }
 
     mutating func correction(_ r: NodeReader) throws(InputError) -> ReportDocument.Correction {

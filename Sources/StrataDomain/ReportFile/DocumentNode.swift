@@ -68,9 +68,17 @@ public struct DocumentNode: Sendable, Equatable {
 
 extension DocumentNode {
     private static func readYAML(_ text: String) throws(InputError) -> DocumentNode {
+        if let line = firstAnchorOrAlias(in: text) {
+            throw InputError(line: line, "YAML anchors and aliases (&name, *name) are not supported; write the value out")
+        }
         let root: Node?
         do {
             root = try Yams.compose(yaml: text)
+        } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+            let key = duplicates.first ?? "?"
+            throw InputError(
+                line: secondOccurrence(of: key, after: context.mark, in: text), field: key,
+                "duplicate key (first at line \(context.mark.line))")
         } catch let error as YamlError {
             throw InputError(line: yamlLine(error), "not valid YAML: \(yamlReason(error))")
         } catch {
@@ -110,13 +118,57 @@ extension DocumentNode {
         }
     }
 
+    /// The line where the broken construct starts (libyaml's context, e.g. "while
+    /// scanning a quoted scalar"), else where the problem was noticed.
     private static func yamlLine(_ error: YamlError) -> Int? {
         switch error {
-        case .scanner(_, _, let mark, _), .parser(_, _, let mark, _), .composer(_, _, let mark, _):
-            return mark.line
+        case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _),
+            .composer(let context, _, let mark, _):
+            return context?.mark.line ?? mark.line
         default:
             return nil
         }
+    }
+
+    /// The line of the second `key:` at the column of the first.
+    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> Int {
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        for n in mark.line..<lines.count {
+            let line = lines[n]
+            let start = line.index(line.startIndex, offsetBy: min(mark.column - 1, line.count))
+            if line[start...].hasPrefix(key), line[start...].dropFirst(key.count).drop(while: { $0 == " " }).first == ":" {
+                return n + 1
+            }
+        }
+        return mark.line
+    }
+
+    /// The first line holding a YAML anchor (`&name`) or alias (`*name`) outside quotes and
+    /// comments. Refused because an alias can expand one line into gigabytes.
+    static func firstAnchorOrAlias(in text: String) -> Int? {
+        for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            var quote: Character? = nil
+            var previous: Character = " "
+            var chars = line.makeIterator()
+            var current = chars.next()
+            while let c = current {
+                let next = chars.next()
+                if let q = quote {
+                    if c == q { quote = nil }
+                } else if c == "#" && (previous == " " || previous == "\t") {
+                    break
+                } else if c == "\"" || c == "'" {
+                    if " \t[{,".contains(previous) { quote = c }
+                } else if (c == "&" || c == "*") && " \t[{,".contains(previous),
+                    let nx = next, nx.isLetter || nx.isNumber || nx == "_"
+                {
+                    return n + 1
+                }
+                previous = c
+                current = next
+            }
+        }
+        return nil
     }
 
     private static func yamlReason(_ error: YamlError) -> String {

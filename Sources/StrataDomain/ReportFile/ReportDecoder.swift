@@ -66,7 +66,7 @@ public struct ReportDecoder: Sendable {
             id: id, outlet: outlet, published: published, title: try m.optional("title")?.text(),
             url: try m.optional("url")?.text(), language: try m.optional("language")?.text(),
             translatedFrom: try m.optional("translated_from")?.text(), translator: try m.optional("translator")?.text(),
-            retrieved: try m.optional("retrieved")?.text())
+            retrieved: try m.optional("retrieved")?.text(), line: idReader.node.line)
     }
 
     private func source(_ r: NodeReader) throws(InputError) -> ReportDocument.SourceEntry {

@@ -13,6 +13,8 @@ public struct ReportDocument: Sendable {
         public var translatedFrom: String?
         public var translator: String?
         public var retrieved: String?
+        /// The line of `report.id`.
+        public var line: Int = 1
     }
 
     public struct SourceEntry: Sendable, Equatable {
@@ -47,6 +49,8 @@ public struct ReportDocument: Sendable {
         /// How the claim named its source (a source id or the outlet's name), before
         /// resolution; `nil` means the outlet.
         public var sourceText: String?
+        /// The line of `source`, or of the claim when it has none.
+        public var sourceLine: Int
         public var fields: ClaimFields
         public var links: [Link]
         public var line: Int
