@@ -9,6 +9,9 @@ struct ClaimReferences {
     let report: ReportID?
     /// That report's claims.
     let local: [ClaimID: ClaimFields]
+    /// Re-checking a report already recorded: its corrections were valid when it was, even
+    /// if a claim they change has been retracted since.
+    var recheck = false
 
     /// A claim that exists in the report being filed or the journal.
     func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID {
@@ -34,7 +37,9 @@ struct ClaimReferences {
         guard let record = try journal.claim(id) else {
             throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal")
         }
-        guard !record.retracted else { throw InputError(line: ref.line, field: ref.field, "claim \(id) is retracted") }
+        guard !record.retracted || recheck else {
+            throw InputError(line: ref.line, field: ref.field, "claim \(id) is retracted")
+        }
         return record.fields
     }
 

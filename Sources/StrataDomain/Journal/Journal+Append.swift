@@ -49,6 +49,7 @@ struct ReportPlanBuilder {
 
     mutating func build() throws -> ReportPlan {
         let id = doc.header.id
+        recorded = try journal.report(id)
         try addSources()
         for (i, claim) in doc.claims.enumerated() { try addClaim(claim, index: i) }
         for (i, correction) in doc.corrections.enumerated() { try addCorrection(correction, index: i) }
@@ -64,7 +65,7 @@ struct ReportPlanBuilder {
             translatedFrom: doc.header.translatedFrom, translator: doc.header.translator,
             retrieved: doc.header.retrieved, content: content)
         var already = false
-        if let existing = try journal.report(id) {
+        if let existing = recorded {
             guard existing.content == content else {
                 throw InputError(
                     line: doc.header.line, field: "report.id",
@@ -123,8 +124,14 @@ struct ReportPlanBuilder {
             "unknown source \"\(text)\": list it under sources, or use a source id already in the journal, or the outlet's name")
     }
 
+    /// The report is already in the journal: its content is compared, not re-validated.
+    private var recorded: ReportFiled?
+
     private var references: ClaimReferences {
-        ClaimReferences(journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
+        var refs = ClaimReferences(
+            journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
+        refs.recheck = recorded != nil
+        return refs
     }
 
     private func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID { try references.resolve(ref) }

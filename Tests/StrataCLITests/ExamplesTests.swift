@@ -1,0 +1,303 @@
+import Foundation
+import Testing
+
+// The report files in examples/: they validate against schemas/report.schema.json (the
+// schema and the decoder agree on them), they append cleanly in file-name order into a fresh
+// journal, appending them again changes nothing, and the corrections and links they carry
+// show up in `strata claim` and `strata log`.
+
+private let examplesDirectory = repositoryRoot.appendingPathComponent("examples")
+
+/// The report files in examples/ (.yaml, .yml, .json; not the bundled NDJSON export), in the
+/// order they are appended: by file name, byte order (`01-…` … `15-…`, then the seed
+/// `dailynk-2020-05-minerals.yaml`, then `followup-…`, which refer to the seed's claims).
+private let exampleFiles: [URL] = {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: examplesDirectory.path)) ?? []
+    return names.filter { name in [".yaml", ".yml", ".json"].contains { name.lowercased().hasSuffix($0) } }
+        .sorted { Array($0.utf8).lexicographicallyPrecedes(Array($1.utf8)) }
+        .map { examplesDirectory.appendingPathComponent($0) }
+}()
+
+/// Files that are meant to warn when appended, with a fragment the warning must contain.
+/// Every other example must append without any warning.
+private let intendedWarnings: [String: String] = [
+    // KCS's spelling of Taean, kept on purpose: an unknown place name is accepted with a warning.
+    "08-ap-2018-08-10-kcs-coal-via-russia.yaml": #"unknown place "Daean""#
+]
+
+
+/// The record time given to the i-th example (0-based): one hour apart from 2025-01-01T01:00Z.
+private func recordedAt(_ index: Int) -> String {
+    let hours = index + 1
+    return String(format: "2025-01-%02dT%02d:00:00Z", 1 + hours / 24, hours % 24)
+}
+
+private func recordedAt(file name: String) throws -> String {
+    let index = try #require(exampleFiles.firstIndex { $0.lastPathComponent == name }, "no example \(name)")
+    return recordedAt(index)
+}
+
+/// One example appended: its file name, report id and what `strata append` said.
+private struct Appended {
+    let file: String
+    let report: String
+    let result: RunResult
+}
+
+/// Appends every example, in order, into `journal` with its fixed record time; each must
+/// succeed. Returns what each append printed.
+private func appendExamples(to journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Appended] {
+    try #require(!exampleFiles.isEmpty, "no report files in \(examplesDirectory.path)", sourceLocation: sourceLocation)
+    var appended: [Appended] = []
+    for (i, file) in exampleFiles.enumerated() {
+        let name = file.lastPathComponent
+        let result = try strata("append", "--journal", journal, "--recorded-at", recordedAt(i), file.path)
+        try #require(
+            result.exited(0), "append \(name): exit \(result.status)\n\(result.out)\(result.err)", sourceLocation: sourceLocation)
+        let firstLine = result.out.split(separator: "\n").first.map(String.init) ?? ""
+        let report = try #require(
+            firstLine.range(of: ": ").map { String(firstLine[..<$0.lowerBound]) }, "append \(name) said: \(result.out)",
+            sourceLocation: sourceLocation)
+        appended.append(Appended(file: name, report: report, result: result))
+    }
+    return appended
+}
+
+/// `strata claim ID --format json` of a claim, which must succeed.
+private func claimJSON(_ id: String, journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    let result = try strata("claim", id, "--journal", journal, "--format", "json")
+    try #require(result.exited(0), "claim \(id): exit \(result.status): \(result.err)", sourceLocation: sourceLocation)
+    return try jsonObject(result.stdout)
+}
+
+private func object(_ value: Any?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+    try #require(value as? [String: Any], "\(what) is not an object: \(String(describing: value))", sourceLocation: sourceLocation)
+}
+
+private func objects(_ value: Any?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
+    try #require(value as? [[String: Any]], "\(what) is not a list of objects: \(String(describing: value))", sourceLocation: sourceLocation)
+}
+
+@Suite("examples/ report files")
+struct ExamplesTests {
+    @Test("tools/check-reports validates every example against schemas/report.schema.json")
+    func examplesMatchTheSchema() throws {
+        let check = try Running(
+            "/usr/bin/env", ["python3", "tools/check-reports", "--quiet"], currentDirectory: repositoryRoot
+        ).wait()
+        #expect(check.exited(0), "check-reports: exit \(check.status)\n\(check.out)\(check.err)")
+        #expect(
+            check.out.contains("\(exampleFiles.count)/\(exampleFiles.count) examples valid"),
+            "check-reports said: \(check.out)")
+    }
+
+    @Test("tools/check-reports fails on a report the schema refuses")
+    func checkerCanFail() throws {
+        try withTemporaryDirectory { dir in
+            // A policy claim with a quantity, a credibility of 7 and an IMO number whose check
+            // digit is wrong (9074728; it should be 9).
+            let bad = """
+                report: {id: bad, outlet: Daily NK, published: 2020-05-22}
+                claims:
+                  - {id: c1, kind: policy, quantity: {value: 5, unit: t}}
+                  - {id: c2, kind: shipment, credibility: 7}
+                  - {id: c3, kind: shipment, vessel: {imo: 9074728}}
+                """
+            try Data(bad.utf8).write(to: dir.appendingPathComponent("bad.yaml"))
+            let check = try Running(
+                "/usr/bin/env", ["python3", "tools/check-reports", "--examples", dir.path], currentDirectory: repositoryRoot
+            ).wait()
+            #expect(check.exited(1), "check-reports: exit \(check.status)\n\(check.out)\(check.err)")
+            for fragment in ["claims[0]", "claims[1].credibility", "claims[2].vessel.imo", "0/1 examples valid"] {
+                #expect(check.out.contains(fragment), "check-reports did not report \(fragment): \(check.out)")
+            }
+        }
+    }
+
+    @Test("every example appends in order into a fresh journal, warns only where intended, and verify passes")
+    func appendInOrder() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let appended = try appendExamples(to: journal)
+            #expect(appended.count >= 8, "examples/ should hold the seed and at least seven more reports")
+            #expect(Set(appended.map(\.report)).count == appended.count, "two examples share a report id")
+            for a in appended {
+                #expect(a.result.out.contains("\(a.report): "), "append \(a.file) said: \(a.result.out)")
+                #expect(a.result.out.contains("events appended"), "append \(a.file) said: \(a.result.out)")
+                let warnings = a.result.err.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+                if let fragment = intendedWarnings[a.file] {
+                    #expect(warnings.count == 1, "append \(a.file) should warn once: \(a.result.err)")
+                    #expect(a.result.err.contains(fragment), "append \(a.file) warned: \(a.result.err)")
+                } else {
+                    #expect(a.result.err.isEmpty, "append \(a.file) printed: \(a.result.err)")
+                }
+            }
+            // The seed sorts among the examples, and every report that refers to its claims after it.
+            let seedIndex = try #require(appended.firstIndex { $0.report == "dailynk-2020-05-minerals" })
+            #expect(appended[(seedIndex + 1)...].contains { $0.file.hasPrefix("followup-") })
+
+            let verify = try strata("verify", "--journal", journal)
+            #expect(verify.exited(0), "verify: exit \(verify.status)\n\(verify.out)\(verify.err)")
+        }
+    }
+
+    @Test("appending every example again changes nothing")
+    func appendAgainIsUnchanged() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let appended = try appendExamples(to: journal)
+            let before = try statsJSON(journal: journal)
+            for a in appended {
+                let again = try strata("append", "--journal", journal, examplesDirectory.appendingPathComponent(a.file).path)
+                #expect(again.exited(0), "append \(a.file) again: exit \(again.status)\n\(again.out)\(again.err)")
+                #expect(again.out.contains("\(a.report): unchanged"), "append \(a.file) again said: \(again.out)\(again.err)")
+            }
+            let after = try statsJSON(journal: journal)
+            #expect(after["events"] as? Int == before["events"] as? Int, "appending again added events")
+            #expect(after["last_position"] as? Int == before["last_position"] as? Int)
+            let verify = try strata("verify", "--journal", journal)
+            #expect(verify.exited(0), "verify: exit \(verify.status)\n\(verify.out)\(verify.err)")
+        }
+    }
+
+    @Test("corrections in later reports show in strata claim: current value and the version with its reason")
+    func correctionsInLaterReports() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            _ = try appendExamples(to: journal)
+
+            // AP's "a total of 35,000 tons" (recorded as about 35 kt) corrected by the Yonhap report
+            // to KCS's exact 35,038 t.
+            let kcs = try claimJSON("ap-2018-08-10-kcs-coal-via-russia/c1", journal: journal)
+            #expect(kcs["retracted"] as? Bool == false)
+            let kcsNow = try object(try object(kcs["current"], "current")["quantity"], "current quantity")
+            #expect(kcsNow["value"] as? Double == 35038)
+            #expect(kcsNow["unit"] as? String == "t")
+            #expect(kcsNow["qualifier"] as? String == "exact")
+            let kcsVersions = try objects(kcs["versions"], "versions")
+            try #require(kcsVersions.count == 2, "versions: \(kcsVersions)")
+            #expect(kcsVersions[0]["change"] as? String == "asserted")
+            let first = try object(try object(kcsVersions[0]["claim"], "first version")["quantity"], "first quantity")
+            #expect(first["value"] as? Double == 35 && first["unit"] as? String == "kt" && first["qualifier"] as? String == "about")
+            #expect(kcsVersions[1]["change"] as? String == "corrected quantity")
+            #expect(kcsVersions[1]["report"] as? String == "yonhap-2018-08-10-kcs-coal-figures")
+            #expect((kcsVersions[1]["reason"] as? String)?.contains("35,038 tons") == true, "reason: \(kcsVersions[1])")
+            let yonhapTime = String(try recordedAt(file: "09-yonhap-2018-08-10-kcs-coal-figures.yaml").dropLast())
+            #expect((kcsVersions[1]["recorded_at"] as? String)?.hasPrefix(yonhapTime) == true, "\(kcsVersions[1])")
+
+            // The Wise Honest: the forfeiture complaint (North Korean Review) corrects DOJ's claim
+            // (quantity and destination) and retracts NBC's "en route to American Samoa".
+            let doj = try claimJSON("coalzoom-2019-05-11-wise-honest/c1", journal: journal)
+            let dojNow = try object(doj["current"], "current")
+            let dojQuantity = try object(dojNow["quantity"], "quantity")
+            #expect(dojQuantity["value"] as? Double == 25500 && dojQuantity["unit"] as? String == "t")
+            let dojTo = try objects(dojNow["to"], "to")
+            #expect(dojTo.count == 1 && dojTo[0]["place"] as? String == "Balikpapan" && dojTo[0]["country"] as? String == "ID")
+            let dojVersions = try objects(doj["versions"], "versions")
+            #expect(dojVersions.last?["change"] as? String == "corrected quantity, to", "\(dojVersions)")
+            #expect(dojVersions.last?["report"] as? String == "nkreview-2019-05-30-wise-honest")
+            // The claim as first recorded had no quantity and went to Indonesia.
+            let dojFirst = try object(dojVersions.first?["claim"], "first version")
+            #expect(dojFirst["quantity"] is NSNull)
+
+            let nbc = try claimJSON("coalzoom-2019-05-11-wise-honest/c2", journal: journal)
+            #expect(nbc["retracted"] as? Bool == true)
+            let nbcVersions = try objects(nbc["versions"], "versions")
+            #expect(nbcVersions.map { $0["change"] as? String } == ["asserted", "retracted"])
+            #expect(nbcVersions.last?["report"] as? String == "nkreview-2019-05-30-wise-honest")
+            #expect((nbcVersions.last?["reason"] as? String)?.contains("American Samoa") == true)
+
+            // The seed's claims are left as the seed says them.
+            let gold = try claimJSON("dailynk-2020-05-minerals/c11", journal: journal)
+            let goldQuantity = try object(try object(gold["current"], "current")["quantity"], "quantity")
+            #expect(goldQuantity["value"] as? Double == 20 && goldQuantity["qualifier"] as? String == "about")
+            #expect(try objects(gold["versions"], "versions").count == 1)
+        }
+    }
+
+    @Test("vessels, units, ranges and fuzzy times of the examples are recorded as written")
+    func fieldsAsRecorded() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            _ = try appendExamples(to: journal)
+            func current(_ id: String) throws -> [String: Any] { try object(try claimJSON(id, journal: journal)["current"], id) }
+
+            // An IMO number written "IMO 8905490" is kept as its seven digits; the flag as alpha-2.
+            let wiseHonest = try object(try current("nkreview-2019-05-30-wise-honest/c1")["vessel"], "vessel")
+            #expect(wiseHonest["imo"] as? String == "8905490" && wiseHonest["flag"] as? String == "KP")
+            let winmore = try object(try current("nyt-2017-12-29-lighthouse-winmore/c1")["vessel"], "vessel")
+            #expect(winmore["name"] as? String == "Lighthouse Winmore" && winmore["imo"] as? String == "9635987")
+            #expect(winmore["flag"] as? String == "HK")
+            #expect(try current("nyt-2017-12-29-lighthouse-winmore/c1")["method"] as? [String] == ["ship-to-ship"])
+
+            // Units other than tonnes, qualifiers and a range, from YAML and from JSON.
+            let pounds = try object(try current("ap-2015-03-09-dhaka-gold/c1")["quantity"], "quantity")
+            #expect(pounds["value"] as? Double == 59 && pounds["unit"] as? String == "lb")
+            let kilograms = try object(try current("reuters-2015-03-06-dhaka-gold/c1")["quantity"], "quantity")
+            #expect(kilograms["unit"] as? String == "kg" && kilograms["qualifier"] as? String == "about")
+            let shortTons = try object(try current("eia-2017-06-09-coal-cap/c2")["quantity"], "quantity")
+            #expect(shortTons["min"] as? Double == 24_000_000 && shortTons["max"] as? Double == 26_000_000)
+            #expect(shortTons["unit"] as? String == "short ton")
+            let total = try current("un-poe-2020-03-02-final-report/c1")
+            #expect(total["kind"] as? String == "total" && total["when"] as? String == "2019-01/2019-08")
+            let megatonnes = try object(total["quantity"], "quantity")
+            #expect(megatonnes["value"] as? Double == 3.7 && megatonnes["unit"] as? String == "Mt")
+            let atLeast = try object(try current("un-poe-2020-03-02-final-report/c5")["quantity"], "quantity")
+            #expect(atLeast["unit"] as? String == "kt" && atLeast["qualifier"] as? String == "at_least")
+            let upTo = try object(try current("afp-2017-12-29-lighthouse-winmore/c1")["quantity"], "quantity")
+            #expect(upTo["qualifier"] as? String == "up_to")
+
+            // Fuzzy and open-ended valid times.
+            #expect(try current("un-poe-2020-03-02-final-report/c3")["when"] as? String == "2019-23?")
+            #expect(try current("diplomat-2020-04-ever-glory/c4")["when"] as? String == "2019-08%")
+            #expect(try current("diplomat-2020-04-ever-glory/c4")["method"] as? [String] == ["ais-off"])
+            #expect(try current("nyt-2020-03-26-idle-ships/c3")["when"] as? String == "2019-XX")
+            #expect(try current("nyt-2017-12-29-lighthouse-winmore/c4")["when"] as? String == "../2017-11-21")
+            #expect(try current("bloomberg-2020-08-05-coal-resumes/c2")["when"] as? String == "2020-04/..")
+
+            // A place not in the gazetteer with its country, and the unknown name kept as written.
+            let dhaka = try objects(try current("reuters-2015-03-06-dhaka-gold/c1")["to"], "to")
+            #expect(dhaka.count == 1 && dhaka[0]["place"] as? String == "Dhaka" && dhaka[0]["country"] as? String == "BD")
+            let origins = try objects(try current("ap-2018-08-10-kcs-coal-via-russia/c2")["from"], "from")
+            #expect(origins.compactMap { $0["place"] as? String } == ["Wonsan", "Chongjin", "Daean", "Songrim"])
+        }
+    }
+
+    @Test("links of the examples: same-shipment, part-of a total, contradicts, corroborates the seed")
+    func links() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            _ = try appendExamples(to: journal)
+            let log = try strata("log", "--journal", journal, "--format", "ndjson")
+            try #require(log.exited(0), "log: \(log.err)")
+            let linked = try jsonObjects(log.stdout).filter { ($0["type"] as? String)?.hasPrefix("claims.linked") == true }
+            let links = try linked.map { event -> [String] in
+                let p = try object(event["payload"], "payload")
+                return [p["claim"], p["other"], p["relation"], p["report"]].map { $0 as? String ?? "" }
+            }
+            func has(_ claim: String, _ other: String, _ relation: String, by report: String) -> Bool {
+                links.contains([claim, other, relation, report])
+            }
+            #expect(
+                has("ap-2015-03-09-dhaka-gold/c1", "reuters-2015-03-06-dhaka-gold/c1", "same-shipment", by: "ap-2015-03-09-dhaka-gold"),
+                "\(links)")
+            #expect(
+                has("nyt-2017-12-29-lighthouse-winmore/c2", "afp-2017-12-29-lighthouse-winmore/c2", "contradicts",
+                    by: "nyt-2017-12-29-lighthouse-winmore"), "\(links)")
+            #expect(
+                has("diplomat-2020-04-ever-glory/c4", "un-poe-2020-03-02-final-report/c1", "part-of", by: "diplomat-2020-04-ever-glory"),
+                "\(links)")
+            // A link made by a later report's corrections: the AP figure is part of the Panel's total.
+            #expect(
+                has("ap-2020-02-14-un-experts-leak/c1", "un-poe-2020-03-02-final-report/c1", "part-of",
+                    by: "un-poe-2020-03-02-final-report"), "\(links)")
+            #expect(
+                has("bloomberg-2020-08-05-coal-resumes/c2", "dailynk-2020-05-minerals/c1", "corroborates",
+                    by: "bloomberg-2020-08-05-coal-resumes"), "\(links)")
+            #expect(
+                has("dailynk-2020-05-minerals/c2", "bloomberg-2020-08-05-coal-resumes/c2", "corroborates",
+                    by: "bloomberg-2020-08-05-coal-resumes"), "\(links)")
+            #expect(Set(links.map { $0[2] }) == ["same-shipment", "corroborates", "contradicts", "part-of"])
+        }
+    }
+}
