@@ -61,7 +61,8 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "StrataLogTests", dependencies: ["StrataLog", "LMDB"]),
         .testTarget(name: "StrataDomainTests", dependencies: ["StrataDomain", "StrataLog"]),
-        .testTarget(name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"]),
+        .testTarget(
+            name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"], exclude: ["InvalidReports"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -124,7 +124,12 @@ struct JSONParser {
         }
         while true {
             skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else { throw fail("expected a key in quotes") }
+            guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), !openKeys[base...].isEmpty {
+                    throw fail("trailing comma before '}'")
+                }
+                throw fail("expected a key in quotes")
+            }
             let keyStart = i
             keyOffset = i
             var key = ""
@@ -155,8 +160,11 @@ struct JSONParser {
             i += 1
             return
         }
+        var first = true
         while true {
             skipSpace()
+            if !first, i < bytes.count, bytes[i] == UInt8(ascii: "]") { throw fail("trailing comma before ']'") }
+            first = false
             try parseValue(into: &sink)
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated array") }

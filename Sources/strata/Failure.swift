@@ -82,7 +82,19 @@ extension Failure {
 
 /// Writes to standard error, unbuffered.
 enum Stderr {
-    static func print(_ text: String) { write(text.hasSuffix("\n") ? text : text + "\n") }
+    /// Prints a message; control characters from input files are shown escaped, so a file
+    /// cannot send escape sequences to the terminal.
+    static func print(_ text: String) {
+        var safe = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" || scalar.value == 0x7F {
+                safe += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                safe.unicodeScalars.append(scalar)
+            }
+        }
+        write(safe.hasSuffix("\n") ? safe : safe + "\n")
+    }
 
     static func write(_ text: String) {
         var text = text

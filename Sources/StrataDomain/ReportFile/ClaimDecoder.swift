@@ -119,7 +119,10 @@ struct ClaimDecoder {
             do throws(EDTFError) {
                 fields.when = try ValidTime(edtf: t, whenSaid: phrase)
             } catch {
-                throw r.error("not a valid EDTF time: \(error.reason)")
+                if t.contains(where: { $0.isLetter && $0 != "X" }) {
+                    throw r.error("\"\(t)\" is not EDTF: write YYYY, YYYY-MM, YYYY-MM-DD or an interval A/B, and keep the phrase in when_said")
+                }
+                throw r.error("\"\(t)\" is not a valid EDTF time: \(error.reason)")
             }
         case "when_said":
             if fields.when.edtf == nil { fields.when = ValidTime.unknown.saying(try r.text()) }
@@ -218,8 +221,9 @@ struct ClaimDecoder {
         do {
             return try Vessel(name: try m.optional("name")?.text(), imo: try m.optional("imo")?.text(), flag: try m.optional("flag")?.text())
         } catch let error as VesselError {
-            let line = m.members.first { $0.key == error.field }?.line ?? r.node.line
-            throw InputError(line: line, field: "\(r.path).\(error.field)", error.reason)
+            let member = m.members.first { $0.key == error.field }
+            throw InputError(
+                line: member?.line ?? r.node.line, field: member == nil ? r.path : "\(r.path).\(error.field)", error.reason)
         } catch {
             throw r.error("\(error)")
         }

@@ -12,7 +12,9 @@ extension DocumentNode {
             }
         }
         if case .failure(let error) = result {
-            throw InputError(line: error.line, "not valid JSON: \(error.reason) (column \(error.column))")
+            // An error at the very end is on the last line, not one past it.
+            let lines = max(1, DocumentNode.lineOf(offset: bytes.count, in: bytes) - (bytes.last == 0x0A ? 1 : 0))
+            throw InputError(line: min(error.line, lines), "not valid JSON: \(error.reason) (column \(error.column))")
         }
         guard let root = builder.result else { throw InputError(line: 1, "the file is empty") }
         return root

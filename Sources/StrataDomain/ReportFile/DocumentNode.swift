@@ -118,13 +118,19 @@ extension DocumentNode {
         }
     }
 
-    /// The line where the broken construct starts (libyaml's context, e.g. "while
-    /// scanning a quoted scalar"), else where the problem was noticed.
+    /// Where a YAML error is: for an unclosed quote or bracket, the line where it opens
+    /// (libyaml's context); otherwise the line where the problem was found.
     private static func yamlLine(_ error: YamlError) -> Int? {
         switch error {
         case .scanner(let context, _, let mark, _), .parser(let context, _, let mark, _),
             .composer(let context, _, let mark, _):
-            return context?.mark.line ?? mark.line
+            if let context, context.text.contains("quoted scalar") || context.text.contains("flow") {
+                return context.mark.line
+            }
+            return mark.line
+        case .reader(_, let offset, _, let yaml):
+            guard let offset else { return nil }
+            return 1 + yaml.unicodeScalars.prefix(offset).reduce(0) { $0 + ($1 == "\n" ? 1 : 0) }
         default:
             return nil
         }
@@ -143,29 +149,41 @@ extension DocumentNode {
         return mark.line
     }
 
-    /// The first line holding a YAML anchor (`&name`) or alias (`*name`) outside quotes and
-    /// comments. Refused because an alias can expand one line into gigabytes.
+    /// The first line holding a YAML anchor (`&name`) or alias (`*name`) where a node
+    /// starts (line start, after `key: `, a `- ` item marker, `[`, `{` or `,`), outside quotes
+    /// and comments; `*bold*` inside a sentence is text, not an alias. Refused because an
+    /// alias can expand one line into gigabytes.
     static func firstAnchorOrAlias(in text: String) -> Int? {
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
+            let chars = Array(line)
             var quote: Character? = nil
-            var previous: Character = " "
-            var chars = line.makeIterator()
-            var current = chars.next()
-            while let c = current {
-                let next = chars.next()
+            var nodeStart = true  // only indentation so far, or just after an indicator
+            var i = 0
+            while i < chars.count {
+                let c = chars[i]
                 if let q = quote {
                     if c == q { quote = nil }
-                } else if c == "#" && (previous == " " || previous == "\t") {
+                } else if c == " " || c == "\t" {
+                    // Spaces keep whatever the last token allowed.
+                } else if c == "#" && (i == 0 || chars[i - 1] == " ") {
                     break
-                } else if c == "\"" || c == "'" {
-                    if " \t[{,".contains(previous) { quote = c }
-                } else if (c == "&" || c == "*") && " \t[{,".contains(previous),
-                    let nx = next, nx.isLetter || nx.isNumber || nx == "_"
+                } else if nodeStart && (c == "\"" || c == "'") {
+                    quote = c
+                    nodeStart = false
+                } else if nodeStart && (c == "&" || c == "*") && i + 1 < chars.count
+                    && (chars[i + 1].isLetter || chars[i + 1].isNumber || chars[i + 1] == "_")
                 {
                     return n + 1
+                } else if c == ":" && (i + 1 == chars.count || chars[i + 1] == " ") {
+                    nodeStart = true
+                } else if c == "-" && nodeStart && (i + 1 == chars.count || chars[i + 1] == " ") {
+                    nodeStart = true
+                } else if c == "[" || c == "{" || c == "," {
+                    nodeStart = true
+                } else {
+                    nodeStart = false
                 }
-                previous = c
-                current = next
+                i += 1
             }
         }
         return nil
@@ -173,7 +191,8 @@ extension DocumentNode {
 
     private static func yamlReason(_ error: YamlError) -> String {
         switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _):
+        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _),
+            .reader(let problem, _, _, _):
             return problem
         default:
             return "\(error)"
