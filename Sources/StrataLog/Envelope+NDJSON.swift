@@ -52,7 +52,7 @@ extension Envelope {
 
     /// Reads an NDJSON line; `line` is its 1-based number, for errors.
     public init(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws {
-        let raw = try RawEvent(jsonLine: bytes, line: line)
+        let raw = try EncodedEvent(jsonLine: bytes, line: line)
         self.init(
             position: raw.position, id: raw.id, type: raw.type, stream: raw.stream, version: raw.version,
             recordedAt: raw.recordedAt, recordedBy: raw.recordedBy, correlationID: raw.correlationID,

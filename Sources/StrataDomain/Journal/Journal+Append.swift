@@ -13,18 +13,33 @@ public struct ReportPlan: Sendable {
 extension Journal {
     /// Checks a decoded report against the journal and lays out its events: sources first
     /// registered here, the report, its claims, their links and its corrections. Event ids
-    /// are derived from the report's ids, so the same report appended again is a no-op.
+    /// are new time-ordered UUIDs (so the id index is written in order); a report already
+    /// recorded with the same content is found by its report stream and content digest.
     public func plan(_ doc: ReportDocument) throws -> ReportPlan {
         var builder = try ReportPlanBuilder(doc: doc, journal: self)
         return try builder.build()
     }
 
-    /// Appends a report as one transaction; nothing is written when anything is wrong.
+    /// Appends a report as one transaction; nothing is written when anything is wrong. The
+    /// same report again is a no-op. The report's and its claims' streams must be new and
+    /// its new sources unregistered, so two processes appending the same report at once
+    /// record it once: the loser re-plans and finds it recorded.
     public func append(_ doc: ReportDocument, recordedAt: RecordTime? = nil, by analyst: String) throws -> Outcome {
-        let plan = try plan(doc)
-        return try record(plan.parts, recordedAt: recordedAt, by: analyst) { _ in
-            InputError(field: "report.id", "report \(doc.header.id) changed while being recorded; try again")
+        for attempt in 0..<2 {
+            let plan = try plan(doc)
+            if plan.alreadyRecorded {
+                let last = try log.head().lastRecordedAt ?? RecordTime(microseconds: 0)
+                return Outcome(appended: 0, unchanged: plan.eventCount, positions: nil, recordedAt: last)
+            }
+            do {
+                return try record(plan.parts, recordedAt: recordedAt, by: analyst) { _ in
+                    InputError(field: "report.id", "an event id of report \(doc.header.id) is already recorded")
+                }
+            } catch LogError.wrongExpectedVersion where attempt == 0 {
+                continue
+            }
         }
+        throw LogError.wrongExpectedVersion(stream: Streams.report(doc.header.id), expected: .noStream, actual: 1)
     }
 }
 
@@ -74,7 +89,7 @@ struct ReportPlanBuilder {
             already = true
         }
         let sourceCount = events.prefix { $0.0.category == "source" }.count
-        events.insert((Streams.report(id), filed.proposed(id: .derived(from: "report:\(id)"))), at: sourceCount)
+        events.insert((Streams.report(id), filed.proposed()), at: sourceCount)
         // One StreamAppend per stream, streams in first-use order.
         var order: [StreamID] = []
         var byStream: [StreamID: [ProposedEvent]] = [:]
@@ -83,14 +98,22 @@ struct ReportPlanBuilder {
             byStream[stream, default: []].append(e)
         }
         return ReportPlan(
-            report: id, parts: order.map { StreamAppend(stream: $0, events: byStream[$0] ?? []) }, alreadyRecorded: already)
+            report: id,
+            parts: order.map { stream in
+                // What this report creates must be new: a concurrent append of the same
+                // report, or of a source registration, conflicts instead of doubling it.
+                let creates = stream == Streams.report(id) || doc.claims.contains { Streams.claim($0.id) == stream }
+                    || (stream.category == "source" && byStream[stream]?.first?.type == SourceRegistered.eventType)
+                return StreamAppend(stream: stream, expected: creates ? .noStream : .any, events: byStream[stream] ?? [])
+            },
+            alreadyRecorded: already)
     }
 
     private mutating func addSources() throws {
         let listed = Set(doc.sources.map(\.id))
         if !listed.contains(outlet) {
             let e = SourceRegistered(source: outlet, name: doc.header.outlet, kind: .outlet, reliability: nil, description: nil, report: nil)
-            let registration = (Streams.source(outlet), e.proposed(id: .derived(from: "source:\(outlet)")))
+            let registration = (Streams.source(outlet), e.proposed())
             sourceContent.append(registration)
             if try !journal.exists(Streams.source(outlet)) { events.append(registration) }
         }
@@ -98,7 +121,7 @@ struct ReportPlanBuilder {
             let e = SourceRegistered(
                 source: s.id, name: s.name, kind: s.kind, reliability: s.reliability, description: s.description,
                 report: doc.header.id)
-            let registration = (Streams.source(s.id), e.proposed(id: .derived(from: "source:\(s.id)")))
+            let registration = (Streams.source(s.id), e.proposed())
             sourceContent.append(registration)
             if let existing = try journal.registration(of: s.id) {
                 guard existing.name == s.name, existing.kind == s.kind else {
@@ -140,21 +163,19 @@ struct ReportPlanBuilder {
         var fields = claim.fields
         fields.source = try resolveSource(claim.sourceText, line: claim.sourceLine, index: index)
         let asserted = ClaimAsserted(claim: claim.id, fields: fields)
-        events.append((Streams.claim(claim.id), asserted.proposed(id: .derived(from: "claim:\(claim.id)"))))
+        events.append((Streams.claim(claim.id), asserted.proposed()))
         for (j, link) in claim.links.enumerated() {
             let other = try resolve(link.claim)
             guard other != claim.id else { throw InputError(line: link.claim.line, field: link.claim.field, "a claim cannot link to itself") }
             let e = ClaimsLinked(claim: claim.id, other: other, relation: link.relation, reason: nil, report: doc.header.id)
-            events.append((Streams.link(claim.id, other), e.proposed(id: .derived(from: "link:\(claim.id):\(j)"))))
+            events.append((Streams.link(claim.id, other), e.proposed()))
         }
     }
 
     private mutating func addCorrection(_ correction: ReportDocument.Correction, index: Int) throws {
         let report = doc.header.id
         events.append(
-            try references.event(
-                for: correction, field: "corrections[\(index)]", citing: report,
-                id: .derived(from: "correction:\(report):\(index)")))
+            try references.event(for: correction, field: "corrections[\(index)]", citing: report, id: .make()))
     }
 }
 

@@ -1,6 +1,7 @@
-/// An event as import reads it: the envelope's fields and the payload already in its
-/// stored binary form, transcoded from JSON without building a tree.
-struct RawEvent: Sendable {
+/// An event as import writes it: the envelope's fields and the payload already in its
+/// stored binary form (transcoded from JSON without building a tree, or encoded once from
+/// an ``Envelope``).
+public struct EncodedEvent: Sendable {
     let position: Position
     let id: EventID
     let type: EventType
@@ -12,7 +13,8 @@ struct RawEvent: Sendable {
     let causationID: EventID?
     let payload: [UInt8]
 
-    init(_ e: Envelope) {
+    /// Encodes a decoded event's payload.
+    public init(_ e: Envelope) {
         position = e.position
         id = e.id
         type = e.type
@@ -26,7 +28,7 @@ struct RawEvent: Sendable {
     }
 
     /// Whether `other` belongs to the same command: one correlation id and record time.
-    func sameCommand(as other: RawEvent) -> Bool {
+    func sameCommand(as other: EncodedEvent) -> Bool {
         correlationID == other.correlationID && recordedAt == other.recordedAt
     }
 
