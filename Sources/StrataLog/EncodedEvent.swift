@@ -32,10 +32,11 @@ public struct EncodedEvent: Sendable {
         correlationID == other.correlationID && recordedAt == other.recordedAt
     }
 
-    /// The stored bytes before the checksum.
-    var body: [UInt8] {
+    /// The stored bytes before the checksum, given the stream's previous event.
+    func body(previous: Position) -> [UInt8] {
         var header = EnvelopeCodec.header(
-            id: id, type: type, stream: stream, version: version, recordedAt: recordedAt, recordedBy: recordedBy,
+            id: id, type: type, stream: stream, version: version, previous: previous, recordedAt: recordedAt,
+            recordedBy: recordedBy,
             correlationID: correlationID, causationID: causationID, payloadCapacity: payload.count)
         header.raw(payload)
         return header.bytes

@@ -4,7 +4,8 @@ import Crypto
 ///
 ///     u8 codec version (1) · u8 flags (bit 0: has causation id)
 ///     16 event id · 16 correlation id · [16 causation id]
-///     u64 LE record time (µs) · varint stream version
+///     u64 LE record time (µs) · varint stream version · varint previous position in the
+///     stream (0: first event) — the stream's events are a chain back from its head
 ///     string type · string stream · string recorded-by      (varint length + UTF-8)
 ///     payload (Payload binary form)
 ///     8 checksum: the first 8 bytes of SHA-256(position big-endian ‖ all bytes above)
@@ -16,7 +17,7 @@ enum EnvelopeCodec {
 
     /// The envelope fields before the payload.
     static func header(
-        id: EventID, type: EventType, stream: StreamID, version: UInt64, recordedAt: RecordTime,
+        id: EventID, type: EventType, stream: StreamID, version: UInt64, previous: Position, recordedAt: RecordTime,
         recordedBy: String, correlationID: EventID, causationID: EventID?, payloadCapacity: Int = 0
     ) -> ByteWriter {
         var w = ByteWriter(capacity: 96 + payloadCapacity)
@@ -27,6 +28,7 @@ enum EnvelopeCodec {
         if let causationID { w.raw(causationID.bytes) }
         w.u64(UInt64(bitPattern: recordedAt.rawValue))
         w.varint(version)
+        w.varint(previous.rawValue)
         w.string(type.name)
         w.string(stream.rawValue)
         w.string(recordedBy)
@@ -41,6 +43,14 @@ enum EnvelopeCodec {
         return hasher.finalize().withUnsafeBytes { $0.loadUnaligned(as: UInt64.self) }
     }
 
+    /// A stored event, checked: the envelope, its checksum and where the stream's previous
+    /// event is (`.zero` for a stream's first).
+    struct Decoded {
+        let envelope: Envelope
+        let checksum: UInt64
+        let previous: Position
+    }
+
     /// Why a stored event could not be read.
     struct Corrupt: Error {
         let reason: String
@@ -49,7 +59,7 @@ enum EnvelopeCodec {
     /// Decodes and checks a stored event, reporting damage as ``LogError/corrupted(position:reason:)``.
     static func envelope(position: Position, stored: UnsafeRawBufferPointer, payload: Bool = true) throws -> Envelope {
         do {
-            return try decode(position: position, stored: stored, payload: payload).0
+            return try decode(position: position, stored: stored, payload: payload).envelope
         } catch {
             throw LogError.corrupted(position: position, reason: error.reason)
         }
@@ -58,7 +68,7 @@ enum EnvelopeCodec {
     /// Decodes and checks a stored event. With `payload: false` the payload is not decoded
     /// (it is returned as `.null`), for scans that need only the envelope.
     static func decode(position: Position, stored: UnsafeRawBufferPointer, payload decodePayload: Bool = true)
-        throws(Corrupt) -> (Envelope, checksum: UInt64)
+        throws(Corrupt) -> Decoded
     {
         guard stored.count > checksumSize + 2 else { throw Corrupt(reason: "event record too short") }
         let bodyCount = stored.count - checksumSize
@@ -76,6 +86,10 @@ enum EnvelopeCodec {
             let causation = flags & 1 == 1 ? EventID(unchecked: try r.array(16)) : nil
             let recordedAt = RecordTime(microseconds: Int64(bitPattern: try r.u64()))
             let streamVersion = try r.varint()
+            let previous = Position(try r.varint())
+            guard previous < position, (previous == .zero) == (streamVersion == 1) else {
+                throw Corrupt(reason: "bad link to the stream's previous event")
+            }
             guard let type = EventType(try r.string()) else { throw Corrupt(reason: "invalid event type") }
             guard let stream = StreamID(try r.string()) else { throw Corrupt(reason: "invalid stream id") }
             let recordedBy = try r.string()
@@ -91,7 +105,7 @@ enum EnvelopeCodec {
                 position: position, id: id, type: type, stream: stream, version: streamVersion,
                 recordedAt: recordedAt, recordedBy: recordedBy, correlationID: correlation,
                 causationID: causation, payload: payload)
-            return (envelope, storedSum)
+            return Decoded(envelope: envelope, checksum: storedSum, previous: previous)
         } catch let e as Corrupt {
             throw e
         } catch {

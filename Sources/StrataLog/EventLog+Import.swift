@@ -168,10 +168,13 @@ extension EventLog {
 
     /// A resumed import meets an event already stored: it must be the same bytes.
     private func checkSame(_ e: EncodedEvent, line: Int, _ tx: Transaction) throws {
-        let body = e.body
         let same = try e.position.key.withUnsafeBytes { key in
-            try tx.withValue(events, key: key) { stored in
-                guard let stored, stored.count == body.count + EnvelopeCodec.checksumSize else { return false }
+            try tx.withValue(events, key: key) { stored -> Bool in
+                guard let stored,
+                    let decoded = try? EnvelopeCodec.decode(position: e.position, stored: stored, payload: false)
+                else { return false }
+                let body = e.body(previous: decoded.previous)
+                guard stored.count == body.count + EnvelopeCodec.checksumSize else { return false }
                 return body.withUnsafeBytes { $0.elementsEqual(stored[0..<body.count]) }
             }
         }

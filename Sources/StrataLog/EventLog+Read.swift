@@ -80,86 +80,77 @@ extension EventLog {
         }
     }
 
-    func streamVersion(_ stream: StreamID, _ tx: Transaction) throws -> UInt64 {
-        let prefix = LogKeys.streamPrefix(stream)
-        return try tx.withCursor(streamEvents) { c in
-            guard let last = try c.seek(atMost: prefix + [UInt8](repeating: 0xFF, count: 8)),
-                last.key.count == prefix.count + 8, last.key.starts(with: prefix)
-            else { return 0 }
-            return BigEndian.uint64(last.key, at: prefix.count)
+    func streamHead(_ stream: StreamID, _ tx: Transaction) throws -> StreamHead? {
+        try LogKeys.stream(stream).withUnsafeBytes { key in
+            try tx.withValue(streams, key: key) { value -> StreamHead? in
+                guard let value else { return nil }
+                guard let head = StreamHead(value) else {
+                    throw LogError.corrupted(position: nil, reason: "malformed head of stream \(stream)")
+                }
+                return head
+            }
         }
     }
 
-    /// The events of `stream` in version order.
+    /// The events of `stream` in version order, read back from its head along each
+    /// event's link to the one before.
     public func stream(_ stream: StreamID) throws -> [Envelope] {
         try storage {
             try environment.read { tx in
-                var positions: [Position] = []
-                let prefix = LogKeys.streamPrefix(stream)
-                try tx.withCursor(streamEvents) { c in
-                    try c.scan(from: prefix) { key, value in
-                        guard key.count == prefix.count + 8, key.starts(with: prefix) else { return false }
-                        positions.append(Position(BigEndian.uint64(value)))
-                        return true
+                guard let head = try streamHead(stream, tx) else { return [] }
+                var out: [Envelope] = []
+                var position = head.position
+                var version = head.version
+                while position != .zero {
+                    let decoded: EnvelopeCodec.Decoded = try position.key.withUnsafeBytes { key in
+                        try tx.withValue(events, key: key) { stored in
+                            guard let stored else {
+                                throw LogError.corrupted(position: position, reason: "stream \(stream) links to a missing event")
+                            }
+                            do {
+                                return try EnvelopeCodec.decode(position: position, stored: stored)
+                            } catch let error as EnvelopeCodec.Corrupt {
+                                throw LogError.corrupted(position: position, reason: error.reason)
+                            }
+                        }
                     }
-                }
-                return try positions.map { p in
-                    guard let e = try envelope(at: p, tx) else {
-                        throw LogError.corrupted(position: p, reason: "stream \(stream) indexes a missing event")
+                    guard decoded.envelope.stream == stream, decoded.envelope.version == version else {
+                        throw LogError.corrupted(position: position, reason: "stream \(stream) links to another stream's event")
                     }
-                    return e
+                    out.append(decoded.envelope)
+                    position = decoded.previous
+                    version -= 1
                 }
+                return out.reversed()
             }
         }
     }
 
     /// The current version of `stream` (0 when it does not exist).
     public func streamVersion(_ stream: StreamID) throws -> UInt64 {
-        try storage {
-            try environment.read { try streamVersion(stream, $0) }
-        }
+        try storage { try environment.read { try streamHead(stream, $0)?.version ?? 0 } }
     }
 
     /// How many streams have ids starting with `category` followed by `-`.
     public func streamCount(category: String) throws -> Int {
-        try storage { try environment.read { try streamCount(prefix: Array((category + "-").utf8), $0) } }
+        try storage { try environment.read { try streamIDs(prefix: Array((category + "-").utf8), $0).count } }
     }
 
     /// The streams of a category (ids starting with `category-`), in id order.
     public func streams(category: String) throws -> [StreamID] {
-        let prefix = Array((category + "-").utf8)
-        return try storage {
-            try environment.read { tx in
-                var out: [StreamID] = []
-                try tx.withCursor(streamEvents) { c in
-                    try c.scan(from: prefix) { key, _ in
-                        guard key.starts(with: prefix) else { return false }
-                        if key.count >= 9, BigEndian.uint64(UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...])) == 1,
-                            let s = StreamID(String(decoding: UnsafeRawBufferPointer(rebasing: key[..<(key.count - 9)]), as: UTF8.self))
-                        {
-                            out.append(s)
-                        }
-                        return true
-                    }
-                }
-                return out
-            }
-        }
+        try storage { try environment.read { try streamIDs(prefix: Array((category + "-").utf8), $0) } }
     }
 
-    /// Streams whose ids start with `prefix`: their version-1 keys in `stream_events`.
-    func streamCount(prefix: [UInt8], _ tx: Transaction) throws -> Int {
-        var n = 0
-        try tx.withCursor(streamEvents) { c in
+    func streamIDs(prefix: [UInt8], _ tx: Transaction) throws -> [StreamID] {
+        var out: [StreamID] = []
+        try tx.withCursor(streams) { c in
             try c.scan(from: prefix) { key, _ in
                 guard key.starts(with: prefix) else { return false }
-                if key.count >= 9, BigEndian.uint64(UnsafeRawBufferPointer(rebasing: key[(key.count - 8)...])) == 1 {
-                    n += 1
-                }
+                if let s = StreamID(String(decoding: key, as: UTF8.self)) { out.append(s) }
                 return true
             }
         }
-        return n
+        return out
     }
 
     /// The last position recorded at or before `time`: what the journal knew then. One seek

@@ -43,7 +43,7 @@ extension EventLog {
                 var checksums: [UInt64] = []
                 var previousChain = CommitRecord.genesis
                 var lastTime: RecordTime? = nil
-                var streamVersions: [StreamID: UInt64] = [:]
+                var streamHeads: [StreamID: StreamHead] = [:]
                 try tx.withCursor(events) { c in
                     try c.scan { key, value in
                         guard let pos = Position(key: key) else {
@@ -54,7 +54,7 @@ extension EventLog {
                         expected = pos.next
                         report.events += 1
                         if report.events % 100_000 == 0 { progress?(report.events) }
-                        let decoded: (Envelope, checksum: UInt64)
+                        let decoded: EnvelopeCodec.Decoded
                         do {
                             decoded = try EnvelopeCodec.decode(position: pos, stored: value, payload: true)
                         } catch let error as EnvelopeCodec.Corrupt {
@@ -62,14 +62,17 @@ extension EventLog {
                             checksums.append(0)
                             return true
                         }
-                        let e = decoded.0
+                        let e = decoded.envelope
                         checksums.append(decoded.checksum)
                         try checkIndexes(e, tx, &report)
-                        let v = streamVersions[e.stream, default: 0]
-                        if e.version != v + 1 {
-                            report.add(pos, "stream \(e.stream) goes from version \(v) to \(e.version)")
+                        let last = streamHeads[e.stream] ?? StreamHead(version: 0, position: .zero)
+                        if e.version != last.version + 1 {
+                            report.add(pos, "stream \(e.stream) goes from version \(last.version) to \(e.version)")
                         }
-                        streamVersions[e.stream] = max(v, e.version)
+                        if decoded.previous != last.position {
+                            report.add(pos, "stream \(e.stream) links back to \(decoded.previous), not to \(last.position)")
+                        }
+                        streamHeads[e.stream] = StreamHead(version: max(last.version, e.version), position: pos)
                         // Commits: each event belongs to the commit whose range holds it.
                         guard nextCommit < commitList.count else {
                             report.add(pos, "event after the last commit record")
@@ -102,7 +105,8 @@ extension EventLog {
                     report.add(commitList[nextCommit].last, "commit record without its events")
                 }
                 if !checksums.isEmpty { report.add(expected, "events after the last commit record") }
-                report.streams = streamVersions.count
+                report.streams = streamHeads.count
+                try checkStreamHeads(streamHeads, tx, &report)
                 try checkCounts(tx, events: report.events, commits: commitList.count, &report)
             }
         } catch let error as LMDBError {
@@ -141,17 +145,37 @@ extension EventLog {
         if byID != e.position {
             report.add(e.position, "event id \(e.id) indexed at \(byID.map(String.init(describing:)) ?? "nothing")")
         }
-        let byStream = try tx.value(streamEvents, key: LogKeys.streamEvent(e.stream, e.version))
-            .map { Position(BigEndian.uint64($0)) }
-        if byStream != e.position {
-            report.add(e.position, "stream \(e.stream) version \(e.version) indexed at \(byStream.map(String.init(describing:)) ?? "nothing")")
+    }
+
+    /// Every stream's head row must name its last event and version, and there must be no
+    /// other rows.
+    private func checkStreamHeads(_ expected: [StreamID: StreamHead], _ tx: Transaction, _ report: inout VerifyReport)
+        throws
+    {
+        var rows = 0
+        try tx.withCursor(streams) { c in
+            try c.scan { key, value in
+                rows += 1
+                let name = String(decoding: key, as: UTF8.self)
+                guard let stream = StreamID(name), let head = StreamHead(value) else {
+                    report.add(nil, "malformed stream head row \(name)")
+                    return true
+                }
+                if let want = expected[stream] {
+                    if head != want {
+                        report.add(head.position, "stream \(stream) head says version \(head.version) at \(head.position), events say \(want.version) at \(want.position)")
+                    }
+                } else {
+                    report.add(nil, "stream \(stream) has a head but no events")
+                }
+                return true
+            }
         }
+        if rows != expected.count { report.add(nil, "\(rows) stream heads for \(expected.count) streams") }
     }
 
     private func checkCounts(_ tx: Transaction, events: Int, commits: Int, _ report: inout VerifyReport) throws {
         let ids = try tx.stat(eventIDs).entries
         if ids != events { report.add(nil, "\(ids) event ids indexed for \(events) events") }
-        let streamed = try tx.stat(streamEvents).entries
-        if streamed != events { report.add(nil, "\(streamed) stream entries for \(events) events") }
     }
 }

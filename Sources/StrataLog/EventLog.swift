@@ -12,12 +12,14 @@ import LMDB
 /// |-----------------|---------------------------------------|--------------------------------|
 /// | `events`        | position (u64 BE), gapless from 1     | envelope (``EnvelopeCodec``)   |
 /// | `event_ids`     | event id (16 bytes)                   | position — permanent idempotency |
-/// | `stream_events` | stream id ‖ 0 ‖ version (u64 BE)      | position                       |
+/// | `streams`       | stream id                             | version ‖ position of its last event |
 /// | `commits`       | record time (biased u64 BE) ‖ last position | first position ‖ chain hash |
 /// | `meta`          | name                                  | format version                 |
 ///
-/// A stream's current version is its last key in `stream_events` (one seek), so appends
-/// write one stream index entry per event, not two. Record time never goes backwards, so
+/// Each stored event links to its stream's previous event, so a stream is read back from
+/// its head and the only per-stream index is one row per stream: a random-key B-tree
+/// written per event costs pages at every durable commit, and this one is as small as the
+/// number of streams, not of events. Record time never goes backwards, so
 /// `commits` keyed by record time is also in position order: the same table gives the
 /// last commit, the chain, and as-of T → position in one seek.
 ///
@@ -38,8 +40,8 @@ public final class EventLog: Sendable {
     }
 
     /// The stored layout's version; a journal of another layout is refused by name.
-    static let formatVersion: [UInt8] = Array("strata-log/2".utf8)
-    static let databaseNames = ["events", "event_ids", "stream_events", "commits", "meta"]
+    static let formatVersion: [UInt8] = Array("strata-log/3".utf8)
+    static let databaseNames = ["events", "event_ids", "streams", "commits", "meta"]
 
     /// The LMDB environment, for layers that keep their own databases beside the log.
     public let environment: Environment
@@ -47,7 +49,7 @@ public final class EventLog: Sendable {
     public let path: String
     let events: Database
     let eventIDs: Database
-    let streamEvents: Database
+    let streams: Database
     let commits: Database
     let meta: Database
 
@@ -70,7 +72,7 @@ public final class EventLog: Sendable {
         self.path = path
         events = env.database("events")
         eventIDs = env.database("event_ids")
-        streamEvents = env.database("stream_events")
+        streams = env.database("streams")
         commits = env.database("commits")
         meta = env.database("meta")
         try checkFormat()
@@ -145,21 +147,33 @@ extension RecordTime {
     static func unbiased(_ v: UInt64) -> RecordTime { RecordTime(microseconds: Int64(bitPattern: v ^ (1 << 63))) }
 }
 
-/// Key layouts of the index databases.
-enum LogKeys {
-    /// Stream id ‖ 0: the prefix of all of a stream's keys. Stream ids hold no control
-    /// characters, so one stream's prefix is never another's.
-    static func streamPrefix(_ stream: StreamID) -> [UInt8] {
-        var k = Array(stream.rawValue.utf8)
-        k.append(0)
-        return k
+/// A stream's version and the position of its last event.
+struct StreamHead: Equatable {
+    let version: UInt64
+    let position: Position
+
+    var value: [UInt8] {
+        var v = BigEndian.bytes(version)
+        BigEndian.append(position.rawValue, to: &v)
+        return v
     }
 
-    static func streamEvent(_ stream: StreamID, _ version: UInt64) -> [UInt8] {
-        var k = streamPrefix(stream)
-        BigEndian.append(version, to: &k)
-        return k
+    init(version: UInt64, position: Position) {
+        self.version = version
+        self.position = position
     }
+
+    init?(_ value: UnsafeRawBufferPointer) {
+        guard value.count == 16 else { return nil }
+        version = BigEndian.uint64(value)
+        position = Position(BigEndian.uint64(value, at: 8))
+    }
+}
+
+/// Key layouts of the index databases.
+enum LogKeys {
+    /// A stream's key in `streams`: its id.
+    static func stream(_ stream: StreamID) -> [UInt8] { Array(stream.rawValue.utf8) }
 
     /// The first commit key after everything recorded at or before `t`.
     static func commitsAfter(_ t: RecordTime) -> [UInt8] {

@@ -29,7 +29,7 @@ extension EventLog {
         try storage {
             try environment.read { tx in
                 var sizes: [String: Int] = [:]
-                for db in [events, eventIDs, streamEvents, commits, meta] {
+                for db in [events, eventIDs, streams, commits, meta] {
                     sizes[db.name] = try tx.stat(db).bytes
                 }
                 let info = environment.info()
@@ -39,7 +39,7 @@ extension EventLog {
                 return LogStatistics(
                     events: try tx.stat(events).entries, lastPosition: try lastPosition(tx),
                     lastRecordedAt: commit?.recordedAt, commits: try tx.stat(commits).entries,
-                    streams: try streamCount(prefix: [], tx), usedBytes: info.usedBytes, fileBytes: fileBytes,
+                    streams: try tx.stat(streams).entries, usedBytes: info.usedBytes, fileBytes: fileBytes,
                     mapSize: info.mapSize, databaseBytes: sizes)
             }
         }

@@ -11,6 +11,8 @@ struct LogWriter {
     private var pendingFirst: Position?
     private var pendingRecordedAt: RecordTime?
     private var pendingChecksums: [UInt64] = []
+    /// Stream heads read or written in this transaction.
+    private var heads: [StreamID: StreamHead] = [:]
 
     init(log: EventLog, tx: WriteTransaction) throws {
         self.log = log
@@ -26,7 +28,14 @@ struct LogWriter {
     var lastRecordedAt: RecordTime? { head?.recordedAt }
 
     /// The stream's current version as this transaction sees it (0: no stream).
-    func streamVersion(_ stream: StreamID) throws -> UInt64 { try log.streamVersion(stream, tx) }
+    mutating func streamVersion(_ stream: StreamID) throws -> UInt64 { try streamHead(stream).version }
+
+    private mutating func streamHead(_ stream: StreamID) throws -> StreamHead {
+        if let cached = heads[stream] { return cached }
+        let head = try log.streamHead(stream, tx) ?? StreamHead(version: 0, position: .zero)
+        heads[stream] = head
+        return head
+    }
 
     /// Writes one event at the next position. Returns `false`, writing nothing, when its
     /// id is already in the log; the caller decides whether that is a retry or a conflict.
@@ -35,6 +44,8 @@ struct LogWriter {
         recordedBy: String, correlationID: EventID, causationID: EventID?, payload: [UInt8]
     ) throws -> Bool {
         precondition(pendingRecordedAt == nil || pendingRecordedAt == recordedAt, "one record time per commit")
+        let previous = try streamHead(stream)
+        precondition(version == previous.version + 1, "stream versions are checked before writing")
         let position = lastPosition.next
         let posKey = position.key
         let inserted = try id.bytes.withUnsafeBytes { idKey in
@@ -42,8 +53,8 @@ struct LogWriter {
         }
         guard inserted else { return false }
         let header = EnvelopeCodec.header(
-            id: id, type: type, stream: stream, version: version, recordedAt: recordedAt, recordedBy: recordedBy,
-            correlationID: correlationID, causationID: causationID)
+            id: id, type: type, stream: stream, version: version, previous: previous.position, recordedAt: recordedAt,
+            recordedBy: recordedBy, correlationID: correlationID, causationID: causationID)
         let bodyCount = header.bytes.count + payload.count
         var sum: UInt64 = 0
         _ = try posKey.withUnsafeBytes { key in
@@ -57,12 +68,9 @@ struct LogWriter {
                 out.storeBytes(of: sum, toByteOffset: bodyCount, as: UInt64.self)
             }
         }
-        guard
-            try tx.put(
-                log.streamEvents, key: LogKeys.streamEvent(stream, version), value: posKey, flags: .noOverwrite)
-        else {
-            throw LogError.corrupted(position: position, reason: "stream \(stream) already has a version \(version)")
-        }
+        let newHead = StreamHead(version: version, position: position)
+        try tx.put(log.streams, key: LogKeys.stream(stream), value: newHead.value)
+        heads[stream] = newHead
         lastPosition = position
         if pendingFirst == nil { pendingFirst = position }
         pendingRecordedAt = recordedAt

@@ -57,8 +57,15 @@ struct CorruptionTests {
         defer { t.remove() }
         let log = t.log
         let original = try #require(try log.event(at: Position(7)))
+        let previous = try log.environment.read { tx in
+            try Position(7).key.withUnsafeBytes { key in
+                try tx.withValue(log.events, key: key) { stored in
+                    try EnvelopeCodec.decode(position: Position(7), stored: try #require(stored)).previous
+                }
+            }
+        }
         let header = EnvelopeCodec.header(
-            id: original.id, type: original.type, stream: original.stream, version: original.version,
+            id: original.id, type: original.type, stream: original.stream, version: original.version, previous: previous,
             recordedAt: original.recordedAt, recordedBy: "mallory", correlationID: original.correlationID,
             causationID: original.causationID)
         var body = header.bytes + original.payload.encode()
@@ -78,11 +85,11 @@ struct CorruptionTests {
         let e = try #require(try log.event(at: Position(12)))
         try log.environment.write { tx throws in
             try tx.delete(log.eventIDs, key: e.id.bytes)
-            try tx.put(log.streamEvents, key: LogKeys.streamEvent(e.stream, 99), value: BigEndian.bytes(12))
+            try tx.put(log.streams, key: LogKeys.stream(e.stream), value: StreamHead(version: 99, position: Position(12)).value)
         }
         let problems = try log.verify().problems.map(\.description)
         #expect(problems.contains { $0.contains("position 12") && $0.contains("event id") })
-        #expect(problems.contains { $0.contains("51 stream entries for 50 events") })
+        #expect(problems.contains { $0.contains("head says version 99") })
         #expect(problems.contains { $0.contains("event ids indexed for 50 events") })
     }
 
