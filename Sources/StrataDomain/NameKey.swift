@@ -26,6 +26,13 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// The key of `name`.
     public init(_ name: some StringProtocol) {
+        // Most names are ASCII: fold them byte by byte, skipping Unicode decomposition
+        // (which dominated start-up when the bundled gazetteer is indexed).
+        if let ascii = NameKey.foldASCII(name) {
+            words = ascii
+            rawValue = ascii.replacingOccurrences(of: " ", with: "")
+            return
+        }
         var scalars = String.UnicodeScalarView()
         var pendingSpace = false
         func appendWord(_ text: String) {
@@ -52,6 +59,32 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         }
         words = String(scalars)
         rawValue = words.replacingOccurrences(of: " ", with: "")
+    }
+
+    /// The same folding as the general path, for ASCII-only names; `nil` otherwise.
+    private static func foldASCII(_ name: some StringProtocol) -> String? {
+        var out: [UInt8] = []
+        out.reserveCapacity(name.utf8.count)
+        var pendingSpace = false
+        func word(_ bytes: some Sequence<UInt8>) {
+            if pendingSpace, !out.isEmpty { out.append(0x20) }
+            pendingSpace = false
+            out.append(contentsOf: bytes)
+        }
+        for b in name.utf8 {
+            switch b {
+            case 0x80...: return nil
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "0")...UInt8(ascii: "9"): word(CollectionOfOne(b))
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"): word(CollectionOfOne(b + 32))
+            case UInt8(ascii: "'"), UInt8(ascii: "`"), UInt8(ascii: "."): continue
+            case UInt8(ascii: "&"):
+                pendingSpace = true
+                word("and".utf8)
+                pendingSpace = true
+            default: pendingSpace = true
+            }
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// True when the name has no letters or digits at all.
