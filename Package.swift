@@ -41,9 +41,13 @@ let package = Package(
             ],
             resources: [.copy("Resources")]
         ),
+        // Read models: the journal folded into shipments, volumes and timelines at any
+        // point of the three time axes.
+        .target(name: "StrataViews", dependencies: ["StrataDomain", "StrataLog"]),
         .executableTarget(
             name: "strata",
             dependencies: [
+                "StrataViews",
                 "StrataDomain",
                 "StrataLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -61,6 +65,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "StrataLogTests", dependencies: ["StrataLog", "LMDB"]),
         .testTarget(name: "StrataDomainTests", dependencies: ["StrataDomain", "StrataLog"]),
+        .testTarget(name: "StrataViewsTests", dependencies: ["StrataViews", "StrataDomain", "StrataLog"]),
         .testTarget(
             name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"], exclude: ["InvalidReports"]),
     ],

@@ -43,6 +43,32 @@ struct SchemaTests {
         }
     }
 
+    @Test("volumes, shipments and timeline JSON match their schemas, now and as of an earlier time", arguments: [
+        ["volumes"], ["volumes", "--by", "quarter", "--commodity", "coal"], ["shipments"], ["timeline"],
+        ["timeline", "--country", "KP", "--from", "2017", "--to", "2019-06"], ["shipments", "--as-of", "2026-01-10"],
+        ["volumes", "--published-by", "2018-01-01", "--by", "year"],
+    ])
+    func readModels(arguments: [String]) throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let examples = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("examples").path)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+            for (i, name) in examples.enumerated() {
+                let file = repositoryRoot.appendingPathComponent("examples/\(name)").path
+                let day = String(format: "%02d", i + 1)
+                #expect(try strata("append", file, "--journal", j, "--recorded-at", "2026-01-\(day)T09:00:00Z").exited(0))
+            }
+            let out = dir.appendingPathComponent("out.json")
+            let result = try Running(Binaries.strata, arguments + ["--format", "json", "--journal", j]).wait()
+            #expect(result.exited(0), "\(result.err)")
+            try result.stdout.write(to: out)
+            let check = try python("tools/check-schema", ["schemas/\(arguments[0]).schema.json".asRepositoryPath, out.path])
+            #expect(check.exited(0), "\(check.out)\(check.err)")
+            let rows = (try jsonObject(result.stdout)["rows"] as? [Any])?.count ?? 0
+            #expect(rows > 0, "\(arguments) gave no rows")
+        }
+    }
+
     @Test("stats --format json matches its schema")
     func stats() throws {
         try withTemporaryDirectory { dir in

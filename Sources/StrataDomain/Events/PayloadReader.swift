@@ -61,7 +61,7 @@ struct PayloadReader {
 
 extension Payload {
     /// A string, or null when `nil`.
-    static func text(_ s: String?) -> Payload { s.map { .string($0) } ?? .null }
+    public static func text(_ s: String?) -> Payload { s.map { .string($0) } ?? .null }
     /// A list of strings.
-    static func texts(_ s: [String]) -> Payload { .array(s.map { .string($0) }) }
+    public static func texts(_ s: [String]) -> Payload { .array(s.map { .string($0) }) }
 }

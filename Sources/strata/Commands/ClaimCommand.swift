@@ -69,9 +69,6 @@ struct ClaimCommand: ParsableCommand {
     }
 }
 
-extension Payload {
-    static func text(_ s: String?) -> Payload { s.map { .string($0) } ?? .null }
-}
 
 /// `strata sources`: sources with their grades.
 struct SourcesCommand: ParsableCommand {

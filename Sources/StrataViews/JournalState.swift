@@ -1,0 +1,115 @@
+import StrataDomain
+import StrataLog
+
+/// What the journal knew at one position: every claim as it then stood, the reports,
+/// the sources' grades, the links and aliases in force. A fold of the log's events, in
+/// order, optionally leaving out claims and corrections from reports published after a
+/// given time.
+public struct JournalState: Sendable {
+    public struct Claim: Sendable {
+        public let id: ClaimID
+        public var fields: ClaimFields
+        public var retracted = false
+        /// When the claim was first recorded, and where.
+        public let recordedAt: RecordTime
+        public let position: Position
+        /// Where its current version was recorded (its assertion or latest correction).
+        public var changed: Position
+    }
+
+    public struct Link: Hashable, Sendable {
+        public let claim: ClaimID
+        public let other: ClaimID
+        public let relation: Relation
+    }
+
+    public private(set) var claims: [ClaimID: Claim] = [:]
+    public private(set) var reports: [ReportID: ReportFiled] = [:]
+    public private(set) var sources: [SourceID: SourceRegistered] = [:]
+    public private(set) var grades: [SourceID: Reliability] = [:]
+    public private(set) var links: Set<Link> = []
+    public private(set) var aliases: [EntityKind: [NameKey: String]] = [:]
+    /// The last position folded.
+    public private(set) var position = Position.zero
+
+    /// Folds the log up to `view`'s position (as-of time and/or position).
+    public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
+        var limit = try log.head().lastPosition
+        if let p = view.atPosition { limit = min(limit, p) }
+        if let t = view.asOf { limit = min(limit, try log.position(asOf: t)) }
+        var state = JournalState()
+        try log.read(limit: Int(limit.rawValue)) { e in
+            try state.apply(e, publishedBy: view.publishedBy)
+            return true
+        }
+        state.position = limit
+        let point = ViewPoint(
+            position: limit, asOf: view.asOf, publishedBy: view.publishedBy, from: view.from, to: view.to,
+            certainly: view.certainly)
+        return (state, point)
+    }
+
+    /// Whether a report counts under `--published-by`: corrections citing no report count.
+    private func admits(_ report: ReportID?, _ publishedBy: RecordTime?) -> Bool {
+        guard let publishedBy, let report else { return true }
+        guard let filed = reports[report], let at = filed.publishedAt else { return false }
+        return at <= publishedBy
+    }
+
+    mutating func apply(_ e: Envelope, publishedBy: RecordTime?) throws {
+        position = e.position
+        switch e.type.family {
+        case ReportFiled.eventType.family:
+            let r = try ReportFiled(payload: e.payload, type: e.type)
+            reports[r.report] = r
+        case SourceRegistered.eventType.family:
+            let s = try SourceRegistered(payload: e.payload, type: e.type)
+            sources[s.source] = s
+            if let r = s.reliability { grades[s.source] = r }
+        case SourceRated.eventType.family:
+            let s = try SourceRated(payload: e.payload, type: e.type)
+            grades[s.source] = s.reliability
+        case ClaimAsserted.eventType.family:
+            let c = try ClaimAsserted(payload: e.payload, type: e.type)
+            guard admits(c.claim.report, publishedBy) else { return }
+            claims[c.claim] = Claim(
+                id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position)
+        case ClaimCorrected.eventType.family:
+            let c = try ClaimCorrected(payload: e.payload, type: e.type)
+            guard admits(c.report, publishedBy), var claim = claims[c.claim] else { return }
+            claim.fields = try c.applied(to: claim.fields)
+            claim.changed = e.position
+            claims[c.claim] = claim
+        case ClaimRetracted.eventType.family:
+            let c = try ClaimRetracted(payload: e.payload, type: e.type)
+            guard admits(c.report, publishedBy) else { return }
+            claims[c.claim]?.retracted = true
+        case ClaimsLinked.eventType.family:
+            let l = try ClaimsLinked(payload: e.payload, type: e.type)
+            guard admits(l.report, publishedBy) else { return }
+            links.insert(Link(claim: l.claim, other: l.other, relation: l.relation))
+        case ClaimsUnlinked.eventType.family:
+            let l = try ClaimsUnlinked(payload: e.payload, type: e.type)
+            links = links.filter { !($0.relation == l.relation && ($0.claim == l.claim && $0.other == l.other
+                || l.relation != .partOf && $0.claim == l.other && $0.other == l.claim)) }
+        case EntityAliased.eventType.family:
+            let a = try EntityAliased(payload: e.payload, type: e.type)
+            aliases[a.kind, default: [:]][NameKey(a.name)] = a.canonical
+        case EntityUnaliased.eventType.family:
+            let a = try EntityUnaliased(payload: e.payload, type: e.type)
+            aliases[a.kind]?[NameKey(a.name)] = nil
+        default:
+            return
+        }
+    }
+
+    /// Live claims (not retracted) in record order.
+    public var liveClaims: [Claim] {
+        claims.values.filter { !$0.retracted }.sorted { $0.position < $1.position }
+    }
+
+    /// A name as the journal resolves it now: through an alias, if one is in force.
+    public func canonical(_ kind: EntityKind, _ name: String) -> String {
+        aliases[kind]?[NameKey(name)] ?? name
+    }
+}

@@ -1,0 +1,42 @@
+import StrataDomain
+
+/// A calendar period of the volumes read model: `2020-05`, `2020-Q2` or `2020`.
+public enum Granularity: String, CaseIterable, Sendable {
+    case month, quarter, year
+
+    /// The period holding `day`, with its first and last days.
+    func period(of day: Day) -> (label: String, first: Day, last: Day) {
+        let (y, m, _) = day.components
+        let year = String(y).leftPadded4
+        switch self {
+        case .month:
+            let first = Day(year: y, month: m, day: 1) ?? day
+            return ("\(year)-\(m < 10 ? "0" : "")\(m)", first, first.adding(days: Day.daysIn(year: y, month: m) - 1))
+        case .quarter:
+            let q = (m - 1) / 3
+            let first = Day(year: y, month: q * 3 + 1, day: 1) ?? day
+            let last = Day(year: y, month: q * 3 + 3, day: Day.daysIn(year: y, month: q * 3 + 3)) ?? day
+            return ("\(year)-Q\(q + 1)", first, last)
+        case .year:
+            return (year, Day(year: y, month: 1, day: 1) ?? day, Day(year: y, month: 12, day: 31) ?? day)
+        }
+    }
+
+    /// The periods overlapping `start…end` with the share of the days in each.
+    func split(_ start: Day, _ end: Day) -> [(label: String, first: Day, last: Day, share: Double)] {
+        let total = Double(end.rawValue - start.rawValue + 1)
+        var out: [(String, Day, Day, Double)] = []
+        var cursor = start
+        while cursor <= end {
+            let p = period(of: cursor)
+            let last = min(p.last, end)
+            out.append((p.label, p.first, p.last, Double(last.rawValue - cursor.rawValue + 1) / total))
+            cursor = p.last.adding(days: 1)
+        }
+        return out
+    }
+}
+
+extension String {
+    fileprivate var leftPadded4: String { count >= 4 ? self : String(repeating: "0", count: 4 - count) + self }
+}

@@ -1,0 +1,83 @@
+import StrataDomain
+
+/// Resolves names as the journal knows them at a view: aliases in force first, then the
+/// bundled gazetteer and commodity taxonomy.
+public struct Resolver: Sendable {
+    public let state: JournalState
+    public let gazetteer: Gazetteer
+    public let taxonomy: CommodityTaxonomy
+
+    public init(state: JournalState, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled) {
+        self.state = state
+        self.gazetteer = gazetteer
+        self.taxonomy = taxonomy
+    }
+
+    /// A location's canonical place name (if a place) and its ISO country code.
+    public func resolve(_ location: Location) -> (place: String?, country: String?) {
+        guard let written = location.place else { return (nil, location.country) }
+        let name = state.canonical(.place, written)
+        if let place = gazetteer.place(named: name) { return (place.name, location.country ?? place.country) }
+        if let country = gazetteer.country(named: name) { return (nil, country.code) }
+        return (name, location.country)
+    }
+
+    /// A commodity's canonical name (through aliases and the taxonomy), or the name as written.
+    public func commodity(_ name: String?) -> String? {
+        guard let name else { return nil }
+        let aliased = state.canonical(.commodity, name)
+        return taxonomy.commodity(named: aliased)?.name ?? aliased
+    }
+
+    /// Whether a claim's commodity is `filter` or one of its children.
+    public func commodity(_ name: String?, isA filter: String) -> Bool {
+        guard let c = commodity(name), let f = commodity(filter) else { return false }
+        return taxonomy.isA(c, f)
+    }
+
+    /// Whether `locations` include the place `filter` (through aliases).
+    public func mentions(place filter: String, in locations: [Location]) -> Bool {
+        let wanted = resolve(Location(place: filter, country: nil)).place.map(NameKey.init)
+        return locations.contains { loc in resolve(loc).place.map(NameKey.init) == wanted && wanted != nil }
+    }
+
+    /// Whether `locations` are in the country `code`.
+    public func mentions(country code: String, in locations: [Location]) -> Bool {
+        locations.contains { resolve($0).country?.uppercased() == code.uppercased() }
+    }
+
+    /// A vessel's name through aliases.
+    public func vessel(_ name: String) -> String { state.canonical(.vessel, name) }
+}
+
+/// From the Admiralty codes to a number in 0…1, only in read models: source reliability
+/// A 0.9, B 0.75, C 0.55, D 0.35, E 0.15, F 0.5 (cannot be judged: neither for nor
+/// against); claim credibility 1 0.95, 2 0.8, 3 0.6, 4 0.4, 5 0.2, 6 0.5. A claim's
+/// confidence is their product; a shipment's is that of its most confident claim, and
+/// when independent sources support it, 1 − Π(1 − cᵢ) over each source's best claim.
+public enum Confidence {
+    public static func of(_ reliability: Reliability?, _ credibility: Credibility) -> Double {
+        let r: Double
+        switch reliability ?? .f {
+        case .a: r = 0.9
+        case .b: r = 0.75
+        case .c: r = 0.55
+        case .d: r = 0.35
+        case .e: r = 0.15
+        case .f: r = 0.5
+        }
+        let c: Double
+        switch credibility {
+        case .confirmed: c = 0.95
+        case .probablyTrue: c = 0.8
+        case .possiblyTrue: c = 0.6
+        case .doubtful: c = 0.4
+        case .improbable: c = 0.2
+        case .cannotBeJudged: c = 0.5
+        }
+        return r * c
+    }
+
+    /// Rounded to three decimals for output.
+    static func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}

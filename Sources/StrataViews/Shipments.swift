@@ -1,0 +1,152 @@
+import StrataDomain
+import StrataLog
+
+/// Shipments: each live shipment claim starts one; claims linked `same-shipment`
+/// (directly or through others) are one shipment. Best tonnes come from the most
+/// confident claim with a quantity (ties: the one whose current version — assertion or
+/// latest correction — was recorded most recently), low from the
+/// smallest low and high from the largest high (`nil` when any claim leaves it open).
+/// Status: `disputed` when a `contradicts` link touches it, else `corroborated` when two
+/// or more sources support it, else `single-source`.
+public struct Shipments: Sendable {
+    public struct Row: Sendable, Equatable {
+        public let id: ClaimID
+        public let commodity: String?
+        public let tonnes: Tonnes?
+        public let fromPlaces: [String]
+        public let fromCountries: [String]
+        public let toPlaces: [String]
+        public let toCountries: [String]
+        public let vessel: Vessel?
+        public let when: ValidTime
+        public let earliest: Day?
+        public let latest: Day?
+        public let confidence: Double
+        public let status: String
+        public let claims: [ClaimID]
+        public let sources: [SourceID]
+
+        public var payload: Payload {
+            let from: Payload = .object(["places": .texts(fromPlaces), "countries": .texts(fromCountries)])
+            let to: Payload = .object(["places": .texts(toPlaces), "countries": .texts(toCountries)])
+            var vesselPayload = Payload.null
+            if let v = vessel {
+                vesselPayload = .object(["name": .text(v.name), "imo": .text(v.imo), "flag": .text(v.flag)])
+            }
+            let whenPayload: Payload = .object([
+                "edtf": .text(when.edtf), "earliest": .text(earliest?.description), "latest": .text(latest?.description),
+            ])
+            let fields: [Payload.Field] = [
+                Payload.Field("id", .string(id.description)), Payload.Field("commodity", .text(commodity)),
+                Payload.Field("tonnes", tonnes?.payload ?? .null), Payload.Field("from", from), Payload.Field("to", to),
+                Payload.Field("vessel", vesselPayload), Payload.Field("when", whenPayload),
+                Payload.Field("confidence", .double(confidence)), Payload.Field("status", .string(status)),
+                Payload.Field("claims", .texts(claims.map(\.description))),
+                Payload.Field("sources", .texts(sources.map(\.rawValue))),
+            ]
+            return .object(fields)
+        }
+    }
+
+    public let view: ViewPoint
+    public let rows: [Row]
+
+    public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver) {
+        self.view = point
+        let filter = ViewFilter(view: view, resolver: resolver)
+        rows = Shipments.clusters(state).compactMap { cluster in
+            guard view.kind == nil || view.kind == .shipment, cluster.contains(where: filter.admits) else { return nil }
+            return Shipments.row(cluster, state, resolver)
+        }
+    }
+
+    /// Live shipment claims grouped by `same-shipment` links, in record order.
+    static func clusters(_ state: JournalState) -> [[JournalState.Claim]] {
+        let live = state.liveClaims.filter { $0.fields.kind == .shipment }
+        var parent = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0.id) })
+        func root(_ x: ClaimID) -> ClaimID {
+            var r = x
+            while let p = parent[r], p != r { r = p }
+            return r
+        }
+        for link in state.links where link.relation == .sameShipment {
+            guard parent[link.claim] != nil, parent[link.other] != nil else { continue }
+            let (a, b) = (root(link.claim), root(link.other))
+            if a != b { parent[max(a, b)] = min(a, b) }
+        }
+        var groups: [ClaimID: [JournalState.Claim]] = [:]
+        var order: [ClaimID] = []
+        for c in live {
+            let r = root(c.id)
+            if groups[r] == nil { order.append(r) }
+            groups[r, default: []].append(c)
+        }
+        return order.compactMap { groups[$0] }
+    }
+
+    static func confidence(_ c: JournalState.Claim, _ state: JournalState) -> Double {
+        Confidence.of(state.grades[c.fields.source], c.fields.credibility)
+    }
+
+    static func row(_ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver) -> Row {
+        // Most confident first; ties: most recently recorded first.
+        let ranked = cluster.sorted { x, y in
+            let a = Shipments.confidence(x, state)
+            let b = Shipments.confidence(y, state)
+            return a != b ? a > b : x.changed > y.changed
+        }
+        let best = ranked[0]
+        let quantified: [(JournalState.Claim, Tonnes)] = ranked.compactMap { c in
+            c.fields.quantity.map { (c, $0.tonnes) }
+        }
+        var tonnes: Tonnes? = nil
+        if let top = quantified.first {
+            let lows = quantified.map(\.1.low)
+            let highs = quantified.map(\.1.high)
+            tonnes = Tonnes(
+                low: lows.min() ?? top.1.low, best: top.1.best,
+                high: highs.contains(where: { $0 == nil }) ? nil : highs.compactMap { $0 }.max())
+        }
+        func places(_ pick: (ClaimFields) -> [Location]) -> ([String], [String]) {
+            var ps: [String] = []
+            var cs: [String] = []
+            for c in cluster {
+                for l in pick(c.fields) {
+                    let r = resolver.resolve(l)
+                    if let p = r.place, !ps.contains(p) { ps.append(p) }
+                    if let k = r.country, !cs.contains(k) { cs.append(k) }
+                }
+            }
+            return (ps, cs)
+        }
+        let (fp, fc) = places(\.from)
+        let (tp, tc) = places(\.to)
+        let sources = cluster.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
+        let ids = Set(cluster.map(\.id))
+        let disputed = state.links.contains { $0.relation == .contradicts && (ids.contains($0.claim) || ids.contains($0.other)) }
+        var score = Shipments.confidence(best, state)
+        if sources.count > 1 {
+            // Independent sources: each source's best claim counts once.
+            let perSource = sources.map { s in cluster.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0 }
+            score = 1 - perSource.reduce(1) { $0 * (1 - $1) }
+        }
+        let whens = cluster.map(\.fields.when)
+        let earliest = whens.contains { $0.earliestStart == nil } ? nil : whens.compactMap(\.earliestStart).min()
+        let latest = whens.contains { $0.latestEnd == nil } ? nil : whens.compactMap(\.latestEnd).max()
+        return Row(
+            id: cluster.min { $0.position < $1.position }?.id ?? best.id,
+            commodity: resolver.commodity(best.fields.commodity ?? cluster.compactMap(\.fields.commodity).first),
+            tonnes: tonnes, fromPlaces: fp, fromCountries: fc, toPlaces: tp, toCountries: tc,
+            vessel: best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first, when: best.fields.when,
+            earliest: earliest, latest: latest, confidence: Confidence.rounded(score),
+            status: disputed ? "disputed" : sources.count > 1 ? "corroborated" : "single-source",
+            claims: cluster.map(\.id), sources: sources)
+    }
+}
+
+extension Tonnes {
+    /// `{"low", "best", "high"}`; `high` is null when unbounded.
+    public var payload: Payload {
+        .object(["low": .double(low), "best": .double(best), "high": high.map { .double($0) } ?? .null])
+    }
+}

@@ -1,0 +1,97 @@
+import StrataDomain
+import StrataLog
+
+/// Every live claim ordered by valid time (earliest start, then latest end, then record
+/// order; claims with no known time last), with a one-line summary, its source and outlet,
+/// its grade (the source's reliability at the view, then the claim's credibility: `C3`)
+/// and when it was recorded.
+public struct Timeline: Sendable {
+    public struct Row: Sendable, Equatable {
+        public let claim: ClaimID
+        public let kind: ClaimKind
+        public let when: ValidTime
+        public let summary: String
+        public let source: SourceID
+        public let outlet: String?
+        public let grade: String
+        public let recordedAt: RecordTime
+
+        public var payload: Payload {
+            .object([
+                "claim": .string(claim.description), "kind": .string(kind.rawValue), "when": when.payload,
+                "summary": .string(summary), "source": .string(source.rawValue), "outlet": outlet.map { .string($0) } ?? .null,
+                "grade": .string(grade), "recorded_at": .string(recordedAt.iso8601),
+            ])
+        }
+    }
+
+    public let view: ViewPoint
+    public let rows: [Row]
+
+    public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver) {
+        self.view = point
+        let filter = ViewFilter(view: view, resolver: resolver)
+        let claims = state.liveClaims.filter(filter.admits)
+        let sorted = claims.sorted { a, b in
+            let (x, y) = (a.fields.when, b.fields.when)
+            if x.earliestStart != y.earliestStart {
+                guard let xs = x.earliestStart else { return false }
+                guard let ys = y.earliestStart else { return true }
+                return xs < ys
+            }
+            if x.latestEnd != y.latestEnd {
+                guard let xe = x.latestEnd else { return false }
+                guard let ye = y.latestEnd else { return true }
+                return xe < ye
+            }
+            return a.position < b.position
+        }
+        rows = sorted.map { c in
+            let f = c.fields
+            let grade = (state.grades[f.source] ?? .f).rawValue + String(f.credibility.rawValue)
+            return Row(
+                claim: c.id, kind: f.kind, when: f.when, summary: Timeline.summary(f, resolver), source: f.source,
+                outlet: state.reports[c.id.report]?.outlet, grade: grade, recordedAt: c.recordedAt)
+        }
+    }
+
+    /// `gold 20 t (about) KP → Dalian`, or the words said for claims that move nothing.
+    static func summary(_ f: ClaimFields, _ resolver: Resolver) -> String {
+        guard f.kind == .shipment || f.kind == .total else {
+            let said = f.said ?? f.note ?? f.kind.rawValue
+            return said.count > 100 ? String(said.prefix(99)) + "…" : said
+        }
+        var parts: [String] = []
+        parts.append(resolver.commodity(f.commodity) ?? "goods")
+        if let q = f.quantity { parts.append(Timeline.describe(q)) }
+        func places(_ ls: [Location]) -> String {
+            ls.map { l in let r = resolver.resolve(l); return r.place ?? r.country ?? "?" }.joined(separator: ", ")
+        }
+        if !f.from.isEmpty || !f.to.isEmpty {
+            parts.append("\(f.from.isEmpty ? "?" : places(f.from)) → \(f.to.isEmpty ? "?" : places(f.to))")
+        }
+        if let v = f.vessel?.name { parts.append("on \(v)") }
+        return (f.kind == .total ? "total: " : "") + parts.joined(separator: " ")
+    }
+
+    static func describe(_ q: Quantity) -> String {
+        func n(_ v: Double) -> String { v == v.rounded() ? String(Int64(v)) : String(v) }
+        switch q.amount {
+        case .value(let v, .exact): return "\(n(v)) \(q.unit.rawValue)"
+        case .value(let v, .about): return "about \(n(v)) \(q.unit.rawValue)"
+        case .value(let v, .atLeast): return "at least \(n(v)) \(q.unit.rawValue)"
+        case .value(let v, .upTo): return "up to \(n(v)) \(q.unit.rawValue)"
+        case .range(let lo, let hi): return "\(n(lo))–\(n(hi)) \(q.unit.rawValue)"
+        }
+    }
+}
+
+extension ValidTime {
+    /// `{"edtf", "earliest", "latest"}`.
+    public var payload: Payload {
+        .object([
+            "edtf": edtf.map { .string($0) } ?? .null, "earliest": earliest.map { .string($0.description) } ?? .null,
+            "latest": latest.map { .string($0.description) } ?? .null,
+        ])
+    }
+}

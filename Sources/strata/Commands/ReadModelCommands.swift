@@ -1,0 +1,108 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+import StrataViews
+
+extension Granularity: ExpressibleByArgument {}
+
+/// `strata volumes`.
+struct VolumesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "volumes",
+        abstract: "Tonnes per commodity, route and period (low / best / high), with reported totals beside them.",
+        discussion: "A shipment spanning several periods is split across them by days; totals are never added into the sums. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var options: ViewOptions
+    @Option(help: "Period: month, quarter or year.") var by: Granularity = .month
+
+    func run() throws {
+        try reporting {
+            let (state, point, resolver, view) = try options.state(journal)
+            let volumes = Volumes(state: state, view: view, point: point, resolver: resolver, by: by)
+            options.print(point: point, rows: volumes.rows.map(\.payload)) {
+                let rows = volumes.rows.map { r in
+                    [
+                        r.commodity ?? "?", r.period ?? "?", "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")",
+                        Format.tonnes(r.low), Format.tonnes(r.best), r.high.map(Format.tonnes) ?? "open",
+                        "\(r.shipments)\(r.unquantified > 0 ? " (\(r.unquantified) no qty)" : "")",
+                        r.reportedTotals.map { "\($0.claim.local): \(Format.tonnes($0.tonnes?.best))" }.joined(separator: "; "),
+                    ]
+                }
+                return Format.table(["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS", "TOTALS"], rows, rightAligned: [3, 4, 5])
+                    + "\n" + point.caption
+            }
+        }
+    }
+}
+
+/// `strata shipments`.
+struct ShipmentsCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "shipments",
+        abstract: "Shipments: claims joined by same-shipment links, with reconciled tonnes, places, confidence and status.",
+        discussion: "Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied); independent sources combine as 1 − Π(1 − c). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var options: ViewOptions
+
+    func run() throws {
+        try reporting {
+            let (state, point, resolver, view) = try options.state(journal)
+            let shipments = Shipments(state: state, view: view, point: point, resolver: resolver)
+            options.print(point: point, rows: shipments.rows.map(\.payload)) {
+                let rows = shipments.rows.map { s in
+                    [
+                        s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.best),
+                        "\((s.fromPlaces + s.fromCountries).first ?? "?")→\((s.toPlaces + s.toCountries).first ?? "?")",
+                        s.when.edtf ?? "?", String(format3(s.confidence)), s.status,
+                    ]
+                }
+                return Format.table(["SHIPMENT", "COMMODITY", "BEST t", "ROUTE", "WHEN", "CONF", "STATUS"], rows, rightAligned: [2, 5])
+                    + "\n" + point.caption
+            }
+        }
+    }
+
+    private func format3(_ v: Double) -> String {
+        let n = Int((v * 100).rounded())
+        return "0.\(n < 10 ? "0" : "")\(n)"
+    }
+}
+
+/// `strata timeline`.
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
+        discussion: "Ordered by earliest start, then latest end, then record order. The grade is the source's reliability at the view and the claim's credibility (C3). JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var options: ViewOptions
+
+    func run() throws {
+        try reporting {
+            let (state, point, resolver, view) = try options.state(journal)
+            let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
+            options.print(point: point, rows: timeline.rows.map(\.payload)) {
+                let rows = timeline.rows.map { r in
+                    [r.when.edtf ?? "?", r.grade, r.claim.description, String(r.summary.prefix(60))]
+                }
+                return Format.table(["WHEN", "GRADE", "CLAIM", "SUMMARY"], rows) + "\n" + point.caption
+            }
+        }
+    }
+}
+
+extension ViewPoint {
+    /// `view: position 57, as of …`, under a table.
+    var caption: String {
+        var parts = ["position \(position)"]
+        if let asOf { parts.append("as of \(asOf.iso8601)") }
+        if let publishedBy { parts.append("published by \(publishedBy.iso8601)") }
+        if from != nil || to != nil {
+            parts.append("\(certainly ? "certainly within" : "overlapping") \(from?.description ?? "..")/\(to?.description ?? "..")")
+        }
+        return "view: " + parts.joined(separator: ", ")
+    }
+}

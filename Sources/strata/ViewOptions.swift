@@ -1,0 +1,151 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+import StrataViews
+
+/// The options every read model takes: the three time axes, filters and the format.
+struct ViewOptions: ParsableArguments {
+    enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, ndjson }
+
+    @Option(help: ArgumentHelp("Only what the journal had recorded at T (ISO 8601; a date means the end of that day, UTC).", valueName: "T"))
+    var asOf: String?
+    @Option(help: ArgumentHelp("Only events up to this log position.", valueName: "N"))
+    var atPosition: UInt64?
+    @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T.", valueName: "T"))
+    var publishedBy: String?
+    @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
+    var from: String?
+    @Option(help: ArgumentHelp("Valid-time window end (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
+    var to: String?
+    @Flag(help: "Keep what certainly lies within --from/--to (default: what possibly overlaps it).")
+    var certainly = false
+    @Option(help: "A commodity and its children.") var commodity: String?
+    @Option(help: "A place (names resolve through aliases).") var place: String?
+    @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
+    @Option(help: "A vessel name.") var vessel: String?
+    @Option(help: "A source id.") var source: String?
+    @Option(help: "A claim kind.") var kind: String?
+    @Option(help: "Output format: table, json, csv or ndjson.") var format: OutputFormat = .table
+
+    func validate() throws {
+        if let asOf, RecordTime(iso8601: asOf) == nil { throw ValidationError("--as-of: expected an ISO 8601 date or date-time") }
+        if let publishedBy, RecordTime(iso8601: publishedBy) == nil {
+            throw ValidationError("--published-by: expected an ISO 8601 date or date-time")
+        }
+        if let from, ViewOptions.day(from, end: false) == nil { throw ValidationError("--from: expected YYYY, YYYY-MM or YYYY-MM-DD") }
+        if let to, ViewOptions.day(to, end: true) == nil { throw ValidationError("--to: expected YYYY, YYYY-MM or YYYY-MM-DD") }
+        if let kind, ClaimKind(rawValue: kind) == nil {
+            throw ValidationError("--kind: expected one of \(ClaimKind.allCases.map(\.rawValue).joined(separator: ", "))")
+        }
+    }
+
+    /// The first (or, for `end`, last) day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    static func day(_ text: String, end: Bool) -> Day? {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
+        guard (1...3).contains(parts.count), parts.allSatisfy({ $0 != nil }), text.count >= 4 else { return nil }
+        let y = parts[0] ?? 0
+        let m = parts.count > 1 ? parts[1] ?? 0 : (end ? 12 : 1)
+        guard (1...12).contains(m) else { return nil }
+        let d = parts.count > 2 ? parts[2] ?? 0 : (end ? Day.daysIn(year: y, month: m) : 1)
+        return Day(year: y, month: m, day: d)
+    }
+
+    var view: View {
+        var v = View()
+        v.asOf = asOf.flatMap { RecordTime(iso8601: $0, dateOnly: .endOfDay) }
+        v.atPosition = atPosition.map { Position($0) }
+        v.publishedBy = publishedBy.flatMap { RecordTime(iso8601: $0, dateOnly: .endOfDay) }
+        v.from = from.flatMap { ViewOptions.day($0, end: false) }
+        v.to = to.flatMap { ViewOptions.day($0, end: true) }
+        v.certainly = certainly
+        v.commodity = commodity
+        v.place = place
+        v.country = country
+        v.vessel = vessel
+        v.source = source
+        v.kind = kind.flatMap(ClaimKind.init(rawValue:))
+        return v
+    }
+
+    /// Folds the journal for this view.
+    func state(_ journal: JournalOptions) throws -> (JournalState, ViewPoint, Resolver, View) {
+        let log = try journal.openForReading()
+        let view = self.view
+        let (state, point) = try JournalState.fold(log, view: view)
+        return (state, point, Resolver(state: state), view)
+    }
+
+    /// Prints rows in the chosen format: JSON is `{"view", "rows"}`; NDJSON a row a line;
+    /// CSV flattens nested fields with dotted headers; table is `table`.
+    func print(point: ViewPoint, rows: [Payload], table: () -> String) {
+        switch format {
+        case .json:
+            Swift.print(Payload.object(["view": point.payload, "rows": .array(rows)]).json)
+        case .ndjson:
+            for r in rows { Swift.print(r.json) }
+        case .csv:
+            Swift.print(CSV.render(rows))
+        case .table:
+            Swift.print(table())
+        }
+    }
+}
+
+/// Flattens JSON rows into CSV: nested objects become dotted columns, lists are joined by `;`.
+enum CSV {
+    static func render(_ rows: [Payload]) -> String {
+        var columns: [String] = []
+        var flat: [[String: String]] = []
+        for row in rows {
+            var cells: [String: String] = [:]
+            flatten(row, prefix: "", into: &cells, columns: &columns)
+            flat.append(cells)
+        }
+        var lines = [columns.map(quote).joined(separator: ",")]
+        for cells in flat { lines.append(columns.map { quote(cells[$0] ?? "") }.joined(separator: ",")) }
+        return lines.joined(separator: "\n")
+    }
+
+    private static func flatten(_ p: Payload, prefix: String, into cells: inout [String: String], columns: inout [String]) {
+        func set(_ value: String) {
+            if !columns.contains(prefix) { columns.append(prefix) }
+            cells[prefix] = value
+        }
+        switch p {
+        case .object(let fields):
+            for f in fields { flatten(f.value, prefix: prefix.isEmpty ? f.key : "\(prefix).\(f.key)", into: &cells, columns: &columns) }
+        case .array(let items):
+            set(items.map { $0.stringValue ?? $0.json }.joined(separator: ";"))
+        case .null: set("")
+        case .string(let s): set(s)
+        default: set(p.json)
+        }
+    }
+
+    private static func quote(_ s: String) -> String {
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences("\"", "\"\"") + "\"" : s
+    }
+}
+
+extension String {
+    func replacingOccurrences(_ a: String, _ b: String) -> String {
+        var out = ""
+        var rest = Substring(self)
+        while let r = rest.range(of: a) {
+            out += rest[..<r.lowerBound] + b
+            rest = rest[r.upperBound...]
+        }
+        return out + rest
+    }
+}
+
+extension Format {
+    /// Tonnes with thousands separators, one decimal when not whole; `-` for none.
+    static func tonnes(_ v: Double?) -> String {
+        guard let v else { return "-" }
+        let whole = v.rounded()
+        if abs(v - whole) < 0.05 { return thousands(Int(whole)) }
+        let tenths = Int((v * 10).rounded())
+        return thousands(tenths / 10) + "." + String(abs(tenths % 10))
+    }
+}

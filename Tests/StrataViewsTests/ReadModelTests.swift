@@ -1,0 +1,153 @@
+import Foundation
+import StrataDomain
+import StrataLog
+import Testing
+
+@testable import StrataViews
+
+/// The read models on the seed report, checked against the numbers the product spec's
+/// rules give, and at points of the three time axes.
+@Suite("Read models")
+struct ReadModelTests {
+    private struct Fixture {
+        let directory: String
+        let journal: Journal
+
+        init() throws {
+            directory = NSTemporaryDirectory() + "strata-views-tests-" + UUID().uuidString
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            journal = Journal(log: try EventLog(path: directory + "/journal"))
+            let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("examples/dailynk-2020-05-minerals.yaml")
+            let doc = try ReportDecoder().decode(Array(try Data(contentsOf: url)), json: false)
+            try journal.append(doc, recordedAt: RecordTime(iso8601: "2020-05-23T00:00:00Z"), by: "t")
+        }
+
+        func remove() { try? FileManager.default.removeItem(atPath: directory) }
+
+        func fold(_ view: View = View()) throws -> (JournalState, ViewPoint, Resolver) {
+            let (state, point) = try JournalState.fold(journal.log, view: view)
+            return (state, point, Resolver(state: state))
+        }
+
+        func volumes(_ view: View = View(), by g: Granularity = .month) throws -> Volumes {
+            let (s, p, r) = try fold(view)
+            return Volumes(state: s, view: view, point: p, resolver: r, by: g)
+        }
+
+        func at(_ text: String) -> RecordTime? { RecordTime(iso8601: text) }
+    }
+
+    @Test("volumes: gold 20 t (18–22) KP→CN in 2020-05; fertilizer rolls up to 1,100 t; coal unquantified")
+    func seedVolumes() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let rows = try f.volumes().rows
+        let gold = try #require(rows.first { $0.commodity == "gold" })
+        #expect(gold.period == "2020-05" && gold.fromCountry == "KP" && gold.toCountry == "CN")
+        #expect(gold.low == 18 && gold.best == 20 && gold.high == 22)
+        let coal = try #require(rows.first { $0.commodity == "coal" })
+        #expect(coal.period == "2019-10" && coal.shipments == 1 && coal.unquantified == 1 && coal.best == 0)
+        var view = View()
+        view.commodity = "fertilizer"
+        let fertilizer = try f.volumes(view).rows
+        #expect(fertilizer.count == 1)
+        #expect(fertilizer.first?.best == 1100 && fertilizer.first?.shipments == 2)
+        #expect(fertilizer.first?.fromCountry == "CN" && fertilizer.first?.toCountry == "KP")
+        view.commodity = "coal"
+        #expect(try f.volumes(view).rows.map(\.period) == ["2019-10"])
+    }
+
+    @Test("timeline: the 2019 Huludao claim first, early April 2020 next, the open-ended policy last")
+    func seedTimeline() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let (s, p, r) = try f.fold()
+        let rows = Timeline(state: s, view: View(), point: p, resolver: r).rows
+        #expect(rows.first?.claim.local == "c3")
+        #expect(rows[1].claim.local == "c12")
+        #expect(rows.last?.claim.local == "c2")
+        #expect(rows.first { $0.claim.local == "c4" }?.grade == "C3")
+        #expect(rows.count == 12)
+    }
+
+    @Test("a view as of a moment before a correction, retraction, link and re-grading shows things as they were")
+    func timeTravel() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        let c6 = ClaimID("dailynk-2020-05-minerals/c6")!
+        let c7 = ClaimID("dailynk-2020-05-minerals/c7")!
+        let ref = { (c: ClaimID) in ReportDocument.ClaimReference(text: c.description, line: 0, field: "") }
+        let quantity = Payload.object(["value": .double(500), "qualifier": .string("exact"), "unit": .string("t")])
+        try f.journal.apply(.correct(ref(c6), set: [Payload.Field("quantity", quantity)], setLines: [:], reason: "r"),
+            citing: nil, recordedAt: f.at("2020-07-01T00:00:00Z"), by: "t")
+        try f.journal.apply(.link(ref(c6), ref(c7), .sameShipment, reason: nil), citing: nil, recordedAt: f.at("2020-08-01T00:00:00Z"), by: "t")
+        try f.journal.apply(.retract(ref(ClaimID("dailynk-2020-05-minerals/c11")!), reason: "r"), citing: nil,
+            recordedAt: f.at("2020-09-01T00:00:00Z"), by: "t")
+        try f.journal.rate(SourceID("dailynk-china-source")!, .a, reason: "r", recordedAt: f.at("2020-10-01T00:00:00Z"), by: "t")
+
+        var view = View()
+        view.commodity = "fertilizer"
+        // Now c6 (corrected to 500 t) and c7 (800 t) are one shipment; equally confident,
+        // so the best is the claim changed most recently: c6's correction.
+        #expect(try f.volumes(view).rows.first?.best == 500)
+        view.asOf = f.at("2020-06-30T00:00:00Z")
+        #expect(try f.volumes(view).rows.first?.best == 1100)  // before the correction: 300 + 800
+        view.asOf = f.at("2020-07-15T00:00:00Z")
+        #expect(try f.volumes(view).rows.first?.best == 1300)  // corrected, not yet linked: 500 + 800
+        view.asOf = nil
+        let merged = try f.volumes(view).rows.first
+        #expect(merged?.shipments == 1 && merged?.low == 500 && merged?.high == 800)
+
+        var all = View()
+        #expect(try f.volumes(all).rows.contains { $0.commodity == "gold" } == false)
+        all.asOf = f.at("2020-08-15T00:00:00Z")
+        #expect(try f.volumes(all).rows.contains { $0.commodity == "gold" })
+
+        let (s1, p1, r1) = try f.fold(all)
+        #expect(Timeline(state: s1, view: all, point: p1, resolver: r1).rows.first { $0.claim.local == "c4" }?.grade == "C3")
+        let (s2, p2, r2) = try f.fold()
+        #expect(Timeline(state: s2, view: View(), point: p2, resolver: r2).rows.first { $0.claim.local == "c4" }?.grade == "A3")
+        #expect(p1.position < p2.position)
+    }
+
+    @Test("at-position views equal a fresh fold of the first P events")
+    func atPosition() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        var view = View()
+        view.atPosition = Position(5)
+        let (state, point, _) = try f.fold(view)
+        #expect(point.position == Position(5))
+        #expect(state.claims.count == 2)  // 2 sources, the report, then claims c1 and c2
+    }
+
+    @Test("--published-by leaves out reports published later; --from/--to windows by valid time")
+    func publicationAndWindows() throws {
+        let f = try Fixture()
+        defer { f.remove() }
+        var view = View()
+        view.publishedBy = f.at("2020-05-21T23:59:59Z")
+        #expect(try f.volumes(view).rows.isEmpty)
+        view.publishedBy = f.at("2020-05-22T23:59:59Z")
+        #expect(try !f.volumes(view).rows.isEmpty)
+        var window = View()
+        window.from = Day(year: 2019, month: 1, day: 1)
+        window.to = Day(year: 2019, month: 12, day: 31)
+        #expect(try f.volumes(window).rows.map(\.commodity) == ["coal"])
+        window.from = Day(year: 2020, month: 5, day: 1)
+        window.to = Day(year: 2020, month: 5, day: 15)
+        let possibly = try f.volumes(window).rows.count
+        window.certainly = true
+        let certainly = try f.volumes(window).rows.count
+        #expect(possibly > certainly)
+    }
+
+    @Test("a shipment spanning months is split by days")
+    func proportionalSplit() {
+        let split = Granularity.month.split(Day(year: 2020, month: 5, day: 22)!, Day(year: 2020, month: 6, day: 10)!)
+        #expect(split.map(\.label) == ["2020-05", "2020-06"])
+        #expect(abs(split[0].share - 10.0 / 20.0) < 1e-9 && abs(split[1].share - 10.0 / 20.0) < 1e-9)
+        #expect(Granularity.quarter.split(Day(year: 2020, month: 3, day: 1)!, Day(year: 2020, month: 4, day: 30)!).map(\.label) == ["2020-Q1", "2020-Q2"])
+    }
+}
