@@ -36,6 +36,7 @@ let package = Package(
             name: "StrataDomain",
             dependencies: [
                 "StrataLog",
+                "LMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],
@@ -43,7 +44,7 @@ let package = Package(
         ),
         // Read models: the journal folded into shipments, volumes and timelines at any
         // point of the three time axes.
-        .target(name: "StrataViews", dependencies: ["StrataDomain", "StrataLog"]),
+        .target(name: "StrataViews", dependencies: ["StrataDomain", "StrataLog", "LMDB"]),
         .executableTarget(
             name: "strata",
             dependencies: [
@@ -65,7 +66,7 @@ let package = Package(
         .testTarget(name: "LMDBTests", dependencies: ["LMDB"]),
         .testTarget(name: "StrataLogTests", dependencies: ["StrataLog", "LMDB"]),
         .testTarget(name: "StrataDomainTests", dependencies: ["StrataDomain", "StrataLog"]),
-        .testTarget(name: "StrataViewsTests", dependencies: ["StrataViews", "StrataDomain", "StrataLog"]),
+        .testTarget(name: "StrataViewsTests", dependencies: ["StrataViews", "StrataDomain", "StrataLog", "LMDB"]),
         .testTarget(
             name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"], exclude: ["InvalidReports"]),
     ],

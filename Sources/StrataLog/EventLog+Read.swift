@@ -32,6 +32,23 @@ extension EventLog {
         }
     }
 
+    /// The last position as `tx` sees it, for layers that keep their own databases in the
+    /// log's environment and write them in the log's transactions.
+    public func lastPosition(in tx: Transaction) throws -> Position { try lastPosition(tx) }
+
+    /// Calls `body` with each event after `position`, read in `tx`.
+    public func read(in tx: Transaction, after position: Position, _ body: (Envelope) throws -> Void) throws {
+        try tx.withCursor(events) { c in
+            try c.scan(from: position.next.key) { key, value in
+                guard let pos = Position(key: key) else {
+                    throw LogError.corrupted(position: nil, reason: "event key of \(key.count) bytes")
+                }
+                try body(try EnvelopeCodec.envelope(position: pos, stored: value))
+                return true
+            }
+        }
+    }
+
     /// The last position, record time and chain hash.
     public func head() throws -> LogHead {
         try storage {

@@ -5,8 +5,8 @@ import StrataLog
 /// the sources' grades, the links and aliases in force. A fold of the log's events, in
 /// order, optionally leaving out claims and corrections from reports published after a
 /// given time.
-public struct JournalState: Sendable {
-    public struct Claim: Sendable {
+public struct JournalState: Sendable, Equatable {
+    public struct Claim: Sendable, Equatable {
         public let id: ClaimID
         public var fields: ClaimFields
         public var retracted = false
@@ -23,20 +23,29 @@ public struct JournalState: Sendable {
         public let relation: Relation
     }
 
-    public private(set) var claims: [ClaimID: Claim] = [:]
-    public private(set) var reports: [ReportID: ReportFiled] = [:]
-    public private(set) var sources: [SourceID: SourceRegistered] = [:]
-    public private(set) var grades: [SourceID: Reliability] = [:]
-    public private(set) var links: Set<Link> = []
-    public private(set) var aliases: [EntityKind: [NameKey: String]] = [:]
+    public internal(set) var claims: [ClaimID: Claim] = [:]
+    public internal(set) var reports: [ReportID: ReportFiled] = [:]
+    public internal(set) var sources: [SourceID: SourceRegistered] = [:]
+    public internal(set) var grades: [SourceID: Reliability] = [:]
+    public internal(set) var links: Set<Link> = []
+    public internal(set) var aliases: [EntityKind: [NameKey: String]] = [:]
     /// The last position folded.
-    public private(set) var position = Position.zero
+    public internal(set) var position = Position.zero
 
-    /// Folds the log up to `view`'s position (as-of time and/or position).
-    public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
+    /// The position a view stands at: the log's head, or earlier by `--at-position` and
+    /// `--as-of`.
+    static func position(of view: View, in log: EventLog) throws -> Position {
         var limit = try log.head().lastPosition
         if let p = view.atPosition { limit = min(limit, p) }
         if let t = view.asOf { limit = min(limit, try log.position(asOf: t)) }
+        return limit
+    }
+
+    /// Folds the log's events up to `view`'s position: the reference every stored read
+    /// model must equal, and how `--published-by` views are answered (costs one read of
+    /// the log up to that position).
+    public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
+        let limit = try position(of: view, in: log)
         var state = JournalState()
         try log.read(limit: Int(limit.rawValue)) { e in
             try state.apply(e, publishedBy: view.publishedBy)
@@ -54,6 +63,13 @@ public struct JournalState: Sendable {
         guard let publishedBy, let report else { return true }
         guard let filed = reports[report], let at = filed.publishedAt else { return false }
         return at <= publishedBy
+    }
+
+    /// The view point for a state at `position`.
+    static func point(_ view: View, _ position: Position) -> ViewPoint {
+        ViewPoint(
+            position: position, asOf: view.asOf, publishedBy: view.publishedBy, from: view.from, to: view.to,
+            certainly: view.certainly)
     }
 
     mutating func apply(_ e: Envelope, publishedBy: RecordTime?) throws {
@@ -98,6 +114,7 @@ public struct JournalState: Sendable {
         case EntityUnaliased.eventType.family:
             let a = try EntityUnaliased(payload: e.payload, type: e.type)
             aliases[a.kind]?[NameKey(a.name)] = nil
+            if aliases[a.kind]?.isEmpty == true { aliases[a.kind] = nil }
         default:
             return
         }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import StrataLog
+import StrataViews
 
 #if canImport(Glibc)
     import Glibc
@@ -20,7 +21,7 @@ struct JournalOptions: ParsableArguments {
 
     /// Opens the journal for a command that writes, creating it when it does not exist.
     func openForWriting() throws -> EventLog {
-        try EventLog(path: path)
+        try EventLog(path: path, options: StateStore.logOptions)
     }
 
     /// Opens the journal for a command that reads: a missing journal is exit 66.
@@ -28,7 +29,7 @@ struct JournalOptions: ParsableArguments {
         guard EventLog.exists(at: path) else {
             throw Failure(.noInput, "\(path): no journal here (append or import creates one)")
         }
-        return try EventLog(path: path)
+        return try EventLog(path: path, options: StateStore.logOptions)
     }
 }
 

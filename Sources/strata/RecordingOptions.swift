@@ -1,6 +1,7 @@
 import ArgumentParser
 import StrataDomain
 import StrataLog
+import StrataViews
 
 /// Options of every command that records events.
 struct RecordingOptions: ParsableArguments {
@@ -21,7 +22,12 @@ struct RecordingOptions: ParsableArguments {
 
 extension JournalOptions {
     /// The domain journal over the log, for recording and reading claims.
-    func journalForWriting() throws -> Journal { Journal(log: try openForWriting()) }
+    /// The journal for recording: its read models are kept in the same transactions.
+    func journalForWriting() throws -> Journal {
+        let log = try openForWriting()
+        let store = StateStore(log: log)
+        return Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+    }
     func journalForReading() throws -> Journal { Journal(log: try openForReading()) }
 }
 

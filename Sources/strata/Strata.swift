@@ -20,7 +20,7 @@ struct Strata: ParsableCommand {
         subcommands: [
             AppendCommand.self, CorrectCommand.self, RetractCommand.self, LinkCommand.self, UnlinkCommand.self,
             RateCommand.self, AliasCommand.self, UnaliasCommand.self, ClaimCommand.self, SourcesCommand.self,
-            ShipmentsCommand.self, VolumesCommand.self, TimelineCommand.self,
+            ShipmentsCommand.self, VolumesCommand.self, TimelineCommand.self, RebuildCommand.self,
             LogCommand.self, VerifyCommand.self, ExportCommand.self, ImportCommand.self, StatsCommand.self,
         ]
     )

@@ -67,11 +67,16 @@ struct ViewOptions: ParsableArguments {
         return v
     }
 
-    /// Folds the journal for this view.
+    /// The journal's state for this view: from the stored read models (caught up first,
+    /// or rebuilt if their version changed), or a fold of the log for `--published-by`.
     func state(_ journal: JournalOptions) throws -> (JournalState, ViewPoint, Resolver, View) {
         let log = try journal.openForReading()
         let view = self.view
-        let (state, point) = try JournalState.fold(log, view: view)
+        if view.publishedBy != nil {
+            let (state, point) = try JournalState.fold(log, view: view)
+            return (state, point, Resolver(state: state), view)
+        }
+        let (state, point) = try StateStore(log: log).state(for: view)
         return (state, point, Resolver(state: state), view)
     }
 

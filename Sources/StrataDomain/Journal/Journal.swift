@@ -1,3 +1,4 @@
+import LMDB
 import StrataLog
 
 /// The intelligence journal: records reports and corrections as events in the log, after
@@ -7,8 +8,16 @@ public final class Journal: Sendable {
     public let gazetteer: Gazetteer
     public let taxonomy: CommodityTaxonomy
 
-    public init(log: EventLog, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled) {
+    /// Runs in every recording transaction after its events are written, so read models
+    /// commit with the events they fold.
+    public typealias Projector = @Sendable (WriteTransaction, [Envelope]) throws -> Void
+    let projector: Projector?
+
+    public init(
+        log: EventLog, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled, projector: Projector? = nil
+    ) {
         self.log = log
+        self.projector = projector
         self.gazetteer = gazetteer
         self.taxonomy = taxonomy
     }
@@ -30,7 +39,7 @@ public final class Journal: Sendable {
         conflict: (EventID) -> InputError
     ) throws -> Outcome {
         do {
-            let r = try log.append(parts, recordedAt: recordedAt, recordedBy: analyst)
+            let r = try log.append(parts, recordedAt: recordedAt, recordedBy: analyst, alsoWrite: projector)
             return Outcome(appended: r.appended, unchanged: r.unchanged, positions: r.positions, recordedAt: r.recordedAt)
         } catch LogError.idConflict(let id, _) {
             throw conflict(id)

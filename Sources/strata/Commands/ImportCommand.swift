@@ -1,5 +1,6 @@
 import ArgumentParser
 import StrataLog
+import StrataViews
 
 #if canImport(Glibc)
     import Glibc
@@ -40,6 +41,8 @@ struct ImportCommand: ParsableCommand {
             var progress = Progress("import")
             let result = try log.importNDJSON(from: reader, batchSize: batchSize) { progress.show($0.imported + $0.skipped) }
             progress.finish()
+            // The read models follow the imported events (in one more transaction).
+            try StateStore(log: log).catchUp()
             print(
                 "imported \(result.imported) events, skipped \(result.skipped) already present; last position \(result.lastPosition)"
             )

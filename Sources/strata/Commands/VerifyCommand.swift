@@ -1,5 +1,6 @@
 import ArgumentParser
 import StrataLog
+import StrataViews
 
 /// `strata verify`: check everything.
 struct VerifyCommand: ParsableCommand {
@@ -10,7 +11,7 @@ struct VerifyCommand: ParsableCommand {
             Checks every event's checksum and envelope, that positions run 1, 2, 3… without
             gaps, that each stream's versions do too, the hash chain over commits, and that
             every index (event ids, streams, stream heads, commits, record time) agrees
-            with the events. Exit 0 only if nothing is wrong; 74 if anything is.
+            with the events, and that the stored read models equal a fresh fold of the log at their checkpoint. Exit 0 only if nothing is wrong; 74 if anything is.
             """)
 
     @OptionGroup var journal: JournalOptions
@@ -22,15 +23,17 @@ struct VerifyCommand: ParsableCommand {
             var progress = Progress("verify")
             let report = try log.verify { progress.show($0) }
             progress.finish()
-            if report.isClean {
+            let readModels = try StateStore(log: log).problems()
+            if report.isClean && readModels.isEmpty {
                 print(
                     "ok: \(Format.thousands(report.events)) events, \(Format.thousands(report.commits)) commits, "
                         + "\(Format.thousands(report.streams)) streams; checksums, chain, positions and indexes agree")
                 return
             }
             for p in report.problems { print("problem: \(p)") }
+            for p in readModels { print("problem: read models: \(p) (strata rebuild repairs them)") }
             if report.unlisted > 0 { print("… and \(report.unlisted) more problems") }
-            throw Failure(.ioError, "journal corrupted: \(report.problems.count + report.unlisted) problems found")
+            throw Failure(.ioError, "journal corrupted: \(report.problems.count + report.unlisted + readModels.count) problems found")
         }
     }
 }

@@ -1,0 +1,38 @@
+import ArgumentParser
+import StrataLog
+import StrataViews
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// `strata rebuild [--projection NAME]`.
+struct RebuildCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "rebuild",
+        abstract: "Rebuild the read models from the log and print how long it took and how many events it read.",
+        discussion: "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias. The rebuild runs in one transaction: readers see the old rows until it commits, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them.")
+
+    @OptionGroup var journal: JournalOptions
+    @Option(help: "The projection to rebuild (default: all; there is one, \"state\").") var projection: String?
+
+    func validate() throws {
+        if let projection, projection != StateStore.name {
+            throw ValidationError("--projection: unknown projection \"\(projection)\"; the only one is \"\(StateStore.name)\"")
+        }
+    }
+
+    func run() throws {
+        try reporting {
+            let log = try journal.openForReading()
+            var start = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &start)
+            let events = try StateStore(log: log).rebuild()
+            var end = timespec()
+            clock_gettime(CLOCK_MONOTONIC, &end)
+            let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
+            let rate = seconds > 0 ? Int(Double(events) / seconds) : 0
+            print("rebuilt \(StateStore.name): \(Format.thousands(events)) events read in \(String(format: "%.3f", seconds)) s (\(Format.thousands(rate)) events/s)")
+        }
+    }
+}

@@ -1,0 +1,155 @@
+import Foundation
+import LMDB
+import StrataDomain
+import StrataLog
+import Testing
+
+@testable import StrataViews
+
+/// Seeded random histories — reports, corrections, retractions, links, unlinks, re-gradings
+/// and aliases — recorded through the journal with the read models maintained in the same
+/// transactions. The stored state must equal a fresh fold of the log at every position,
+/// before and after a rebuild and after export and import.
+@Suite("Read-model properties")
+struct ProjectionPropertyTests {
+    struct Rng: RandomNumberGenerator {
+        var state: UInt64
+        mutating func next() -> UInt64 {
+            state &+= 0x9E37_79B9_7F4A_7C15
+            var z = state
+            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+            return z ^ (z >> 31)
+        }
+    }
+
+    static let commodities = ["coal", "anthracite", "gold", "iron ore", "urea", "crude oil", "unobtainium"]
+    static let places = ["Nampo", "Dalian", "Huludao", "KP", "CN", "RU", "Nakhodka", "Xyz Harbour"]
+
+    /// A random report file with 1–4 claims.
+    static func report(_ n: Int, _ rng: inout Rng) -> String {
+        let outlet = Int.random(in: 0..<3, using: &rng)
+        var text = "report: {id: r\(n), outlet: Wire \(outlet), published: 2020-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng))}\n"
+        text += "sources:\n  - {id: s\(n), name: Source \(n), kind: human, reliability: \(["A", "B", "C", "D", "F"].randomElement(using: &rng) ?? "C")}\n"
+        text += "claims:\n"
+        for c in 0..<Int.random(in: 1...4, using: &rng) {
+            let kind = ["shipment", "shipment", "shipment", "total", "policy"].randomElement(using: &rng) ?? "shipment"
+            text += "  - id: c\(c)\n    kind: \(kind)\n    source: \(Bool.random(using: &rng) ? "s\(n)" : "Wire \(outlet)")\n"
+            text += "    credibility: \(Int.random(in: 1...6, using: &rng))\n"
+            let month = Int.random(in: 1...12, using: &rng)
+            text += "    when: 2019-\(month < 10 ? "0" : "")\(month)\(Bool.random(using: &rng) ? "" : "/2020-0\(Int.random(in: 1...9, using: &rng))")\n"
+            if kind != "policy" {
+                text += "    commodity: \(commodities.randomElement(using: &rng) ?? "coal")\n"
+                text += "    from: \(places.randomElement(using: &rng) ?? "KP")\n    to: \(places.randomElement(using: &rng) ?? "CN")\n"
+                if Bool.random(using: &rng) {
+                    text += "    quantity: {value: \(Int.random(in: 1...5000, using: &rng)), unit: t, qualifier: \(["exact", "about", "at_least", "up_to"].randomElement(using: &rng) ?? "exact")}\n"
+                }
+            }
+        }
+        return text
+    }
+
+    /// Records a random history and returns the journal.
+    static func history(seed: UInt64, steps: Int, in dir: String) throws -> Journal {
+        var rng = Rng(state: seed)
+        let log = try EventLog(path: dir, options: StateStore.logOptions)
+        let store = StateStore(log: log)
+        let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+        var claims: [ClaimID] = []
+        var reports = 0
+        for _ in 0..<steps {
+            let ref = { (c: ClaimID) in ReportDocument.ClaimReference(text: c.description, line: 0, field: "") }
+            switch Int.random(in: 0..<10, using: &rng) {
+            case 0..<4, _ where claims.count < 2:
+                let doc = try ReportDecoder().decode(Array(report(reports, &rng).utf8), json: false)
+                try journal.append(doc, by: "t")
+                claims += doc.claims.map(\.id)
+                reports += 1
+            case 4:
+                let c = claims.randomElement(using: &rng)!
+                let q = Payload.object(["value": .double(Double(Int.random(in: 1...9000, using: &rng))), "qualifier": .string("exact"), "unit": .string("t")])
+                let kind = try journal.claim(c)?.fields.kind
+                guard kind == .shipment || kind == .total, try journal.claim(c)?.retracted == false else { continue }
+                try journal.apply(.correct(ref(c), set: [Payload.Field("quantity", q)], setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
+            case 5:
+                let c = claims.randomElement(using: &rng)!
+                guard try journal.claim(c)?.retracted == false else { continue }
+                try journal.apply(.retract(ref(c), reason: "r"), citing: nil, recordedAt: nil, by: "t")
+            case 6:
+                let a = claims.randomElement(using: &rng)!
+                let b = claims.randomElement(using: &rng)!
+                let relation = Relation.allCases.randomElement(using: &rng)!
+                guard a != b, try journal.activeLinks(a, b).isEmpty else { continue }
+                try journal.apply(.link(ref(a), ref(b), relation, reason: nil), citing: nil, recordedAt: nil, by: "t")
+            case 7:
+                let a = claims.randomElement(using: &rng)!
+                let b = claims.randomElement(using: &rng)!
+                guard a != b, let link = try journal.activeLinks(a, b).first else { continue }
+                try journal.unlink(link.claim, link.other, relation: link.relation, reason: nil, recordedAt: nil, by: "t")
+            case 8:
+                let s = SourceID("s\(Int.random(in: 0..<max(1, reports), using: &rng))")!
+                try journal.rate(s, Reliability.allCases.randomElement(using: &rng)!, reason: "r", recordedAt: nil, by: "t")
+            default:
+                if try journal.aliasTarget(.place, "Xyz Harbour") == nil {
+                    try journal.alias(.place, "Xyz Harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "t")
+                } else {
+                    try journal.unalias(.place, "Xyz Harbour", reason: nil, recordedAt: nil, by: "t")
+                }
+            }
+        }
+        return journal
+    }
+
+    private func withDirectory(_ body: (String) throws -> Void) throws {
+        let dir = NSTemporaryDirectory() + "strata-views-props-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try body(dir)
+    }
+
+    private func expectStoreEqualsFold(_ log: EventLog, positions: [Position]) throws {
+        let store = StateStore(log: log)
+        for p in positions {
+            var view = View()
+            view.atPosition = p
+            let (folded, _) = try JournalState.fold(log, view: view)
+            let stored = try store.state(at: p)
+            #expect(stored.claims == folded.claims, "claims at \(p)")
+            #expect(stored.links == folded.links, "links at \(p)")
+            #expect(stored.grades == folded.grades, "grades at \(p)")
+            #expect(stored.aliases == folded.aliases, "aliases at \(p)")
+            #expect(stored.reports == folded.reports, "reports at \(p)")
+        }
+    }
+
+    @Test("incremental read models equal a fresh fold at every position, and a rebuild", arguments: [1, 2, 3, 4] as [UInt64])
+    func incrementalEqualsFold(seed: UInt64) throws {
+        try withDirectory { dir in
+            let journal = try Self.history(seed: seed, steps: 60, in: dir + "/j")
+            let log = journal.log
+            let head = try log.head().lastPosition
+            #expect(head.rawValue > 30)
+            let all = (0...head.rawValue).map { Position($0) }
+            try expectStoreEqualsFold(log, positions: all)
+            let before = try StateStore(log: log).state(at: head)
+            try StateStore(log: log).rebuild()
+            #expect(try StateStore(log: log).state(at: head) == before)
+            #expect(try StateStore(log: log).problems().isEmpty)
+        }
+    }
+
+    @Test("after export and import, the read models give the same answers")
+    func exportImport() throws {
+        try withDirectory { dir in
+            let journal = try Self.history(seed: 9, steps: 50, in: dir + "/j")
+            try journal.log.export(to: OutputFile(path: dir + "/e.ndjson"))
+            let copy = try EventLog(path: dir + "/copy", options: StateStore.logOptions)
+            _ = try copy.importNDJSON(from: try #require(LineReader(path: dir + "/e.ndjson")))
+            try StateStore(log: copy).catchUp()
+            let head = try journal.log.head().lastPosition
+            for p in stride(from: 0, through: head.rawValue, by: 7).map { Position($0) } + [head] {
+                #expect(try StateStore(log: copy).state(at: p) == StateStore(log: journal.log).state(at: p))
+            }
+        }
+    }
+}
