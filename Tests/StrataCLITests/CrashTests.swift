@@ -1,4 +1,5 @@
 import Foundation
+import StrataLog
 import Testing
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ struct CrashTests {
             let first = try bench("append", "--journal", journal, "--commands", "25", "--tag", "first", "--seed", "1")
             try #require(first.exited(0), "strata-bench append: \(first.err)")
             var expected: [String: Int] = ["first": 25]
-            var rng = SeededRandom(seed: 0x5EED_C4A5)
+            var rng = SplitMix64(seed: 0x5EED_C4A5)
             var delays: [Int] = []
             var previousExport = Data()
             var events: [BenchEvent] = []
@@ -93,7 +94,7 @@ struct CrashTests {
             let fullMilliseconds = milliseconds(since: start)
             try #require(reference.exited(0), "import: \(reference.err)")
 
-            var rng = SeededRandom(seed: 0x1A90_0D7)
+            var rng = SplitMix64(seed: 0x1A90_0D7)
             var kept: [Int] = []
             for run in 0..<10 {
                 let journal = dir.appendingPathComponent("journal\(run)").path

@@ -1,4 +1,5 @@
 import Foundation
+import StrataLog
 import Testing
 
 /// Seeded random property: for a journal written by `strata-bench append` with random
@@ -15,7 +16,7 @@ struct RoundTripPropertyTests {
         let payloadBytes: Int
 
         init(seed: UInt64) {
-            var rng = SeededRandom(seed: seed)
+            var rng = SplitMix64(seed: seed)
             commands = Int.random(in: 20...250, using: &rng)
             maxEvents = Int.random(in: 1...12, using: &rng)
             streams = Int.random(in: 1...30, using: &rng)

@@ -1,4 +1,5 @@
 import Foundation
+import StrataLog
 import Testing
 
 @testable import StrataDomain
@@ -11,19 +12,6 @@ import Testing
 // fourth also to `DocumentNode.read` with the other syntax. Each input must decode or be
 // refused with an `InputError` whose line, when it has one, is at least 1; none may crash
 // the process or take long (a second per input at most; two minutes in all).
-
-/// SplitMix64: small, fast and repeatable.
-private struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
 
 private let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
     .deletingLastPathComponent()

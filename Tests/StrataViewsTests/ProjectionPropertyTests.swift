@@ -12,22 +12,13 @@ import Testing
 /// before and after a rebuild and after export and import.
 @Suite("Read-model properties")
 struct ProjectionPropertyTests {
-    struct Rng: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+
 
     static let commodities = ["coal", "anthracite", "gold", "iron ore", "urea", "crude oil", "unobtainium"]
     static let places = ["Nampo", "Dalian", "Huludao", "KP", "CN", "RU", "Nakhodka", "Xyz Harbour"]
 
     /// A random report file with 1–4 claims.
-    static func report(_ n: Int, _ rng: inout Rng) -> String {
+    static func report(_ n: Int, _ rng: inout SplitMix64) -> String {
         let outlet = Int.random(in: 0..<3, using: &rng)
         var text = "report: {id: r\(n), outlet: Wire \(outlet), published: 2020-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng))}\n"
         text += "sources:\n  - {id: s\(n), name: Source \(n), kind: human, reliability: \(["A", "B", "C", "D", "F"].randomElement(using: &rng) ?? "C")}\n"
@@ -51,7 +42,7 @@ struct ProjectionPropertyTests {
 
     /// Records a random history and returns the journal.
     static func history(seed: UInt64, steps: Int, in dir: String) throws -> Journal {
-        var rng = Rng(state: seed)
+        var rng = SplitMix64(seed: seed)
         let log = try EventLog(path: dir, options: StateStore.logOptions)
         let store = StateStore(log: log)
         let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
