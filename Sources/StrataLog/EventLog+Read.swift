@@ -36,15 +36,14 @@ extension EventLog {
     /// log's environment and write them in the log's transactions.
     public func lastPosition(in tx: Transaction) throws -> Position { try lastPosition(tx) }
 
-    /// Calls `body` with each event after `position`, read in `tx`.
-    public func read(in tx: Transaction, after position: Position, _ body: (Envelope) throws -> Void) throws {
+    /// Calls `body` with each event after `position`, read in `tx`, until it returns `false`.
+    public func read(in tx: Transaction, after position: Position, _ body: (Envelope) throws -> Bool) throws {
         try tx.withCursor(events) { c in
             try c.scan(from: position.next.key) { key, value in
                 guard let pos = Position(key: key) else {
                     throw LogError.corrupted(position: nil, reason: "event key of \(key.count) bytes")
                 }
-                try body(try EnvelopeCodec.envelope(position: pos, stored: value))
-                return true
+                return try body(try EnvelopeCodec.envelope(position: pos, stored: value))
             }
         }
     }

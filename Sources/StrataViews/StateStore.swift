@@ -12,26 +12,23 @@ public struct StateStore: Sendable {
     /// rebuilt on first use.
     public static let version: UInt64 = 1
     public static let name = "state"
-    static let tables = ["view_claims", "view_reports", "view_sources", "view_links", "view_aliases"]
-    public static let databaseNames = tables + ["view_meta"]
+    public static let databaseNames =
+        StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
+    /// Events folded per transaction when catching up or rebuilding, so a large journal
+    /// never needs one huge transaction.
+    public let batch: Int
 
     let log: EventLog
-    let claims: VersionedTable
-    let reports: VersionedTable
-    let sources: VersionedTable
-    let links: VersionedTable
-    let aliases: VersionedTable
+    let generations: [String: StateTables]
     let meta: Database
 
     /// The store of a log opened with ``databaseNames`` among its extra databases.
-    public init(log: EventLog) {
+    public init(log: EventLog, batch: Int = 10_000) {
+        precondition(batch > 0)
         self.log = log
+        self.batch = batch
         let env = log.environment
-        claims = VersionedTable(database: env.database("view_claims"))
-        reports = VersionedTable(database: env.database("view_reports"))
-        sources = VersionedTable(database: env.database("view_sources"))
-        links = VersionedTable(database: env.database("view_links"))
-        aliases = VersionedTable(database: env.database("view_aliases"))
+        generations = Dictionary(uniqueKeysWithValues: StateTables.generations.map { ($0, StateTables(environment: env, generation: $0)) })
         meta = env.database("view_meta")
     }
 
@@ -42,97 +39,126 @@ public struct StateStore: Sendable {
         return o
     }
 
-    // MARK: checkpoint
+    // MARK: generations and checkpoints
 
-    func checkpoint(_ tx: Transaction) throws -> (position: Position, version: UInt64)? {
-        guard let v = try tx.value(meta, key: Array("checkpoint".utf8)), v.count == 16 else { return nil }
+    private static let activeKey = Array("active".utf8)
+
+    /// The generation queries and appends use (as `tx` sees it).
+    func active(_ tx: Transaction) throws -> StateTables {
+        let name = try tx.value(meta, key: StateStore.activeKey).map { String(decoding: $0, as: UTF8.self) } ?? "a"
+        return tables(name)
+    }
+
+    func other(_ tables: StateTables) -> StateTables { self.tables(tables.generation == "a" ? "b" : "a") }
+
+    private func tables(_ generation: String) -> StateTables {
+        guard let t = generations[generation] else {
+            preconditionFailure("unknown read-model generation \(generation)")
+        }
+        return t
+    }
+
+    func checkpoint(_ tx: Transaction, _ tables: StateTables) throws -> (position: Position, version: UInt64)? {
+        guard let v = try tx.value(meta, key: tables.checkpointKey), v.count == 16 else { return nil }
         let p = v.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(as: UInt64.self)) }
         let version = v.withUnsafeBytes { UInt64(bigEndian: $0.loadUnaligned(fromByteOffset: 8, as: UInt64.self)) }
         return (Position(p), version)
     }
 
-    func setCheckpoint(_ tx: WriteTransaction, _ position: Position) throws {
+    func setCheckpoint(_ tx: WriteTransaction, _ tables: StateTables, _ position: Position) throws {
         var v: [UInt8] = []
         withUnsafeBytes(of: position.rawValue.bigEndian) { v.append(contentsOf: $0) }
         withUnsafeBytes(of: StateStore.version.bigEndian) { v.append(contentsOf: $0) }
-        try tx.put(meta, key: Array("checkpoint".utf8), value: v)
+        try tx.put(meta, key: tables.checkpointKey, value: v)
     }
 
-    /// The checkpoint and whether it is of this version.
+    /// The active generation's checkpoint and whether it is of this version.
     public func status() throws -> (position: Position, current: Bool)? {
-        try log.environment.read { tx in try checkpoint(tx).map { ($0.position, $0.version == StateStore.version) } }
+        try log.environment.read { tx in
+            try checkpoint(tx, try active(tx)).map { ($0.position, $0.version == StateStore.version) }
+        }
     }
 
     // MARK: writing
 
-    /// Folds `events` (just written in `tx`) into the stored state, in the same transaction.
-    /// If the store is behind (an import, an older version), it catches up first.
+    /// Folds `events` (just written in `tx`) into the active state, in the same
+    /// transaction, when the state is exactly up to date; otherwise leaves it to
+    /// ``catchUp()``, so an append never becomes a long transaction.
     public func project(_ tx: WriteTransaction, _ events: [Envelope]) throws {
-        guard let first = events.first else { return }
-        let at = try checkpoint(tx)
-        guard let at, at.version == StateStore.version, at.position.next == first.position else {
-            // Behind or stale: the whole log up to these events, then these.
-            try rebuild(tx)
-            return
-        }
-        var writer = StateWriter(store: self, tx: tx)
+        guard let first = events.first, let last = events.last else { return }
+        let tables = try active(tx)
+        // A new journal's first events start the state; otherwise it must be exactly up to date.
+        let at = try checkpoint(tx, tables) ?? (first.position == Position(1) ? (.zero, StateStore.version) : nil)
+        guard let at, at.version == StateStore.version, at.position.next == first.position else { return }
+        var writer = StateWriter(store: tables, tx: tx)
         for e in events { try writer.apply(e) }
-        try setCheckpoint(tx, events.last?.position ?? at.position)
+        try setCheckpoint(tx, tables, last.position)
     }
 
-    /// Brings the stored state up to the log's head in one write transaction (after an
-    /// import, or when its version changed). Returns how many events it read.
+    /// Brings the active state up to the log's head, ``batch`` events a transaction (after
+    /// an import, or appends made while it was behind); rebuilds it when it is of another
+    /// version. Returns how many events it read.
     @discardableResult
     public func catchUp() throws -> Int {
-        // Most calls find nothing to do: check in a read transaction first.
-        let current = try log.environment.read { tx -> Bool in
-            guard let at = try checkpoint(tx), at.version == StateStore.version else { return false }
-            return at.position == (try log.lastPosition(in: tx))
-        }
-        if current { return 0 }
-        return try log.environment.write { tx in
-            let at = try checkpoint(tx)
-            let head = try log.lastPosition(in: tx)
-            if let at, at.version == StateStore.version, at.position == head { return 0 }
-            guard let at, at.version == StateStore.version else { return try rebuild(tx) }
-            var writer = StateWriter(store: self, tx: tx)
-            var n = 0
-            try log.read(in: tx, after: at.position) { e in
-                try writer.apply(e)
-                n += 1
+        var total = 0
+        while true {
+            let step: Int? = try log.environment.write { tx in
+                let tables = try active(tx)
+                guard let at = try checkpoint(tx, tables), at.version == StateStore.version else { return nil }
+                return try fold(tx, into: tables, after: at.position, limit: batch)
             }
-            try setCheckpoint(tx, head)
-            return n
+            guard let step else { return try rebuild() }
+            total += step
+            if step < batch { return total }
         }
     }
 
-    /// Rebuilds the stored state from the whole log in one write transaction: readers see
-    /// the old state until it commits, and a crash leaves the old state in place.
-    /// Returns how many events it read.
-    @discardableResult
-    public func rebuild() throws -> Int {
-        try log.environment.write { tx in try rebuild(tx) }
-    }
-
-    @discardableResult
-    func rebuild(_ tx: WriteTransaction) throws -> Int {
-        for t in [claims, reports, sources, links, aliases] { try tx.empty(t.database) }
-        var writer = StateWriter(store: self, tx: tx)
+    /// Folds up to `limit` events after `position` into `tables` and moves their checkpoint.
+    private func fold(_ tx: WriteTransaction, into tables: StateTables, after position: Position, limit: Int?) throws -> Int {
+        var writer = StateWriter(store: tables, tx: tx)
         var n = 0
-        var last = Position.zero
-        try log.read(in: tx, after: .zero) { e in
+        var last = position
+        try log.read(in: tx, after: position) { e in
+            if let limit, n >= limit { return false }
             try writer.apply(e)
             n += 1
             last = e.position
+            return true
         }
-        try setCheckpoint(tx, last)
+        try setCheckpoint(tx, tables, last)
         return n
     }
 
+    /// Rebuilds the state from the whole log into the inactive generation, ``batch`` events
+    /// a transaction, and makes it active in the transaction that folds the last events:
+    /// readers use the old state until then, and a crash leaves the old state active.
+    /// Returns how many events it read.
+    @discardableResult
+    public func rebuild() throws -> Int {
+        let target = try log.environment.write { tx -> StateTables in
+            let target = other(try active(tx))
+            for t in target.all { try tx.empty(t.database) }
+            try setCheckpoint(tx, target, .zero)
+            return target
+        }
+        var total = 0
+        while true {
+            let (n, done) = try log.environment.write { tx -> (Int, Bool) in
+                guard let at = try checkpoint(tx, target) else { return (0, true) }
+                let n = try fold(tx, into: target, after: at.position, limit: batch)
+                guard n < batch else { return (n, false) }
+                // Caught up with the head inside this transaction: switch.
+                try tx.put(meta, key: StateStore.activeKey, value: Array(target.generation.utf8))
+                return (n, true)
+            }
+            total += n
+            if done { return total }
+        }
+    }
     /// What is wrong with the stored read models: a checkpoint past the log's head, or a
     /// stored state that differs from a fresh fold of the log at the checkpoint.
     public func problems() throws -> [String] {
-        guard let at = try log.environment.read({ try checkpoint($0) }) else { return [] }
+        guard let at = try log.environment.read({ tx in try checkpoint(tx, try active(tx)) }) else { return [] }
         let head = try log.head().lastPosition
         guard at.position <= head else { return ["read-model checkpoint \(at.position) is past the log's head \(head)"] }
         guard at.version == StateStore.version else {
@@ -168,25 +194,26 @@ public struct StateStore: Sendable {
     /// to at least `position`).
     public func state(at position: Position) throws -> JournalState {
         try log.environment.read { tx in
+            let tables = try active(tx)
             var state = JournalState()
             state.position = position
-            try claims.scan(tx, at: position) { _, v in
+            try tables.claims.scan(tx, at: position) { _, v in
                 let c = try StateCodec.claim(v)
                 state.claims[c.id] = c
             }
-            try reports.scan(tx, at: position) { _, v in
+            try tables.reports.scan(tx, at: position) { _, v in
                 let r = try ReportFiled(payload: try Payload(binary: v), type: ReportFiled.eventType)
                 state.reports[r.report] = r
             }
-            try sources.scan(tx, at: position) { _, v in
+            try tables.sources.scan(tx, at: position) { _, v in
                 let (registration, grade) = try StateCodec.source(v)
                 state.sources[registration.source] = registration
                 if let grade { state.grades[registration.source] = grade }
             }
-            try links.scan(tx, at: position) { k, _ in
+            try tables.links.scan(tx, at: position) { k, _ in
                 if let link = StateCodec.link(k) { state.links.insert(link) }
             }
-            try aliases.scan(tx, at: position) { k, v in
+            try tables.aliases.scan(tx, at: position) { k, v in
                 if let (kind, key) = StateCodec.alias(k) { state.aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
             }
             return state

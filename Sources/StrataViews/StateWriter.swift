@@ -7,14 +7,14 @@ import StrataLog
 /// code a fresh fold runs), and writes each changed entity's new version at the event's
 /// position.
 struct StateWriter {
-    let store: StateStore
+    let store: StateTables
     let tx: WriteTransaction
     private var scratch = JournalState()
     private var loadedClaims: Set<ClaimID> = []
     private var loadedSources: Set<SourceID> = []
     private var loadedLinks: Set<JournalState.Link> = []
 
-    init(store: StateStore, tx: WriteTransaction) {
+    init(store: StateTables, tx: WriteTransaction) {
         self.store = store
         self.tx = tx
     }

@@ -144,3 +144,36 @@ struct ProjectionPropertyTests {
         }
     }
 }
+
+@Suite("Read-model catch-up and rebuild")
+struct CatchUpTests {
+    @Test("catching up and rebuilding in many small transactions give the state a fold gives")
+    func batches() throws {
+        let dir = NSTemporaryDirectory() + "strata-views-batches-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let journal = try ProjectionPropertyTests.history(seed: 21, steps: 40, in: dir + "/j")
+        let head = try journal.log.head().lastPosition
+        try journal.log.export(to: OutputFile(path: dir + "/e.ndjson"))
+        // An import writes no read-model rows; catching up 7 events a transaction does.
+        let copy = try EventLog(path: dir + "/copy", options: StateStore.logOptions)
+        _ = try copy.importNDJSON(from: try #require(LineReader(path: dir + "/e.ndjson")))
+        let small = StateStore(log: copy, batch: 7)
+        #expect(try small.status() == nil)
+        let read = try small.catchUp()
+        #expect(read == Int(head.rawValue))
+        #expect(try small.status()?.position == head)
+        var view = View()
+        view.atPosition = head
+        let (folded, _) = try JournalState.fold(copy, view: view)
+        #expect(try small.state(at: head) == folded)
+        // A rebuild fills the other generation and switches to it; the answer is the same.
+        let generationBefore = try copy.environment.read { try small.active($0).generation }
+        #expect(try small.rebuild() == Int(head.rawValue))
+        let generationAfter = try copy.environment.read { try small.active($0).generation }
+        #expect(generationBefore != generationAfter)
+        #expect(try small.state(at: head) == folded)
+        #expect(try small.problems().isEmpty)
+        #expect(try small.catchUp() == 0)
+    }
+}
