@@ -58,6 +58,7 @@ let package = Package(
         .executableTarget(
             name: "strata-bench",
             dependencies: [
+                "StrataViews",
                 "StrataDomain",
                 "StrataLog",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
