@@ -8,12 +8,12 @@ struct Strata: ParsableCommand {
         commandName: "strata",
         abstract: "An event-sourced intelligence journal on LMDB.",
         discussion: """
-            The journal is an append-only log of events in an LMDB directory: --journal PATH,
-            else $STRATA_JOURNAL, else ./strata-journal. Commands that write create it;
+            The journal is an append-only log of events in an LMDB directory: --journal PATH, \
+            else $STRATA_JOURNAL, else ./strata-journal. Commands that write create it; \
             commands that read fail with exit 66 when it does not exist.
 
-            Exit codes: 0 success, 64 wrong usage, 65 bad data, 66 missing input or journal,
-            70 internal error, 74 I/O or storage error (including a corrupted journal),
+            Exit codes: 0 success, 64 wrong usage, 65 bad data, 66 missing input or journal, \
+            70 internal error, 74 I/O or storage error (including a corrupted journal), \
             75 busy or a concurrent change conflicted (retrying may succeed).
             """,
         version: "strata \(Strata.version)",

@@ -7,8 +7,8 @@ struct ExportCommand: ParsableCommand {
         commandName: "export",
         abstract: "Write every event as NDJSON, one event a line, in position order.",
         discussion: """
-            The export is lossless: `strata import` of it into an empty journal gives an
-            identical journal (same positions, ids, record times, commits and chain).
+            The export is lossless: `strata import` of it into an empty journal gives an \
+            identical journal (same positions, ids, record times, commits and chain). \
             The file is created with mode 0600.
             """)
 

@@ -12,11 +12,11 @@ struct ImportCommand: ParsableCommand {
         commandName: "import",
         abstract: "Load an NDJSON export (FILE, or - for standard input) into the journal.",
         discussion: """
-            Positions, event ids, record times and commands are kept exactly. The import
-            commits durably every 10,000 events (at a command boundary), so an interrupted
-            import keeps whole commands only; running it again skips the events already
-            there, after checking they are the same, and goes on. A line that is not a valid
-            event, or does not continue the journal, is refused with its line number and
+            Positions, event ids, record times and commands are kept exactly. The import \
+            commits durably every 10,000 events (at a command boundary), so an interrupted \
+            import keeps whole commands only; running it again skips the events already \
+            there, after checking they are the same, and goes on. A line that is not a valid \
+            event, or does not continue the journal, is refused with its line number and \
             exit 65.
             """)
 

@@ -7,9 +7,9 @@ struct LogCommand: ParsableCommand {
         commandName: "log",
         abstract: "Print raw events in log order.",
         discussion: """
-            --format ndjson prints one event a line exactly as `strata export` writes it:
-            {"position","id","type","stream","version","recorded_at","recorded_by",
-            "correlation_id","causation_id","payload"}. --format json prints them as one
+            --format ndjson prints one event a line exactly as `strata export` writes it: \
+            {"position","id","type","stream","version","recorded_at","recorded_by", \
+            "correlation_id","causation_id","payload"}. --format json prints them as one \
             JSON array.
             """)
 

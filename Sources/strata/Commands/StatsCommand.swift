@@ -7,8 +7,8 @@ struct StatsCommand: ParsableCommand {
         commandName: "stats",
         abstract: "Print events, reports, claims, sources, sizes and map usage.",
         discussion: """
-            --format json prints {"events", "last_position", "last_recorded_at", "reports",
-            "claims", "sources", "bytes", "commits", "streams", "map_size", "map_used"}.
+            --format json prints {"events", "last_position", "last_recorded_at", "reports", \
+            "claims", "sources", "bytes", "commits", "streams", "map_size", "map_used"}. \
             "bytes" is the size of the data file.
             """)
 

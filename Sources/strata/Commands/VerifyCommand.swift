@@ -8,9 +8,9 @@ struct VerifyCommand: ParsableCommand {
         commandName: "verify",
         abstract: "Check the whole journal and print what is wrong.",
         discussion: """
-            Checks every event's checksum and envelope, that positions run 1, 2, 3… without
-            gaps, that each stream's versions do too, the hash chain over commits, and that
-            every index (event ids, streams, stream heads, commits, record time) agrees
+            Checks every event's checksum and envelope, that positions run 1, 2, 3… without \
+            gaps, that each stream's versions do too, the hash chain over commits, and that \
+            every index (event ids, streams, stream heads, commits, record time) agrees \
             with the events, and that the stored read models equal a fresh fold of the log at their checkpoint. Exit 0 only if nothing is wrong; 74 if anything is.
             """)
 
