@@ -17,6 +17,8 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
 
     public var description: String {
         var parts: [String] = []
+        // Line 0 means "no line" (command-line arguments).
+        let line = self.line.flatMap { $0 > 0 ? $0 : nil }
         if let file { parts.append(line.map { "\(file):\($0)" } ?? file) } else if let line { parts.append("line \(line)") }
         if let field { parts.append(field) }
         parts.append(message)

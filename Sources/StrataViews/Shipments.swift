@@ -123,7 +123,12 @@ public struct Shipments: Sendable {
         let (tp, tc) = places(\.to)
         let sources = cluster.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
         let ids = Set(cluster.map(\.id))
-        let disputed = state.links.contains { $0.relation == .contradicts && (ids.contains($0.claim) || ids.contains($0.other)) }
+        // A contradiction counts while the claim at its other end is live.
+        let disputed = state.links.contains { link in
+            guard link.relation == .contradicts else { return false }
+            let other = ids.contains(link.claim) ? link.other : ids.contains(link.other) ? link.claim : nil
+            return other.map { state.claims[$0].map { !$0.retracted } ?? false } ?? false
+        }
         var score = Shipments.confidence(best, state)
         if sources.count > 1 {
             // Independent sources: each source's best claim counts once.

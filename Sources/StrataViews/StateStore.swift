@@ -2,6 +2,12 @@ import LMDB
 import StrataDomain
 import StrataLog
 
+/// The read models kept falling behind concurrent writes while a view was being read:
+/// temporary, retrying may succeed.
+public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
+    public var description: String { "the read models kept falling behind concurrent writes; try again" }
+}
+
 /// The read models' stored state: every claim, report, source, grade, link and alias as
 /// versioned rows (see ``VersionedTable``), written in the same transaction as the events
 /// that change them, with a checkpoint. The state at any position is read back with one
@@ -164,18 +170,31 @@ public struct StateStore: Sendable {
         guard at.version == StateStore.version else {
             return []  // another version's rows: rebuilt on first use, not wrong
         }
-        var view = View()
-        view.atPosition = at.position
-        let (folded, _) = try JournalState.fold(log, view: view)
-        let stored = try state(at: at.position)
+        // The checkpoint and up to 16 earlier commit positions: as-of views read those.
+        let step = max(UInt64(1), at.position.rawValue / 16)
+        var positions = Set(stride(from: step, to: at.position.rawValue, by: Int(step)).map { Position($0) })
+        positions.insert(at.position)
         var out: [String] = []
-        if stored.claims != folded.claims { out.append("stored claims differ from a fold of the log at \(at.position)") }
-        if stored.reports != folded.reports { out.append("stored reports differ from a fold of the log") }
-        if stored.sources != folded.sources || stored.grades != folded.grades {
-            out.append("stored sources or grades differ from a fold of the log")
+        for p in positions.sorted() {
+            out += try differences(at: p)
+            if !out.isEmpty { break }
         }
-        if stored.links != folded.links { out.append("stored links differ from a fold of the log") }
-        if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log") }
+        return out
+    }
+
+    private func differences(at position: Position) throws -> [String] {
+        var view = View()
+        view.atPosition = position
+        let (folded, _) = try JournalState.fold(log, view: view)
+        let stored = try state(at: position)
+        var out: [String] = []
+        if stored.claims != folded.claims { out.append("stored claims differ from a fold of the log at \(position)") }
+        if stored.reports != folded.reports { out.append("stored reports differ from a fold of the log at \(position)") }
+        if stored.sources != folded.sources || stored.grades != folded.grades {
+            out.append("stored sources or grades differ from a fold of the log at \(position)")
+        }
+        if stored.links != folded.links { out.append("stored links differ from a fold of the log at \(position)") }
+        if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log at \(position)") }
         return out
     }
 
@@ -185,16 +204,37 @@ public struct StateStore: Sendable {
     /// catching them up to the log's head.
     public func state(for view: View) throws -> (JournalState, ViewPoint) {
         precondition(view.publishedBy == nil, "published-by views are folds")
-        try catchUp()
-        let position = try JournalState.position(of: view, in: log)
-        return (try state(at: position), JournalState.point(view, position))
+        // Events may be committed (an import does not project) between catching up and
+        // reading: read only when the rows reach the view's position, else catch up again.
+        for _ in 0..<5 {
+            try catchUp()
+            let position = try JournalState.position(of: view, in: log)
+            if let state = try state(at: position, ifCovered: true) {
+                return (state, JournalState.point(view, position))
+            }
+        }
+        throw ReadModelBusy()
     }
 
     /// The journal's state at `position` from the stored rows (the store must be caught up
     /// to at least `position`).
     public func state(at position: Position) throws -> JournalState {
-        try log.environment.read { tx in
+        guard let state = try state(at: position, ifCovered: false) else {
+            preconditionFailure("unreachable: not checking coverage")
+        }
+        return state
+    }
+
+    /// The state at `position`, or `nil` when `ifCovered` and the active rows' checkpoint
+    /// (read in the same transaction) is before `position`.
+    private func state(at position: Position, ifCovered: Bool) throws -> JournalState? {
+        try log.environment.read { tx -> JournalState? in
             let tables = try active(tx)
+            if ifCovered {
+                guard let at = try checkpoint(tx, tables), at.version == StateStore.version, at.position >= position else {
+                    return nil
+                }
+            }
             var state = JournalState()
             state.position = position
             try tables.claims.scan(tx, at: position) { _, v in

@@ -51,6 +51,14 @@ public struct Volumes: Sendable {
     public let view: ViewPoint
     public let rows: [Row]
 
+    /// Whether a period overlaps the view's valid-time window: a shipment is split over
+    /// its whole span, and only the shares in periods the window touches are shown.
+    static func inWindow(_ first: Day, _ last: Day, _ view: View) -> Bool {
+        if let from = view.from, last < from { return false }
+        if let to = view.to, first > to { return false }
+        return true
+    }
+
     public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver, by granularity: Granularity) {
         self.view = point
         var table: [Key: Row] = [:]
@@ -70,7 +78,8 @@ public struct Volumes: Sendable {
             let commodity = rolled ?? s.commodity
             let periods: [(label: String?, share: Double)]
             if let start = s.earliest {
-                periods = granularity.split(start, s.latest ?? start).map { ($0.label, $0.share) }
+                periods = granularity.split(start, s.latest ?? start)
+                    .filter { Volumes.inWindow($0.first, $0.last, view) }.map { ($0.label, $0.share) }
             } else {
                 periods = [(nil, 1)]
             }
@@ -90,7 +99,7 @@ public struct Volumes: Sendable {
         }
         // Totals: beside the sums of every period they overlap.
         var totalView = view
-        totalView.kind = .total
+        if view.kind != nil && view.kind != .total { totalView.kind = .shipment } else { totalView.kind = .total }
         let filter = ViewFilter(view: totalView, resolver: resolver)
         for c in state.liveClaims where c.fields.kind == .total && filter.admits(c) {
             let f = c.fields
@@ -99,7 +108,8 @@ public struct Volumes: Sendable {
             let to = f.to.lazy.compactMap { resolver.resolve($0).country }.first
             var labels: [String?] = [nil]
             if let start = f.when.earliestStart {
-                labels = granularity.split(start, f.when.latestEnd ?? start).map { $0.label }
+                labels = granularity.split(start, f.when.latestEnd ?? start)
+                    .filter { Volumes.inWindow($0.first, $0.last, view) }.map { $0.label }
             }
             for label in labels {
                 let k = key(commodity, label, from, to)

@@ -2,6 +2,7 @@ import ArgumentParser
 import LMDB
 import StrataDomain
 import StrataLog
+import StrataViews
 
 #if canImport(Glibc)
     import Glibc
@@ -52,6 +53,8 @@ extension Failure {
             return f
         case let e as InputError:
             return Failure(.dataError, (e.file == nil ? prefix : "") + e.description)
+        case let e as ReadModelBusy:
+            return Failure(.tempFail, e.description)
         case let e as EventDecodingError:
             return Failure(.software, "cannot read a stored event: \(e) (a journal from a newer strata?)")
         case let e as LogError:

@@ -30,9 +30,23 @@ struct FileErrorTests {
     func missingInput() throws {
         try withTemporaryDirectory { dir in
             let missing = dir.appendingPathComponent("missing.yaml").path
-            let r = try strata("append", missing, "--journal", dir.appendingPathComponent("j").path)
+            let j = dir.appendingPathComponent("j").path
+            let r = try strata("append", missing, "--journal", j)
             #expect(r.exited(66), "\(r.status) \(r.err)")
             #expect(r.err.hasPrefix("error: \(missing)"), "\(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: j), "a missing input must not create a journal")
+        }
+    }
+
+    @Test("errors about command-line arguments name the argument, not a line")
+    func argumentErrors() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("j").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            #expect(try strata("append", seed, "--journal", j).exited(0))
+            let r = try strata("link", "dailynk-2020-05-minerals/c6", "dailynk-2020-05-minerals/c99", "--as", "same-shipment", "--journal", j)
+            #expect(r.exited(65))
+            #expect(r.err.hasPrefix("error: CLAIM: no claim dailynk-2020-05-minerals/c99"), "\(r.err)")
         }
     }
 }

@@ -110,6 +110,7 @@ struct ProjectionPropertyTests {
             #expect(stored.grades == folded.grades, "grades at \(p)")
             #expect(stored.aliases == folded.aliases, "aliases at \(p)")
             #expect(stored.reports == folded.reports, "reports at \(p)")
+            #expect(stored.sources == folded.sources, "sources at \(p)")
         }
     }
 

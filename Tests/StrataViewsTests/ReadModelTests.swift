@@ -151,3 +151,52 @@ struct ReadModelTests {
         #expect(Granularity.quarter.split(Day(year: 2020, month: 3, day: 1)!, Day(year: 2020, month: 4, day: 30)!).map(\.label) == ["2020-Q1", "2020-Q2"])
     }
 }
+
+@Suite("Read-model rules")
+struct ReadModelRuleTests {
+    private func journal(_ yaml: String) throws -> (Journal, String) {
+        let dir = NSTemporaryDirectory() + "strata-views-rules-" + UUID().uuidString
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let j = Journal(log: try EventLog(path: dir + "/j"))
+        try j.append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
+        return (j, dir)
+    }
+
+    private let report = """
+        report: {id: r1, outlet: Wire, published: 2020-01-01}
+        sources: [{id: s1, name: S1, kind: human}, {id: s2, name: S2, kind: human}]
+        claims:
+          - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: '2019', quantity: {value: 365, unit: t}}
+          - {id: b, kind: shipment, source: s2, commodity: coal, from: KP, to: CN, when: '2019-03'}
+        """
+
+    @Test("a --from/--to window keeps only the periods it touches, with the shipment's share of each")
+    func windowClipsPeriods() throws {
+        let (j, dir) = try journal(report)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var view = View()
+        view.from = Day(year: 2019, month: 7, day: 1)
+        view.to = Day(year: 2019, month: 9, day: 30)
+        let (state, point) = try JournalState.fold(j.log, view: view)
+        let rows = Volumes(state: state, view: view, point: point, resolver: Resolver(state: state), by: .quarter).rows
+        #expect(rows.map(\.period) == ["2019-Q3"])
+        #expect(abs((rows.first?.best ?? 0) - 92) < 1e-9)  // 92 of 2019's 365 days
+        #expect(rows.first?.shipments == 1)
+    }
+
+    @Test("a contradiction stops disputing a shipment once the contradicting claim is retracted")
+    func retractedContradiction() throws {
+        let (j, dir) = try journal(report)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
+        try j.apply(.link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        func status() throws -> String? {
+            let (state, point) = try JournalState.fold(j.log, view: View())
+            return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
+                .first { $0.id.local == "a" }?.status
+        }
+        #expect(try status() == "disputed")
+        try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
+        #expect(try status() == "single-source")
+    }
+}

@@ -32,17 +32,12 @@ struct AppendCommand: ParsableCommand {
 
     func run() throws {
         var firstFailure: Int32? = nil
-        let journal: Journal
-        do {
-            journal = try self.journal.journalForWriting()
-        } catch {
-            let f = Failure.from(error, file: nil)
-            Stderr.print("error: \(f.message)")
-            throw ExitCode(f.exit.rawValue)
-        }
+        // Opened on the first file that reads and decodes, so a missing or invalid file
+        // never creates a journal.
+        var journal: Journal? = nil
         for file in files {
             do {
-                try reporting(file: file) { try append(file, to: journal) }
+                try reporting(file: file) { try append(file, to: &journal) }
             } catch let code as ExitCode {
                 if firstFailure == nil { firstFailure = code.rawValue }
             }
@@ -50,14 +45,24 @@ struct AppendCommand: ParsableCommand {
         if let firstFailure { throw ExitCode(firstFailure) }
     }
 
-    private func append(_ file: String, to journal: Journal) throws {
+    private func append(_ file: String, to opened: inout Journal?) throws {
         let bytes = try ReportFileReader.read(file)
         let document: ReportDocument
         do {
-            document = try ReportDecoder(gazetteer: journal.gazetteer, taxonomy: journal.taxonomy)
-                .decode(bytes, json: ReportFileReader.isJSON(file, bytes))
+            document = try ReportDecoder().decode(bytes, json: ReportFileReader.isJSON(file, bytes))
         } catch {
             throw error.in(file: file)
+        }
+        let journal: Journal
+        if let opened {
+            journal = opened
+        } else {
+            do {
+                journal = try self.journal.journalForWriting()
+            } catch {
+                throw Failure.from(error, file: nil)
+            }
+            opened = journal
         }
         for warning in document.warnings { Stderr.print("warning: \(warning.in(file: file))") }
         do {
