@@ -24,8 +24,13 @@ extension EventLog {
     ///
     /// The calling thread reads and parses; a second thread writes, so parsing one batch
     /// overlaps the durable commit of the one before.
+    ///
+    /// With `recordedAt`, every imported event is recorded at that time instead of its own
+    /// (back-filling events from elsewhere); it may not be earlier than the journal's last
+    /// record time.
     public func importNDJSON(
-        from reader: LineReader, batchSize: Int = 10_000, progress: ((ImportResult) -> Void)? = nil
+        from reader: LineReader, batchSize: Int = 10_000, recordedAt: RecordTime? = nil,
+        progress: ((ImportResult) -> Void)? = nil
     ) throws -> ImportResult {
         let batches = BatchChannel<ImportBatch>(capacity: 2)
         let outcome = ImportOutcome()
@@ -43,7 +48,7 @@ extension EventLog {
         }
         writer.start()
         do {
-            try readBatches(from: reader, batchSize: batchSize) { batch in
+            try readBatches(from: reader, batchSize: batchSize, recordedAt: recordedAt) { batch in
                 guard batches.send(batch) else { return false }
                 progress?(outcome.result)
                 return true
@@ -90,12 +95,15 @@ extension EventLog {
 
     /// Reads whole commands into batches of at least `batchSize` events (the last may be
     /// smaller) and hands each to `deliver`, until the input ends or `deliver` says stop.
-    private func readBatches(from reader: LineReader, batchSize: Int, _ deliver: (ImportBatch) -> Bool) throws {
+    private func readBatches(
+        from reader: LineReader, batchSize: Int, recordedAt: RecordTime?, _ deliver: (ImportBatch) -> Bool
+    ) throws {
         var batch = ImportBatch()
         while true {
             let next = try reader.next { bytes -> EncodedEvent? in
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-                return try EncodedEvent(jsonLine: bytes, line: reader.lineNumber)
+                let e = try EncodedEvent(jsonLine: bytes, line: reader.lineNumber)
+                return recordedAt.map { e.recorded(at: $0) } ?? e
             }
             guard let next else { break }
             guard let event = next else { continue }

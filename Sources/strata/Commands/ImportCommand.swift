@@ -17,10 +17,12 @@ struct ImportCommand: ParsableCommand {
             import keeps whole commands only; running it again skips the events already \
             there, after checking they are the same, and goes on. A line that is not a valid \
             event, or does not continue the journal, is refused with its line number and \
-            exit 65.
+            exit 65. \
+            With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time).
             """)
 
     @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
 
     @Argument(help: "The NDJSON file, or - for standard input.")
     var file: String
@@ -39,7 +41,9 @@ struct ImportCommand: ParsableCommand {
             }
             let log = try journal.openForWriting()
             var progress = Progress("import")
-            let result = try log.importNDJSON(from: reader, batchSize: batchSize) { progress.show($0.imported + $0.skipped) }
+            let result = try log.importNDJSON(from: reader, batchSize: batchSize, recordedAt: recording.time) {
+                progress.show($0.imported + $0.skipped)
+            }
             progress.finish()
             // The read models follow the imported events (in one more transaction).
             try StateStore(log: log).catchUp()
