@@ -145,9 +145,14 @@ extension String {
 }
 
 extension Format {
-    /// Tonnes with thousands separators, one decimal when not whole; `-` for none.
+    /// Tonnes with thousands separators, one decimal when not whole (three under 1 t, so a
+    /// 27 kg shipment does not show as 0); `-` for none.
     static func tonnes(_ v: Double?) -> String {
         guard let v else { return "-" }
+        if v > 0 && v < 1 {
+            let thousandths = Int((v * 1000).rounded())
+            return "0." + String(repeating: "0", count: 3 - String(thousandths).count) + String(thousandths)
+        }
         let whole = v.rounded()
         if abs(v - whole) < 0.05 { return thousands(Int(whole)) }
         let tenths = Int((v * 10).rounded())
