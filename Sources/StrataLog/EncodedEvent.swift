@@ -7,7 +7,7 @@ public struct EncodedEvent: Sendable {
     let type: EventType
     let stream: StreamID
     let version: UInt64
-    let recordedAt: RecordTime
+    private(set) var recordedAt: RecordTime
     let recordedBy: String
     let correlationID: EventID
     let causationID: EventID?
@@ -29,25 +29,9 @@ public struct EncodedEvent: Sendable {
 
     /// The same event recorded at another time.
     func recorded(at time: RecordTime) -> EncodedEvent {
-        EncodedEvent(
-            position: position, id: id, type: type, stream: stream, version: version, recordedAt: time,
-            recordedBy: recordedBy, correlationID: correlationID, causationID: causationID, payload: payload)
-    }
-
-    private init(
-        position: Position, id: EventID, type: EventType, stream: StreamID, version: UInt64, recordedAt: RecordTime,
-        recordedBy: String, correlationID: EventID, causationID: EventID?, payload: [UInt8]
-    ) {
-        self.position = position
-        self.id = id
-        self.type = type
-        self.stream = stream
-        self.version = version
-        self.recordedAt = recordedAt
-        self.recordedBy = recordedBy
-        self.correlationID = correlationID
-        self.causationID = causationID
-        self.payload = payload
+        var copy = self
+        copy.recordedAt = time
+        return copy
     }
 
     /// Whether `other` belongs to the same command: one correlation id and record time.
