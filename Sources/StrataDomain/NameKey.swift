@@ -30,7 +30,7 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         // (which dominated start-up when the bundled gazetteer is indexed).
         if let ascii = NameKey.foldASCII(name) {
             words = ascii
-            rawValue = ascii.replacingOccurrences(of: " ", with: "")
+            rawValue = ascii.filter { $0 != " " }
             return
         }
         var scalars = String.UnicodeScalarView()
@@ -58,7 +58,7 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
         }
         words = String(scalars)
-        rawValue = words.replacingOccurrences(of: " ", with: "")
+        rawValue = words.filter { $0 != " " }
     }
 
     /// The same folding as the general path, for ASCII-only names; `nil` otherwise.

@@ -1,3 +1,4 @@
+import Foundation
 import StrataDomain
 
 /// Resolves names as the journal knows them at a view: aliases in force first, then the
@@ -7,6 +8,9 @@ public struct Resolver: Sendable {
     public let gazetteer: Gazetteer
     public let taxonomy: CommodityTaxonomy
 
+    /// Views resolve the same few names for thousands of claims: remember the answers.
+    private let cache = ResolverCache()
+
     public init(state: JournalState, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled) {
         self.state = state
         self.gazetteer = gazetteer
@@ -15,6 +19,13 @@ public struct Resolver: Sendable {
 
     /// A location's canonical place name (if a place) and its ISO country code.
     public func resolve(_ location: Location) -> (place: String?, country: String?) {
+        if let known = cache.location(location) { return known }
+        let resolved = resolveUncached(location)
+        cache.remember(location, resolved)
+        return resolved
+    }
+
+    private func resolveUncached(_ location: Location) -> (place: String?, country: String?) {
         guard let written = location.place else { return (nil, location.country) }
         let name = state.canonical(.place, written)
         if let place = gazetteer.place(named: name) { return (place.name, location.country ?? place.country) }
@@ -25,8 +36,11 @@ public struct Resolver: Sendable {
     /// A commodity's canonical name (through aliases and the taxonomy), or the name as written.
     public func commodity(_ name: String?) -> String? {
         guard let name else { return nil }
+        if let known = cache.commodity(name) { return known }
         let aliased = state.canonical(.commodity, name)
-        return taxonomy.commodity(named: aliased)?.name ?? aliased
+        let canonical = taxonomy.commodity(named: aliased)?.name ?? aliased
+        cache.remember(commodity: name, canonical)
+        return canonical
     }
 
     /// Whether a claim's commodity is `filter` or one of its children.
@@ -80,4 +94,23 @@ public enum Confidence {
 
     /// Rounded to three decimals for output.
     static func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+}
+
+/// Memoised resolutions of one view. `@unchecked Sendable`: every access holds `lock`.
+final class ResolverCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var locations: [Location: (String?, String?)] = [:]
+    private var commodities: [String: String] = [:]
+
+    func location(_ l: Location) -> (place: String?, country: String?)? {
+        lock.withLock { locations[l].map { (place: $0.0, country: $0.1) } }
+    }
+
+    func remember(_ l: Location, _ r: (place: String?, country: String?)) {
+        lock.withLock { locations[l] = (r.place, r.country) }
+    }
+
+    func commodity(_ name: String) -> String? { lock.withLock { commodities[name] } }
+
+    func remember(commodity name: String, _ canonical: String) { lock.withLock { commodities[name] = canonical } }
 }

@@ -101,7 +101,9 @@ public struct Volumes: Sendable {
         var totalView = view
         if view.kind != nil && view.kind != .total { totalView.kind = .shipment } else { totalView.kind = .total }
         let filter = ViewFilter(view: totalView, resolver: resolver)
-        for c in state.liveClaims where c.fields.kind == .total && filter.admits(c) {
+        // Totals only: no need to sort every claim.
+        let totals = state.claims.values.filter { $0.fields.kind == .total && !$0.retracted }.sorted { $0.position < $1.position }
+        for c in totals where filter.admits(c) {
             let f = c.fields
             let commodity = rolled ?? resolver.commodity(f.commodity)
             let from = f.from.lazy.compactMap { resolver.resolve($0).country }.first
