@@ -4,6 +4,20 @@ import StrataDomain
 extension Relation: ExpressibleByArgument {}
 extension EntityKind: ExpressibleByArgument {}
 
+/// The two claims and the relation `link` and `unlink` take.
+struct LinkArguments: ParsableArguments {
+    @Argument(help: "The first claim id.") var first: String
+    @Argument(help: "The second claim id.") var second: String
+    @Option(name: .customLong("as"), help: "The relation: same-shipment, corroborates, contradicts or part-of.")
+    var relation: Relation
+    @Option(help: "Why.") var reason: String?
+
+    /// The two claim ids, checked.
+    func claims() throws -> (ClaimID, ClaimID) {
+        (try claimID(first, argument: "CLAIM"), try claimID(second, argument: "CLAIM"))
+    }
+}
+
 /// `strata link CLAIM CLAIM --as RELATION [--reason TEXT]`.
 struct LinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,21 +27,18 @@ struct LinkCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
-    @Argument(help: "The first claim id.") var first: String
-    @Argument(help: "The second claim id.") var second: String
-    @Option(name: .customLong("as"), help: "The relation: same-shipment, corroborates, contradicts or part-of.")
-    var relation: Relation
-    @Option(help: "Why.") var reason: String?
+    @OptionGroup var link: LinkArguments
 
     func run() throws {
         try reporting {
-            let a = try claimID(first, argument: "CLAIM")
-            let b = try claimID(second, argument: "CLAIM")
+            let (a, b) = try link.claims()
             let j = try journal.journalForWriting()
-            let link = ReportDocument.Correction.link(
+            let correction = ReportDocument.Correction.link(
                 .init(text: a.description, line: 0, field: "CLAIM"), .init(text: b.description, line: 0, field: "CLAIM"),
-                relation, reason: reason)
-            printOutcome(try j.apply(link, citing: nil, recordedAt: recording.time, by: Analyst.current), "linked \(a) \(relation.rawValue) \(b)")
+                link.relation, reason: link.reason)
+            printOutcome(
+                try j.apply(correction, citing: nil, recordedAt: recording.time, by: Analyst.current),
+                "linked \(a) \(link.relation.rawValue) \(b)")
         }
     }
 }
@@ -38,19 +49,15 @@ struct UnlinkCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
-    @Argument(help: "The first claim id.") var first: String
-    @Argument(help: "The second claim id.") var second: String
-    @Option(name: .customLong("as"), help: "The relation to remove.") var relation: Relation
-    @Option(help: "Why.") var reason: String?
+    @OptionGroup var link: LinkArguments
 
     func run() throws {
         try reporting {
-            let a = try claimID(first, argument: "CLAIM")
-            let b = try claimID(second, argument: "CLAIM")
+            let (a, b) = try link.claims()
             let j = try journal.journalForWriting()
             printOutcome(
-                try j.unlink(a, b, relation: relation, reason: reason, recordedAt: recording.time, by: Analyst.current),
-                "unlinked \(a) \(relation.rawValue) \(b)")
+                try j.unlink(a, b, relation: link.relation, reason: link.reason, recordedAt: recording.time, by: Analyst.current),
+                "unlinked \(a) \(link.relation.rawValue) \(b)")
         }
     }
 }
