@@ -28,6 +28,8 @@ struct ByteWriter {
     }
 
     mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    mutating func raw(_ b: UnsafeRawBufferPointer) { bytes.append(contentsOf: b) }
+    mutating func id(_ id: EventID) { id.withUnsafeBytes { bytes.append(contentsOf: $0) } }
 }
 
 /// Reads what ``ByteWriter`` wrote, from lent bytes; every read is bounds-checked and
@@ -83,6 +85,7 @@ struct ByteReader {
     }
 
     mutating func array(_ n: Int) throws -> [UInt8] { Array(try bytes(n)) }
+    mutating func id() throws -> EventID { EventID(raw: try bytes(16)) }
 
     func peek() throws -> UInt8 {
         guard offset < base.count else { throw Truncated(offset: offset, reason: "unexpected end") }

@@ -50,68 +50,129 @@ public struct EncodedEvent: Sendable {
     }
 
     /// Reads an NDJSON line as `export` writes it; `line` is its 1-based number, for errors.
-    init(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws {
+    /// `cache` keeps the last type, stream, recorder and record time read, which repeat
+    /// from line to line, so they are validated and allocated once per run of equal values.
+    init(jsonLine bytes: UnsafeRawBufferPointer, line: Int, cache: inout LineCache) throws {
         func reject(_ field: String?, _ reason: String) -> LogError {
             .importRejected(line: line, field: field, reason: reason)
         }
-        // One slot per known key, in `Envelope.lineKeys` order: no dictionary per line.
-        var fields = [Payload?](repeating: nil, count: Envelope.lineKeys.count)
+        typealias Key = Envelope.LineKey
+        var present: UInt16 = 0
+        // Why a present field's value is wrong, by key; empty unless the line is invalid.
+        var problems: [Key: String] = [:]
+        var position: UInt64 = 0
+        var version: UInt64 = 0
+        var id: EventID? = nil
+        var correlationID: EventID? = nil
+        var causationID: EventID? = nil
+        var type: EventType? = nil
+        var stream: StreamID? = nil
+        var recordedAt: RecordTime? = nil
+        var recordedBy: String? = nil
         var payload: [UInt8]? = nil
         var unknown: String? = nil
         var parser = JSONParser(bytes)
         do {
-            try parser.parseObject { (key, p) throws(JSONError) in
-                guard let slot = Envelope.lineKeys.firstIndex(of: key) else {
-                    unknown = key
+            try parser.parseObject { (name, p) throws(JSONError) in
+                guard let key = Key(utf8: name) else {
+                    unknown = String(decoding: name, as: UTF8.self)
                     throw p.fail("unknown field")
                 }
-                if key == "payload" {
+                present |= 1 << key.rawValue
+                func string(_ read: (UnsafeRawBufferPointer) -> String?) throws(JSONError) {
+                    var problem: String? = nil
+                    if try !p.parseStringValue(orSkip: { problem = read($0) }) { problem = "expected a string" }
+                    if let problem { problems[key] = problem }
+                }
+                func count() throws(JSONError) -> UInt64 {
+                    guard let v = try p.parseInteger(), v > 0 else {
+                        problems[key] = "expected a positive integer"
+                        return 0
+                    }
+                    return UInt64(v)
+                }
+                /// A string read by `read`, or `reason` recorded when it gives nothing.
+                func value<T>(_ reason: String, _ read: (UnsafeRawBufferPointer) -> T?) throws(JSONError) -> T? {
+                    var parsed: T? = nil
+                    try string { utf8 in
+                        parsed = read(utf8)
+                        return parsed == nil ? reason : nil
+                    }
+                    return parsed
+                }
+                switch key {
+                case .position: position = try count()
+                case .version: version = try count()
+                case .id: id = try value("expected a UUID", EventID.init(utf8:))
+                case .correlationID: correlationID = try value("expected a UUID", EventID.init(utf8:))
+                case .causationID:
+                    if try !p.parseNull() { causationID = try value("expected a UUID", EventID.init(utf8:)) }
+                case .type: type = try value("expected a versioned name like claim.asserted.v1") { cache.type($0) }
+                case .stream: stream = try value("invalid stream id") { cache.stream($0) }
+                case .recordedAt: recordedAt = try value("expected an ISO 8601 date-time") { cache.recordedAt($0) }
+                case .recordedBy: recordedBy = try value("") { cache.recordedBy($0) }
+                case .payload:
                     var writer = BinaryPayloadWriter(capacity: bytes.count)
                     try p.parseValue(into: &writer)
                     payload = writer.out.bytes
-                } else {
-                    fields[slot] = try p.parseValue()
                 }
             }
         } catch {
             if let unknown { throw reject(unknown, "unknown field") }
             throw reject(nil, "not a valid JSON object (column \(error.column)): \(error.reason)")
         }
-        func field(_ name: String) throws -> Payload {
-            guard let slot = Envelope.lineKeys.firstIndex(of: name), let v = fields[slot] else {
-                throw reject(name, "missing")
-            }
-            return v
+        // Report the first wrong field in line-key order.
+        for key in Key.allCases {
+            guard present & (1 << key.rawValue) != 0 else { throw reject(key.name, "missing") }
+            if let problem = problems[key] { throw reject(key.name, problem) }
         }
-        func text(_ name: String) throws -> String {
-            guard let s = try field(name).stringValue else { throw reject(name, "expected a string") }
-            return s
+        guard let id, let type, let stream, let recordedAt, let recordedBy, let correlationID, let payload else {
+            preconditionFailure("every present, valid field was read")
         }
-        func uuid(_ name: String) throws -> EventID {
-            guard let id = EventID(try text(name)) else { throw reject(name, "expected a UUID") }
-            return id
-        }
-        func count(_ name: String) throws -> UInt64 {
-            guard let v = try field(name).intValue, v > 0 else { throw reject(name, "expected a positive integer") }
-            return UInt64(v)
-        }
-        position = Position(try count("position"))
-        id = try uuid("id")
-        guard let type = EventType(try text("type")) else {
-            throw reject("type", "expected a versioned name like claim.asserted.v1")
-        }
+        self.position = Position(position)
+        self.id = id
         self.type = type
-        guard let stream = StreamID(try text("stream")) else { throw reject("stream", "invalid stream id") }
         self.stream = stream
-        version = try count("version")
-        guard let recordedAt = RecordTime(iso8601: try text("recorded_at")) else {
-            throw reject("recorded_at", "expected an ISO 8601 date-time")
-        }
+        self.version = version
         self.recordedAt = recordedAt
-        recordedBy = try text("recorded_by")
-        correlationID = try uuid("correlation_id")
-        causationID = try field("causation_id").isNull ? nil : try uuid("causation_id")
-        guard let payload else { throw reject("payload", "missing") }
+        self.recordedBy = recordedBy
+        self.correlationID = correlationID
+        self.causationID = causationID
         self.payload = payload
+    }
+
+    /// Reads one line without a cache (tests, single lines).
+    init(jsonLine bytes: UnsafeRawBufferPointer, line: Int) throws {
+        var cache = LineCache()
+        try self.init(jsonLine: bytes, line: line, cache: &cache)
+    }
+
+    /// The last value of each repetitive envelope field and the bytes it was read from.
+    struct LineCache {
+        private var typeEntry: ([UInt8], EventType?) = ([], nil)
+        private var streamEntry: ([UInt8], StreamID?) = ([], nil)
+        private var recordedByEntry: ([UInt8], String) = ([], "")
+        private var recordedAtEntry: ([UInt8], RecordTime?) = ([], nil)
+
+        private static func lookup<T>(
+            _ entry: inout ([UInt8], T), _ utf8: UnsafeRawBufferPointer, _ make: (UnsafeRawBufferPointer) -> T
+        ) -> T {
+            if entry.0.count == utf8.count, entry.0.withUnsafeBytes({ $0.elementsEqual(utf8) }) { return entry.1 }
+            entry = (Array(utf8), make(utf8))
+            return entry.1
+        }
+
+        mutating func type(_ utf8: UnsafeRawBufferPointer) -> EventType? {
+            LineCache.lookup(&typeEntry, utf8) { EventType(String(decoding: $0, as: UTF8.self)) }
+        }
+        mutating func stream(_ utf8: UnsafeRawBufferPointer) -> StreamID? {
+            LineCache.lookup(&streamEntry, utf8) { StreamID(String(decoding: $0, as: UTF8.self)) }
+        }
+        mutating func recordedBy(_ utf8: UnsafeRawBufferPointer) -> String {
+            LineCache.lookup(&recordedByEntry, utf8) { String(decoding: $0, as: UTF8.self) }
+        }
+        mutating func recordedAt(_ utf8: UnsafeRawBufferPointer) -> RecordTime? {
+            LineCache.lookup(&recordedAtEntry, utf8) { RecordTime(iso8601: $0) }
+        }
     }
 }

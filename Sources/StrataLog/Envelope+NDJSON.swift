@@ -4,10 +4,39 @@
 ///     {"position","id","type","stream","version","recorded_at","recorded_by",
 ///      "correlation_id","causation_id","payload"}
 extension Envelope {
-    static let lineKeys = [
-        "position", "id", "type", "stream", "version", "recorded_at", "recorded_by", "correlation_id",
-        "causation_id", "payload",
-    ]
+    static let lineKeys = LineKey.allCases.map(\.name)
+
+    /// The keys of an NDJSON line, in the order `export` writes them.
+    enum LineKey: Int, CaseIterable {
+        case position, id, type, stream, version, recordedAt, recordedBy, correlationID, causationID, payload
+
+        var name: String {
+            switch self {
+            case .position: "position"
+            case .id: "id"
+            case .type: "type"
+            case .stream: "stream"
+            case .version: "version"
+            case .recordedAt: "recorded_at"
+            case .recordedBy: "recorded_by"
+            case .correlationID: "correlation_id"
+            case .causationID: "causation_id"
+            case .payload: "payload"
+            }
+        }
+
+        private static let utf8Names = allCases.map { Array($0.name.utf8) }
+
+        /// The key whose name is `utf8`.
+        init?(utf8: UnsafeRawBufferPointer) {
+            for (i, name) in LineKey.utf8Names.enumerated()
+            where name.count == utf8.count && name.withUnsafeBytes({ $0.elementsEqual(utf8) }) {
+                self = LineKey.allCases[i]
+                return
+            }
+            return nil
+        }
+    }
 
     /// Appends the JSON object (without a newline) to `out`.
     public func writeJSONLine(into out: inout [UInt8]) {

@@ -21,18 +21,29 @@ enum EnvelopeCodec {
         recordedBy: String, correlationID: EventID, causationID: EventID?, payloadCapacity: Int = 0
     ) -> ByteWriter {
         var w = ByteWriter(capacity: 96 + payloadCapacity)
+        writeHeader(
+            into: &w, id: id, type: type, stream: stream, version: version, previous: previous, recordedAt: recordedAt,
+            recordedBy: recordedBy, correlationID: correlationID, causationID: causationID)
+        return w
+    }
+
+    /// Replaces `w`'s bytes with the envelope fields before the payload (keeping its storage).
+    static func writeHeader(
+        into w: inout ByteWriter, id: EventID, type: EventType, stream: StreamID, version: UInt64, previous: Position,
+        recordedAt: RecordTime, recordedBy: String, correlationID: EventID, causationID: EventID?
+    ) {
+        w.bytes.removeAll(keepingCapacity: true)
         w.u8(EnvelopeCodec.version)
         w.u8(causationID == nil ? 0 : 1)
-        w.raw(id.bytes)
-        w.raw(correlationID.bytes)
-        if let causationID { w.raw(causationID.bytes) }
+        w.id(id)
+        w.id(correlationID)
+        if let causationID { w.id(causationID) }
         w.u64(UInt64(bitPattern: recordedAt.rawValue))
         w.varint(version)
         w.varint(previous.rawValue)
         w.string(type.name)
         w.string(stream.rawValue)
         w.string(recordedBy)
-        return w
     }
 
     /// The checksum of a stored event body (without its trailing checksum).
@@ -54,6 +65,19 @@ enum EnvelopeCodec {
     /// Why a stored event could not be read.
     struct Corrupt: Error {
         let reason: String
+    }
+
+    /// The event type's name in a stored event, read without checking or decoding the rest,
+    /// so scans that want some types can pass over the others cheaply; `nil` when the
+    /// record is too damaged to find it (a full decode reports why).
+    static func typeName(stored: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
+        var r = ByteReader(stored)
+        guard (try? r.u8()) == version, let flags = try? r.u8(),
+            (try? r.bytes(32 + (flags & 1 == 1 ? 16 : 0) + 8)) != nil,
+            (try? r.varint()) != nil, (try? r.varint()) != nil,
+            let count = try? r.varint(), count <= 128, let name = try? r.bytes(Int(count))
+        else { return nil }
+        return name
     }
 
     /// Decodes and checks a stored event, reporting damage as ``LogError/corrupted(position:reason:)``.
@@ -81,9 +105,9 @@ enum EnvelopeCodec {
             var r = ByteReader(body)
             guard try r.u8() == version else { throw Corrupt(reason: "unknown envelope codec version") }
             let flags = try r.u8()
-            let id = EventID(unchecked: try r.array(16))
-            let correlation = EventID(unchecked: try r.array(16))
-            let causation = flags & 1 == 1 ? EventID(unchecked: try r.array(16)) : nil
+            let id = try r.id()
+            let correlation = try r.id()
+            let causation = flags & 1 == 1 ? try r.id() : nil
             let recordedAt = RecordTime(microseconds: Int64(bitPattern: try r.u64()))
             let streamVersion = try r.varint()
             let previous = Position(try r.varint())

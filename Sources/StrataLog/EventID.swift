@@ -11,15 +11,33 @@ import Crypto
 ///
 /// New ids are UUIDv7 (time-ordered), so the id index is written almost in key order.
 public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
+    /// The UUID's 16 bytes as two big-endian halves: no heap storage per id, and ids
+    /// compare in byte order as integers.
+    private let high: UInt64
+    private let low: UInt64
+
     /// The 16 bytes of the UUID, most significant first.
-    public let bytes: [UInt8]
+    public var bytes: [UInt8] { withUnsafeBytes { Array($0) } }
+
+    /// Lends the 16 bytes, most significant first, without copying them to the heap.
+    public func withUnsafeBytes<R>(_ body: (UnsafeRawBufferPointer) throws -> R) rethrows -> R {
+        try Swift.withUnsafeBytes(of: (high.bigEndian, low.bigEndian)) { try body($0) }
+    }
 
     public init?(bytes: [UInt8]) {
         guard bytes.count == 16 else { return nil }
-        self.bytes = bytes
+        self.init(unchecked: bytes)
     }
 
-    init(unchecked bytes: [UInt8]) { self.bytes = bytes }
+    init(unchecked bytes: [UInt8]) {
+        self = bytes.withUnsafeBytes { EventID(raw: $0) }
+    }
+
+    /// The id in the first 16 of `raw` (the caller checks there are 16).
+    init(raw: UnsafeRawBufferPointer) {
+        high = UInt64(bigEndian: raw.loadUnaligned(as: UInt64.self))
+        low = UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+    }
 
     /// A new UUIDv7 from the current time and random bits.
     public static func make() -> EventID {
@@ -60,27 +78,37 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// Parses the canonical 8-4-4-4-12 hexadecimal form (either case).
     public init?(_ text: String) {
         var text = text
-        let parsed: [UInt8]? = text.withUTF8 { utf8 in
-            guard utf8.count == 36 else { return nil }
-            var out = [UInt8](repeating: 0, count: 16)
-            var n = 0
-            var i = 0
-            while i < 36 {
-                if i == 8 || i == 13 || i == 18 || i == 23 {
-                    guard utf8[i] == UInt8(ascii: "-") else { return nil }
-                    i += 1
-                    continue
-                }
-                guard let high = EventID.hexValue(utf8[i]), let low = EventID.hexValue(utf8[i + 1]) else { return nil }
-                out[n] = high << 4 | low
-                n += 1
-                i += 2
-            }
-            return out
-        }
-        guard let parsed else { return nil }
-        self.bytes = parsed
+        guard let id = text.withUTF8({ EventID(utf8: UnsafeRawBufferPointer($0)) }) else { return nil }
+        self = id
     }
+
+    /// Parses the canonical form from UTF-8 bytes (as an import line holds it).
+    init?(utf8: UnsafeRawBufferPointer) {
+        guard utf8.count == 36, utf8[8] == UInt8(ascii: "-"), utf8[13] == UInt8(ascii: "-"),
+            utf8[18] == UInt8(ascii: "-"), utf8[23] == UInt8(ascii: "-")
+        else { return nil }
+        // 16 hex digits each: 8-4-4 then 4-12; a digit's value or 0xFF from a table.
+        var high: UInt64 = 0
+        var low: UInt64 = 0
+        var bad: UInt8 = 0
+        EventID.hexTable.withUnsafeBufferPointer { table in
+            for i in 0..<18 where i != 8 && i != 13 {
+                let v = table[Int(utf8[i])]
+                bad |= v
+                high = high << 4 | UInt64(v & 0x0F)
+            }
+            for i in 19..<36 where i != 23 {
+                let v = table[Int(utf8[i])]
+                bad |= v
+                low = low << 4 | UInt64(v & 0x0F)
+            }
+        }
+        guard bad & 0xF0 == 0 else { return nil }
+        self.high = high
+        self.low = low
+    }
+
+    private static let hexTable: [UInt8] = (0...255).map { hexValue(UInt8($0)) ?? 0xFF }
 
     /// The lowercase canonical form, e.g. `0190f1a2-…`.
     public var description: String {
@@ -95,7 +123,7 @@ public struct EventID: Hashable, Comparable, Sendable, CustomStringConvertible {
         return String(decoding: s, as: UTF8.self)
     }
 
-    public static func < (a: EventID, b: EventID) -> Bool { a.bytes.lexicographicallyPrecedes(b.bytes) }
+    public static func < (a: EventID, b: EventID) -> Bool { (a.high, a.low) < (b.high, b.low) }
 
     private static func hexValue(_ c: UInt8) -> UInt8? {
         switch c {

@@ -99,10 +99,11 @@ extension EventLog {
         from reader: LineReader, batchSize: Int, recordedAt: RecordTime?, _ deliver: (ImportBatch) -> Bool
     ) throws {
         var batch = ImportBatch()
+        var cache = EncodedEvent.LineCache()
         while true {
             let next = try reader.next { bytes -> EncodedEvent? in
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-                let e = try EncodedEvent(jsonLine: bytes, line: reader.lineNumber)
+                let e = try EncodedEvent(jsonLine: bytes, line: reader.lineNumber, cache: &cache)
                 return recordedAt.map { e.recorded(at: $0) } ?? e
             }
             guard let next else { break }
@@ -123,9 +124,9 @@ extension EventLog {
                 var writer = try LogWriter(log: self, tx: tx)
                 var imported = 0
                 var skipped = 0
-                var versions: [StreamID: UInt64] = [:]
-                for (i, e) in batch.events.enumerated() {
+                for i in batch.events.indices {
                     let line = batch.lines[i]
+                    let e = batch.events[i]
                     if e.position <= writer.lastPosition {
                         try checkSame(e, line: line, tx)
                         skipped += 1
@@ -151,13 +152,12 @@ extension EventLog {
                         throw LogError.importRejected(
                             line: line, field: "recorded_at", reason: "record time \(e.recordedAt) is earlier than \(last)")
                     }
-                    let current = try versions[e.stream] ?? writer.streamVersion(e.stream)
+                    let current = try writer.streamVersion(e.stream)
                     guard e.version == current + 1 else {
                         throw LogError.importRejected(
                             line: line, field: "version",
                             reason: "stream \(e.stream) is at version \(current); version \(e.version) does not follow")
                     }
-                    versions[e.stream] = e.version
                     let fresh = try writer.write(
                         id: e.id, type: e.type, stream: e.stream, version: e.version, recordedAt: e.recordedAt,
                         recordedBy: e.recordedBy, correlationID: e.correlationID, causationID: e.causationID,

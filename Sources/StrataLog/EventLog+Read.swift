@@ -48,6 +48,26 @@ extension EventLog {
         }
     }
 
+    /// Calls `body` with each event after `position`, read in `tx`, until it returns `false`,
+    /// decoding (and checking) only the events whose type's family is in `families`; the
+    /// others are passed as `nil` with their position, without being decoded.
+    public func read(
+        in tx: Transaction, after position: Position, families: EventFamilies,
+        _ body: (Position, Envelope?) throws -> Bool
+    ) throws {
+        try tx.withCursor(events) { c in
+            try c.scan(from: position.next.key) { key, value in
+                guard let pos = Position(key: key) else {
+                    throw LogError.corrupted(position: nil, reason: "event key of \(key.count) bytes")
+                }
+                if let name = EnvelopeCodec.typeName(stored: value), !families.contains(typeName: name) {
+                    return try body(pos, nil)
+                }
+                return try body(pos, try EnvelopeCodec.envelope(position: pos, stored: value))
+            }
+        }
+    }
+
     /// The last position, record time and chain hash.
     public func head() throws -> LogHead {
         try storage {
@@ -71,6 +91,25 @@ extension EventLog {
             try environment.read { tx in
                 guard let pos = try tx.value(eventIDs, key: id.bytes) else { return nil }
                 return try envelope(at: Position(BigEndian.uint64(pos)), tx)
+            }
+        }
+    }
+
+    /// Calls `body` with each event of `families` after `position` in order, among the next
+    /// `limit` events, from one consistent snapshot, until `body` returns `false`.
+    public func read(
+        after position: Position = .zero, limit: Int? = nil, families: EventFamilies,
+        _ body: (Envelope) throws -> Bool
+    ) throws {
+        try storage {
+            try environment.read { tx in
+                var count = 0
+                try read(in: tx, after: position, families: families) { _, envelope in
+                    if let limit, count >= limit { return false }
+                    count += 1
+                    guard let envelope else { return true }
+                    return try body(envelope)
+                }
             }
         }
     }

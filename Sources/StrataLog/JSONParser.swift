@@ -1,12 +1,15 @@
+import Foundation
+
 /// A strict RFC 8259 parser feeding a ``JSONSink``: no comments, no trailing commas, no
 /// duplicate keys, no non-finite numbers, valid UTF-8 only, nesting at most 64 deep.
 struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private var depth = 0
-    /// The keys of every object being read, innermost last: one array reused for all
-    /// objects, so checking for duplicate keys allocates nothing per object.
-    private var openKeys: [String] = []
+    /// The keys of every object being read, innermost last, as ranges of `keyArena`: both
+    /// reused for all objects, so checking for duplicate keys allocates nothing per object.
+    private var openKeys: [Range<Int>] = []
+    private var keyArena: [UInt8] = []
     /// Where the last key read began.
     private(set) var keyOffset = 0
 
@@ -31,7 +34,9 @@ struct JSONParser {
     /// Parses a top-level object, handing each key to `field`, which must parse the value
     /// with one of the `parse…` methods. For records such as an export line, whose fields
     /// are read one way and whose payload is transcoded another.
-    mutating func parseObject(_ field: (String, inout JSONParser) throws(JSONError) -> Void) throws(JSONError) {
+    mutating func parseObject(
+        _ field: (UnsafeRawBufferPointer, inout JSONParser) throws(JSONError) -> Void
+    ) throws(JSONError) {
         skipSpace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("expected a JSON object") }
         try parseMembers { (key, parser) throws(JSONError) in try field(key, &parser) }
@@ -89,6 +94,32 @@ struct JSONParser {
         }
     }
 
+    /// Parses the next value; when it is a string, lends its UTF-8 to `body` and returns
+    /// `true`, otherwise reads past it and returns `false`.
+    mutating func parseStringValue(orSkip body: (UnsafeRawBufferPointer) -> Void) throws(JSONError) -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
+            var skip = SkipSink()
+            try parseValue(into: &skip)
+            return false
+        }
+        try parseString(body)
+        return true
+    }
+
+    /// Parses the next value and returns it when it is an integer (`nil` for any other value).
+    mutating func parseInteger() throws(JSONError) -> Int64? {
+        var sink = SkipSink()
+        try parseValue(into: &sink)
+        return sink.integer
+    }
+
+    /// Reads `null` if it is the next value.
+    mutating func parseNull() throws(JSONError) -> Bool {
+        guard i < bytes.count, bytes[i] == UInt8(ascii: "n") else { return false }
+        try literal("null")
+        return true
+    }
+
     /// Parses one value as a ``Payload``.
     mutating func parseValue() throws(JSONError) -> Payload {
         var builder = PayloadBuilder()
@@ -109,13 +140,17 @@ struct JSONParser {
         guard depth <= Payload.maximumDepth else { throw fail("nested more than \(Payload.maximumDepth) deep") }
     }
 
-    /// `{` members `}`: checks keys are unique (a linear scan: objects are small) and hands
-    /// each key to `member`, which parses its value.
+    /// `{` members `}`: checks keys are unique (a linear scan over byte ranges: objects are
+    /// small) and hands each key's UTF-8 to `member`, which parses its value.
     private mutating func parseMembers(
-        _ member: (String, inout JSONParser) throws(JSONError) -> Void
+        _ member: (UnsafeRawBufferPointer, inout JSONParser) throws(JSONError) -> Void
     ) throws(JSONError) {
         let base = openKeys.count
-        defer { openKeys.removeSubrange(base...) }
+        let arenaBase = keyArena.count
+        defer {
+            openKeys.removeSubrange(base...)
+            keyArena.removeSubrange(arenaBase...)
+        }
         i += 1
         skipSpace()
         if i < bytes.count, bytes[i] == UInt8(ascii: "}") {
@@ -125,22 +160,44 @@ struct JSONParser {
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), !openKeys[base...].isEmpty {
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), openKeys.count > base {
                     throw fail("trailing comma before '}'")
                 }
                 throw fail("expected a key in quotes")
             }
             let keyStart = i
             keyOffset = i
-            var key = ""
-            try parseString { key = String(decoding: $0, as: UTF8.self) }
-            guard !openKeys[base...].contains(key) else { throw fail("duplicate key \"\(key)\"", at: keyStart) }
-            openKeys.append(key)
-            skipSpace()
-            guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
-            i += 1
-            skipSpace()
-            try member(key, &self)
+            // The key's bytes: a slice of the input, or (with escapes) a decoded copy.
+            var slice = 0..<0
+            var decoded: [UInt8]? = nil
+            let text = bytes
+            try parseString { raw in
+                if let start = raw.baseAddress, let input = text.baseAddress, start >= input, start < input + text.count {
+                    let offset = start - input
+                    slice = offset..<offset + raw.count
+                } else {
+                    decoded = Array(raw)
+                }
+            }
+            if let decoded {
+                // Lent from a copy that lives across the member call.
+                var failure: JSONError? = nil
+                decoded.withUnsafeBytes { key in
+                    do throws(JSONError) {
+                        try checkUnique(key, base: base, at: keyStart)
+                        try colon()
+                        try member(key, &self)
+                    } catch {
+                        failure = error
+                    }
+                }
+                if let failure { throw failure }
+            } else {
+                let key = UnsafeRawBufferPointer(rebasing: bytes[slice])
+                try checkUnique(key, base: base, at: keyStart)
+                try colon()
+                try member(key, &self)
+            }
             skipSpace()
             guard i < bytes.count else { throw fail("unterminated object") }
             if bytes[i] == UInt8(ascii: ",") {
@@ -151,6 +208,32 @@ struct JSONParser {
             i += 1
             return
         }
+    }
+
+    private mutating func colon() throws(JSONError) {
+        skipSpace()
+        guard i < bytes.count, bytes[i] == UInt8(ascii: ":") else { throw fail("expected ':' after a key") }
+        i += 1
+        skipSpace()
+    }
+
+    /// Records `key` among the open object's keys (from `base`), or fails if it is there.
+    private mutating func checkUnique(_ key: UnsafeRawBufferPointer, base: Int, at keyStart: Int) throws(JSONError) {
+        let arenaBase = keyArena.count
+        keyArena.append(contentsOf: key)
+        let added = arenaBase..<keyArena.count
+        let duplicate = keyArena.withUnsafeBytes { arena in
+            let new = UnsafeRawBufferPointer(rebasing: arena[added])
+            return openKeys[base...].contains { r in
+                r.count == new.count && (r.isEmpty || memcmp(arena.baseAddress! + r.lowerBound, new.baseAddress!, r.count) == 0)
+            }
+        }
+        guard !duplicate else {
+            let text = String(decoding: keyArena[added], as: UTF8.self)
+            keyArena.removeSubrange(added)
+            throw fail("duplicate key \"\(text)\"", at: keyStart)
+        }
+        openKeys.append(added)
     }
 
     private mutating func parseElements<S: JSONSink>(into sink: inout S) throws(JSONError) {
@@ -181,26 +264,68 @@ struct JSONParser {
     private mutating func parseNumber<S: JSONSink>(into sink: inout S) throws(JSONError) {
         let start = i
         var isInteger = true
-        if bytes[i] == UInt8(ascii: "-") { i += 1 }
+        let negative = bytes[i] == UInt8(ascii: "-")
+        if negative { i += 1 }
         guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit") }
+        // The decimal digits as an integer while they fit (19 digits always do), and the
+        // power of ten that scales them: most numbers need nothing more.
+        var mantissa: UInt64 = 0
+        var digits = 0
+        var scale = 0
         if bytes[i] == UInt8(ascii: "0") {
             i += 1
             if i < bytes.count, isDigit(bytes[i]) { throw fail("leading zero in a number") }
         } else {
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            while i < bytes.count, isDigit(bytes[i]) {
+                if digits < 19 { mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 48) } else { scale += 1 }
+                digits += 1
+                i += 1
+            }
         }
         if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
             isInteger = false
             i += 1
             guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit after '.'") }
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            while i < bytes.count, isDigit(bytes[i]) {
+                if digits < 19 {
+                    mantissa = mantissa &* 10 &+ UInt64(bytes[i] &- 48)
+                    if mantissa != 0 { digits += 1 }
+                    scale -= 1
+                }
+                i += 1
+            }
         }
+        var exponent = 0
+        var exponentDigits = 0
         if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
             isInteger = false
             i += 1
-            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+            var exponentNegative = false
+            if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") {
+                exponentNegative = bytes[i] == UInt8(ascii: "-")
+                i += 1
+            }
             guard i < bytes.count, isDigit(bytes[i]) else { throw fail("expected a digit in the exponent") }
-            while i < bytes.count, isDigit(bytes[i]) { i += 1 }
+            while i < bytes.count, isDigit(bytes[i]) {
+                if exponent < 100_000 { exponent = exponent * 10 + Int(bytes[i] - 48) }
+                exponentDigits += 1
+                i += 1
+            }
+            if exponentNegative { exponent = -exponent }
+        }
+        if isInteger, digits <= 18 {
+            let v = Int64(mantissa)
+            sink.int(negative ? -v : v)
+            return
+        }
+        // Exact fast path (Clinger): an integer below 2^53 times or over an exact power of
+        // ten is correctly rounded by one IEEE operation.
+        let power = scale + exponent
+        if !isInteger, digits <= 19, mantissa < (1 << 53), (-22...22).contains(power) {
+            let m = Double(mantissa)
+            let d = power < 0 ? m / JSONParser.powersOfTen[-power] : m * JSONParser.powersOfTen[power]
+            sink.double(negative ? -d : d)
+            return
         }
         let text = String(decoding: UnsafeRawBufferPointer(rebasing: bytes[start..<i]), as: UTF8.self)
         if isInteger {
@@ -210,6 +335,12 @@ struct JSONParser {
             guard let d = Double(text), d.isFinite else { throw fail("number out of range", at: start) }
             sink.double(d)
         }
+    }
+
+    private static let powersOfTen: [Double] = (0...22).map { (p: Int) -> Double in
+        var v = 1.0
+        for _ in 0..<p { v *= 10 }
+        return v
     }
 
     private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }

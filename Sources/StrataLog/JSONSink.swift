@@ -14,8 +14,8 @@ public protocol JSONSink {
     mutating func beginArray()
     mutating func endArray()
     mutating func beginObject()
-    /// An object key, already checked to be unique in its object.
-    mutating func key(_ key: String)
+    /// An object key's UTF-8 (escapes decoded), already checked to be unique in its object.
+    mutating func key(_ utf8: UnsafeRawBufferPointer)
     mutating func endObject()
 }
 
@@ -65,9 +65,9 @@ struct PayloadBuilder: JSONSink {
     mutating func beginArray() { stack.append(.array([])) }
     mutating func beginObject() { stack.append(.object([], key: "")) }
 
-    mutating func key(_ key: String) {
+    mutating func key(_ utf8: UnsafeRawBufferPointer) {
         guard case .object(let fields, _) = stack.popLast() else { preconditionFailure("key outside an object") }
-        stack.append(.object(fields, key: key))
+        stack.append(.object(fields, key: String(decoding: utf8, as: UTF8.self)))
     }
 
     mutating func endArray() {
@@ -99,6 +99,23 @@ struct BinaryPayloadWriter: JSONSink {
     mutating func beginArray() { out.u8(Payload.Tag.array.rawValue) }
     mutating func endArray() { out.u8(Payload.Tag.end.rawValue) }
     mutating func beginObject() { out.u8(Payload.Tag.object.rawValue) }
-    mutating func key(_ key: String) { Payload.writeKey(key, into: &out) }
+    mutating func key(_ utf8: UnsafeRawBufferPointer) { Payload.writeKey(utf8, into: &out) }
     mutating func endObject() { out.u8(0) }
+}
+
+/// Checks a value and keeps nothing of it but, when it is a top-level integer, the integer.
+struct SkipSink: JSONSink {
+    private(set) var integer: Int64? = nil
+    private var depth = 0
+
+    mutating func null() {}
+    mutating func bool(_ value: Bool) {}
+    mutating func int(_ value: Int64) { if depth == 0 { integer = value } }
+    mutating func double(_ value: Double) {}
+    mutating func string(_ utf8: UnsafeRawBufferPointer) {}
+    mutating func beginArray() { depth += 1 }
+    mutating func endArray() { depth -= 1 }
+    mutating func beginObject() { depth += 1 }
+    mutating func key(_ utf8: UnsafeRawBufferPointer) {}
+    mutating func endObject() { depth -= 1 }
 }

@@ -11,8 +11,12 @@ struct LogWriter {
     private var pendingFirst: Position?
     private var pendingRecordedAt: RecordTime?
     private var pendingChecksums: [UInt64] = []
-    /// Stream heads read or written in this transaction.
-    private var heads: [StreamID: StreamHead] = [:]
+    /// Stream heads read or written in this transaction; `moved`: not stored yet.
+    private var heads: [StreamID: (head: StreamHead, moved: Bool)] = [:]
+    /// Streams whose heads moved since the last commit: stored once each at its end.
+    private var movedStreams: [StreamID] = []
+    /// The envelope header of the event being written, reused from event to event.
+    private var header = ByteWriter(capacity: 256)
 
     init(log: EventLog, tx: WriteTransaction) throws {
         self.log = log
@@ -31,9 +35,9 @@ struct LogWriter {
     mutating func streamVersion(_ stream: StreamID) throws -> UInt64 { try streamHead(stream).version }
 
     private mutating func streamHead(_ stream: StreamID) throws -> StreamHead {
-        if let cached = heads[stream] { return cached }
+        if let cached = heads[stream] { return cached.head }
         let head = try log.streamHead(stream, tx) ?? StreamHead(version: 0, position: .zero)
-        heads[stream] = head
+        heads[stream] = (head, false)
         return head
     }
 
@@ -48,29 +52,29 @@ struct LogWriter {
         precondition(version == previous.version + 1, "stream versions are checked before writing")
         let position = lastPosition.next
         let posKey = position.key
-        let inserted = try id.bytes.withUnsafeBytes { idKey in
+        let inserted = try id.withUnsafeBytes { idKey in
             try posKey.withUnsafeBytes { try tx.put(log.eventIDs, key: idKey, value: $0, flags: .noOverwrite) }
         }
         guard inserted else { return false }
-        let header = EnvelopeCodec.header(
-            id: id, type: type, stream: stream, version: version, previous: previous.position, recordedAt: recordedAt,
-            recordedBy: recordedBy, correlationID: correlationID, causationID: causationID)
-        let bodyCount = header.bytes.count + payload.count
+        EnvelopeCodec.writeHeader(
+            into: &header, id: id, type: type, stream: stream, version: version, previous: previous.position,
+            recordedAt: recordedAt, recordedBy: recordedBy, correlationID: correlationID, causationID: causationID)
+        let headerCount = header.bytes.count
+        let bodyCount = headerCount + payload.count
         var sum: UInt64 = 0
         _ = try posKey.withUnsafeBytes { key in
             try tx.put(log.events, key: key, reserving: bodyCount + EnvelopeCodec.checksumSize, flags: .append) { out in
                 header.bytes.withUnsafeBytes { out.copyMemory(from: $0) }
                 payload.withUnsafeBytes {
-                    UnsafeMutableRawBufferPointer(rebasing: out[header.bytes.count...]).copyMemory(from: $0)
+                    UnsafeMutableRawBufferPointer(rebasing: out[headerCount...]).copyMemory(from: $0)
                 }
                 sum = EnvelopeCodec.checksum(
                     position: position, body: UnsafeRawBufferPointer(rebasing: out[0..<bodyCount]))
                 out.storeBytes(of: sum, toByteOffset: bodyCount, as: UInt64.self)
             }
         }
-        let newHead = StreamHead(version: version, position: position)
-        try tx.put(log.streams, key: LogKeys.stream(stream), value: newHead.value)
-        heads[stream] = newHead
+        let new = StreamHead(version: version, position: position)
+        if heads.updateValue((new, true), forKey: stream)?.moved != true { movedStreams.append(stream) }
         lastPosition = position
         if pendingFirst == nil { pendingFirst = position }
         pendingRecordedAt = recordedAt
@@ -106,6 +110,12 @@ struct LogWriter {
     /// Does nothing when no event was written since the last commit.
     mutating func endCommit() throws {
         guard let first = pendingFirst, let recordedAt = pendingRecordedAt else { return }
+        for stream in movedStreams {
+            guard let head = heads[stream]?.head else { continue }
+            try tx.put(log.streams, key: LogKeys.stream(stream), value: head.value)
+            heads[stream] = (head, false)
+        }
+        movedStreams.removeAll(keepingCapacity: true)
         let chain = Chain.link(
             previous: head?.chain ?? CommitRecord.genesis, first: first, last: lastPosition, recordedAt: recordedAt,
             checksums: pendingChecksums)

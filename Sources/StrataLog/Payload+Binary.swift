@@ -51,10 +51,12 @@ extension Payload {
 
     static func writeKey(_ key: String, into w: inout ByteWriter) {
         var key = key
-        key.withUTF8 { utf8 in
-            w.varint(UInt64(utf8.count) + 1)
-            w.bytes.append(contentsOf: utf8)
-        }
+        key.withUTF8 { writeKey(UnsafeRawBufferPointer($0), into: &w) }
+    }
+
+    static func writeKey(_ utf8: UnsafeRawBufferPointer, into w: inout ByteWriter) {
+        w.varint(UInt64(utf8.count) + 1)
+        w.bytes.append(contentsOf: utf8)
     }
 
     /// Decodes the binary form; throws when the bytes are not exactly one valid payload.

@@ -11,7 +11,16 @@ extension RecordTime {
     /// `±HH:MM` (UTC when there is none). Returns `nil` for anything else or an impossible
     /// date.
     public init?(iso8601 text: String, dateOnly: DateOnly = .startOfDay) {
-        var p = Scanner(Array(text.utf8))
+        var text = text
+        guard let t = text.withUTF8({ RecordTime(iso8601: UnsafeRawBufferPointer($0), dateOnly: dateOnly) }) else {
+            return nil
+        }
+        self = t
+    }
+
+    /// Parses ISO 8601 from UTF-8 bytes, as ``init(iso8601:dateOnly:)-(String,_)`` does.
+    init?(iso8601 utf8: UnsafeRawBufferPointer, dateOnly: DateOnly = .startOfDay) {
+        var p = Scanner(utf8)
         guard let year = p.digits(4), p.take("-"), let month = p.digits(2), p.take("-"), let day = p.digits(2),
             (1...12).contains(month), day >= 1, day <= CivilDate.daysInMonth(year, month)
         else { return nil }
@@ -53,9 +62,9 @@ extension RecordTime {
     }
 
     private struct Scanner {
-        let bytes: [UInt8]
+        let bytes: UnsafeRawBufferPointer
         var i = 0
-        init(_ bytes: [UInt8]) { self.bytes = bytes }
+        init(_ bytes: UnsafeRawBufferPointer) { self.bytes = bytes }
         var atEnd: Bool { i == bytes.count }
         mutating func take(_ c: Unicode.Scalar) -> Bool {
             guard i < bytes.count, bytes[i] == UInt8(ascii: c) else { return false }

@@ -47,7 +47,7 @@ public struct JournalState: Sendable, Equatable {
     public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
         let limit = try position(of: view, in: log)
         var state = JournalState()
-        try log.read(limit: Int(limit.rawValue)) { e in
+        try log.read(limit: Int(limit.rawValue), families: families) { e in
             try state.apply(e, publishedBy: view.publishedBy)
             return true
         }
@@ -71,6 +71,14 @@ public struct JournalState: Sendable, Equatable {
             position: position, asOf: view.asOf, publishedBy: view.publishedBy, from: view.from, to: view.to,
             certainly: view.certainly)
     }
+
+    /// The event families ``apply(_:publishedBy:)`` folds; the read models read no others.
+    public static let families = EventFamilies([
+        ReportFiled.eventType.family, SourceRegistered.eventType.family, SourceRated.eventType.family,
+        ClaimAsserted.eventType.family, ClaimCorrected.eventType.family, ClaimRetracted.eventType.family,
+        ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family, EntityAliased.eventType.family,
+        EntityUnaliased.eventType.family,
+    ])
 
     mutating func apply(_ e: Envelope, publishedBy: RecordTime?) throws {
         position = e.position

@@ -124,11 +124,11 @@ public struct StateStore: Sendable {
         var writer = StateWriter(store: tables, tx: tx)
         var n = 0
         var last = position
-        try log.read(in: tx, after: position) { e in
+        try log.read(in: tx, after: position, families: JournalState.families) { p, e in
             if let limit, n >= limit { return false }
-            try writer.apply(e)
+            if let e { try writer.apply(e) }
             n += 1
-            last = e.position
+            last = p
             return true
         }
         try setCheckpoint(tx, tables, last)

@@ -14,6 +14,13 @@ struct IdentifierTests {
         #expect(EventID("0190f1a2-0000-7000-8000-00000000000") == nil)
         #expect(EventID("0190f1a2-0000-7000-8000-00000000000g") == nil)
         #expect(EventID("0190f1a200-00-7000-8000-000000000000") == nil)
+        #expect(EventID("0190f1a2-0000-7000-8000-00000000000 ") == nil)
+        #expect(EventID("0190f1a2-0000-7000-8000-0000000000:0") == nil)
+        let known = EventID("00112233-4455-6677-8899-aAbBcCdDeEfF")
+        #expect(known?.bytes == [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF])
+        #expect(known?.description == "00112233-4455-6677-8899-aabbccddeeff")
+        #expect(EventID(bytes: known!.bytes) == known)
+        #expect(EventID(bytes: [1, 2, 3]) == nil)
     }
 
     @Test("ids made later sort later")

@@ -26,6 +26,48 @@ struct PayloadTests {
         #expect(try Payload(json: "1e2") == .double(100))
     }
 
+    @Test("decimal text is read as Swift's Double(String) reads it", arguments: [11, 12, 13] as [UInt64])
+    func decimalsMatchTheStandardLibrary(seed: UInt64) throws {
+        var rng = SplitMix64(seed: seed)
+        for _ in 0..<20_000 {
+            // Random digits, point and exponent, inside and outside the exact fast path.
+            var text = rng.next() % 2 == 0 ? "-" : ""
+            let intDigits = Int(rng.next() % 12)
+            text += intDigits == 0 ? "0" : String(1 + rng.next() % 9) + (0..<intDigits).map { _ in String(rng.next() % 10) }.joined()
+            let fracDigits = Int(rng.next() % 22)
+            if fracDigits > 0 || rng.next() % 3 == 0 {
+                text += "." + (0...fracDigits).map { _ in String(rng.next() % 10) }.joined()
+            }
+            if rng.next() % 3 == 0 {
+                text += "e" + (rng.next() % 2 == 0 ? "-" : "") + String(rng.next() % 40)
+            }
+            guard text.contains(".") || text.contains("e") else { continue }
+            let expected = Double(text)!
+            #expect(try Payload(json: text) == .double(expected), "\(text)")
+        }
+        #expect(try Payload(json: "0.1") == .double(0.1))
+        #expect(try Payload(json: "-0.0") == .double(-0.0))
+        #expect(try Payload(json: "123456789012345678.5") == .double(123456789012345678.5))
+        #expect(try Payload(json: "9007199254740993.0") == .double(9007199254740993.0))
+        #expect(try Payload(json: "1e-400") == .double(0))
+        #expect(throws: JSONError.self) { try Payload(json: "1e400") }
+        #expect(try Payload(json: "999999999999999999") == .int(999_999_999_999_999_999))
+        #expect(try Payload(json: "9223372036854775807") == .int(.max))
+        #expect(throws: JSONError.self) { try Payload(json: "9223372036854775808") }
+    }
+
+    @Test("keys with escapes are keys like any other: kept, and caught when repeated")
+    func escapedKeys() throws {
+        #expect(try Payload(json: #"{"a\u0062":1,"ab\"":2}"#) == .object([.init("ab", .int(1)), .init("ab\"", .int(2))]))
+        #expect(throws: JSONError.self) { try Payload(json: #"{"ab":1,"a\u0062":2}"#) }
+        #expect(throws: JSONError.self) { try Payload(json: #"{"a\u0062":1,"ab":2}"#) }
+        // The same key in nested objects is not a duplicate; in the same object it is.
+        #expect(try Payload(json: #"{"k":{"k":{"k":1}},"j":{"k":2}}"#).json == #"{"k":{"k":{"k":1}},"j":{"k":2}}"#)
+        #expect(throws: JSONError.self) { try Payload(json: #"{"k":{"x":1},"j":2,"k":3}"#) }
+        #expect(try Payload(json: #"{"":1}"#) == .object([.init("", .int(1))]))
+        #expect(throws: JSONError.self) { try Payload(json: #"{"":1,"":2}"#) }
+    }
+
     @Test("strings are escaped and unescaped")
     func strings() throws {
         let s = Payload.string("a\"b\\c\n\t\u{1}é😀")

@@ -72,9 +72,9 @@ private struct DocumentBuilder: JSONSink {
     mutating func beginArray() { stack.append(.sequence(line: line, [])) }
     mutating func beginObject() { stack.append(.mapping(line: line, [], key: "", keyLine: 0)) }
 
-    mutating func key(_ key: String) {
+    mutating func key(_ utf8: UnsafeRawBufferPointer) {
         guard case .mapping(let l, let members, _, _) = stack.popLast() else { preconditionFailure("key outside an object") }
-        stack.append(.mapping(line: l, members, key: key, keyLine: line))
+        stack.append(.mapping(line: l, members, key: String(decoding: utf8, as: UTF8.self), keyLine: line))
     }
 
     mutating func endArray() {
