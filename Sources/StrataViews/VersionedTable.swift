@@ -29,22 +29,60 @@ struct VersionedTable {
         }
     }
 
-    /// Calls `body` with each entity's state at `position` (entities with no version yet,
-    /// or deleted, are skipped): a seek per entity, skipping their other versions.
-    func scan(_ tx: Transaction, at position: Position, _ body: ([UInt8], [UInt8]) throws -> Void) throws {
+    /// Calls `body` with each entity's state at `position`, in entity order, for entities
+    /// whose key starts with `prefix` (entities with no version yet, or deleted, are
+    /// skipped). One forward pass over the rows, except that an entity with more than a
+    /// few versions is left by a seek: the cost follows the number of entities, not how
+    /// often they changed.
+    func scan(
+        _ tx: Transaction, prefix: [UInt8] = [], at position: Position, _ body: ([UInt8], [UInt8]) throws -> Void
+    ) throws {
+        let stepsBeforeSeek = 4
+        var entity: [UInt8] = []  // the entity whose rows are being read
+        var candidate: [UInt8]? = nil  // its latest state at or before `position` so far
+        var steps = 0
+        var start: [UInt8]? = prefix.isEmpty ? nil : prefix
+        func finish() throws {
+            if let c = candidate, !c.isEmpty { try body(entity, c) }
+            candidate = nil
+        }
         try tx.withCursor(database) { c in
-            var next = try c.first()
-            while let entry = next {
-                guard entry.key.count > 9 else { throw LogError.corrupted(position: nil, reason: "short read-model key") }
-                let entity = Array(entry.key[..<(entry.key.count - 9)])
-                if let state = try c.seek(atMost: VersionedTable.key(entity, position)),
-                    state.key.count == entity.count + 9, state.key.starts(with: entity), state.key[entity.count] == 0,
-                    !state.value.isEmpty
-                {
-                    try body(entity, state.value)
+            while true {
+                var restart: [UInt8]? = nil
+                var seekLatest = false
+                try c.scan(from: start) { key, value in
+                    guard key.starts(with: prefix) else { return false }
+                    guard key.count > 9, key[key.count - 9] == 0 else {
+                        throw LogError.corrupted(position: nil, reason: "malformed read-model key")
+                    }
+                    let entityBytes = UnsafeRawBufferPointer(rebasing: key[..<(key.count - 9)])
+                    let at = UInt64(bigEndian: key.loadUnaligned(fromByteOffset: key.count - 8, as: UInt64.self))
+                    if !entityBytes.elementsEqual(entity) {
+                        try finish()
+                        entity = Array(entityBytes)
+                        steps = 0
+                    }
+                    steps += 1
+                    if at <= position.rawValue { candidate = Array(value) }
+                    if steps > stepsBeforeSeek {
+                        // Many versions: past `position` the candidate is final; before
+                        // it, jump to the last version at or before it. Then go on after
+                        // the entity.
+                        restart = entity + [1]
+                        seekLatest = at < position.rawValue
+                        return false
+                    }
+                    return true
                 }
-                next = try c.seek(atLeast: entity + [1])
+                guard let next = restart else { break }
+                if seekLatest, let latest = try c.seek(atMost: VersionedTable.key(entity, position)),
+                    latest.key.count == entity.count + 9, latest.key.starts(with: entity)
+                {
+                    candidate = latest.value
+                }
+                start = next
             }
         }
+        try finish()
     }
 }
