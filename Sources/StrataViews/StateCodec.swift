@@ -36,6 +36,10 @@ enum StateCodec {
         return c
     }
 
+    static func report(_ bytes: [UInt8]) throws -> ReportFiled {
+        try ReportFiled(payload: try Payload(binary: bytes), type: ReportFiled.eventType)
+    }
+
     static func source(_ registration: SourceRegistered, _ grade: Reliability?) -> [UInt8] {
         Payload.object(["registration": registration.payload, "grade": .text(grade?.rawValue)]).encode()
     }

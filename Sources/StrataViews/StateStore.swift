@@ -16,7 +16,7 @@ public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 1
+    public static let version: UInt64 = 2
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
@@ -143,7 +143,7 @@ public struct StateStore: Sendable {
     public func rebuild() throws -> Int {
         let target = try log.environment.write { tx -> StateTables in
             let target = other(try active(tx))
-            for t in target.all { try tx.empty(t.database) }
+            for d in target.databases { try tx.empty(d) }
             try setCheckpoint(tx, target, .zero)
             return target
         }
@@ -196,6 +196,10 @@ public struct StateStore: Sendable {
         }
         if stored.links != folded.links { out.append("stored links differ from a fold of the log at \(position)") }
         if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log at \(position)") }
+        let indexed = try log.environment.read { tx in try active(tx).claimIndex.presentRows(tx, at: position) }
+        if indexed != ClaimIndex.expectedRows(folded.claims.values) {
+            out.append("the stored claim index differs from a fold of the log at \(position)")
+        }
         return out
     }
 
@@ -203,14 +207,19 @@ public struct StateStore: Sendable {
 
     /// The state a view (without `--published-by`) stands at, from the stored rows after
     /// catching them up to the log's head.
-    public func state(for view: View) throws -> (JournalState, ViewPoint) {
+    ///
+    /// With `claimsFor` set to the view, and the view filtering by commodity or place, the
+    /// state holds only the claims that can pass those filters (found through
+    /// ``ClaimIndex``) and their reports, with no links: enough for the timeline, at a cost
+    /// that follows the rows it shows rather than every claim in the journal.
+    public func state(for view: View, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint) {
         precondition(view.publishedBy == nil, "published-by views are folds")
         // Events may be committed (an import does not project) between catching up and
         // reading: read only when the rows reach the view's position, else catch up again.
         for _ in 0..<5 {
             try catchUp()
             let position = try JournalState.position(of: view, in: log)
-            if let state = try state(at: position, ifCovered: true) {
+            if let state = try state(at: position, ifCovered: true, filter: claimsFiltered ? view : nil) {
                 return (state, JournalState.point(view, position))
             }
         }
@@ -218,9 +227,9 @@ public struct StateStore: Sendable {
     }
 
     /// The journal's state at `position` from the stored rows (the store must be caught up
-    /// to at least `position`).
-    public func state(at position: Position) throws -> JournalState {
-        guard let state = try state(at: position, ifCovered: false) else {
+    /// to at least `position`); with `filter`, only its claims, as in ``state(for:claimsFiltered:)``.
+    public func state(at position: Position, filter: View? = nil) throws -> JournalState {
+        guard let state = try state(at: position, ifCovered: false, filter: filter) else {
             preconditionFailure("unreachable: not checking coverage")
         }
         return state
@@ -228,7 +237,7 @@ public struct StateStore: Sendable {
 
     /// The state at `position`, or `nil` when `ifCovered` and the active rows' checkpoint
     /// (read in the same transaction) is before `position`.
-    private func state(at position: Position, ifCovered: Bool) throws -> JournalState? {
+    private func state(at position: Position, ifCovered: Bool, filter: View?) throws -> JournalState? {
         try log.environment.read { tx -> JournalState? in
             let tables = try active(tx)
             if ifCovered {
@@ -238,26 +247,56 @@ public struct StateStore: Sendable {
             }
             var state = JournalState()
             state.position = position
-            try tables.claims.scan(tx, at: position) { _, v in
-                let c = try StateCodec.claim(v)
-                state.claims[c.id] = c
-            }
-            try tables.reports.scan(tx, at: position) { _, v in
-                let r = try ReportFiled(payload: try Payload(binary: v), type: ReportFiled.eventType)
-                state.reports[r.report] = r
-            }
             try tables.sources.scan(tx, at: position) { _, v in
                 let (registration, grade) = try StateCodec.source(v)
                 state.sources[registration.source] = registration
                 if let grade { state.grades[registration.source] = grade }
             }
-            try tables.links.scan(tx, at: position) { k, _ in
-                if let link = StateCodec.link(k) { state.links.insert(link) }
-            }
             try tables.aliases.scan(tx, at: position) { k, v in
                 if let (kind, key) = StateCodec.alias(k) { state.aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
             }
+            if let filter, filter.commodity != nil || filter.place != nil {
+                try loadIndexedClaims(tx, tables, &state, filter)
+                return state
+            }
+            try tables.claims.scan(tx, at: position) { _, v in
+                let c = try StateCodec.claim(v)
+                state.claims[c.id] = c
+            }
+            try tables.reports.scan(tx, at: position) { _, v in
+                let r = try StateCodec.report(v)
+                state.reports[r.report] = r
+            }
+            try tables.links.scan(tx, at: position) { k, _ in
+                if let link = StateCodec.link(k) { state.links.insert(link) }
+            }
             return state
+        }
+    }
+
+    /// Loads the claims the index finds for `filter`'s commodity and place, and their reports.
+    private func loadIndexedClaims(_ tx: Transaction, _ tables: StateTables, _ state: inout JournalState, _ filter: View) throws {
+        let position = state.position
+        let resolver = Resolver(state: state)  // sources and aliases: all resolution needs
+        var ids: Set<ClaimID>? = nil
+        if let commodity = filter.commodity {
+            ids = try tables.claimIndex.claims(tx, .commodity, at: position) { resolver.commodity($0, isA: commodity) }
+        }
+        if let place = filter.place {
+            let found = try tables.claimIndex.claims(tx, .place, at: position) {
+                resolver.mentions(place: place, in: [Location(place: $0, country: nil)])
+            }
+            ids = ids.map { $0.intersection(found) } ?? found
+        }
+        for id in ids ?? [] {
+            if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {
+                state.claims[id] = try StateCodec.claim(v)
+            }
+        }
+        for report in Set(state.claims.keys.map(\.report)) {
+            if let v = try tables.reports.latest(tx, entity: Array(report.rawValue.utf8), at: position), !v.isEmpty {
+                state.reports[report] = try StateCodec.report(v)
+            }
         }
     }
 }

@@ -10,8 +10,12 @@ struct StateTables {
     let sources: VersionedTable
     let links: VersionedTable
     let aliases: VersionedTable
+    /// Which claims name a commodity or place (see ``ClaimIndex``), versioned like the rest.
+    let index: VersionedTable
+    /// Every commodity and place name the index has rows for, as first written.
+    let names: Database
 
-    static let kinds = ["claims", "reports", "sources", "links", "aliases"]
+    static let kinds = ["claims", "reports", "sources", "links", "aliases", "index", "names"]
     static let generations = ["a", "b"]
 
     static func databaseName(_ generation: String, _ kind: String) -> String { "view_\(generation)_\(kind)" }
@@ -26,9 +30,14 @@ struct StateTables {
         sources = table("sources")
         links = table("links")
         aliases = table("aliases")
+        index = table("index")
+        names = env.database(StateTables.databaseName(generation, "names"))
     }
 
-    var all: [VersionedTable] { [claims, reports, sources, links, aliases] }
+    var claimIndex: ClaimIndex { ClaimIndex(rows: index, names: names) }
+
+    /// Every database of the generation.
+    var databases: [Database] { [claims, reports, sources, links, aliases, index].map(\.database) + [names] }
 
     /// The meta key of this generation's checkpoint.
     var checkpointKey: [UInt8] { Array("checkpoint_\(generation)".utf8) }

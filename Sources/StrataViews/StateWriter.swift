@@ -13,6 +13,8 @@ struct StateWriter {
     private var loadedClaims: Set<ClaimID> = []
     private var loadedSources: Set<SourceID> = []
     private var loadedLinks: Set<JournalState.Link> = []
+    /// Name keys of the commodity and place names met, for the claim index.
+    private var nameKeys: [String: NameKey] = [:]
 
     init(store: StateTables, tx: WriteTransaction) {
         self.store = store
@@ -65,9 +67,14 @@ struct StateWriter {
         case ClaimAsserted.eventType.family, ClaimCorrected.eventType.family, ClaimRetracted.eventType.family:
             guard let id = e.payload["claim"]?.stringValue.flatMap(ClaimID.init) else { return }
             try loadClaim(id)
+            let before = scratch.claims[id]?.fields
             try scratch.apply(e, publishedBy: nil)
             if let claim = scratch.claims[id] {
                 try store.claims.put(tx, entity: StateCodec.key(id), at: e.position, value: StateCodec.claim(claim))
+                if claim.fields != before {
+                    try store.claimIndex.update(
+                        tx, claim: id, before: before, after: claim.fields, at: e.position, keys: &nameKeys)
+                }
             }
         case ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family:
             let (a, b, relation, _, _) = try ClaimsLinked.fields(e)

@@ -69,14 +69,16 @@ struct ViewOptions: ParsableArguments {
 
     /// The journal's state for this view: from the stored read models (caught up first,
     /// or rebuilt if their version changed), or a fold of the log for `--published-by`.
-    func state(_ journal: JournalOptions) throws -> (JournalState, ViewPoint, Resolver, View) {
+    /// `claimsFiltered`: only the claims the view's commodity and place filters can admit
+    /// (see ``StateStore/state(for:claimsFiltered:)``).
+    func state(_ journal: JournalOptions, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint, Resolver, View) {
         let log = try journal.openForReading()
         let view = self.view
         if view.publishedBy != nil {
             let (state, point) = try JournalState.fold(log, view: view)
             return (state, point, Resolver(state: state), view)
         }
-        let (state, point) = try StateStore(log: log).state(for: view)
+        let (state, point) = try StateStore(log: log).state(for: view, claimsFiltered: claimsFiltered)
         return (state, point, Resolver(state: state), view)
     }
 

@@ -61,7 +61,16 @@ struct ProjectionPropertyTests {
                 let q = Payload.object(["value": .double(Double(Int.random(in: 1...9000, using: &rng))), "qualifier": .string("exact"), "unit": .string("t")])
                 let kind = try journal.claim(c)?.fields.kind
                 guard kind == .shipment || kind == .total, try journal.claim(c)?.retracted == false else { continue }
-                try journal.apply(.correct(ref(c), set: [Payload.Field("quantity", q)], setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
+                // Some corrections move the claim to another commodity or origin.
+                var set = [Payload.Field("quantity", q)]
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    set.append(Payload.Field("commodity", .string(commodities.randomElement(using: &rng)!)))
+                }
+                if Int.random(in: 0..<3, using: &rng) == 0 {
+                    let place = places.randomElement(using: &rng)!
+                    set.append(Payload.Field("from", .array([.object(["place": .string(place), "country": .null])])))
+                }
+                try journal.apply(.correct(ref(c), set: set, setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
             case 5:
                 let c = claims.randomElement(using: &rng)!
                 guard try journal.claim(c)?.retracted == false else { continue }
@@ -81,7 +90,13 @@ struct ProjectionPropertyTests {
                 let s = SourceID("s\(Int.random(in: 0..<max(1, reports), using: &rng))")!
                 try journal.rate(s, Reliability.allCases.randomElement(using: &rng)!, reason: "r", recordedAt: nil, by: "t")
             default:
-                if try journal.aliasTarget(.place, "Xyz Harbour") == nil {
+                if Bool.random(using: &rng) {
+                    if try journal.aliasTarget(.commodity, "Unobtainium") == nil {
+                        try journal.alias(.commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
+                    } else {
+                        try journal.unalias(.commodity, "unobtainium", reason: nil, recordedAt: nil, by: "t")
+                    }
+                } else if try journal.aliasTarget(.place, "Xyz Harbour") == nil {
                     try journal.alias(.place, "Xyz Harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "t")
                 } else {
                     try journal.unalias(.place, "Xyz Harbour", reason: nil, recordedAt: nil, by: "t")
@@ -127,6 +142,67 @@ struct ProjectionPropertyTests {
             try StateStore(log: log).rebuild()
             #expect(try StateStore(log: log).state(at: head) == before)
             #expect(try StateStore(log: log).problems().isEmpty)
+        }
+    }
+
+    @Test("a timeline filtered by commodity and place, read through the claim index, equals one over a fold", arguments: [5, 6, 7] as [UInt64])
+    func indexedTimelineEqualsFold(seed: UInt64) throws {
+        try withDirectory { dir in
+            let journal = try Self.history(seed: seed, steps: 70, in: dir + "/j")
+            let log = journal.log
+            let store = StateStore(log: log)
+            let head = try log.head().lastPosition
+            let filters: [(String?, String?)] = [
+                ("coal", nil), ("anthracite", nil), ("Unobtainium", nil), ("crude oil", nil), (nil, "Nampo"),
+                (nil, "Xyz Harbour"), (nil, "dalian"), ("coal", "Nampo"), ("gold", "Huludao"), ("iron ore", "KP"),
+            ]
+            var rowsSeen = 0
+            for p in stride(from: UInt64(0), through: head.rawValue, by: 3).map({ Position($0) }) + [head] {
+                for (commodity, place) in filters {
+                    var view = View()
+                    view.atPosition = p
+                    view.commodity = commodity
+                    view.place = place
+                    let (folded, point) = try JournalState.fold(log, view: view)
+                    let (indexed, indexedPoint) = try store.state(for: view, claimsFiltered: true)
+                    #expect(indexedPoint == point)
+                    let expected = Timeline(state: folded, view: view, point: point, resolver: Resolver(state: folded))
+                    let got = Timeline(state: indexed, view: view, point: point, resolver: Resolver(state: indexed))
+                    #expect(got.rows == expected.rows, "\(commodity ?? "-") \(place ?? "-") at \(p)")
+                    rowsSeen += expected.rows.count
+                    // The index reads fewer claims than there are, when the filter is narrow.
+                    #expect(indexed.claims.count <= folded.claims.count)
+                }
+            }
+            #expect(rowsSeen > 100, "the filters find claims")
+        }
+    }
+
+    @Test("verify finds stored claims or index rows that differ from the log")
+    func damagedStateIsFound() throws {
+        try withDirectory { dir in
+            let journal = try Self.history(seed: 8, steps: 40, in: dir + "/j")
+            let log = journal.log
+            let store = StateStore(log: log)
+            let head = try log.head().lastPosition
+            #expect(try store.problems().isEmpty)
+            let (folded, _) = try JournalState.fold(log, view: View())
+            let claim = try #require(folded.claims.values.first { !$0.retracted && $0.fields.commodity != nil })
+            // An index row that says the claim no longer names its commodity.
+            let row = try #require(ClaimIndex.expectedRows([claim]).first)
+            try log.environment.write { tx in
+                try store.active(tx).index.put(tx, entity: row, at: head, value: [])
+            }
+            #expect(try store.problems().contains { $0.contains("claim index") })
+            try store.rebuild()
+            #expect(try store.problems().isEmpty)
+            // A claim row that says it was retracted.
+            var retracted = claim
+            retracted.retracted = true
+            try log.environment.write { tx in
+                try store.active(tx).claims.put(tx, entity: StateCodec.key(claim.id), at: head, value: StateCodec.claim(retracted))
+            }
+            #expect(try store.problems().contains { $0.contains("stored claims differ") })
         }
     }
 

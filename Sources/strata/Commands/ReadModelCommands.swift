@@ -82,7 +82,8 @@ struct TimelineCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (state, point, resolver, view) = try options.state(journal)
+            // The timeline reads only the claims its commodity and place filters can admit.
+            let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
             let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
             options.print(point: point, rows: timeline.rows.map(\.payload)) {
                 let rows = timeline.rows.map { r in
