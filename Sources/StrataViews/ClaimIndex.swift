@@ -16,48 +16,56 @@ struct ClaimIndex {
     enum Kind: UInt8 {
         case commodity = 0x63  // "c"
         case place = 0x70  // "p"
+        /// A commodity and a place named by the same claim: a view filtered by both reads
+        /// the claims it shows, not all of the commodity's and all of the place's.
+        case pair = 0x62  // "b"
     }
 
     let rows: VersionedTable
     let names: Database
 
     private static let separator: UInt8 = 0x1F
+    private static let pairSeparator: UInt8 = 0x1E
 
-    private static func nameKey(_ kind: Kind, _ name: NameKey) -> [UInt8] { [kind.rawValue] + Array(name.rawValue.utf8) }
+    /// One name (or commodity-and-place pair) a claim is indexed under: the rows' key
+    /// prefix, and the name as written for the table of names.
+    struct Entry: Hashable {
+        let name: [UInt8]
+        let written: String?
+
+        static func == (a: Entry, b: Entry) -> Bool { a.name == b.name }
+        func hash(into h: inout Hasher) { h.combine(name) }
+    }
+
+    private static func name(_ kind: Kind, _ key: NameKey) -> [UInt8] { [kind.rawValue] + Array(key.rawValue.utf8) }
+
+    private static func pair(_ commodity: [UInt8], _ place: [UInt8]) -> [UInt8] {
+        [Kind.pair.rawValue] + commodity.dropFirst() + [pairSeparator] + place.dropFirst()
+    }
 
     /// The names a claim's fields are indexed under. `keys` remembers the key of each name
     /// (the same few names come back claim after claim, and keys are costly to fold).
     static func names(of fields: ClaimFields?, keys: inout [String: NameKey]) -> Set<Entry> {
         guard let fields else { return [] }
-        var out: Set<Entry> = []
-        func add(_ kind: Kind, _ written: String) {
-            let key: NameKey
-            if let known = keys[written] {
-                key = known
-            } else {
-                key = NameKey(written)
-                keys[written] = key
-            }
-            if !key.isEmpty { out.insert(Entry(kind: kind, key: key, written: written)) }
+        func key(_ written: String) -> NameKey {
+            if let known = keys[written] { return known }
+            let k = NameKey(written)
+            keys[written] = k
+            return k
         }
-        if let c = fields.commodity { add(.commodity, c) }
+        var out: Set<Entry> = []
+        var commodity: [UInt8]? = nil
+        if let c = fields.commodity, case let k = key(c), !k.isEmpty {
+            commodity = name(.commodity, k)
+            out.insert(Entry(name: commodity!, written: c))
+        }
         for l in fields.from + fields.to {
-            if let p = l.place { add(.place, p) }
+            guard let p = l.place, case let k = key(p), !k.isEmpty else { continue }
+            let place = name(.place, k)
+            out.insert(Entry(name: place, written: p))
+            if let commodity { out.insert(Entry(name: pair(commodity, place), written: nil)) }
         }
         return out
-    }
-
-    /// One name a claim is indexed under: equal when their keys are.
-    struct Entry: Hashable {
-        let kind: Kind
-        let key: NameKey
-        let written: String
-
-        static func == (a: Entry, b: Entry) -> Bool { a.kind == b.kind && a.key == b.key }
-        func hash(into h: inout Hasher) {
-            h.combine(kind)
-            h.combine(key)
-        }
     }
 
     /// The row keys the index must hold at a position where the journal has `claims`.
@@ -66,7 +74,7 @@ struct ClaimIndex {
         var keys: [String: NameKey] = [:]
         for c in claims {
             let id = Array(c.id.description.utf8)
-            for e in names(of: c.fields, keys: &keys) { out.insert(nameKey(e.kind, e.key) + [separator] + id) }
+            for e in names(of: c.fields, keys: &keys) { out.insert(e.name + [separator] + id) }
         }
         return out
     }
@@ -87,30 +95,42 @@ struct ClaimIndex {
         let new = ClaimIndex.names(of: after, keys: &keys)
         let id = Array(claim.description.utf8)
         for e in new.subtracting(old) {
-            let name = ClaimIndex.nameKey(e.kind, e.key)
-            try rows.put(tx, entity: name + [ClaimIndex.separator] + id, at: position, value: [1])
-            _ = try tx.put(names, key: name, value: Array(e.written.utf8), flags: .noOverwrite)
+            try rows.put(tx, entity: e.name + [ClaimIndex.separator] + id, at: position, value: [1])
+            if let written = e.written { _ = try tx.put(names, key: e.name, value: Array(written.utf8), flags: .noOverwrite) }
         }
         for e in old.subtracting(new) {
-            try rows.put(tx, entity: ClaimIndex.nameKey(e.kind, e.key) + [ClaimIndex.separator] + id, at: position, value: [])
+            try rows.put(tx, entity: e.name + [ClaimIndex.separator] + id, at: position, value: [])
         }
     }
 
-    /// The claims indexed at `position` under every name of `kind` that `matches` (given the
-    /// name as first written).
+    /// The claims indexed at `position` under a commodity that `commodity` accepts and a
+    /// place that `place` accepts (each given the name as first written); `nil` accepts
+    /// any, and at least one must be given.
     func claims(
-        _ tx: Transaction, _ kind: Kind, at position: Position, where matches: (String) -> Bool
+        _ tx: Transaction, at position: Position, commodity: ((String) -> Bool)?, place: ((String) -> Bool)?
     ) throws -> Set<ClaimID> {
-        var wanted: [[UInt8]] = []
-        try tx.withCursor(names) { c in
-            try c.scan(from: [kind.rawValue]) { key, value in
-                guard key.first == kind.rawValue else { return false }
-                if matches(String(decoding: value, as: UTF8.self)) { wanted.append(Array(key)) }
-                return true
+        func matching(_ kind: Kind, _ accepts: (String) -> Bool) throws -> [[UInt8]] {
+            var out: [[UInt8]] = []
+            try tx.withCursor(names) { c in
+                try c.scan(from: [kind.rawValue]) { key, value in
+                    guard key.first == kind.rawValue else { return false }
+                    if accepts(String(decoding: value, as: UTF8.self)) { out.append(Array(key)) }
+                    return true
+                }
             }
+            return out
+        }
+        let prefixes: [[UInt8]]
+        switch (commodity, place) {
+        case let (c?, p?):
+            let places = try matching(.place, p)
+            prefixes = try matching(.commodity, c).flatMap { c in places.map { ClaimIndex.pair(c, $0) } }
+        case let (c?, nil): prefixes = try matching(.commodity, c)
+        case let (nil, p?): prefixes = try matching(.place, p)
+        case (nil, nil): preconditionFailure("the index answers commodity or place filters")
         }
         var out: Set<ClaimID> = []
-        for name in wanted {
+        for name in prefixes {
             let prefix = name + [ClaimIndex.separator]
             try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
                 if let id = ClaimID(String(decoding: entity[prefix.count...], as: UTF8.self)) { out.insert(id) }

@@ -51,8 +51,16 @@ public struct Resolver: Sendable {
 
     /// Whether `locations` include the place `filter` (through aliases).
     public func mentions(place filter: String, in locations: [Location]) -> Bool {
-        let wanted = resolve(Location(place: filter, country: nil)).place.map(NameKey.init)
-        return locations.contains { loc in resolve(loc).place.map(NameKey.init) == wanted && wanted != nil }
+        guard let wanted = placeKey(Location(place: filter, country: nil)) else { return false }
+        return locations.contains { placeKey($0) == wanted }
+    }
+
+    /// The key of a location's canonical place name, if it names a place.
+    private func placeKey(_ location: Location) -> NameKey? {
+        if let known = cache.placeKey(location) { return known }
+        let key = resolve(location).place.map(NameKey.init)
+        cache.remember(location, placeKey: key)
+        return key
     }
 
     /// Whether `locations` are in the country `code`.
@@ -101,6 +109,11 @@ final class ResolverCache: @unchecked Sendable {
     private let lock = NSLock()
     private var locations: [Location: (String?, String?)] = [:]
     private var commodities: [String: String] = [:]
+    private var placeKeys: [Location: NameKey?] = [:]
+
+    func placeKey(_ l: Location) -> NameKey?? { lock.withLock { placeKeys[l] } }
+
+    func remember(_ l: Location, placeKey: NameKey?) { lock.withLock { placeKeys[l] = placeKey } }
 
     func location(_ l: Location) -> (place: String?, country: String?)? {
         lock.withLock { locations[l].map { (place: $0.0, country: $0.1) } }

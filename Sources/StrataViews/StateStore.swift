@@ -106,6 +106,13 @@ public struct StateStore: Sendable {
     /// version. Returns how many events it read.
     @discardableResult
     public func catchUp() throws -> Int {
+        // Usually there is nothing to do: see that in a read transaction, without taking
+        // the writer's lock or syncing an empty commit.
+        let current = try log.environment.read { tx -> Bool in
+            guard let at = try checkpoint(tx, try active(tx)), at.version == StateStore.version else { return false }
+            return at.position == (try log.lastPosition(in: tx))
+        }
+        if current { return 0 }
         var total = 0
         while true {
             let step: Int? = try log.environment.write { tx in
@@ -278,17 +285,11 @@ public struct StateStore: Sendable {
     private func loadIndexedClaims(_ tx: Transaction, _ tables: StateTables, _ state: inout JournalState, _ filter: View) throws {
         let position = state.position
         let resolver = Resolver(state: state)  // sources and aliases: all resolution needs
-        var ids: Set<ClaimID>? = nil
-        if let commodity = filter.commodity {
-            ids = try tables.claimIndex.claims(tx, .commodity, at: position) { resolver.commodity($0, isA: commodity) }
-        }
-        if let place = filter.place {
-            let found = try tables.claimIndex.claims(tx, .place, at: position) {
-                resolver.mentions(place: place, in: [Location(place: $0, country: nil)])
-            }
-            ids = ids.map { $0.intersection(found) } ?? found
-        }
-        for id in ids ?? [] {
+        let ids = try tables.claimIndex.claims(
+            tx, at: position,
+            commodity: filter.commodity.map { wanted in { resolver.commodity($0, isA: wanted) } },
+            place: filter.place.map { wanted in { resolver.mentions(place: wanted, in: [Location(place: $0, country: nil)]) } })
+        for id in ids {
             if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {
                 state.claims[id] = try StateCodec.claim(v)
             }

@@ -153,7 +153,7 @@ struct StrataBench: ParsableCommand {
             commandName: "journal",
             abstract: "Generate a journal of report, claim and correction events for the read-model benchmarks.",
             discussion:
-                "Reports of 10 claims (shipments of random commodities between KP, CN and RU ports, quantities, months of 2017–2020) are appended through the journal with the read models maintained, one command a minute of record time from 2025-01-01; after each report, claims of earlier reports are corrected so that about --corrected of all claims are. Commits are not flushed to disk (setup speed; nothing here is timed)."
+                "Reports of 10 claims (shipments of random commodities between KP, CN and RU ports — eleven common names and, one time in 50, one of twenty minor ports — quantities, months of 2017–2020) are appended through the journal with the read models maintained, one command a minute of record time from 2025-01-01; after each report, claims of earlier reports are corrected so that about --corrected of all claims are. Commits are not flushed to disk (setup speed; nothing here is timed)."
         )
 
         @Option(help: "The journal directory (must not exist).") var journal: String
@@ -170,6 +170,15 @@ struct StrataBench: ParsableCommand {
             var rng = SplitMix64(seed: seed)
             let commodities = ["coal", "anthracite", "iron ore", "gold", "urea", "crude oil", "refined petroleum products", "corn"]
             let places = ["Nampo", "Songrim", "Chongjin", "Dalian", "Longkou", "Lianyungang", "Nakhodka", "Vladivostok", "KP", "CN", "RU"]
+            // A long tail, as in real reporting: one place in 50 is one of these minor ports.
+            let minorPlaces = [
+                "Haeju", "Taean", "Kimchaek", "Rajin", "Wonsan", "Hungnam", "Tanchon", "Ryongampo", "Huludao", "Dandong",
+                "Yingkou", "Caofeidian", "Jingtang", "Yantai", "Weihai", "Shidao", "Rizhao", "Posyet", "Zarubino", "Vanino",
+            ]
+            func place() -> String {
+                Int.random(in: 0..<50, using: &rng) == 0
+                    ? minorPlaces.randomElement(using: &rng)! : places.randomElement(using: &rng)!
+            }
             let first = RecordTime(microseconds: 1_735_689_600_000_000)  // 2025-01-01T00:00:00Z
             var time = first.microseconds
             var claims: [ClaimID] = []
@@ -181,7 +190,7 @@ struct StrataBench: ParsableCommand {
                     let month = Int.random(in: 1...12, using: &rng)
                     text += "  - id: c\(c)\n    kind: shipment\n    credibility: \(Int.random(in: 1...6, using: &rng))\n"
                     text += "    commodity: \(commodities.randomElement(using: &rng) ?? "coal")\n"
-                    text += "    from: \(places.randomElement(using: &rng) ?? "KP")\n    to: \(places.randomElement(using: &rng) ?? "CN")\n"
+                    text += "    from: \(place())\n    to: \(place())\n"
                     text += "    when: \(Int.random(in: 2017...2020, using: &rng))-\(month < 10 ? "0" : "")\(month)\n"
                     text += "    quantity: {value: \(Int.random(in: 100...50000, using: &rng)), unit: t}\n"
                 }
