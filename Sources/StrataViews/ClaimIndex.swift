@@ -19,6 +19,13 @@ struct ClaimIndex {
         /// A commodity and a place named by the same claim: a view filtered by both reads
         /// the claims it shows, not all of the commodity's and all of the place's.
         case pair = 0x62  // "b"
+        /// The claims of a source: re-grading it changes their shipments' best tonnes.
+        case source = 0x73  // "s"
+        /// The claims of a kind (`total` claims are listed beside volumes).
+        case kind = 0x6B  // "k"
+        /// `same-shipment` neighbours, both ways: the rows under a claim's own id are the
+        /// claims it is linked to, so a shipment's claims are found from any of them.
+        case adjacent = 0x61  // "a"
     }
 
     let rows: VersionedTable
@@ -53,7 +60,10 @@ struct ClaimIndex {
             keys[written] = k
             return k
         }
-        var out: Set<Entry> = []
+        var out: Set<Entry> = [
+            Entry(name: [Kind.source.rawValue] + Array(fields.source.rawValue.utf8), written: nil),
+            Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil),
+        ]
         var commodity: [UInt8]? = nil
         if let c = fields.commodity, case let k = key(c), !k.isEmpty {
             commodity = name(.commodity, k)
@@ -68,15 +78,46 @@ struct ClaimIndex {
         return out
     }
 
-    /// The row keys the index must hold at a position where the journal has `claims`.
-    static func expectedRows(_ claims: some Sequence<JournalState.Claim>) -> Set<[UInt8]> {
+    /// The row keys the index must hold at a position where the journal has `claims` and
+    /// `links`.
+    static func expectedRows(_ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>) -> Set<[UInt8]> {
         var out: Set<[UInt8]> = []
         var keys: [String: NameKey] = [:]
         for c in claims {
             let id = Array(c.id.description.utf8)
             for e in names(of: c.fields, keys: &keys) { out.insert(e.name + [separator] + id) }
         }
+        for l in links where l.relation == .sameShipment {
+            out.insert(adjacency(l.claim, l.other))
+            out.insert(adjacency(l.other, l.claim))
+        }
         return out
+    }
+
+    private static func adjacency(_ a: ClaimID, _ b: ClaimID) -> [UInt8] {
+        [Kind.adjacent.rawValue] + Array(a.description.utf8) + [separator] + Array(b.description.utf8)
+    }
+
+    /// Records whether `a` and `b` are linked `same-shipment` from `position` on.
+    func setAdjacent(_ tx: WriteTransaction, _ a: ClaimID, _ b: ClaimID, _ linked: Bool, at position: Position) throws {
+        try rows.put(tx, entity: ClaimIndex.adjacency(a, b), at: position, value: linked ? [1] : [])
+        try rows.put(tx, entity: ClaimIndex.adjacency(b, a), at: position, value: linked ? [1] : [])
+    }
+
+    /// The claims indexed under `kind` and `name` (a source id, a kind, or a claim id for
+    /// its neighbours) at `position`.
+    func claims(_ tx: Transaction, _ kind: Kind, _ name: String, at position: Position) throws -> [ClaimID] {
+        let prefix = [kind.rawValue] + Array(name.utf8) + [ClaimIndex.separator]
+        var out: [ClaimID] = []
+        try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
+            if let id = ClaimID(String(decoding: entity[prefix.count...], as: UTF8.self)) { out.append(id) }
+        }
+        return out
+    }
+
+    /// The claims naming a commodity or place whose key is that of `name`, at `position`.
+    func claims(_ tx: Transaction, named name: String, _ kind: Kind, at position: Position) throws -> [ClaimID] {
+        try claims(tx, kind, NameKey(name).rawValue, at: position)
     }
 
     /// The row keys present at `position`.

@@ -22,18 +22,34 @@ public enum Granularity: String, CaseIterable, Sendable {
         }
     }
 
-    /// The periods overlapping `start…end` with the share of the days in each.
-    func split(_ start: Day, _ end: Day) -> [(label: String, first: Day, last: Day, share: Double)] {
-        let total = Double(end.rawValue - start.rawValue + 1)
-        var out: [(String, Day, Day, Double)] = []
+    var index: Int {
+        switch self {
+        case .month: 0
+        case .quarter: 1
+        case .year: 2
+        }
+    }
+
+    /// The periods overlapping `start…end` with the number of those days in each.
+    func split(_ start: Day, _ end: Day) -> [(label: String, first: Day, last: Day, days: Int64)] {
+        var out: [(String, Day, Day, Int64)] = []
         var cursor = start
         while cursor <= end {
             let p = period(of: cursor)
             let last = min(p.last, end)
-            out.append((p.label, p.first, p.last, Double(last.rawValue - cursor.rawValue + 1) / total))
+            out.append((p.label, p.first, p.last, Int64(last.rawValue - cursor.rawValue + 1)))
             cursor = p.last.adding(days: 1)
         }
         return out
+    }
+
+    /// The period of this granularity holding a month labelled `2020-05`.
+    func period(ofMonth label: String) -> (label: String, first: Day, last: Day)? {
+        let parts = label.split(separator: "-")
+        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), let day = Day(year: y, month: m, day: 1) else {
+            return nil
+        }
+        return period(of: day)
     }
 }
 

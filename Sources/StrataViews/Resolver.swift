@@ -5,16 +5,20 @@ import StrataDomain
 /// bundled gazetteer and commodity taxonomy.
 public struct Resolver: Sendable {
     public let state: JournalState
-    public let gazetteer: Gazetteer
-    public let taxonomy: CommodityTaxonomy
+    /// The bundled resources are decoded on first use (a view that resolves no name, such
+    /// as stored volumes without totals, does not pay for them).
+    public var gazetteer: Gazetteer { customGazetteer ?? .bundled }
+    public var taxonomy: CommodityTaxonomy { customTaxonomy ?? .bundled }
+    private let customGazetteer: Gazetteer?
+    private let customTaxonomy: CommodityTaxonomy?
 
     /// Views resolve the same few names for thousands of claims: remember the answers.
     private let cache = ResolverCache()
 
-    public init(state: JournalState, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled) {
+    public init(state: JournalState, gazetteer: Gazetteer? = nil, taxonomy: CommodityTaxonomy? = nil) {
         self.state = state
-        self.gazetteer = gazetteer
-        self.taxonomy = taxonomy
+        customGazetteer = gazetteer
+        customTaxonomy = taxonomy
     }
 
     /// A location's canonical place name (if a place) and its ISO country code.

@@ -203,8 +203,11 @@ public struct StateStore: Sendable {
         }
         if stored.links != folded.links { out.append("stored links differ from a fold of the log at \(position)") }
         if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log at \(position)") }
+        if try volumeCells(at: position) != Volumes.monthlyCells(state: folded, resolver: Resolver(state: folded)) {
+            out.append("the stored volumes differ from a fold of the log at \(position)")
+        }
         let indexed = try log.environment.read { tx in try active(tx).claimIndex.presentRows(tx, at: position) }
-        if indexed != ClaimIndex.expectedRows(folded.claims.values) {
+        if indexed != ClaimIndex.expectedRows(folded.claims.values, folded.links) {
             out.append("the stored claim index differs from a fold of the log at \(position)")
         }
         return out
@@ -278,6 +281,69 @@ public struct StateStore: Sendable {
                 if let link = StateCodec.link(k) { state.links.insert(link) }
             }
             return state
+        }
+    }
+
+    /// The volumes read model for a view without filters, valid-time window or
+    /// `--published-by`, from the stored monthly cells at its position (a few rows per
+    /// commodity × route × month, whatever the number of claims) and the `total` claims
+    /// found through the index; `nil` for other views, which are computed from the state.
+    public func volumes(for view: View, by granularity: Granularity) throws -> Volumes? {
+        guard StateStore.storesVolumes(for: view) else { return nil }
+        for _ in 0..<5 {
+            try catchUp()
+            let position = try JournalState.position(of: view, in: log)
+            if let volumes = try volumes(at: position, view: view, by: granularity) { return volumes }
+        }
+        throw ReadModelBusy()
+    }
+
+    /// Whether the stored cells answer `view`: no filter, valid-time window or `--published-by`.
+    public static func storesVolumes(for view: View) -> Bool {
+        view.publishedBy == nil && view.from == nil && view.to == nil && view.commodity == nil && view.place == nil
+            && view.country == nil && view.vessel == nil && view.source == nil && view.kind == nil
+    }
+
+    /// The stored volumes at `position`, or `nil` when the rows do not reach it yet.
+    private func volumes(at position: Position, view: View, by granularity: Granularity) throws -> Volumes? {
+        try log.environment.read { tx -> Volumes? in
+            let tables = try active(tx)
+            guard let at = try checkpoint(tx, tables), at.version == StateStore.version, at.position >= position else {
+                return nil
+            }
+            var monthly: [VolumeKey: VolumeCell] = [:]
+            try tables.volumes.scan(tx, at: position) { k, v in
+                guard let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) else {
+                    throw LogError.corrupted(position: nil, reason: "malformed volumes row")
+                }
+                monthly[key] = cell
+            }
+            var names = JournalState()
+            names.position = position
+            try tables.aliases.scan(tx, at: position) { k, v in
+                if let (kind, key) = StateCodec.alias(k) { names.aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
+            }
+            var totals: [JournalState.Claim] = []
+            for id in try tables.claimIndex.claims(tx, .kind, ClaimKind.total.rawValue, at: position) {
+                if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {
+                    let c = try StateCodec.claim(v)
+                    if !c.retracted && c.fields.kind == .total { totals.append(c) }
+                }
+            }
+            return Volumes(
+                monthly: monthly, totals: totals, view: view, point: JournalState.point(view, position),
+                resolver: Resolver(state: names), by: granularity)
+        }
+    }
+
+    /// The stored volume cells at `position` (for checking them against a fold).
+    func volumeCells(at position: Position) throws -> [VolumeKey: VolumeCell] {
+        try log.environment.read { tx in
+            var monthly: [VolumeKey: VolumeCell] = [:]
+            try active(tx).volumes.scan(tx, at: position) { k, v in
+                if let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) { monthly[key] = cell }
+            }
+            return monthly
         }
     }
 

@@ -14,8 +14,10 @@ struct StateTables {
     let index: VersionedTable
     /// Every commodity and place name the index has rows for, as first written.
     let names: Database
+    /// The volumes read model: a ``VolumeCell`` per commodity × route × month.
+    let volumes: VersionedTable
 
-    static let kinds = ["claims", "reports", "sources", "links", "aliases", "index", "names"]
+    static let kinds = ["claims", "reports", "sources", "links", "aliases", "index", "names", "volumes"]
     static let generations = ["a", "b"]
 
     static func databaseName(_ generation: String, _ kind: String) -> String { "view_\(generation)_\(kind)" }
@@ -32,12 +34,13 @@ struct StateTables {
         aliases = table("aliases")
         index = table("index")
         names = env.database(StateTables.databaseName(generation, "names"))
+        volumes = table("volumes")
     }
 
     var claimIndex: ClaimIndex { ClaimIndex(rows: index, names: names) }
 
     /// Every database of the generation.
-    var databases: [Database] { [claims, reports, sources, links, aliases, index].map(\.database) + [names] }
+    var databases: [Database] { [claims, reports, sources, links, aliases, index, volumes].map(\.database) + [names] }
 
     /// The meta key of this generation's checkpoint.
     var checkpointKey: [UInt8] { Array("checkpoint_\(generation)".utf8) }

@@ -6,6 +6,13 @@ import StrataLog
 /// event touches, folds the event with ``JournalState/apply(_:publishedBy:)`` (the same
 /// code a fresh fold runs), and writes each changed entity's new version at the event's
 /// position.
+///
+/// It also keeps the volumes read model: for an event that can change shipments (a
+/// claim's assertion, correction or retraction, a `same-shipment` link or unlink, a
+/// source's grade, a commodity or place alias) it finds the claims reachable through
+/// `same-shipment` links from the claims it touches, computes those shipments' monthly
+/// cells (``Volumes/cells(of:commodity:)``) before and after, and adds the difference to
+/// the stored cells, exactly, in grams.
 struct StateWriter {
     let store: StateTables
     let tx: WriteTransaction
@@ -15,6 +22,12 @@ struct StateWriter {
     private var loadedLinks: Set<JournalState.Link> = []
     /// Name keys of the commodity and place names met, for the claim index.
     private var nameKeys: [String: NameKey] = [:]
+    /// Every alias in force is in `scratch` (loaded on first need, for resolving names).
+    private var aliasesLoaded = false
+    /// Resolves names with the aliases in force; dropped when an alias changes.
+    private var resolver: Resolver? = nil
+    /// Volume cells read or written in this transaction, as they now stand.
+    private var cells: [VolumeKey: VolumeCell] = [:]
 
     init(store: StateTables, tx: WriteTransaction) {
         self.store = store
@@ -49,6 +62,17 @@ struct StateWriter {
     }
 
     mutating func apply(_ e: Envelope) throws {
+        let touched = try volumeClaims(touchedBy: e)
+        guard !touched.isEmpty else { return try applyToEntities(e) }
+        var reach = try linkedClaims(touched)
+        let before = try volumeCells(reach)
+        try applyToEntities(e)
+        if e.type.family == ClaimsLinked.eventType.family { reach = try linkedClaims(reach) }
+        let after = try volumeCells(reach)
+        try addCells(after, minus: before, at: e.position)
+    }
+
+    private mutating func applyToEntities(_ e: Envelope) throws {
         switch e.type.family {
         case ReportFiled.eventType.family:
             let r = try ReportFiled(payload: e.payload, type: e.type)
@@ -81,6 +105,15 @@ struct StateWriter {
             try loadLinks(a, b, relation)
             let before = scratch.links
             try scratch.apply(e, publishedBy: nil)
+            if relation == .sameShipment {
+                func linked(_ links: Set<JournalState.Link>) -> Bool {
+                    links.contains(.init(claim: a, other: b, relation: relation))
+                        || links.contains(.init(claim: b, other: a, relation: relation))
+                }
+                if linked(before) != linked(scratch.links) {
+                    try store.claimIndex.setAdjacent(tx, a, b, linked(scratch.links), at: e.position)
+                }
+            }
             for added in scratch.links.subtracting(before) {
                 try store.links.put(tx, entity: StateCodec.key(added), at: e.position, value: [1])
             }
@@ -96,8 +129,129 @@ struct StateWriter {
             let canonical = scratch.aliases[kind]?[key]
             try store.aliases.put(
                 tx, entity: StateCodec.key(kind, key), at: e.position, value: canonical.map { Array($0.utf8) } ?? [])
+            resolver = nil
         default:
             return
+        }
+    }
+}
+
+// MARK: volumes
+
+extension StateWriter {
+    /// The claims whose shipments `e` can change (before it is applied).
+    private mutating func volumeClaims(touchedBy e: Envelope) throws -> Set<ClaimID> {
+        let index = store.claimIndex
+        switch e.type.family {
+        case ClaimAsserted.eventType.family, ClaimCorrected.eventType.family, ClaimRetracted.eventType.family:
+            return Set([e.payload["claim"]?.stringValue.flatMap(ClaimID.init)].compactMap { $0 })
+        case ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family:
+            let (a, b, relation, _, _) = try ClaimsLinked.fields(e)
+            return relation == .sameShipment ? [a, b] : []
+        case SourceRegistered.eventType.family, SourceRated.eventType.family:
+            guard let source = e.payload["source"]?.stringValue else { return [] }
+            return Set(try index.claims(tx, .source, source, at: StateWriter.latest))
+        case EntityAliased.eventType.family, EntityUnaliased.eventType.family:
+            guard let name = e.payload["name"]?.stringValue else { return [] }
+            switch e.payload["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)) {
+            case .place: return Set(try index.claims(tx, named: name, .place, at: StateWriter.latest))
+            case .commodity: return Set(try index.claims(tx, named: name, .commodity, at: StateWriter.latest))
+            default: return []
+            }
+        default:
+            return []
+        }
+    }
+
+    /// `claims` and every claim linked to them `same-shipment`, directly or through others.
+    private func linkedClaims(_ claims: Set<ClaimID>) throws -> Set<ClaimID> {
+        var seen = claims
+        var queue = Array(claims)
+        while let x = queue.popLast() {
+            for y in try store.claimIndex.claims(tx, .adjacent, x.description, at: StateWriter.latest)
+            where seen.insert(y).inserted {
+                queue.append(y)
+            }
+        }
+        return seen
+    }
+
+    private mutating func currentResolver() throws -> Resolver {
+        if !aliasesLoaded {
+            var aliases: [EntityKind: [NameKey: String]] = [:]
+            try store.aliases.scan(tx, at: StateWriter.latest) { k, v in
+                if let (kind, key) = StateCodec.alias(k) { aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
+            }
+            scratch.aliases = aliases
+            aliasesLoaded = true
+            resolver = nil
+        }
+        if let resolver { return resolver }
+        // Resolution reads only the aliases: keep the claims out of the resolver's copy.
+        var names = JournalState()
+        names.aliases = scratch.aliases
+        let made = Resolver(state: names)
+        resolver = made
+        return made
+    }
+
+    /// The monthly cells of the shipments made of the live shipment claims among `reach`
+    /// (which holds every claim linked to any of them), as ``Shipments`` groups them.
+    private mutating func volumeCells(_ reach: Set<ClaimID>) throws -> [VolumeKey: VolumeCell] {
+        var live: [JournalState.Claim] = []
+        for id in reach {
+            try loadClaim(id)
+            if let c = scratch.claims[id], !c.retracted, c.fields.kind == .shipment { live.append(c) }
+        }
+        guard !live.isEmpty else { return [:] }
+        let resolver = try currentResolver()
+        live.sort { $0.position < $1.position }
+        var parent = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0.id) })
+        func root(_ x: ClaimID) -> ClaimID {
+            var r = x
+            while let p = parent[r], p != r { r = p }
+            return r
+        }
+        for c in live {
+            for other in try store.claimIndex.claims(tx, .adjacent, c.id.description, at: StateWriter.latest)
+            where parent[other] != nil {
+                let (a, b) = (root(c.id), root(other))
+                if a != b { parent[max(a, b)] = min(a, b) }
+            }
+        }
+        var groups: [ClaimID: [JournalState.Claim]] = [:]
+        var order: [ClaimID] = []
+        for c in live {
+            let r = root(c.id)
+            if groups[r] == nil { order.append(r) }
+            groups[r, default: []].append(c)
+            try loadSource(c.fields.source)
+        }
+        var out: [VolumeKey: VolumeCell] = [:]
+        for r in order {
+            guard let cluster = groups[r] else { continue }
+            let row = Shipments.row(cluster, scratch, resolver)
+            for (k, cell) in Volumes.cells(of: row, commodity: row.commodity) { out[k] = out[k, default: VolumeCell()] + cell }
+        }
+        return out
+    }
+
+    /// Adds `after − before` to the stored cells, writing a version of each cell that changes.
+    private mutating func addCells(
+        _ after: [VolumeKey: VolumeCell], minus before: [VolumeKey: VolumeCell], at position: Position
+    ) throws {
+        for key in Set(after.keys).union(before.keys) {
+            let delta = after[key, default: VolumeCell()] - before[key, default: VolumeCell()]
+            guard !delta.isZero else { continue }
+            let entity = key.encoded
+            var current = cells[key]
+            if current == nil {
+                current = try store.volumes.latest(tx, entity: entity, at: StateWriter.latest)
+                    .flatMap { $0.isEmpty ? VolumeCell() : VolumeCell(encoded: $0) } ?? VolumeCell()
+            }
+            let updated = (current ?? VolumeCell()) + delta
+            cells[key] = updated
+            try store.volumes.put(tx, entity: entity, at: position, value: updated.isZero ? [] : updated.encoded)
         }
     }
 }

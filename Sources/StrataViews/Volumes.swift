@@ -38,14 +38,11 @@ public struct Volumes: Sendable {
         }
     }
 
-    private struct Key: Hashable, Comparable {
+    private struct Key: Hashable {
         let commodity: String
         let period: String
         let from: String
         let to: String
-        static func < (a: Key, b: Key) -> Bool {
-            (a.commodity, a.period, a.from, a.to) < (b.commodity, b.period, b.from, b.to)
-        }
     }
 
     public let view: ViewPoint
@@ -59,67 +56,122 @@ public struct Volumes: Sendable {
         return true
     }
 
+    /// The volumes of the shipments in `state` (a fold or the stored claims).
     public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver, by granularity: Granularity) {
+        let rolled = view.commodity.map { resolver.commodity($0) ?? $0 }
+        var shipmentView = view
+        shipmentView.kind = nil
+        let shipments = Shipments(state: state, view: shipmentView, point: point, resolver: resolver)
+        let monthly = Volumes.monthlyCells(shipments.rows, commodity: rolled)
+        let totals = state.claims.values.filter { $0.fields.kind == .total && !$0.retracted }
+        self.init(monthly: monthly, totals: totals, view: view, point: point, resolver: resolver, by: granularity)
+    }
+
+    /// The volumes from cells already summed per month (the stored read model's, or those
+    /// of the shipments of a state) and the `total` claims known at the view.
+    init(
+        monthly: [VolumeKey: VolumeCell], totals: some Sequence<JournalState.Claim>, view: View, point: ViewPoint,
+        resolver: Resolver, by granularity: Granularity
+    ) {
         self.view = point
-        var table: [Key: Row] = [:]
-        func key(_ commodity: String?, _ period: String?, _ from: String?, _ to: String?) -> Key {
-            Key(commodity: commodity ?? "", period: period ?? "", from: from ?? "", to: to ?? "")
+        var cells: [Key: VolumeCell] = [:]
+        for (m, cell) in monthly {
+            var period = ""
+            if !m.month.isEmpty {
+                guard let p = granularity.period(ofMonth: m.month), Volumes.inWindow(p.first, p.last, view) else { continue }
+                period = p.label
+            }
+            let k = Key(commodity: m.commodity, period: period, from: m.from, to: m.to)
+            cells[k, default: VolumeCell()] = cells[k, default: VolumeCell()] + cell
         }
+        var table: [Key: Row] = [:]
         func rowFor(_ k: Key) -> Row {
             table[k] ?? Row(
                 commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.period.isEmpty ? nil : k.period,
                 fromCountry: k.from.isEmpty ? nil : k.from, toCountry: k.to.isEmpty ? nil : k.to)
         }
-        let rolled = view.commodity.map { resolver.commodity($0) ?? $0 }
-        var shipmentView = view
-        shipmentView.kind = nil
-        let shipments = Shipments(state: state, view: shipmentView, point: point, resolver: resolver)
-        for s in shipments.rows {
-            let commodity = rolled ?? s.commodity
-            let periods: [(label: String?, share: Double)]
-            if let start = s.earliest {
-                periods = granularity.split(start, s.latest ?? start)
-                    .filter { Volumes.inWindow($0.first, $0.last, view) }.map { ($0.label, $0.share) }
-            } else {
-                periods = [(nil, 1)]
-            }
-            for p in periods {
-                let k = key(commodity, p.label, s.fromCountries.first, s.toCountries.first)
-                var row = rowFor(k)
-                row.shipments += 1
-                if let t = s.tonnes {
-                    row.low += t.low * p.share
-                    row.best += t.best * p.share
-                    row.high = row.high.flatMap { h in t.high.map { h + $0 * p.share } }
-                } else {
-                    row.unquantified += 1
-                }
-                table[k] = row
-            }
+        for (k, cell) in cells where cell.shipments(granularity) > 0 {
+            var row = rowFor(k)
+            row.low = VolumeCell.tonnes(cell.low)
+            row.best = VolumeCell.tonnes(cell.best)
+            row.high = cell.unbounded > 0 ? nil : VolumeCell.tonnes(cell.high)
+            row.shipments = Int(cell.shipments(granularity))
+            row.unquantified = Int(cell.unquantified(granularity))
+            table[k] = row
         }
         // Totals: beside the sums of every period they overlap.
+        let rolled = view.commodity.map { resolver.commodity($0) ?? $0 }
         var totalView = view
         if view.kind != nil && view.kind != .total { totalView.kind = .shipment } else { totalView.kind = .total }
         let filter = ViewFilter(view: totalView, resolver: resolver)
-        // Totals only: no need to sort every claim.
-        let totals = state.claims.values.filter { $0.fields.kind == .total && !$0.retracted }.sorted { $0.position < $1.position }
-        for c in totals where filter.admits(c) {
+        for c in totals.sorted(by: { $0.position < $1.position }) where filter.admits(c) {
             let f = c.fields
             let commodity = rolled ?? resolver.commodity(f.commodity)
             let from = f.from.lazy.compactMap { resolver.resolve($0).country }.first
             let to = f.to.lazy.compactMap { resolver.resolve($0).country }.first
-            var labels: [String?] = [nil]
+            var labels: [String] = [""]
             if let start = f.when.earliestStart {
                 labels = granularity.split(start, f.when.latestEnd ?? start)
                     .filter { Volumes.inWindow($0.first, $0.last, view) }.map { $0.label }
             }
             for label in labels {
-                let k = key(commodity, label, from, to)
+                let k = Key(commodity: commodity ?? "", period: label, from: from ?? "", to: to ?? "")
                 var row = rowFor(k)
                 row.reportedTotals.append((c.id, f.quantity?.tonnes))
                 table[k] = row
             }
         }
-        rows = table.keys.sorted().compactMap { table[$0] }
+        // In key order, compared as UTF-8 bytes (fields joined by a byte below any character).
+        rows = table.map { (VolumeKey(commodity: $0.key.commodity, month: $0.key.period, from: $0.key.from, to: $0.key.to).encoded, $0.value) }
+            .sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
+    }
+
+    /// The monthly cells of `shipments`, each under its own commodity or `commodity`.
+    static func monthlyCells(_ shipments: [Shipments.Row], commodity: String?) -> [VolumeKey: VolumeCell] {
+        var monthly: [VolumeKey: VolumeCell] = [:]
+        for s in shipments {
+            for (key, cell) in cells(of: s, commodity: commodity ?? s.commodity) {
+                monthly[key] = monthly[key, default: VolumeCell()] + cell
+            }
+        }
+        return monthly
+    }
+
+    /// The monthly cells of every shipment in `state`: what the stored volumes hold.
+    static func monthlyCells(state: JournalState, resolver: Resolver) -> [VolumeKey: VolumeCell] {
+        let shipments = Shipments(state: state, view: View(), point: JournalState.point(View(), state.position), resolver: resolver)
+        return monthlyCells(shipments.rows, commodity: nil).filter { !$0.value.isZero }
+    }
+
+    /// One shipment's cells: its tonnes split over the months its valid time spans in
+    /// proportion to the days in each (from its earliest possible start to its latest
+    /// possible end; an open end counts as its start), the parts adding up to the whole to
+    /// the gram; a shipment with no known time is one cell with no month.
+    static func cells(of s: Shipments.Row, commodity: String?) -> [(VolumeKey, VolumeCell)] {
+        let months: [(label: String, days: Int64)]
+        if let start = s.earliest {
+            months = Granularity.month.split(start, s.latest ?? start).map { ($0.label, $0.days) }
+        } else {
+            months = [("", 1)]
+        }
+        let days = months.map(\.days)
+        let low = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.low), days) }
+        let best = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.best), days) }
+        let high = s.tonnes?.high.map { VolumeCell.apportion(VolumeCell.grams($0), days) }
+        var seen: Set<String> = []
+        var out: [(VolumeKey, VolumeCell)] = []
+        for (i, m) in months.enumerated() {
+            var cell = VolumeCell()
+            if s.tonnes != nil { cell.add(low: low?[i] ?? 0, best: best?[i] ?? 0, high: high?[i]) }
+            for g in Granularity.allCases {
+                // Counted once per period of each granularity: in its first month there.
+                let period = m.label.isEmpty ? "" : g.period(ofMonth: m.label)?.label ?? m.label
+                if seen.insert("\(g.rawValue):\(period)").inserted { cell.count(g, unquantified: s.tonnes == nil) }
+            }
+            let key = VolumeKey(
+                commodity: commodity ?? "", month: m.label, from: s.fromCountries.first ?? "", to: s.toCountries.first ?? "")
+            out.append((key, cell))
+        }
+        return out
     }
 }

@@ -82,9 +82,27 @@ struct ViewOptions: ParsableArguments {
         return (state, point, Resolver(state: state), view)
     }
 
+    /// The volumes for this view: from the stored monthly cells when the view has no
+    /// filter, window or `--published-by`, else computed from the journal's state.
+    func volumes(_ journal: JournalOptions, by granularity: Granularity) throws -> Volumes {
+        if StateStore.storesVolumes(for: view),
+            let stored = try StateStore(log: try journal.openForReading()).volumes(for: view, by: granularity)
+        {
+            return stored
+        }
+        let (state, point, resolver, view) = try state(journal)
+        return Volumes(state: state, view: view, point: point, resolver: resolver, by: granularity)
+    }
+
     /// Prints rows in the chosen format: JSON is `{"view", "rows"}`; NDJSON a row a line;
     /// CSV flattens nested fields with dotted headers; table is `table`.
-    func print(point: ViewPoint, rows: [Payload], table: () -> String) {
+    /// `rows` are made only for the formats that print them.
+    func print(point: ViewPoint, rows makeRows: @autoclosure () -> [Payload], table: () -> String) {
+        if format == .table {
+            Swift.print(table())
+            return
+        }
+        let rows = makeRows()
         switch format {
         case .json:
             Swift.print(Payload.object(["view": point.payload, "rows": .array(rows)]).json)

@@ -147,8 +147,27 @@ struct ReadModelTests {
     func proportionalSplit() {
         let split = Granularity.month.split(Day(year: 2020, month: 5, day: 22)!, Day(year: 2020, month: 6, day: 10)!)
         #expect(split.map(\.label) == ["2020-05", "2020-06"])
-        #expect(abs(split[0].share - 10.0 / 20.0) < 1e-9 && abs(split[1].share - 10.0 / 20.0) < 1e-9)
+        #expect(split.map(\.days) == [10, 10])
         #expect(Granularity.quarter.split(Day(year: 2020, month: 3, day: 1)!, Day(year: 2020, month: 4, day: 30)!).map(\.label) == ["2020-Q1", "2020-Q2"])
+    }
+
+    @Test("split tonnes add up to the whole, to the gram, and follow the days")
+    func apportioning() {
+        // 100 t over a quarter of 31 + 30 + 31 days: not 33.333…, and no gram lost.
+        let parts = VolumeCell.apportion(VolumeCell.grams(100), [31, 30, 31])
+        #expect(parts.reduce(0, +) == 100_000_000)
+        #expect(parts == [33_695_652, 32_608_696, 33_695_652])
+        var rng = SplitMix64(seed: 42)
+        for _ in 0..<2_000 {
+            let total = Int64.random(in: 0...100_000_000_000_000_000, using: &rng)  // up to 1e11 t in grams
+            let weights = (0..<Int.random(in: 1...48, using: &rng)).map { _ in Int64.random(in: 1...31, using: &rng) }
+            let parts = VolumeCell.apportion(total, weights)
+            #expect(parts.reduce(0, +) == total)
+            let sum = Double(weights.reduce(0, +))
+            for (p, w) in zip(parts, weights) {
+                #expect(abs(Double(p) - Double(total) * Double(w) / sum) <= 1.0 + Double(total) * 1e-15)
+            }
+        }
     }
 }
 

@@ -18,8 +18,8 @@ struct VolumesCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            let (state, point, resolver, view) = try options.state(journal)
-            let volumes = Volumes(state: state, view: view, point: point, resolver: resolver, by: by)
+            let volumes = try options.volumes(journal, by: by)
+            let point = volumes.view
             options.print(point: point, rows: volumes.rows.map(\.payload)) {
                 let rows = volumes.rows.map { r in
                     [
