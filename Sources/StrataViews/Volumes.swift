@@ -148,25 +148,26 @@ public struct Volumes: Sendable {
     /// possible end; an open end counts as its start), the parts adding up to the whole to
     /// the gram; a shipment with no known time is one cell with no month.
     static func cells(of s: Shipments.Row, commodity: String?) -> [(VolumeKey, VolumeCell)] {
-        let months: [(label: String, days: Int64)]
+        let months: [(label: String, first: Day?, days: Int64)]
         if let start = s.earliest {
-            months = Granularity.month.split(start, s.latest ?? start).map { ($0.label, $0.days) }
+            months = Granularity.month.split(start, s.latest ?? start).map { ($0.label, $0.first, $0.days) }
         } else {
-            months = [("", 1)]
+            months = [("", nil, 1)]
         }
         let days = months.map(\.days)
         let low = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.low), days) }
         let best = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.best), days) }
         let high = s.tonnes?.high.map { VolumeCell.apportion(VolumeCell.grams($0), days) }
-        var seen: Set<String> = []
+        var seen: Set<Int> = []
         var out: [(VolumeKey, VolumeCell)] = []
         for (i, m) in months.enumerated() {
             var cell = VolumeCell()
             if s.tonnes != nil { cell.add(low: low?[i] ?? 0, best: best?[i] ?? 0, high: high?[i]) }
-            for g in Granularity.allCases {
-                // Counted once per period of each granularity: in its first month there.
-                let period = m.label.isEmpty ? "" : g.period(ofMonth: m.label)?.label ?? m.label
-                if seen.insert("\(g.rawValue):\(period)").inserted { cell.count(g, unquantified: s.tonnes == nil) }
+            // Counted once per period of each granularity: in its first month there.
+            cell.count(.month, unquantified: s.tonnes == nil)
+            for g in [Granularity.quarter, .year] {
+                let period = m.first.map { g.period(of: $0).first.rawValue } ?? 0
+                if seen.insert(Int(g.index) << 32 | Int(period)).inserted { cell.count(g, unquantified: s.tonnes == nil) }
             }
             let key = VolumeKey(
                 commodity: commodity ?? "", month: m.label, from: s.fromCountries.first ?? "", to: s.toCountries.first ?? "")

@@ -189,6 +189,35 @@ struct ReadModelRuleTests {
           - {id: b, kind: shipment, source: s2, commodity: coal, from: KP, to: CN, when: '2019-03'}
         """
 
+    @Test("a shipment over several months counts once in each month, quarter and year, and its tonnes add up")
+    func countsPerPeriod() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: s1, name: S1, kind: human}]
+            claims:
+              - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2019-02-10/2019-05-20, quantity: {value: 1000, unit: t}}
+              - {id: b, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2019-03}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (state, point) = try JournalState.fold(j.log, view: View())
+        func rows(_ g: Granularity) -> [(String?, Int, Int, Double)] {
+            Volumes(state: state, view: View(), point: point, resolver: Resolver(state: state), by: g).rows
+                .map { ($0.period, $0.shipments, $0.unquantified, $0.best) }
+        }
+        let months = rows(.month)
+        #expect(months.map(\.0) == ["2019-02", "2019-03", "2019-04", "2019-05"])
+        #expect(months.map(\.1) == [1, 2, 1, 1])
+        #expect(months.map(\.2) == [0, 1, 0, 0])
+        // 100 days: 19 in February, 31, 30, 20 — to the gram.
+        #expect(months.map(\.3) == [190, 310, 300, 200])
+        let quarters = rows(.quarter)
+        #expect(quarters.map(\.0) == ["2019-Q1", "2019-Q2"])
+        #expect(quarters.map(\.1) == [2, 1])
+        #expect(quarters.map(\.3) == [500, 500])
+        let years = rows(.year)
+        #expect(years.map(\.0) == ["2019"] && years.map(\.1) == [2] && years.map(\.2) == [1] && years.map(\.3) == [1000])
+    }
+
     @Test("a --from/--to window keeps only the periods it touches, with the shipment's share of each")
     func windowClipsPeriods() throws {
         let (j, dir) = try journal(report)
