@@ -10,7 +10,7 @@ struct VolumesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "volumes",
         abstract: "Tonnes per commodity, route and period (low / best / high), with reported totals beside them.",
-        discussion: "A shipment spanning several periods is split across them by days; totals are never added into the sums. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
+        discussion: "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -75,7 +75,7 @@ struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
-        discussion: "Ordered by earliest start, then latest end, then record order. The grade is the source's reliability at the view and the claim's credibility (C3). JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+        discussion: "Ordered by earliest start, then latest end, then record order. The grade is the source's reliability at the view and the claim's credibility (C3). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions

@@ -11,7 +11,7 @@ struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild the read models from the log and print how long it took and how many events it read.",
-        discussion: "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias. The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them.")
+        discussion: "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, source and kind) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them.")
 
     @OptionGroup var journal: JournalOptions
     @Option(help: "The projection to rebuild (default: all; there is one, \"state\").") var projection: String?
