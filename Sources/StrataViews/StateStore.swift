@@ -16,7 +16,7 @@ public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 3
+    public static let version: UInt64 = 4
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
@@ -29,12 +29,16 @@ public struct StateStore: Sendable {
     let meta: Database
 
     /// The store of a log opened with ``databaseNames`` among its extra databases.
-    public init(log: EventLog, batch: Int = 10_000) {
-        precondition(batch > 0)
+    /// `volumeSnapshotEvery`: changes to the volume cells between two snapshots of them.
+    public init(log: EventLog, batch: Int = 10_000, volumeSnapshotEvery: Int = 4_000) {
+        precondition(batch > 0 && volumeSnapshotEvery > 0)
         self.log = log
         self.batch = batch
         let env = log.environment
-        generations = Dictionary(uniqueKeysWithValues: StateTables.generations.map { ($0, StateTables(environment: env, generation: $0)) })
+        generations = Dictionary(
+            uniqueKeysWithValues: StateTables.generations.map {
+                ($0, StateTables(environment: env, generation: $0, snapshotEvery: volumeSnapshotEvery))
+            })
         meta = env.database("view_meta")
     }
 
@@ -311,13 +315,7 @@ public struct StateStore: Sendable {
             guard let at = try checkpoint(tx, tables), at.version == StateStore.version, at.position >= position else {
                 return nil
             }
-            var monthly: [VolumeKey: VolumeCell] = [:]
-            try tables.volumes.scan(tx, at: position) { k, v in
-                guard let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) else {
-                    throw LogError.corrupted(position: nil, reason: "malformed volumes row")
-                }
-                monthly[key] = cell
-            }
+            let monthly = try tables.volumes.cells(tx, at: position)
             var names = JournalState()
             names.position = position
             try tables.aliases.scan(tx, at: position) { k, v in
@@ -338,13 +336,7 @@ public struct StateStore: Sendable {
 
     /// The stored volume cells at `position` (for checking them against a fold).
     func volumeCells(at position: Position) throws -> [VolumeKey: VolumeCell] {
-        try log.environment.read { tx in
-            var monthly: [VolumeKey: VolumeCell] = [:]
-            try active(tx).volumes.scan(tx, at: position) { k, v in
-                if let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) { monthly[key] = cell }
-            }
-            return monthly
-        }
+        try log.environment.read { tx in try active(tx).volumes.cells(tx, at: position) }
     }
 
     /// Loads the claims the index finds for `filter`'s commodity and place, and their reports.

@@ -15,14 +15,16 @@ struct StateTables {
     /// Every commodity and place name the index has rows for, as first written.
     let names: Database
     /// The volumes read model: a ``VolumeCell`` per commodity × route × month.
-    let volumes: VersionedTable
+    let volumes: VolumeStore
 
-    static let kinds = ["claims", "reports", "sources", "links", "aliases", "index", "names", "volumes"]
+    static let kinds = [
+        "claims", "reports", "sources", "links", "aliases", "index", "names", "volumes", "volume_log", "volume_snapshots",
+    ]
     static let generations = ["a", "b"]
 
     static func databaseName(_ generation: String, _ kind: String) -> String { "view_\(generation)_\(kind)" }
 
-    init(environment env: Environment, generation: String) {
+    init(environment env: Environment, generation: String, snapshotEvery: Int = VolumeStore.defaultSnapshotEvery) {
         self.generation = generation
         func table(_ kind: String) -> VersionedTable {
             VersionedTable(database: env.database(StateTables.databaseName(generation, kind)))
@@ -34,13 +36,20 @@ struct StateTables {
         aliases = table("aliases")
         index = table("index")
         names = env.database(StateTables.databaseName(generation, "names"))
-        volumes = table("volumes")
+        volumes = VolumeStore(
+            current: env.database(StateTables.databaseName(generation, "volumes")),
+            log: env.database(StateTables.databaseName(generation, "volume_log")),
+            snapshots: env.database(StateTables.databaseName(generation, "volume_snapshots")),
+            snapshotEvery: snapshotEvery)
     }
 
     var claimIndex: ClaimIndex { ClaimIndex(rows: index, names: names) }
 
     /// Every database of the generation.
-    var databases: [Database] { [claims, reports, sources, links, aliases, index, volumes].map(\.database) + [names] }
+    var databases: [Database] {
+        [claims, reports, sources, links, aliases, index].map(\.database)
+            + [names, volumes.current, volumes.log, volumes.snapshots]
+    }
 
     /// The meta key of this generation's checkpoint.
     var checkpointKey: [UInt8] { Array("checkpoint_\(generation)".utf8) }

@@ -240,19 +240,17 @@ extension StateWriter {
     private mutating func addCells(
         _ after: [VolumeKey: VolumeCell], minus before: [VolumeKey: VolumeCell], at position: Position
     ) throws {
+        var changes: [(VolumeKey, VolumeCell, VolumeCell)] = []
         for key in Set(after.keys).union(before.keys) {
             let delta = after[key, default: VolumeCell()] - before[key, default: VolumeCell()]
             guard !delta.isZero else { continue }
-            let entity = key.encoded
-            var current = cells[key]
-            if current == nil {
-                current = try store.volumes.latest(tx, entity: entity, at: StateWriter.latest)
-                    .flatMap { $0.isEmpty ? VolumeCell() : VolumeCell(encoded: $0) } ?? VolumeCell()
-            }
-            let updated = (current ?? VolumeCell()) + delta
+            let current = try cells[key] ?? store.volumes.cell(tx, key)
+            let updated = current + delta
             cells[key] = updated
-            try store.volumes.put(tx, entity: entity, at: position, value: updated.isZero ? [] : updated.encoded)
+            changes.append((key, updated, delta))
         }
+        // In key order, so the stored bytes do not depend on hashing.
+        try store.volumes.record(tx, at: position, changes.sorted { $0.0 < $1.0 })
     }
 }
 

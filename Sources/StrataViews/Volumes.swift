@@ -75,11 +75,21 @@ public struct Volumes: Sendable {
     ) {
         self.view = point
         var cells: [Key: VolumeCell] = [:]
+        // The same few dozen months come back for every commodity and route.
+        var periods: [String: String?] = [:]
         for (m, cell) in monthly {
             var period = ""
             if !m.month.isEmpty {
-                guard let p = granularity.period(ofMonth: m.month), Volumes.inWindow(p.first, p.last, view) else { continue }
-                period = p.label
+                let known: String?
+                if let cached = periods[m.month] {
+                    known = cached
+                } else {
+                    let p = granularity.period(ofMonth: m.month)
+                    known = p.flatMap { Volumes.inWindow($0.first, $0.last, view) ? $0.label : nil }
+                    periods[m.month] = .some(known)
+                }
+                guard let label = known else { continue }
+                period = label
             }
             let k = Key(commodity: m.commodity, period: period, from: m.from, to: m.to)
             cells[k, default: VolumeCell()] = cells[k, default: VolumeCell()] + cell

@@ -2,13 +2,14 @@
 enum Format {
     /// `1234567` → `1,234,567`.
     static func thousands(_ n: Int) -> String {
-        let digits = String(n.magnitude)
-        var out = ""
+        let digits = Array(String(n.magnitude).utf8)
+        var out: [UInt8] = n < 0 ? [UInt8(ascii: "-")] : []
+        out.reserveCapacity(digits.count + digits.count / 3 + 1)
         for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+            if i > 0 && (digits.count - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
             out.append(c)
         }
-        return n < 0 ? "-" + out : out
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Bytes with a binary unit: `1.5 MiB`.
@@ -27,18 +28,32 @@ enum Format {
 
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        var widths = header.map(\.count)
-        for row in rows {
-            for (i, cell) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], cell.count) }
+        // Columns are counted in Unicode scalars (names here have no combining marks), which
+        // is much cheaper than counting characters for thousands of rows.
+        func width(_ s: String) -> Int { s.unicodeScalars.count }
+        let all = [header] + rows
+        let cellWidths = all.map { $0.map(width) }
+        var widths = header.map(width)
+        for row in cellWidths {
+            for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
         }
-        func line(_ cells: [String]) -> String {
-            var parts: [String] = []
+        var out = ""
+        out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        for (r, cells) in all.enumerated() {
+            if r > 0 { out.append("\n") }
             for (i, cell) in cells.enumerated() {
-                let pad = String(repeating: " ", count: max(0, widths[i] - cell.count))
-                parts.append(rightAligned.contains(i) ? pad + cell : (i == cells.count - 1 ? cell : cell + pad))
+                if i > 0 { out.append("  ") }
+                let pad = max(0, (i < widths.count ? widths[i] : 0) - cellWidths[r][i])
+                let last = i == cells.count - 1
+                if rightAligned.contains(i) {
+                    out.append(String(repeating: " ", count: pad))
+                    out.append(cell)
+                } else {
+                    out.append(cell)
+                    if !last { out.append(String(repeating: " ", count: pad)) }
+                }
             }
-            return parts.joined(separator: "  ")
         }
-        return ([line(header)] + rows.map(line)).joined(separator: "\n")
+        return out
     }
 }

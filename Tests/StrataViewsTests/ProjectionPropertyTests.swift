@@ -44,7 +44,8 @@ struct ProjectionPropertyTests {
     static func history(seed: UInt64, steps: Int, in dir: String) throws -> Journal {
         var rng = SplitMix64(seed: seed)
         let log = try EventLog(path: dir, options: StateStore.logOptions)
-        let store = StateStore(log: log)
+        // Snapshots of the volume cells every few changes, so views read through them.
+        let store = StateStore(log: log, volumeSnapshotEvery: 5)
         let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
         var claims: [ClaimID] = []
         var reports = 0

@@ -1,0 +1,109 @@
+import LMDB
+import StrataLog
+
+/// The stored volumes: the monthly cells as they stand now, a log of each event's changes
+/// to them, and snapshots of all cells taken whenever `snapshotEvery` changes have been
+/// logged since the last. The cells at a position P are the last snapshot at or before P
+/// plus the changes logged after it up to P: a contiguous read of one snapshot (a few
+/// thousand rows) and at most `snapshotEvery` changes, whatever the length of history.
+///
+///     volumes            cell key → cell now; key [0] → changes since the last snapshot
+///     volume_log         position ‖ cell key → the change (a cell of differences)
+///     volume_snapshots   position ‖ cell key → the cell at that position; position ‖ [] marks one
+struct VolumeStore {
+    let current: Database
+    let log: Database
+    let snapshots: Database
+    /// Changes logged between snapshots: bounds what a read replays.
+    let snapshotEvery: Int
+
+    static let defaultSnapshotEvery = 4_000  // StateStore.init's default too
+
+    private static let counterKey: [UInt8] = [0]
+
+    private static func key(_ position: Position, _ cell: [UInt8]) -> [UInt8] {
+        var k: [UInt8] = []
+        k.reserveCapacity(8 + cell.count)
+        withUnsafeBytes(of: position.rawValue.bigEndian) { k.append(contentsOf: $0) }
+        return k + cell
+    }
+
+    private static func position(_ key: UnsafeRawBufferPointer) -> Position {
+        Position(UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)))
+    }
+
+    /// A cell as it stands now (as `tx` sees it).
+    func cell(_ tx: Transaction, _ key: VolumeKey) throws -> VolumeCell {
+        try tx.value(current, key: key.encoded).flatMap(VolumeCell.init(encoded:)) ?? VolumeCell()
+    }
+
+    /// Records the changes one event at `position` makes (`cells`: key → new value and
+    /// difference), after a snapshot of the cells before it when one is due.
+    func record(_ tx: WriteTransaction, at position: Position, _ changes: [(VolumeKey, VolumeCell, VolumeCell)]) throws {
+        guard !changes.isEmpty else { return }
+        var logged = try tx.value(current, key: VolumeStore.counterKey).map { bytes in
+            bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
+        } ?? 0
+        if logged >= snapshotEvery {
+            try snapshot(tx, at: Position(position.rawValue - 1))
+            logged = 0
+        }
+        for (key, value, delta) in changes {
+            let k = key.encoded
+            if value.isZero { _ = try tx.delete(current, key: k) } else { _ = try tx.put(current, key: k, value: value.encoded) }
+            _ = try tx.put(log, key: VolumeStore.key(position, k), value: delta.encoded)
+        }
+        logged += changes.count
+        _ = try tx.put(current, key: VolumeStore.counterKey, value: withUnsafeBytes(of: UInt64(logged).littleEndian) { Array($0) })
+    }
+
+    /// Copies every cell as it now stands to a snapshot at `position`.
+    private func snapshot(_ tx: WriteTransaction, at position: Position) throws {
+        var rows: [([UInt8], [UInt8])] = []
+        try tx.withCursor(current) { c in
+            try c.scan { k, v in
+                if k.count > 1 || k.first != 0 { rows.append((Array(k), Array(v))) }
+                return true
+            }
+        }
+        _ = try tx.put(snapshots, key: VolumeStore.key(position, []), value: [])
+        for (k, v) in rows { _ = try tx.put(snapshots, key: VolumeStore.key(position, k), value: v) }
+    }
+
+    /// Every nonzero cell at `position`.
+    func cells(_ tx: Transaction, at position: Position) throws -> [VolumeKey: VolumeCell] {
+        var cells: [VolumeKey: VolumeCell] = [:]
+        // The last snapshot at or before `position` (its marker sorts first among its rows).
+        var base = Position.zero
+        try tx.withCursor(snapshots) { c in
+            guard let e = try c.seek(atMost: VolumeStore.key(Position(position.rawValue), [0xFF])) else { return }
+            base = e.key.withUnsafeBytes { VolumeStore.position($0) }
+        }
+        if base != .zero {
+            let prefix = VolumeStore.key(base, [])
+            try tx.withCursor(snapshots) { c in
+                try c.scan(from: prefix) { k, v in
+                    guard k.starts(with: prefix) else { return false }
+                    guard k.count > 8 else { return true }
+                    guard let key = VolumeKey(encoded: Array(k[8...])), let cell = VolumeCell(encoded: Array(v)) else {
+                        throw LogError.corrupted(position: nil, reason: "malformed volumes snapshot row")
+                    }
+                    cells[key] = cell
+                    return true
+                }
+            }
+        }
+        try tx.withCursor(log) { c in
+            try c.scan(from: VolumeStore.key(base.next, [])) { k, v in
+                guard VolumeStore.position(k) <= position else { return false }
+                guard let key = VolumeKey(encoded: Array(k[8...])), let delta = VolumeCell(encoded: Array(v)) else {
+                    throw LogError.corrupted(position: nil, reason: "malformed volumes log row")
+                }
+                let cell = cells[key, default: VolumeCell()] + delta
+                cells[key] = cell.isZero ? nil : cell
+                return true
+            }
+        }
+        return cells
+    }
+}
