@@ -75,6 +75,7 @@ public struct Volumes: Sendable {
     ) {
         self.view = point
         var cells: [Key: VolumeCell] = [:]
+        cells.reserveCapacity(monthly.count)
         // The same few dozen months come back for every commodity and route.
         var periods: [String: String?] = [:]
         for (m, cell) in monthly {
@@ -95,6 +96,7 @@ public struct Volumes: Sendable {
             cells[k, default: VolumeCell()] = cells[k, default: VolumeCell()] + cell
         }
         var table: [Key: Row] = [:]
+        table.reserveCapacity(cells.count)
         func rowFor(_ k: Key) -> Row {
             table[k] ?? Row(
                 commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.period.isEmpty ? nil : k.period,
