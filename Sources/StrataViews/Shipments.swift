@@ -63,15 +63,22 @@ public struct Shipments: Sendable {
     /// Live shipment claims grouped by `same-shipment` links, in record order.
     static func clusters(_ state: JournalState) -> [[JournalState.Claim]] {
         let live = state.liveClaims.filter { $0.fields.kind == .shipment }
+        return group(live, linked: state.links.lazy.filter { $0.relation == .sameShipment }.map { ($0.claim, $0.other) })
+    }
+
+    /// `live` (in record order) grouped by the `linked` pairs, directly or through others;
+    /// groups in the order of their first claim, claims in record order. Pairs with a claim
+    /// not in `live` join nothing.
+    static func group(_ live: [JournalState.Claim], linked: some Sequence<(ClaimID, ClaimID)>) -> [[JournalState.Claim]] {
         var parent = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0.id) })
         func root(_ x: ClaimID) -> ClaimID {
             var r = x
             while let p = parent[r], p != r { r = p }
             return r
         }
-        for link in state.links where link.relation == .sameShipment {
-            guard parent[link.claim] != nil, parent[link.other] != nil else { continue }
-            let (a, b) = (root(link.claim), root(link.other))
+        for (x, y) in linked {
+            guard parent[x] != nil, parent[y] != nil else { continue }
+            let (a, b) = (root(x), root(y))
             if a != b { parent[max(a, b)] = min(a, b) }
         }
         var groups: [ClaimID: [JournalState.Claim]] = [:]

@@ -206,30 +206,15 @@ extension StateWriter {
         guard !live.isEmpty else { return [:] }
         let resolver = try currentResolver()
         live.sort { $0.position < $1.position }
-        var parent = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0.id) })
-        func root(_ x: ClaimID) -> ClaimID {
-            var r = x
-            while let p = parent[r], p != r { r = p }
-            return r
-        }
+        var pairs: [(ClaimID, ClaimID)] = []
         for c in live {
-            for other in try store.claimIndex.claims(tx, .adjacent, c.id.description, at: StateWriter.latest)
-            where parent[other] != nil {
-                let (a, b) = (root(c.id), root(other))
-                if a != b { parent[max(a, b)] = min(a, b) }
+            try loadSource(c.fields.source)
+            for other in try store.claimIndex.claims(tx, .adjacent, c.id.description, at: StateWriter.latest) {
+                pairs.append((c.id, other))
             }
         }
-        var groups: [ClaimID: [JournalState.Claim]] = [:]
-        var order: [ClaimID] = []
-        for c in live {
-            let r = root(c.id)
-            if groups[r] == nil { order.append(r) }
-            groups[r, default: []].append(c)
-            try loadSource(c.fields.source)
-        }
         var out: [VolumeKey: VolumeCell] = [:]
-        for r in order {
-            guard let cluster = groups[r] else { continue }
+        for cluster in Shipments.group(live, linked: pairs) {
             let row = Shipments.row(cluster, scratch, resolver)
             for (k, cell) in Volumes.cells(of: row, commodity: row.commodity) { out[k] = out[k, default: VolumeCell()] + cell }
         }

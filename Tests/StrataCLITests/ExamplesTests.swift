@@ -173,20 +173,6 @@ struct ExamplesTests {
             let verify = try strata("verify", "--journal", journal)
             #expect(verify.exited(0), "verify: exit \(verify.status)\n\(verify.out)\(verify.err)")
 
-            // The volumes table: thousands separators, and the right-aligned tonnes columns
-            // end at the same column on every line.
-            let table = try strata("volumes", "--by", "year", "--journal", journal)
-            #expect(table.exited(0))
-            let lines = table.out.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("as of") && !$0.hasPrefix("at ") }
-            let header = try #require(lines.first)
-            #expect(header.hasPrefix("COMMODITY"))
-            #expect(table.out.contains("2,800,000"), "thousands separators: \(table.out)")
-            let bestEnd = try #require(header.range(of: "BEST t")).upperBound
-            let column = header.unicodeScalars.distance(from: header.unicodeScalars.startIndex, to: bestEnd)
-            for line in lines.dropFirst() where line.unicodeScalars.count > column && line.contains("→") {
-                let scalars = Array(line.unicodeScalars)
-                #expect(scalars[column - 1] != " " && (scalars.count == column || scalars[column] == " "), "misaligned: \(line)")
-            }
         }
     }
 
