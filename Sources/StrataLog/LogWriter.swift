@@ -17,12 +17,16 @@ struct LogWriter {
     private var movedStreams: [StreamID] = []
     /// The envelope header of the event being written, reused from event to event.
     private var header = ByteWriter(capacity: 256)
+    /// The greatest event id in the log: ids above it (time-ordered ids usually are) are
+    /// appended to the id index without a search, since they cannot be there yet.
+    private var greatestID: EventID?
 
     init(log: EventLog, tx: WriteTransaction) throws {
         self.log = log
         self.tx = tx
         head = try log.lastCommit(tx)
         lastPosition = try log.lastPosition(tx)
+        greatestID = try tx.withCursor(log.eventIDs) { c in try c.last().flatMap { EventID(bytes: $0.key) } }
         guard (head?.last ?? .zero) == lastPosition else {
             throw LogError.corrupted(
                 position: lastPosition, reason: "the last commit record does not end at the last event")
@@ -52,10 +56,14 @@ struct LogWriter {
         precondition(version == previous.version + 1, "stream versions are checked before writing")
         let position = lastPosition.next
         let posKey = position.key
+        let above = greatestID.map { id > $0 } ?? true
         let inserted = try id.withUnsafeBytes { idKey in
-            try posKey.withUnsafeBytes { try tx.put(log.eventIDs, key: idKey, value: $0, flags: .noOverwrite) }
+            try posKey.withUnsafeBytes {
+                try tx.put(log.eventIDs, key: idKey, value: $0, flags: above ? .append : .noOverwrite)
+            }
         }
         guard inserted else { return false }
+        if above { greatestID = id }
         EnvelopeCodec.writeHeader(
             into: &header, id: id, type: type, stream: stream, version: version, previous: previous.position,
             recordedAt: recordedAt, recordedBy: recordedBy, correlationID: correlationID, causationID: causationID)
