@@ -3,7 +3,9 @@ import StrataDomain
 import StrataLog
 
 /// Which claims name which commodity and place, so a filtered view reads only the claims
-/// that can pass its filters instead of every claim known at its position.
+/// that can pass its filters instead of every claim known at its position; and, for the
+/// volumes writer, which claims a source made, which are of a kind, and which are linked
+/// `same-shipment` (see ``Kind``).
 ///
 /// Rows are versioned (``VersionedTable``) under `kind ‖ name key ‖ 0x1F ‖ claim id`, present
 /// (`[1]`) from the position a claim first names the name and absent (`[]`) from the one
