@@ -266,9 +266,7 @@ public struct StateStore: Sendable {
                 state.sources[registration.source] = registration
                 if let grade { state.grades[registration.source] = grade }
             }
-            try tables.aliases.scan(tx, at: position) { k, v in
-                if let (kind, key) = StateCodec.alias(k) { state.aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
-            }
+            state.aliases = try tables.aliases(tx, at: position)
             if let filter, filter.commodity != nil || filter.place != nil {
                 try loadIndexedClaims(tx, tables, &state, filter)
                 return state
@@ -318,9 +316,7 @@ public struct StateStore: Sendable {
             let monthly = try tables.volumes.cells(tx, at: position)
             var names = JournalState()
             names.position = position
-            try tables.aliases.scan(tx, at: position) { k, v in
-                if let (kind, key) = StateCodec.alias(k) { names.aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
-            }
+            names.aliases = try tables.aliases(tx, at: position)
             var totals: [JournalState.Claim] = []
             for id in try tables.claimIndex.claims(tx, .kind, ClaimKind.total.rawValue, at: position) {
                 if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {

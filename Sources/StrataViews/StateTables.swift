@@ -1,4 +1,6 @@
 import LMDB
+import StrataDomain
+import StrataLog
 
 /// One generation of the stored read-model state: a versioned table per kind of entity
 /// and its checkpoint. There are two generations, `a` and `b`: queries and appends use the
@@ -44,6 +46,15 @@ struct StateTables {
     }
 
     var claimIndex: ClaimIndex { ClaimIndex(rows: index, names: names) }
+
+    /// The aliases in force at `position`, by kind and name key.
+    func aliases(_ tx: Transaction, at position: Position) throws -> [EntityKind: [NameKey: String]] {
+        var out: [EntityKind: [NameKey: String]] = [:]
+        try aliases.scan(tx, at: position) { k, v in
+            if let (kind, key) = StateCodec.alias(k) { out[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
+        }
+        return out
+    }
 
     /// Every database of the generation.
     var databases: [Database] {

@@ -178,11 +178,7 @@ extension StateWriter {
 
     private mutating func currentResolver() throws -> Resolver {
         if !aliasesLoaded {
-            var aliases: [EntityKind: [NameKey: String]] = [:]
-            try store.aliases.scan(tx, at: StateWriter.latest) { k, v in
-                if let (kind, key) = StateCodec.alias(k) { aliases[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
-            }
-            scratch.aliases = aliases
+            scratch.aliases = try store.aliases(tx, at: StateWriter.latest)
             aliasesLoaded = true
             resolver = nil
         }

@@ -170,17 +170,17 @@ public struct Volumes: Sendable {
         let low = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.low), days) }
         let best = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.best), days) }
         let high = s.tonnes?.high.map { VolumeCell.apportion(VolumeCell.grams($0), days) }
-        var seen: Set<Int> = []
         var out: [(VolumeKey, VolumeCell)] = []
         for (i, m) in months.enumerated() {
             var cell = VolumeCell()
             if s.tonnes != nil { cell.add(low: low?[i] ?? 0, best: best?[i] ?? 0, high: high?[i]) }
-            // Counted once per period of each granularity: in its first month there.
+            // Counted once per period of each granularity, in its first month there: the
+            // months are consecutive, so that is the shipment's first month or one that
+            // opens a quarter (or a year).
+            let month = m.first?.components.month ?? 1
             cell.count(.month, unquantified: s.tonnes == nil)
-            for g in [Granularity.quarter, .year] {
-                let period = m.first.map { g.period(of: $0).first.rawValue } ?? 0
-                if seen.insert(Int(g.index) << 32 | Int(period)).inserted { cell.count(g, unquantified: s.tonnes == nil) }
-            }
+            if i == 0 || (month - 1) % 3 == 0 { cell.count(.quarter, unquantified: s.tonnes == nil) }
+            if i == 0 || month == 1 { cell.count(.year, unquantified: s.tonnes == nil) }
             let key = VolumeKey(
                 commodity: commodity ?? "", month: m.label, from: s.fromCountries.first ?? "", to: s.toCountries.first ?? "")
             out.append((key, cell))
