@@ -9,11 +9,12 @@ struct VolumeCell: Equatable, Sendable {
     /// with no quantity counted for month, quarter and year: a shipment spanning several
     /// months counts once in each month and once in each quarter and year (in its first
     /// month there), so the months of a period add up to the period's count.
-    private(set) var values: [Int64]
+    /// Inline, so cells add and subtract without allocating; lanes 10–15 stay zero.
+    private(set) var values: SIMD16<Int64>
 
     static let fieldCount = 10
 
-    init() { values = Array(repeating: 0, count: VolumeCell.fieldCount) }
+    init() { values = .zero }
 
     var low: Int64 { values[0] }
     var best: Int64 { values[1] }
@@ -34,32 +35,42 @@ struct VolumeCell: Equatable, Sendable {
         if unquantified { values[7 + g.index] += 1 }
     }
 
-    var isZero: Bool { values.allSatisfy { $0 == 0 } }
+    var isZero: Bool { values == .zero }
 
     static func + (a: VolumeCell, b: VolumeCell) -> VolumeCell {
         var out = a
-        for i in 0..<fieldCount { out.values[i] += b.values[i] }
+        out.values &+= b.values
         return out
     }
 
+    static func += (a: inout VolumeCell, b: VolumeCell) { a.values &+= b.values }
+
     static func - (a: VolumeCell, b: VolumeCell) -> VolumeCell {
         var out = a
-        for i in 0..<fieldCount { out.values[i] -= b.values[i] }
+        out.values &-= b.values
         return out
     }
 
     /// The fields as little-endian 64-bit integers.
     var encoded: [UInt8] {
-        var out: [UInt8] = []
-        out.reserveCapacity(8 * VolumeCell.fieldCount)
-        for v in values { withUnsafeBytes(of: v.littleEndian) { out.append(contentsOf: $0) } }
-        return out
+        [UInt8](unsafeUninitializedCapacity: 8 * VolumeCell.fieldCount) { buffer, count in
+            let raw = UnsafeMutableRawBufferPointer(buffer)
+            for i in 0..<VolumeCell.fieldCount { raw.storeBytes(of: values[i].littleEndian, toByteOffset: i * 8, as: Int64.self) }
+            count = 8 * VolumeCell.fieldCount
+        }
     }
 
     init?(encoded bytes: [UInt8]) {
-        guard bytes.count == 8 * VolumeCell.fieldCount else { return nil }
-        values = bytes.withUnsafeBytes { raw in
-            (0..<VolumeCell.fieldCount).map { Int64(littleEndian: raw.loadUnaligned(fromByteOffset: $0 * 8, as: Int64.self)) }
+        guard let cell = bytes.withUnsafeBytes({ VolumeCell(encoded: $0) }) else { return nil }
+        self = cell
+    }
+
+    /// A cell from its stored form (read straight from the database's memory).
+    init?(encoded raw: UnsafeRawBufferPointer) {
+        guard raw.count == 8 * VolumeCell.fieldCount else { return nil }
+        values = .zero
+        for i in 0..<VolumeCell.fieldCount {
+            values[i] = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
         }
     }
 
@@ -101,11 +112,29 @@ struct VolumeKey: Hashable, Comparable, Sendable {
         (a.commodity, a.month, a.from, a.to) < (b.commodity, b.month, b.from, b.to)
     }
 
+    /// Whether encoded key `a` sorts before `b` (as LMDB orders them: bytes, then length).
+    static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in
+                for i in 0..<min(x.count, y.count) where x[i] != y[i] { return x[i] < y[i] }
+                return x.count < y.count
+            }
+        }
+    }
+
     private static let separator: UInt8 = 0x1F
 
     var encoded: [UInt8] {
-        Array(commodity.utf8) + [VolumeKey.separator] + Array(month.utf8) + [VolumeKey.separator] + Array(from.utf8)
-            + [VolumeKey.separator] + Array(to.utf8)
+        var out: [UInt8] = []
+        out.reserveCapacity(commodity.utf8.count + month.utf8.count + from.utf8.count + to.utf8.count + 3)
+        out.append(contentsOf: commodity.utf8)
+        out.append(VolumeKey.separator)
+        out.append(contentsOf: month.utf8)
+        out.append(VolumeKey.separator)
+        out.append(contentsOf: from.utf8)
+        out.append(VolumeKey.separator)
+        out.append(contentsOf: to.utf8)
+        return out
     }
 
     init(commodity: String, month: String, from: String, to: String) {
@@ -116,9 +145,28 @@ struct VolumeKey: Hashable, Comparable, Sendable {
     }
 
     init?(encoded bytes: [UInt8]) {
-        let parts = bytes.split(separator: VolumeKey.separator, omittingEmptySubsequences: false)
-        guard parts.count == 4 else { return nil }
-        let s = parts.map { String(decoding: $0, as: UTF8.self) }
-        self.init(commodity: s[0], month: s[1], from: s[2], to: s[3])
+        guard let key = bytes.withUnsafeBytes({ VolumeKey(encoded: $0) }) else { return nil }
+        self = key
+    }
+
+    /// A key from its stored form, the four fields split at the separators without copies.
+    init?(encoded raw: UnsafeRawBufferPointer) {
+        var fields: (String, String, String) = ("", "", "")
+        var start = 0
+        var found = 0
+        for i in 0..<raw.count where raw[i] == VolumeKey.separator {
+            let field = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start..<i]), as: UTF8.self)
+            switch found {
+            case 0: fields.0 = field
+            case 1: fields.1 = field
+            case 2: fields.2 = field
+            default: return nil
+            }
+            found += 1
+            start = i + 1
+        }
+        guard found == 3 else { return nil }
+        let to = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start...]), as: UTF8.self)
+        self.init(commodity: fields.0, month: fields.1, from: fields.2, to: to)
     }
 }

@@ -73,6 +73,7 @@ struct VolumeStore {
     /// Every nonzero cell at `position`.
     func cells(_ tx: Transaction, at position: Position) throws -> [VolumeKey: VolumeCell] {
         var cells: [VolumeKey: VolumeCell] = [:]
+        cells.reserveCapacity(try tx.stat(current).entries)
         // The last snapshot at or before `position` (its marker sorts first among its rows).
         var base = Position.zero
         try tx.withCursor(snapshots) { c in
@@ -85,10 +86,10 @@ struct VolumeStore {
                 try c.scan(from: prefix) { k, v in
                     guard k.starts(with: prefix) else { return false }
                     guard k.count > 8 else { return true }
-                    guard let key = VolumeKey(encoded: Array(k[8...])), let cell = VolumeCell(encoded: Array(v)) else {
+                    guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])), let cell = VolumeCell(encoded: v) else {
                         throw LogError.corrupted(position: nil, reason: "malformed volumes snapshot row")
                     }
-                    cells[key] = cell
+                    cells[key, default: VolumeCell()] += cell  // keys equal as names but not as bytes add up
                     return true
                 }
             }
@@ -96,11 +97,15 @@ struct VolumeStore {
         try tx.withCursor(log) { c in
             try c.scan(from: VolumeStore.key(base.next, [])) { k, v in
                 guard VolumeStore.position(k) <= position else { return false }
-                guard let key = VolumeKey(encoded: Array(k[8...])), let delta = VolumeCell(encoded: Array(v)) else {
+                guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])), let delta = VolumeCell(encoded: v) else {
                     throw LogError.corrupted(position: nil, reason: "malformed volumes log row")
                 }
-                let cell = cells[key, default: VolumeCell()] + delta
-                cells[key] = cell.isZero ? nil : cell
+                if let i = cells.index(forKey: key) {
+                    cells.values[i] += delta
+                    if cells.values[i].isZero { cells.remove(at: i) }
+                } else if !delta.isZero {
+                    cells[key] = delta
+                }
                 return true
             }
         }

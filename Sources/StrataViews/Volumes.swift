@@ -38,13 +38,6 @@ public struct Volumes: Sendable {
         }
     }
 
-    private struct Key: Hashable {
-        let commodity: String
-        let period: String
-        let from: String
-        let to: String
-    }
-
     public let view: ViewPoint
     public let rows: [Row]
 
@@ -74,48 +67,58 @@ public struct Volumes: Sendable {
         resolver: Resolver, by granularity: Granularity
     ) {
         self.view = point
-        var cells: [Key: VolumeCell] = [:]
-        cells.reserveCapacity(monthly.count)
-        // The same few dozen months come back for every commodity and route.
-        var periods: [String: String?] = [:]
-        for (m, cell) in monthly {
-            var period = ""
-            if !m.month.isEmpty {
-                let known: String?
-                if let cached = periods[m.month] {
-                    known = cached
-                } else {
-                    let p = granularity.period(ofMonth: m.month)
-                    known = p.flatMap { Volumes.inWindow($0.first, $0.last, view) ? $0.label : nil }
-                    periods[m.month] = .some(known)
+        // The cells per period (in `VolumeKey.month`): the monthly cells themselves by month
+        // without a window, else summed over the periods the window touches.
+        var cells: [VolumeKey: VolumeCell]
+        if granularity == .month && view.from == nil && view.to == nil {
+            cells = monthly
+        } else {
+            cells = [:]
+            cells.reserveCapacity(monthly.count)
+            // The same few dozen months come back for every commodity and route.
+            var periods: [String: String?] = [:]
+            for (m, cell) in monthly {
+                var period = ""
+                if !m.month.isEmpty {
+                    let known: String?
+                    if let cached = periods[m.month] {
+                        known = cached
+                    } else {
+                        let p = granularity.period(ofMonth: m.month)
+                        known = p.flatMap { Volumes.inWindow($0.first, $0.last, view) ? $0.label : nil }
+                        periods[m.month] = .some(known)
+                    }
+                    guard let label = known else { continue }
+                    period = label
                 }
-                guard let label = known else { continue }
-                period = label
+                cells[VolumeKey(commodity: m.commodity, month: period, from: m.from, to: m.to), default: VolumeCell()] += cell
             }
-            let k = Key(commodity: m.commodity, period: period, from: m.from, to: m.to)
-            cells[k, default: VolumeCell()] = cells[k, default: VolumeCell()] + cell
         }
-        var table: [Key: Row] = [:]
-        table.reserveCapacity(cells.count)
-        func rowFor(_ k: Key) -> Row {
-            table[k] ?? Row(
-                commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.period.isEmpty ? nil : k.period,
+        func row(_ k: VolumeKey) -> Row {
+            Row(
+                commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.month.isEmpty ? nil : k.month,
                 fromCountry: k.from.isEmpty ? nil : k.from, toCountry: k.to.isEmpty ? nil : k.to)
         }
+        var keys: [VolumeKey] = []
+        var table: [Row] = []
+        keys.reserveCapacity(cells.count)
+        table.reserveCapacity(cells.count)
         for (k, cell) in cells where cell.shipments(granularity) > 0 {
-            var row = rowFor(k)
-            row.low = VolumeCell.tonnes(cell.low)
-            row.best = VolumeCell.tonnes(cell.best)
-            row.high = cell.unbounded > 0 ? nil : VolumeCell.tonnes(cell.high)
-            row.shipments = Int(cell.shipments(granularity))
-            row.unquantified = Int(cell.unquantified(granularity))
-            table[k] = row
+            var r = row(k)
+            r.low = VolumeCell.tonnes(cell.low)
+            r.best = VolumeCell.tonnes(cell.best)
+            r.high = cell.unbounded > 0 ? nil : VolumeCell.tonnes(cell.high)
+            r.shipments = Int(cell.shipments(granularity))
+            r.unquantified = Int(cell.unquantified(granularity))
+            keys.append(k)
+            table.append(r)
         }
         // Totals: beside the sums of every period they overlap.
         let rolled = view.commodity.map { resolver.commodity($0) ?? $0 }
         var totalView = view
         if view.kind != nil && view.kind != .total { totalView.kind = .shipment } else { totalView.kind = .total }
         let filter = ViewFilter(view: totalView, resolver: resolver)
+        var rowOf: [VolumeKey: Int]?
         for c in totals.sorted(by: { $0.position < $1.position }) where filter.admits(c) {
             let f = c.fields
             let commodity = rolled ?? resolver.commodity(f.commodity)
@@ -126,16 +129,21 @@ public struct Volumes: Sendable {
                 labels = granularity.split(start, f.when.latestEnd ?? start)
                     .filter { Volumes.inWindow($0.first, $0.last, view) }.map { $0.label }
             }
+            if rowOf == nil { rowOf = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
             for label in labels {
-                let k = Key(commodity: commodity ?? "", period: label, from: from ?? "", to: to ?? "")
-                var row = rowFor(k)
-                row.reportedTotals.append((c.id, f.quantity?.tonnes))
-                table[k] = row
+                let k = VolumeKey(commodity: commodity ?? "", month: label, from: from ?? "", to: to ?? "")
+                let i = rowOf![k] ?? {
+                    keys.append(k)
+                    table.append(row(k))
+                    rowOf![k] = keys.count - 1
+                    return keys.count - 1
+                }()
+                table[i].reportedTotals.append((c.id, f.quantity?.tonnes))
             }
         }
-        // In key order, compared as UTF-8 bytes (fields joined by a byte below any character).
-        rows = table.map { (VolumeKey(commodity: $0.key.commodity, month: $0.key.period, from: $0.key.from, to: $0.key.to).encoded, $0.value) }
-            .sorted { $0.0.lexicographicallyPrecedes($1.0) }.map(\.1)
+        // In the stored keys' order: as UTF-8 bytes, fields joined by a byte below any character.
+        let encoded = keys.map(\.encoded)
+        rows = encoded.indices.sorted { VolumeKey.precedes(encoded[$0], encoded[$1]) }.map { table[$0] }
     }
 
     /// The monthly cells of `shipments`, each under its own commodity or `commodity`.
@@ -143,7 +151,7 @@ public struct Volumes: Sendable {
         var monthly: [VolumeKey: VolumeCell] = [:]
         for s in shipments {
             for (key, cell) in cells(of: s, commodity: commodity ?? s.commodity) {
-                monthly[key] = monthly[key, default: VolumeCell()] + cell
+                monthly[key, default: VolumeCell()] += cell
             }
         }
         return monthly

@@ -28,32 +28,37 @@ enum Format {
 
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        // Columns are counted in Unicode scalars (names here have no combining marks), which
-        // is much cheaper than counting characters for thousands of rows.
-        func width(_ s: String) -> Int { s.unicodeScalars.count }
+        // Columns are counted in Unicode scalars (names here have no combining marks): the
+        // UTF-8 bytes that start one, which is much cheaper than counting characters.
+        func width(_ s: String) -> Int {
+            var n = 0
+            for b in s.utf8 where b & 0xC0 != 0x80 { n += 1 }
+            return n
+        }
         let all = [header] + rows
         let cellWidths = all.map { $0.map(width) }
         var widths = header.map(width)
         for row in cellWidths {
             for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
         }
-        var out = ""
-        out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1))
+        let right = (0..<max(widths.count, all.map(\.count).max() ?? 0)).map { rightAligned.contains($0) }
+        let space = UInt8(ascii: " ")
+        var out: [UInt8] = []
+        out.reserveCapacity(all.count * (widths.reduce(0, +) + 2 * widths.count + 1) + 1024)
         for (r, cells) in all.enumerated() {
-            if r > 0 { out.append("\n") }
+            if r > 0 { out.append(UInt8(ascii: "\n")) }
             for (i, cell) in cells.enumerated() {
-                if i > 0 { out.append("  ") }
+                if i > 0 { out.append(contentsOf: [space, space]) }
                 let pad = max(0, (i < widths.count ? widths[i] : 0) - cellWidths[r][i])
-                let last = i == cells.count - 1
-                if rightAligned.contains(i) {
-                    out.append(String(repeating: " ", count: pad))
-                    out.append(cell)
+                if right[i] {
+                    out.append(contentsOf: repeatElement(space, count: pad))
+                    out.append(contentsOf: cell.utf8)
                 } else {
-                    out.append(cell)
-                    if !last { out.append(String(repeating: " ", count: pad)) }
+                    out.append(contentsOf: cell.utf8)
+                    if i < cells.count - 1 { out.append(contentsOf: repeatElement(space, count: pad)) }
                 }
             }
         }
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

@@ -151,6 +151,55 @@ struct ReadModelTests {
         #expect(Granularity.quarter.split(Day(year: 2020, month: 3, day: 1)!, Day(year: 2020, month: 4, day: 30)!).map(\.label) == ["2020-Q1", "2020-Q2"])
     }
 
+    @Test("cell keys and cells survive their stored form; rows come in the stored keys' byte order")
+    func cellCodecAndOrder() throws {
+        let keys = [
+            VolumeKey(commodity: "coal", month: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "coal", month: "", from: "", to: ""),
+            VolumeKey(commodity: "Ölschiefer", month: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "Zinc", month: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "coal", month: "2020-05", from: "KP", to: "C"),
+            VolumeKey(commodity: "co", month: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "\u{e9}tain", month: "2020-05", from: "KP", to: "CN"),
+        ]
+        for k in keys {
+            #expect(VolumeKey(encoded: k.encoded) == k)
+            #expect(k.encoded.withUnsafeBytes { VolumeKey(encoded: $0) } == k)
+        }
+        #expect(VolumeKey(encoded: Array("a\u{1F}b".utf8)) == nil)
+        #expect(VolumeKey(encoded: Array("a\u{1F}b\u{1F}c\u{1F}d\u{1F}e".utf8)) == nil)
+        // The order LMDB keeps them in: memcmp, then length.
+        let byBytes = keys.sorted { VolumeKey.precedes($0.encoded, $1.encoded) }.map(\.encoded)
+        #expect(byBytes == keys.map(\.encoded).sorted { $0.lexicographicallyPrecedes($1) })
+        #expect(byBytes.first == Array("Zinc\u{1F}2020-05\u{1F}KP\u{1F}CN".utf8))
+
+        var cell = VolumeCell()
+        cell.add(low: 1, best: -2, high: nil)
+        cell.count(.quarter, unquantified: true)
+        #expect(VolumeCell(encoded: cell.encoded) == cell)
+        #expect(cell.encoded.count == 8 * VolumeCell.fieldCount)
+        #expect(cell + cell - cell == cell)
+        #expect((cell - cell).isZero && !cell.isZero)
+        #expect(VolumeCell(encoded: Array(cell.encoded.dropLast())) == nil)
+
+        // Rows of stored cells come out in that order whatever the dictionary's.
+        var monthly: [VolumeKey: VolumeCell] = [:]
+        var one = VolumeCell()
+        one.count(.month, unquantified: true)
+        for k in keys { monthly[k] = one }
+        let volumes = Volumes(
+            monthly: monthly, totals: [JournalState.Claim](), view: View(), point: JournalState.point(View(), Position(1)),
+            resolver: Resolver(state: JournalState()), by: .month)
+        #expect(volumes.rows.map { VolumeKey(commodity: $0.commodity ?? "", month: $0.period ?? "", from: $0.fromCountry ?? "", to: $0.toCountry ?? "").encoded } == byBytes)
+
+        // A name written decomposed is the same name (as everywhere in Swift): one cell.
+        let decomposed = VolumeKey(commodity: "e\u{301}tain", month: "2020-05", from: "KP", to: "CN")
+        #expect(decomposed.encoded != keys.last!.encoded)
+        monthly[decomposed, default: VolumeCell()] += one
+        #expect(monthly.count == keys.count)
+        #expect(monthly[keys.last!]?.shipments(.month) == 2)
+    }
+
     @Test("split tonnes add up to the whole, to the gram, and follow the days")
     func apportioning() {
         // 100 t over a quarter of 31 + 30 + 31 days: not 33.333…, and no gram lost.
