@@ -1,6 +1,6 @@
 /// A kind of goods in the bundled commodity taxonomy: `anthracite` (HS 270111), whose
 /// parent is `coal` (HS 2701), whose parent is `minerals`.
-public struct Commodity: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Commodity: Hashable, Sendable, CustomStringConvertible {
     /// The canonical name, lowercase unless a proper noun: `"iron ore"`.
     public let name: String
     /// The Harmonized System code where one fits: a 2-digit chapter (`"31"`), 4-digit
@@ -31,21 +31,9 @@ public struct Commodity: Hashable, Sendable, Codable, CustomStringConvertible {
     }
 
     // The resource's shape: {"name", "hs"?, "parent"?, "aliases"?}.
-    private enum CodingKeys: String, CodingKey { case name, hs, parent, aliases }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        hsCode = try c.decodeIfPresent(String.self, forKey: .hs)
-        parent = try c.decodeIfPresent(String.self, forKey: .parent)
-        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(hsCode, forKey: .hs)
-        try c.encode(parent, forKey: .parent)
-        try c.encode(aliases, forKey: .aliases)
+    init(resource r: ResourceReader) throws {
+        self.init(
+            name: try r.string("name"), hsCode: try r.optionalString("hs"), parent: try r.optionalString("parent"),
+            aliases: try r.strings("aliases"))
     }
 }

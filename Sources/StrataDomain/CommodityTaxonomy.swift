@@ -66,19 +66,8 @@ public struct CommodityTaxonomy: Sendable, CustomStringConvertible {
     /// Decodes a taxonomy in the resource's format
     /// (`{"format": "strata-commodities", "version": 1, "commodities": […]}`).
     public init(json: Data) throws {
-        let file = try JSONDecoder().decode(File.self, from: json)
-        guard file.format == "strata-commodities", file.version == 1 else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: [],
-                debugDescription: "expected format strata-commodities version 1, got \(file.format) version \(file.version)"))
-        }
-        self.init(commodities: file.commodities)
-    }
-
-    private struct File: Decodable {
-        let format: String
-        let version: Int
-        let commodities: [Commodity]
+        let file = try ResourceReader(json: json, format: "strata-commodities", version: 1)
+        self.init(commodities: try file.list("commodities", Commodity.init(resource:)))
     }
 
     /// The taxonomy bundled with StrataDomain (`Resources/commodities.json`), loaded on first

@@ -3,7 +3,7 @@
 /// `name` is the common English short name (`"North Korea"`, `"Russia"`, `"Vietnam"`);
 /// the ISO 3166 forms (`"Korea, Democratic People's Republic of"`) and other names in use
 /// (`"DPRK"`, `"PRC"`, `"ROK"`) are among its `aliases`.
-public struct Country: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Country: Hashable, Sendable, CustomStringConvertible {
     /// The ISO 3166-1 alpha-2 code, two uppercase letters: `"KP"`.
     public let code: String
     /// The common English short name: `"North Korea"`.
@@ -26,22 +26,9 @@ public struct Country: Hashable, Sendable, Codable, CustomStringConvertible {
     /// `"North Korea (KP)"`.
     public var description: String { "\(name) (\(code))" }
 
-    private enum CodingKeys: String, CodingKey { case code, name, aliases, alpha3 }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        code = try c.decode(String.self, forKey: .code)
-        name = try c.decode(String.self, forKey: .name)
-        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
-        alpha3 = try c.decodeIfPresent(String.self, forKey: .alpha3)
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(code, forKey: .code)
-        try c.encodeIfPresent(alpha3, forKey: .alpha3)
-        try c.encode(name, forKey: .name)
-        if !aliases.isEmpty { try c.encode(aliases, forKey: .aliases) }
+    // The resource's shape: {"code", "alpha3"?, "name", "aliases"?}.
+    init(resource r: ResourceReader) throws {
+        self.init(code: try r.string("code"), name: try r.string("name"), aliases: try r.strings("aliases"), alpha3: try r.optionalString("alpha3"))
     }
 
     /// True when `code` is two ASCII letters (either case): the shape of an alpha-2 code.

@@ -52,20 +52,8 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
     /// Decodes a gazetteer in the resource's format
     /// (`{"format": "strata-gazetteer", "version": 1, "countries": […], "places": […]}`).
     public init(json: Data) throws {
-        let file = try JSONDecoder().decode(File.self, from: json)
-        guard file.format == "strata-gazetteer", file.version == 1 else {
-            throw DecodingError.dataCorrupted(.init(
-                codingPath: [],
-                debugDescription: "expected format strata-gazetteer version 1, got \(file.format) version \(file.version)"))
-        }
-        self.init(countries: file.countries, places: file.places)
-    }
-
-    private struct File: Decodable {
-        let format: String
-        let version: Int
-        let countries: [Country]
-        let places: [Place]
+        let file = try ResourceReader(json: json, format: "strata-gazetteer", version: 1)
+        self.init(countries: try file.list("countries", Country.init(resource:)), places: try file.list("places", Place.init(resource:)))
     }
 
     /// The gazetteer bundled with StrataDomain (`Resources/gazetteer.json`), loaded on first

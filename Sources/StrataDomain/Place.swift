@@ -1,6 +1,6 @@
 /// A named place — a port, city, province or region — in a country, from the bundled
 /// gazetteer or given by a report (`{place, country}`) for a place the gazetteer lacks.
-public struct Place: Hashable, Sendable, Codable, CustomStringConvertible {
+public struct Place: Hashable, Sendable, CustomStringConvertible {
     /// The canonical name: `"Nampo"`.
     public let name: String
     /// The ISO 3166-1 alpha-2 code of its country: `"KP"`.
@@ -17,7 +17,7 @@ public struct Place: Hashable, Sendable, Codable, CustomStringConvertible {
     public let coordinate: Coordinate?
 
     /// What sort of place a ``Place`` is.
-    public enum Kind: String, Sendable, Codable, CaseIterable {
+    public enum Kind: String, Sendable, CaseIterable {
         case port, city, province, region
     }
 
@@ -52,35 +52,16 @@ public struct Place: Hashable, Sendable, Codable, CustomStringConvertible {
     public var description: String { "\(name), \(country)" }
 
     // The resource's shape: {"name", "country", "kind", "within"?, "lat"?, "lon"?, "aliases"?}.
-    private enum CodingKeys: String, CodingKey { case name, country, kind, within, lat, lon, aliases }
-
-    public init(from decoder: any Decoder) throws {
-        let c = try decoder.container(keyedBy: CodingKeys.self)
-        name = try c.decode(String.self, forKey: .name)
-        country = try c.decode(String.self, forKey: .country)
-        kind = try c.decode(Kind.self, forKey: .kind)
-        aliases = try c.decodeIfPresent([String].self, forKey: .aliases) ?? []
-        within = try c.decodeIfPresent(String.self, forKey: .within)
-        let lat = try c.decodeIfPresent(Double.self, forKey: .lat)
-        let lon = try c.decodeIfPresent(Double.self, forKey: .lon)
-        switch (lat, lon) {
+    init(resource r: ResourceReader) throws {
+        let name = try r.string("name")
+        let coordinate: Coordinate?
+        switch (try r.optionalDouble("lat"), try r.optionalDouble("lon")) {
         case let (lat?, lon?): coordinate = Coordinate(latitude: lat, longitude: lon)
         case (nil, nil): coordinate = nil
-        default:
-            throw DecodingError.dataCorruptedError(
-                forKey: lat == nil ? .lat : .lon, in: c,
-                debugDescription: "place \(name): lat and lon must be given together")
+        default: throw ResourceReader.error(r.path, "place \(name): lat and lon must be given together")
         }
-    }
-
-    public func encode(to encoder: any Encoder) throws {
-        var c = encoder.container(keyedBy: CodingKeys.self)
-        try c.encode(name, forKey: .name)
-        try c.encode(country, forKey: .country)
-        try c.encode(kind, forKey: .kind)
-        try c.encodeIfPresent(within, forKey: .within)
-        try c.encodeIfPresent(coordinate?.latitude, forKey: .lat)
-        try c.encodeIfPresent(coordinate?.longitude, forKey: .lon)
-        if !aliases.isEmpty { try c.encode(aliases, forKey: .aliases) }
+        self.init(
+            name: name, country: try r.string("country"), kind: try r.value("kind", as: Kind.self),
+            aliases: try r.strings("aliases"), within: try r.optionalString("within"), coordinate: coordinate)
     }
 }

@@ -248,6 +248,23 @@ struct GazetteerTests {
         #expect(throws: DecodingError.self) { try Gazetteer(json: badFormat) }
         let halfCoordinate = Data(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "port", "lat": 1}]}"#.utf8)
         #expect(throws: DecodingError.self) { try Gazetteer(json: halfCoordinate) }
+        // Problems name where they are.
+        func message(_ json: String) -> String {
+            do {
+                _ = try Gazetteer(json: Data(json.utf8))
+                return "no error"
+            } catch { return "\(error)" }
+        }
+        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "lake"}]}"#)
+            .contains("places[0].kind: expected one of port, city, province, region"))
+        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [{"code": "KP", "name": 3}], "places": []}"#)
+            .contains("countries[0].name: expected a string"))
+        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [{"code": "KP", "name": "N", "aliases": ["a", 1]}], "places": []}"#)
+            .contains("countries[0].aliases: expected a list of strings"))
+        #expect(message(#"{"format": "strata-gazetteer", "version": 2, "countries": [], "places": []}"#)
+            .contains("expected format strata-gazetteer version 1, got strata-gazetteer version 2"))
+        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [}"#).contains("not JSON"))
+        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": {}, "places": []}"#).contains("countries: expected a list"))
     }
 
     @Test func bundledResourceIsFoundWhereDocumented() throws {
