@@ -15,6 +15,9 @@ public struct JournalState: Sendable, Equatable {
         public let position: Position
         /// Where its current version was recorded (its assertion or latest correction).
         public var changed: Position
+        /// The outlet of the report that made it (reports are never changed), kept with the
+        /// claim so that listing claims needs no read of their reports.
+        public let outlet: String?
     }
 
     public struct Link: Hashable, Sendable {
@@ -97,7 +100,8 @@ public struct JournalState: Sendable, Equatable {
             let c = try ClaimAsserted(payload: e.payload, type: e.type)
             guard admits(c.claim.report, publishedBy) else { return }
             claims[c.claim] = Claim(
-                id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position)
+                id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position,
+                outlet: reports[c.claim.report]?.outlet)
         case ClaimCorrected.eventType.family:
             let c = try ClaimCorrected(payload: e.payload, type: e.type)
             guard admits(c.report, publishedBy), var claim = claims[c.claim] else { return }

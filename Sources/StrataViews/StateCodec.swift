@@ -20,6 +20,7 @@ enum StateCodec {
                 Payload.Field("recorded_at", .int(c.recordedAt.rawValue)),
                 Payload.Field("position", .int(Int64(c.position.rawValue))),
                 Payload.Field("changed", .int(Int64(c.changed.rawValue))),
+                Payload.Field("outlet", .text(c.outlet)),
             ]
         ).encode()
     }
@@ -31,7 +32,7 @@ enum StateCodec {
         else { throw LogError.corrupted(position: nil, reason: "malformed stored claim \(asserted.claim)") }
         var c = JournalState.Claim(
             id: asserted.claim, fields: asserted.fields, recordedAt: RecordTime(microseconds: at),
-            position: Position(UInt64(pos)), changed: Position(UInt64(changed)))
+            position: Position(UInt64(pos)), changed: Position(UInt64(changed)), outlet: p["outlet"]?.stringValue)
         c.retracted = p["retracted"]?.boolValue ?? false
         return c
     }

@@ -16,7 +16,7 @@ public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 4
+    public static let version: UInt64 = 5
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
@@ -224,7 +224,7 @@ public struct StateStore: Sendable {
     ///
     /// With `claimsFor` set to the view, and the view filtering by commodity or place, the
     /// state holds only the claims that can pass those filters (found through
-    /// ``ClaimIndex``) and their reports, with no links: enough for the timeline, at a cost
+    /// ``ClaimIndex``), with no reports or links: enough for the timeline, at a cost
     /// that follows the rows it shows rather than every claim in the journal.
     public func state(for view: View, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint) {
         precondition(view.publishedBy == nil, "published-by views are folds")
@@ -335,7 +335,8 @@ public struct StateStore: Sendable {
         try log.environment.read { tx in try active(tx).volumes.cells(tx, at: position) }
     }
 
-    /// Loads the claims the index finds for `filter`'s commodity and place, and their reports.
+    /// Loads the claims the index finds for `filter`'s commodity and place (each keeps its outlet,
+    /// so their reports are not read).
     private func loadIndexedClaims(_ tx: Transaction, _ tables: StateTables, _ state: inout JournalState, _ filter: View) throws {
         let position = state.position
         let resolver = Resolver(state: state)  // sources and aliases: all resolution needs
@@ -343,14 +344,10 @@ public struct StateStore: Sendable {
             tx, at: position,
             commodity: filter.commodity.map { wanted in { resolver.commodity($0, isA: wanted) } },
             place: filter.place.map { wanted in { resolver.mentions(place: wanted, in: [Location(place: $0, country: nil)]) } })
+        state.claims.reserveCapacity(ids.count)
         for id in ids {
             if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {
                 state.claims[id] = try StateCodec.claim(v)
-            }
-        }
-        for report in Set(state.claims.keys.map(\.report)) {
-            if let v = try tables.reports.latest(tx, entity: Array(report.rawValue.utf8), at: position), !v.isEmpty {
-                state.reports[report] = try StateCodec.report(v)
             }
         }
     }

@@ -43,6 +43,15 @@ struct StateWriter {
         }
     }
 
+    /// The report a claim is asserted in, for the outlet the claim keeps.
+    private mutating func loadReport(_ id: ReportID) throws {
+        guard scratch.reports[id] == nil else { return }
+        if let v = try store.reports.latest(tx, entity: Array(id.rawValue.utf8), at: StateWriter.latest), !v.isEmpty {
+            let r = try StateCodec.report(v)
+            scratch.reports[id] = r
+        }
+    }
+
     private mutating func loadSource(_ id: SourceID) throws {
         guard loadedSources.insert(id).inserted else { return }
         if let v = try store.sources.latest(tx, entity: Array(id.rawValue.utf8), at: StateWriter.latest), !v.isEmpty {
@@ -91,6 +100,7 @@ struct StateWriter {
         case ClaimAsserted.eventType.family, ClaimCorrected.eventType.family, ClaimRetracted.eventType.family:
             guard let id = e.payload["claim"]?.stringValue.flatMap(ClaimID.init) else { return }
             try loadClaim(id)
+            if e.type.family == ClaimAsserted.eventType.family { try loadReport(id.report) }
             let before = scratch.claims[id]?.fields
             try scratch.apply(e, publishedBy: nil)
             if let claim = scratch.claims[id] {

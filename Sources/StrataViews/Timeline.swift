@@ -51,7 +51,7 @@ public struct Timeline: Sendable {
             let grade = (state.grades[f.source] ?? .f).rawValue + String(f.credibility.rawValue)
             return Row(
                 claim: c.id, kind: f.kind, when: f.when, summary: Timeline.summary(f, resolver), source: f.source,
-                outlet: state.reports[c.id.report]?.outlet, grade: grade, recordedAt: c.recordedAt)
+                outlet: c.outlet, grade: grade, recordedAt: c.recordedAt)
         }
     }
 

@@ -156,6 +156,37 @@ struct ExamplesTests {
         }
     }
 
+    @Test("the timeline names each claim's outlet, filtered through the claim index or not, now and as of the first report")
+    func timelineOutlets() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let appended = try appendExamples(to: journal)
+            // The outlet each example report gives, by report id.
+            var outlets: [String: String] = [:]
+            for a in appended {
+                let text = try String(contentsOf: examplesDirectory.appendingPathComponent(a.file), encoding: .utf8)
+                let line = try #require(
+                    text.split(separator: "\n").first {
+                        let t = $0.trimmingCharacters(in: .whitespaces)
+                        return t.hasPrefix("outlet:") || t.hasPrefix("\"outlet\":")
+                    }, "\(a.file) names no outlet")
+                outlets[a.report] = line.split(separator: ":", maxSplits: 1)[1].trimmingCharacters(in: .whitespaces)
+                    .trimmingCharacters(in: CharacterSet(charactersIn: "\",")).trimmingCharacters(in: .whitespaces)
+            }
+            for filter in [[], ["--commodity", "coal"], ["--place", "Nampo"], ["--as-of", "2000-01-01"]] {
+                let result = try Running(Binaries.strata, ["timeline", "--format", "json", "--journal", journal] + filter).wait()
+                #expect(result.exited(0), "\(result.err)")
+                let rows = try #require(try jsonObject(result.stdout)["rows"] as? [[String: Any]])
+                #expect(filter.contains("--as-of") ? rows.isEmpty : !rows.isEmpty, "\(filter)")
+                for row in rows {
+                    let claim = try #require(row["claim"] as? String)
+                    let report = String(claim.split(separator: "/")[0])
+                    #expect(row["outlet"] as? String == outlets[report], "\(filter) \(claim)")
+                }
+            }
+        }
+    }
+
     @Test("appending every example again changes nothing")
     func appendAgainIsUnchanged() throws {
         try withTemporaryDirectory { dir in

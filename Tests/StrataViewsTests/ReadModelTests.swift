@@ -69,6 +69,7 @@ struct ReadModelTests {
         #expect(rows.last?.claim.local == "c2")
         #expect(rows.first { $0.claim.local == "c4" }?.grade == "C3")
         #expect(rows.count == 12)
+        #expect(rows.allSatisfy { $0.outlet == "Daily NK" })
     }
 
     @Test("a view as of a moment before a correction, retraction, link and re-grading shows things as they were")
