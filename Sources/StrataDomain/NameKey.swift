@@ -30,7 +30,7 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
         // (which dominated start-up when the bundled gazetteer is indexed).
         if let ascii = NameKey.foldASCII(name) {
             words = ascii
-            rawValue = ascii.filter { $0 != " " }
+            rawValue = NameKey.withoutSpaces(ascii)
             return
         }
         var scalars = String.UnicodeScalarView()
@@ -58,7 +58,13 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
             }
         }
         words = String(scalars)
-        rawValue = words.filter { $0 != " " }
+        rawValue = NameKey.withoutSpaces(words)
+    }
+
+    /// `words` without its spaces, by bytes (a filter over `Character`s costs more than
+    /// the whole ASCII folding).
+    private static func withoutSpaces(_ words: String) -> String {
+        String(decoding: words.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
     }
 
     /// The same folding as the general path, for ASCII-only names; `nil` otherwise.
