@@ -132,13 +132,12 @@ public struct Volumes: Sendable {
             if rowOf == nil { rowOf = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
             for label in labels {
                 let k = VolumeKey(commodity: commodity ?? "", month: label, from: from ?? "", to: to ?? "")
-                let i = rowOf![k] ?? {
+                if rowOf![k] == nil {  // a period with a total and no shipment
                     keys.append(k)
                     table.append(row(k))
                     rowOf![k] = keys.count - 1
-                    return keys.count - 1
-                }()
-                table[i].reportedTotals.append((c.id, f.quantity?.tonnes))
+                }
+                table[rowOf![k]!].reportedTotals.append((c.id, f.quantity?.tonnes))
             }
         }
         // In the stored keys' order: as UTF-8 bytes, fields joined by a byte below any character.

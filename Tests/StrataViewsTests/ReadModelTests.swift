@@ -268,6 +268,31 @@ struct ReadModelRuleTests {
         #expect(years.map(\.0) == ["2019"] && years.map(\.1) == [2] && years.map(\.2) == [1] && years.map(\.3) == [1000])
     }
 
+    @Test("reported totals sit beside the sums of the periods they overlap, in rows of their own where nothing shipped, never added in")
+    func reportedTotals() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: s1, name: S1, kind: human}]
+            claims:
+              - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2019-03, quantity: {value: 100, unit: t}}
+              - {id: t1, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2019', quantity: {value: 5000, unit: t}}
+              - {id: t2, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2018', quantity: {value: 7000, unit: t}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let (state, point) = try JournalState.fold(j.log, view: View())
+        let years = Volumes(state: state, view: View(), point: point, resolver: Resolver(state: state), by: .year).rows
+        #expect(years.map(\.period) == ["2018", "2019"])
+        #expect(years.map(\.shipments) == [0, 1])
+        #expect(years.map(\.best) == [0, 100])
+        #expect(years.map { $0.reportedTotals.map(\.claim.local) } == [["t2"], ["t1"]])
+        #expect(years.map { $0.reportedTotals.map { $0.tonnes?.best } } == [[7000], [5000]])
+        // By month the 2019 total is beside every month of 2019, the one with the shipment too.
+        let months = Volumes(state: state, view: View(), point: point, resolver: Resolver(state: state), by: .month).rows
+        #expect(months.count == 24)
+        #expect(months.filter { $0.reportedTotals.map(\.claim.local) == ["t1"] }.count == 12)
+        #expect(months.first { $0.period == "2019-03" }.map { ($0.shipments, $0.best, $0.reportedTotals.count) } ?? (0, 0, 0) == (1, 100, 1))
+    }
+
     @Test("a --from/--to window keeps only the periods it touches, with the shipment's share of each")
     func windowClipsPeriods() throws {
         let (j, dir) = try journal(report)
