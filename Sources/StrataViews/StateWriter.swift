@@ -47,8 +47,7 @@ struct StateWriter {
     private mutating func loadReport(_ id: ReportID) throws {
         guard scratch.reports[id] == nil else { return }
         if let v = try store.reports.latest(tx, entity: Array(id.rawValue.utf8), at: StateWriter.latest), !v.isEmpty {
-            let r = try StateCodec.report(v)
-            scratch.reports[id] = r
+            scratch.reports[id] = try StateCodec.report(v)
         }
     }
 
@@ -222,7 +221,7 @@ extension StateWriter {
         var out: [VolumeKey: VolumeCell] = [:]
         for cluster in Shipments.group(live, linked: pairs) {
             let row = Shipments.row(cluster, scratch, resolver)
-            for (k, cell) in Volumes.cells(of: row, commodity: row.commodity) { out[k] = out[k, default: VolumeCell()] + cell }
+            for (k, cell) in Volumes.cells(of: row, commodity: row.commodity) { out[k, default: VolumeCell()] += cell }
         }
         return out
     }
@@ -240,8 +239,7 @@ extension StateWriter {
             cells[key] = updated
             changes.append((key, updated, delta))
         }
-        // In key order, so the stored bytes do not depend on hashing.
-        try store.volumes.record(tx, at: position, changes.sorted { $0.0 < $1.0 })
+        try store.volumes.record(tx, at: position, changes)
     }
 }
 

@@ -102,15 +102,11 @@ struct VolumeCell: Equatable, Sendable {
 
 /// Where a cell belongs: commodity, month (`2020-05`, or empty for a shipment with no known
 /// time), origin and destination countries; empty strings for unknowns.
-struct VolumeKey: Hashable, Comparable, Sendable {
+struct VolumeKey: Hashable, Sendable {
     let commodity: String
     let month: String
     let from: String
     let to: String
-
-    static func < (a: VolumeKey, b: VolumeKey) -> Bool {
-        (a.commodity, a.month, a.from, a.to) < (b.commodity, b.month, b.from, b.to)
-    }
 
     /// Whether encoded key `a` sorts before `b` (as LMDB orders them: bytes, then length).
     static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {

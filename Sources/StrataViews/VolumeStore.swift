@@ -48,8 +48,9 @@ struct VolumeStore {
             try snapshot(tx, at: Position(position.rawValue - 1))
             logged = 0
         }
-        for (key, value, delta) in changes {
-            let k = key.encoded
+        // In key order, so the stored bytes do not depend on hashing.
+        let encoded = changes.map { ($0.0.encoded, $0.1, $0.2) }.sorted { VolumeKey.precedes($0.0, $1.0) }
+        for (k, value, delta) in encoded {
             if value.isZero { _ = try tx.delete(current, key: k) } else { _ = try tx.put(current, key: k, value: value.encoded) }
             _ = try tx.put(log, key: VolumeStore.key(position, k), value: delta.encoded)
         }

@@ -231,6 +231,18 @@ struct ReadModelRuleTests {
         return (j, dir)
     }
 
+    /// One report's journal folded at `view` (the journal is removed afterwards).
+    private func fold(_ yaml: String, view: View = View()) throws -> (state: JournalState, point: ViewPoint) {
+        let (j, dir) = try journal(yaml)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        return try JournalState.fold(j.log, view: view)
+    }
+
+    /// The volumes rows of a folded journal.
+    private func volumes(_ folded: (state: JournalState, point: ViewPoint), _ view: View = View(), by g: Granularity) -> [Volumes.Row] {
+        Volumes(state: folded.state, view: view, point: folded.point, resolver: Resolver(state: folded.state), by: g).rows
+    }
+
     private let report = """
         report: {id: r1, outlet: Wire, published: 2020-01-01}
         sources: [{id: s1, name: S1, kind: human}, {id: s2, name: S2, kind: human}]
@@ -241,18 +253,15 @@ struct ReadModelRuleTests {
 
     @Test("a shipment over several months counts once in each month, quarter and year, and its tonnes add up")
     func countsPerPeriod() throws {
-        let (j, dir) = try journal("""
+        let folded = try fold("""
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human}]
             claims:
               - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2019-02-10/2019-05-20, quantity: {value: 1000, unit: t}}
               - {id: b, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2019-03}
             """)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (state, point) = try JournalState.fold(j.log, view: View())
         func rows(_ g: Granularity) -> [(String?, Int, Int, Double)] {
-            Volumes(state: state, view: View(), point: point, resolver: Resolver(state: state), by: g).rows
-                .map { ($0.period, $0.shipments, $0.unquantified, $0.best) }
+            volumes(folded, by: g).map { ($0.period, $0.shipments, $0.unquantified, $0.best) }
         }
         let months = rows(.month)
         #expect(months.map(\.0) == ["2019-02", "2019-03", "2019-04", "2019-05"])
@@ -270,7 +279,7 @@ struct ReadModelRuleTests {
 
     @Test("reported totals sit beside the sums of the periods they overlap, in rows of their own where nothing shipped, never added in")
     func reportedTotals() throws {
-        let (j, dir) = try journal("""
+        let folded = try fold("""
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human}]
             claims:
@@ -278,16 +287,14 @@ struct ReadModelRuleTests {
               - {id: t1, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2019', quantity: {value: 5000, unit: t}}
               - {id: t2, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2018', quantity: {value: 7000, unit: t}}
             """)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
-        let (state, point) = try JournalState.fold(j.log, view: View())
-        let years = Volumes(state: state, view: View(), point: point, resolver: Resolver(state: state), by: .year).rows
+        let years = volumes(folded, by: .year)
         #expect(years.map(\.period) == ["2018", "2019"])
         #expect(years.map(\.shipments) == [0, 1])
         #expect(years.map(\.best) == [0, 100])
         #expect(years.map { $0.reportedTotals.map(\.claim.local) } == [["t2"], ["t1"]])
         #expect(years.map { $0.reportedTotals.map { $0.tonnes?.best } } == [[7000], [5000]])
         // By month the 2019 total is beside every month of 2019, the one with the shipment too.
-        let months = Volumes(state: state, view: View(), point: point, resolver: Resolver(state: state), by: .month).rows
+        let months = volumes(folded, by: .month)
         #expect(months.count == 24)
         #expect(months.filter { $0.reportedTotals.map(\.claim.local) == ["t1"] }.count == 12)
         #expect(months.first { $0.period == "2019-03" }.map { ($0.shipments, $0.best, $0.reportedTotals.count) } ?? (0, 0, 0) == (1, 100, 1))
@@ -295,13 +302,10 @@ struct ReadModelRuleTests {
 
     @Test("a --from/--to window keeps only the periods it touches, with the shipment's share of each")
     func windowClipsPeriods() throws {
-        let (j, dir) = try journal(report)
-        defer { try? FileManager.default.removeItem(atPath: dir) }
         var view = View()
         view.from = Day(year: 2019, month: 7, day: 1)
         view.to = Day(year: 2019, month: 9, day: 30)
-        let (state, point) = try JournalState.fold(j.log, view: view)
-        let rows = Volumes(state: state, view: view, point: point, resolver: Resolver(state: state), by: .quarter).rows
+        let rows = volumes(try fold(report, view: view), view, by: .quarter)
         #expect(rows.map(\.period) == ["2019-Q3"])
         #expect(abs((rows.first?.best ?? 0) - 92) < 1e-9)  // 92 of 2019's 365 days
         #expect(rows.first?.shipments == 1)
