@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Number and table formatting for human-readable output.
 enum Format {
     /// `1234567` → `1,234,567`.
@@ -26,20 +30,81 @@ enum Format {
         return "\(rounded) \(units[u])"
     }
 
-    /// Left-aligned columns separated by two spaces; numeric columns right-aligned.
-    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = []) -> String {
-        // Columns are counted in Unicode scalars (names here have no combining marks): the
-        // UTF-8 bytes that start one, which is much cheaper than counting characters.
-        func width(_ s: String) -> Int {
-            var n = 0
-            for b in s.utf8 where b & 0xC0 != 0x80 { n += 1 }
-            return n
+    /// How a table narrows to fit a terminal: the columns that may be cut, marked with
+    /// `…` (never numbers), and where. Tables are fitted to ``terminalWidth``.
+    struct Fit {
+        enum Cut {
+            /// Keep the start: names and summaries.
+            case end
+            /// Keep both ends: ids such as `dailynk-2020-05-minerals/c12`, whose end tells
+            /// claims apart.
+            case middle
         }
-        let all = [header] + rows
-        let cellWidths = all.map { $0.map(width) }
+
+        var cuttable: [Int: Cut]
+        var width = Format.terminalWidth
+        /// No column is cut narrower than this.
+        static let narrowest = 8
+    }
+
+    /// The width tables fit in: `$COLUMNS` when set, else the terminal's when the output
+    /// is one, else 80.
+    static var terminalWidth: Int {
+        if let text = getenv("COLUMNS").map({ String(cString: $0) }), let n = Int(text), n >= 20 { return n }
+        var size = winsize()
+        if isatty(STDOUT_FILENO) != 0, ioctl(STDOUT_FILENO, UInt(TIOCGWINSZ), &size) == 0, size.ws_col >= 20 {
+            return Int(size.ws_col)
+        }
+        return 80
+    }
+
+    /// Columns are counted in Unicode scalars (names here have no combining marks): the
+    /// UTF-8 bytes that start one, which is much cheaper than counting characters.
+    static func width(_ s: String) -> Int {
+        var n = 0
+        for b in s.utf8 where b & 0xC0 != 0x80 { n += 1 }
+        return n
+    }
+
+    /// `text` cut to `width` columns with `…`.
+    static func cut(_ text: String, to width: Int, _ how: Fit.Cut) -> String {
+        let scalars = Array(text.unicodeScalars)
+        guard scalars.count > width, width >= 1 else { return text }
+        var out = String.UnicodeScalarView()
+        switch how {
+        case .end:
+            out.append(contentsOf: scalars[..<(width - 1)])
+            out.append("…")
+        case .middle:
+            let tail = (width - 1) / 2
+            out.append(contentsOf: scalars[..<(width - 1 - tail)])
+            out.append("…")
+            out.append(contentsOf: scalars[(scalars.count - tail)...])
+        }
+        return String(out)
+    }
+
+    /// Left-aligned columns separated by two spaces; numeric columns right-aligned. With
+    /// `fit`, the widest cuttable column loses a column at a time until the table fits.
+    static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], fit: Fit? = nil) -> String {
+        var all = [header] + rows
+        var cellWidths = all.map { $0.map(width) }
         var widths = header.map(width)
         for row in cellWidths {
             for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
+        }
+        if let fit {
+            while widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width,
+                let i = fit.cuttable.keys.filter({ $0 < widths.count && widths[$0] > Fit.narrowest }).max(by: { widths[$0] < widths[$1] })
+            {
+                widths[i] -= 1
+            }
+            for (r, cells) in all.enumerated() {
+                for (i, cell) in cells.enumerated() where i < widths.count && cellWidths[r][i] > widths[i] {
+                    all[r][i] = cut(cell, to: widths[i], fit.cuttable[i] ?? .end)
+                    cellWidths[r][i] = widths[i]
+                }
+            }
         }
         let right = (0..<max(widths.count, all.map(\.count).max() ?? 0)).map { rightAligned.contains($0) }
         let space = UInt8(ascii: " ")

@@ -25,7 +25,8 @@ struct ViewOptions: ParsableArguments {
     @Option(help: "A vessel name.") var vessel: String?
     @Option(help: "A source id.") var source: String?
     @Option(help: "A claim kind.") var kind: String?
-    @Option(help: "Output format: table, json, csv or ndjson.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names and ids with …; the other formats keep every field whole.")
+    var format: OutputFormat = .table
 
     func validate() throws {
         if let asOf, RecordTime(iso8601: asOf) == nil { throw ValidationError("--as-of: expected an ISO 8601 date or date-time") }

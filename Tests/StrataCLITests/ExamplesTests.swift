@@ -143,7 +143,9 @@ struct ExamplesTests {
             // end at the same column on every line.
             let table = try strata("volumes", "--by", "year", "--journal", journal)
             #expect(table.exited(0))
-            let lines = table.out.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("as of") && !$0.hasPrefix("at ") }
+            // The sums: the lines before the list of reported totals.
+            let sums = table.out.components(separatedBy: "\n\n")[0]
+            let lines = sums.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("as of") && !$0.hasPrefix("at ") }
             let header = try #require(lines.first)
             #expect(header.hasPrefix("COMMODITY"))
             #expect(table.out.contains("2,800,000"), "thousands separators: \(table.out)")
@@ -184,6 +186,34 @@ struct ExamplesTests {
                     #expect(row["outlet"] as? String == outlets[report], "\(filter) \(claim)")
                 }
             }
+        }
+    }
+
+    @Test("read-model tables fit an 80-column terminal, cutting names and ids with …, and use a wider one when given")
+    func tablesFitTheTerminal() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            _ = try appendExamples(to: journal)
+            for command in [["volumes"], ["volumes", "--by", "year"], ["shipments"], ["timeline"]] {
+                let narrow = try Running(Binaries.strata, command + ["--journal", journal]).wait()
+                #expect(narrow.exited(0), "\(narrow.err)")
+                let widest = narrow.out.split(separator: "\n").map { $0.unicodeScalars.count }.max() ?? 0
+                #expect(widest <= 80, "\(command): \(widest) columns\n\(narrow.out)")
+                #expect(narrow.out.contains("…"), "\(command): the examples need cutting at 80 columns")
+                let wide = try Running(Binaries.strata, command + ["--journal", journal], environment: ["COLUMNS": "400"]).wait()
+                #expect(wide.exited(0))
+                #expect(!wide.out.contains("…"), "\(command) cut at 400 columns")
+                #expect(wide.out.split(separator: "\n").count == narrow.out.split(separator: "\n").count)
+            }
+            // Volumes list each reported total once, under the sums, with its whole claim id.
+            let volumes = try strata("volumes", "--journal", journal, environment: ["COLUMNS": "400"])
+            let parts = volumes.out.components(separatedBy: "\n\nreported totals, beside the sums and never added to them:\n")
+            #expect(parts.count == 2, "\(volumes.out)")
+            let totals = parts.last?.split(separator: "\n").dropFirst().filter { !$0.hasPrefix("view:") } ?? []
+            let ids = totals.map { String($0.split(separator: " ")[0]) }
+            #expect(!ids.isEmpty && Set(ids).count == ids.count, "\(totals)")
+            #expect(ids.contains("eia-2017-06-09-coal-cap/c2"))
+            #expect(totals.first { $0.hasPrefix("eia-2017-06-09-coal-cap/c2") }?.contains("2016-01–2016-12") == true)
         }
     }
 

@@ -10,7 +10,7 @@ struct VolumesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "volumes",
         abstract: "Tonnes per commodity, route and period (low / best / high), with reported totals beside them.",
-        discussion: "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
+        discussion: "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. The table lists the sums, then each reported total once with the periods it spans; JSON gives the totals in each period's reported_totals. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -21,16 +21,41 @@ struct VolumesCommand: ParsableCommand {
             let volumes = try options.volumes(journal, by: by)
             let point = volumes.view
             options.print(point: point, rows: volumes.rows.map(\.payload)) {
-                let rows = volumes.rows.map { r in
+                let route = { (r: Volumes.Row) in "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")" }
+                let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
                     [
-                        r.commodity ?? "?", r.period ?? "?", "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")",
+                        r.commodity ?? "?", r.period ?? "?", route(r),
                         Format.tonnes(r.low), Format.tonnes(r.best), r.high.map(Format.tonnes) ?? "open",
                         "\(r.shipments)\(r.unquantified > 0 ? " (\(r.unquantified) no qty)" : "")",
-                        r.reportedTotals.map { "\($0.claim.local): \(Format.tonnes($0.tonnes?.best))" }.joined(separator: "; "),
                     ]
                 }
-                return Format.table(["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS", "TOTALS"], rows, rightAligned: [3, 4, 5])
-                    + "\n" + point.caption
+                var text = Format.table(
+                    ["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS"], rows, rightAligned: [3, 4, 5],
+                    fit: Format.Fit(cuttable: [0: .end, 2: .end]))
+                // Reported totals under the sums, each once with the periods it spans.
+                var totals: [(claim: String, row: Volumes.Row, tonnes: Tonnes?, last: String?)] = []
+                for r in volumes.rows {
+                    for t in r.reportedTotals {
+                        if let i = totals.firstIndex(where: { $0.claim == t.claim.description }) {
+                            totals[i].last = r.period
+                        } else {
+                            totals.append((t.claim.description, r, t.tonnes, r.period))
+                        }
+                    }
+                }
+                if !totals.isEmpty {
+                    let lines = totals.map { t in
+                        [
+                            t.claim, t.row.commodity ?? "?", route(t.row),
+                            t.row.period == t.last ? t.last ?? "?" : "\(t.row.period ?? "?")–\(t.last ?? "?")",
+                            Format.tonnes(t.tonnes?.best),
+                        ]
+                    }
+                    text += "\n\nreported totals, beside the sums and never added to them:\n"
+                        + Format.table(["TOTAL", "COMMODITY", "ROUTE", "PERIODS", "BEST t"], lines, rightAligned: [4],
+                            fit: Format.Fit(cuttable: [0: .middle, 1: .end, 2: .end]))
+                }
+                return text + "\n" + point.caption
             }
         }
     }
@@ -58,7 +83,9 @@ struct ShipmentsCommand: ParsableCommand {
                         s.when.edtf ?? "?", String(format3(s.confidence)), s.status,
                     ]
                 }
-                return Format.table(["SHIPMENT", "COMMODITY", "BEST t", "ROUTE", "WHEN", "CONF", "STATUS"], rows, rightAligned: [2, 5])
+                return Format.table(
+                    ["SHIPMENT", "COMMODITY", "BEST t", "ROUTE", "WHEN", "CONF", "STATUS"], rows, rightAligned: [2, 5],
+                    fit: Format.Fit(cuttable: [0: .middle, 1: .end, 3: .end, 4: .end]))
                     + "\n" + point.caption
             }
         }
@@ -89,7 +116,9 @@ struct TimelineCommand: ParsableCommand {
                 let rows = timeline.rows.map { r in
                     [r.when.edtf ?? "?", r.grade, r.claim.description, String(r.summary.prefix(60))]
                 }
-                return Format.table(["WHEN", "GRADE", "CLAIM", "SUMMARY"], rows) + "\n" + point.caption
+                return Format.table(
+                    ["WHEN", "GRADE", "CLAIM", "SUMMARY"], rows, fit: Format.Fit(cuttable: [0: .end, 2: .middle, 3: .end]))
+                    + "\n" + point.caption
             }
         }
     }
