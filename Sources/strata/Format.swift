@@ -68,20 +68,16 @@ enum Format {
 
     /// `text` cut to `width` columns with `…`.
     static func cut(_ text: String, to width: Int, _ how: Fit.Cut) -> String {
-        let scalars = Array(text.unicodeScalars)
-        guard scalars.count > width, width >= 1 else { return text }
-        var out = String.UnicodeScalarView()
+        let scalars = text.unicodeScalars
+        guard Format.width(text) > width, width >= 1 else { return text }
         switch how {
         case .end:
-            out.append(contentsOf: scalars[..<(width - 1)])
-            out.append("…")
+            return String(String.UnicodeScalarView(scalars.prefix(width - 1))) + "…"
         case .middle:
             let tail = (width - 1) / 2
-            out.append(contentsOf: scalars[..<(width - 1 - tail)])
-            out.append("…")
-            out.append(contentsOf: scalars[(scalars.count - tail)...])
+            return String(String.UnicodeScalarView(scalars.prefix(width - 1 - tail))) + "…"
+                + String(String.UnicodeScalarView(scalars.suffix(tail)))
         }
-        return String(out)
     }
 
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned. With
@@ -93,7 +89,7 @@ enum Format {
         for row in cellWidths {
             for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
         }
-        if let fit {
+        if let fit, widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width {
             while widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width,
                 let i = fit.cuttable.keys.filter({ $0 < widths.count && widths[$0] > Fit.narrowest }).max(by: { widths[$0] < widths[$1] })
             {
