@@ -33,12 +33,15 @@ struct VolumesCommand: ParsableCommand {
                     ["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS"], rows, rightAligned: [3, 4, 5],
                     fit: Format.Fit(cuttable: [0: .end, 2: .end]))
                 // Reported totals under the sums, each once with the periods it spans.
+                // Rows come in commodity, period, route order, so a total's rows are in period order.
                 var totals: [(claim: String, row: Volumes.Row, tonnes: Tonnes?, last: String?)] = []
+                var listed: [String: Int] = [:]
                 for r in volumes.rows {
                     for t in r.reportedTotals {
-                        if let i = totals.firstIndex(where: { $0.claim == t.claim.description }) {
+                        if let i = listed[t.claim.description] {
                             totals[i].last = r.period
                         } else {
+                            listed[t.claim.description] = totals.count
                             totals.append((t.claim.description, r, t.tonnes, r.period))
                         }
                     }
