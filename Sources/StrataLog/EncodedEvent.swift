@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
 /// An event as import writes it: the envelope's fields and the payload already in its
 /// stored binary form (transcoded from JSON without building a tree, or encoded once from
 /// an ``Envelope``).
@@ -71,12 +77,18 @@ public struct EncodedEvent: Sendable {
         var recordedBy: String? = nil
         var payload: [UInt8]? = nil
         var unknown: String? = nil
+        var repeated: Key? = nil
         var parser = JSONParser(bytes)
         do {
-            try parser.parseObject { (name, p) throws(JSONError) in
+            // Every key is known, so the `present` bits find a repeated one.
+            try parser.parseObject(uniqueKeys: false) { (name, p) throws(JSONError) in
                 guard let key = Key(utf8: name) else {
                     unknown = String(decoding: name, as: UTF8.self)
                     throw p.fail("unknown field")
+                }
+                guard present & (1 << key.rawValue) == 0 else {
+                    repeated = key
+                    throw p.fail("duplicate key")
                 }
                 present |= 1 << key.rawValue
                 func string(_ read: (UnsafeRawBufferPointer) -> String?) throws(JSONError) {
@@ -119,6 +131,7 @@ public struct EncodedEvent: Sendable {
             }
         } catch {
             if let unknown { throw reject(unknown, "unknown field") }
+            if let repeated { throw reject(repeated.name, "given twice") }
             throw reject(nil, "not a valid JSON object (column \(error.column)): \(error.reason)")
         }
         // Report the first wrong field in line-key order.
@@ -157,7 +170,11 @@ public struct EncodedEvent: Sendable {
         private static func lookup<T>(
             _ entry: inout ([UInt8], T), _ utf8: UnsafeRawBufferPointer, _ make: (UnsafeRawBufferPointer) -> T
         ) -> T {
-            if entry.0.count == utf8.count, entry.0.withUnsafeBytes({ $0.elementsEqual(utf8) }) { return entry.1 }
+            if entry.0.count == utf8.count,
+                entry.0.withUnsafeBytes({ utf8.isEmpty || memcmp($0.baseAddress!, utf8.baseAddress!, utf8.count) == 0 })
+            {
+                return entry.1
+            }
             entry = (Array(utf8), make(utf8))
             return entry.1
         }

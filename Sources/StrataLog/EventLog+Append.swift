@@ -48,7 +48,8 @@ extension EventLog {
                             fresh.append(i)
                         }
                     }
-                    var version = try versions[part.stream] ?? writer.streamVersion(part.stream)
+                    let slot = try writer.slot(for: part.stream)
+                    var version = versions[part.stream] ?? writer.version(of: slot)
                     if !fresh.isEmpty, !part.expected.admits(current: version) {
                         throw LogError.wrongExpectedVersion(stream: part.stream, expected: part.expected, actual: version)
                     }
@@ -56,7 +57,7 @@ extension EventLog {
                         let event = part.events[i]
                         version += 1
                         let ok = try writer.write(
-                            id: event.id, type: event.type, stream: part.stream, version: version,
+                            id: event.id, type: event.type, slot: slot, version: version,
                             recordedAt: recordedAt, recordedBy: recordedBy, correlationID: correlationID,
                             causationID: event.causationID, payload: payloads[i])
                         precondition(ok, "an id checked as new was found in the index")

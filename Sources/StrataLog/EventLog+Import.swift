@@ -68,28 +68,26 @@ extension EventLog {
     /// same rules as ``importNDJSON(from:batchSize:progress:)``, on the calling thread.
     /// For benchmarks of the write path and for copying between journals in-process.
     public func importEnvelopes(_ envelopes: some Sequence<Envelope>, batchSize: Int = 10_000) throws -> ImportResult {
-        try importEncoded(envelopes.lazy.map(EncodedEvent.init), batchSize: batchSize)
+        try importEncoded(envelopes.map(EncodedEvent.init), batchSize: batchSize)
     }
 
     /// Imports events whose payloads are already encoded: the log's write path alone
     /// (envelopes, checksums, indexes, chain, durable commits), for the storage benchmark.
-    public func importEncoded(_ events: some Sequence<EncodedEvent>, batchSize: Int = 10_000) throws -> ImportResult {
+    public func importEncoded(_ events: [EncodedEvent], batchSize: Int = 10_000) throws -> ImportResult {
+        let lines = Array(events.indices.map { $0 + 1 })
         var result = ImportResult()
-        var batch = ImportBatch()
-        func flush() throws {
-            let (imported, skipped) = try writeImported(batch)
+        var start = 0
+        while start < events.count {
+            // At least `batchSize` events, and whole commands.
+            var end = min(start + batchSize, events.count)
+            while end < events.count, events[end - 1].sameCommand(as: events[end]) { end += 1 }
+            let (imported, skipped) = try writeImported(ImportBatch(events: events[start..<end], lines: lines[start..<end]))
             result.imported += imported
             result.skipped += skipped
             result.transactions += imported > 0 ? 1 : 0
-            result.lastPosition = batch.events.last?.position ?? result.lastPosition
-            batch = ImportBatch()
+            result.lastPosition = events[end - 1].position
+            start = end
         }
-        for (n, raw) in events.enumerated() {
-            if batch.events.count >= batchSize, let last = batch.events.last, !last.sameCommand(as: raw) { try flush() }
-            batch.events.append(raw)
-            batch.lines.append(n + 1)
-        }
-        if !batch.events.isEmpty { try flush() }
         return result
     }
 
@@ -125,48 +123,14 @@ extension EventLog {
                 var imported = 0
                 var skipped = 0
                 for i in batch.events.indices {
-                    let line = batch.lines[i]
-                    let e = batch.events[i]
-                    if e.position <= writer.lastPosition {
-                        try checkSame(e, line: line, tx)
-                        skipped += 1
-                        continue
-                    }
-                    guard e.position == writer.lastPosition.next else {
-                        throw LogError.importRejected(
-                            line: line, field: "position",
-                            reason: "position \(e.position) leaves a gap after \(writer.lastPosition)")
-                    }
-                    let continues: Bool
-                    if imported == 0 {
-                        // The journal's last command may continue here (it was imported
-                        // from a cut file): reopen it so the command stays one commit.
-                        let last = writer.lastPosition == .zero ? nil : try envelope(at: writer.lastPosition, tx, payload: false)
-                        continues = last.map { $0.correlationID == e.correlationID && $0.recordedAt == e.recordedAt } ?? false
-                        if continues { try writer.reopenLastCommit() }
+                    // Whether the event continues the command before it; unknown (`nil`)
+                    // for the first event written, whose command may be the journal's last.
+                    let continues = imported == 0 ? nil : batch.events[i - 1].sameCommand(as: batch.events[i])
+                    if try write(batch.events[i], line: batch.lines[i], continuing: continues, &writer, tx) {
+                        imported += 1
                     } else {
-                        continues = batch.events[i - 1].sameCommand(as: e)
-                        if !continues { try writer.endCommit() }
+                        skipped += 1
                     }
-                    if !continues, let last = writer.lastRecordedAt, e.recordedAt < last {
-                        throw LogError.importRejected(
-                            line: line, field: "recorded_at", reason: "record time \(e.recordedAt) is earlier than \(last)")
-                    }
-                    let current = try writer.streamVersion(e.stream)
-                    guard e.version == current + 1 else {
-                        throw LogError.importRejected(
-                            line: line, field: "version",
-                            reason: "stream \(e.stream) is at version \(current); version \(e.version) does not follow")
-                    }
-                    let fresh = try writer.write(
-                        id: e.id, type: e.type, stream: e.stream, version: e.version, recordedAt: e.recordedAt,
-                        recordedBy: e.recordedBy, correlationID: e.correlationID, causationID: e.causationID,
-                        payload: e.payload)
-                    guard fresh else {
-                        throw LogError.importRejected(
-                            line: line, field: "id", reason: "event id \(e.id) is already in the journal")
-                    }
-                    imported += 1
                 }
                 try writer.endCommit()
                 return (imported, skipped)
@@ -174,8 +138,54 @@ extension EventLog {
         }
     }
 
+    /// Writes one imported event, or returns `false` when it is already there (a resumed
+    /// import). The event is borrowed from its batch, not copied.
+    private func write(
+        _ e: borrowing EncodedEvent, line: Int, continuing: Bool?, _ writer: inout LogWriter, _ tx: Transaction
+    ) throws -> Bool {
+        if e.position <= writer.lastPosition {
+            try checkSame(e, line: line, tx)
+            return false
+        }
+        guard e.position == writer.lastPosition.next else {
+            throw LogError.importRejected(
+                line: line, field: "position",
+                reason: "position \(e.position) leaves a gap after \(writer.lastPosition)")
+        }
+        let continues: Bool
+        if let continuing {
+            continues = continuing
+            if !continues { try writer.endCommit() }
+        } else {
+            // The journal's last command may continue here (it was imported from a cut
+            // file): reopen it so the command stays one commit.
+            let last = writer.lastPosition == .zero ? nil : try envelope(at: writer.lastPosition, tx, payload: false)
+            continues = last.map { $0.correlationID == e.correlationID && $0.recordedAt == e.recordedAt } ?? false
+            if continues { try writer.reopenLastCommit() }
+        }
+        if !continues, let last = writer.lastRecordedAt, e.recordedAt < last {
+            throw LogError.importRejected(
+                line: line, field: "recorded_at", reason: "record time \(e.recordedAt) is earlier than \(last)")
+        }
+        let slot = try writer.slot(for: e.stream)
+        let current = writer.version(of: slot)
+        guard e.version == current + 1 else {
+            throw LogError.importRejected(
+                line: line, field: "version",
+                reason: "stream \(e.stream) is at version \(current); version \(e.version) does not follow")
+        }
+        let fresh = try writer.write(
+            id: e.id, type: e.type, slot: slot, version: e.version, recordedAt: e.recordedAt,
+            recordedBy: e.recordedBy, correlationID: e.correlationID, causationID: e.causationID,
+            payload: e.payload)
+        guard fresh else {
+            throw LogError.importRejected(line: line, field: "id", reason: "event id \(e.id) is already in the journal")
+        }
+        return true
+    }
+
     /// A resumed import meets an event already stored: it must be the same bytes.
-    private func checkSame(_ e: EncodedEvent, line: Int, _ tx: Transaction) throws {
+    private func checkSame(_ e: borrowing EncodedEvent, line: Int, _ tx: Transaction) throws {
         let same = try e.position.key.withUnsafeBytes { key in
             try tx.withValue(events, key: key) { stored -> Bool in
                 guard let stored,
@@ -194,9 +204,11 @@ extension EventLog {
 }
 
 /// Whole commands read from the input, with their line numbers.
+/// Slices share their array's storage, so a batch cut from decoded events copies none.
 struct ImportBatch: Sendable {
-    var events: [EncodedEvent] = []
-    var lines: [Int] = []
+    var events: ArraySlice<EncodedEvent> = []
+    /// The input line of each event, at the same indices as `events`.
+    var lines: ArraySlice<Int> = []
 }
 
 /// The writer thread's totals and first error, read by the importing thread.

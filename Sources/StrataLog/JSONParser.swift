@@ -6,10 +6,17 @@ struct JSONParser {
     private let bytes: UnsafeRawBufferPointer
     private var i = 0
     private var depth = 0
-    /// The keys of every object being read, innermost last, as ranges of `keyArena`: both
-    /// reused for all objects, so checking for duplicate keys allocates nothing per object.
-    private var openKeys: [Range<Int>] = []
+    /// The keys of every object being read, innermost last: where they are in the input,
+    /// or (keys with escapes, decoded) in `keyArena`. Both are reused for all objects, so
+    /// checking for duplicate keys copies and allocates nothing per object.
+    private var openKeys: [KeyRef] = []
     private var keyArena: [UInt8] = []
+
+    private struct KeyRef {
+        let start: Int
+        let count: Int
+        let inArena: Bool
+    }
     /// Where the last key read began.
     private(set) var keyOffset = 0
 
@@ -34,12 +41,15 @@ struct JSONParser {
     /// Parses a top-level object, handing each key to `field`, which must parse the value
     /// with one of the `parse…` methods. For records such as an export line, whose fields
     /// are read one way and whose payload is transcoded another.
+    ///
+    /// With `uniqueKeys: false` the parser does not look for duplicate keys: for callers
+    /// that know every key they accept and find a repeated one themselves.
     mutating func parseObject(
-        _ field: (UnsafeRawBufferPointer, inout JSONParser) throws(JSONError) -> Void
+        uniqueKeys: Bool = true, _ field: (UnsafeRawBufferPointer, inout JSONParser) throws(JSONError) -> Void
     ) throws(JSONError) {
         skipSpace()
         guard i < bytes.count, bytes[i] == UInt8(ascii: "{") else { throw fail("expected a JSON object") }
-        try parseMembers { (key, parser) throws(JSONError) in try field(key, &parser) }
+        try parseMembers(uniqueKeys: uniqueKeys) { (key, parser) throws(JSONError) in try field(key, &parser) }
         skipSpace()
         guard i == bytes.count else { throw fail("unexpected text after the JSON object") }
     }
@@ -143,7 +153,7 @@ struct JSONParser {
     /// `{` members `}`: checks keys are unique (a linear scan over byte ranges: objects are
     /// small) and hands each key's UTF-8 to `member`, which parses its value.
     private mutating func parseMembers(
-        _ member: (UnsafeRawBufferPointer, inout JSONParser) throws(JSONError) -> Void
+        uniqueKeys: Bool = true, _ member: (UnsafeRawBufferPointer, inout JSONParser) throws(JSONError) -> Void
     ) throws(JSONError) {
         let base = openKeys.count
         let arenaBase = keyArena.count
@@ -157,16 +167,18 @@ struct JSONParser {
             i += 1
             return
         }
+        var first = true
         while true {
             skipSpace()
             guard i < bytes.count, bytes[i] == UInt8(ascii: "\"") else {
-                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), openKeys.count > base {
+                if i < bytes.count, bytes[i] == UInt8(ascii: "}"), !first {
                     throw fail("trailing comma before '}'")
                 }
                 throw fail("expected a key in quotes")
             }
             let keyStart = i
             keyOffset = i
+            first = false
             // The key's bytes: a slice of the input, or (with escapes) a decoded copy.
             var slice = 0..<0
             var decoded: [UInt8]? = nil
@@ -184,7 +196,7 @@ struct JSONParser {
                 var failure: JSONError? = nil
                 decoded.withUnsafeBytes { key in
                     do throws(JSONError) {
-                        try checkUnique(key, base: base, at: keyStart)
+                        if uniqueKeys { try checkUnique(key, inInput: nil, base: base, at: keyStart) }
                         try colon()
                         try member(key, &self)
                     } catch {
@@ -194,7 +206,7 @@ struct JSONParser {
                 if let failure { throw failure }
             } else {
                 let key = UnsafeRawBufferPointer(rebasing: bytes[slice])
-                try checkUnique(key, base: base, at: keyStart)
+                if uniqueKeys { try checkUnique(key, inInput: slice.lowerBound, base: base, at: keyStart) }
                 try colon()
                 try member(key, &self)
             }
@@ -218,22 +230,26 @@ struct JSONParser {
     }
 
     /// Records `key` among the open object's keys (from `base`), or fails if it is there.
-    private mutating func checkUnique(_ key: UnsafeRawBufferPointer, base: Int, at keyStart: Int) throws(JSONError) {
-        let arenaBase = keyArena.count
-        keyArena.append(contentsOf: key)
-        let added = arenaBase..<keyArena.count
+    /// `inInput`: where the key's bytes are in the input; `nil` for a decoded copy, which
+    /// is kept in `keyArena`.
+    private mutating func checkUnique(_ key: UnsafeRawBufferPointer, inInput: Int?, base: Int, at keyStart: Int)
+        throws(JSONError)
+    {
+        let input = bytes
         let duplicate = keyArena.withUnsafeBytes { arena in
-            let new = UnsafeRawBufferPointer(rebasing: arena[added])
-            return openKeys[base...].contains { r in
-                r.count == new.count && (r.isEmpty || memcmp(arena.baseAddress! + r.lowerBound, new.baseAddress!, r.count) == 0)
+            openKeys[base...].contains { r in
+                guard r.count == key.count else { return false }
+                guard r.count > 0, let stored = r.inArena ? arena.baseAddress : input.baseAddress else { return true }
+                return memcmp(stored + r.start, key.baseAddress!, r.count) == 0
             }
         }
-        guard !duplicate else {
-            let text = String(decoding: keyArena[added], as: UTF8.self)
-            keyArena.removeSubrange(added)
-            throw fail("duplicate key \"\(text)\"", at: keyStart)
+        guard !duplicate else { throw fail("duplicate key \"\(String(decoding: key, as: UTF8.self))\"", at: keyStart) }
+        if let inInput {
+            openKeys.append(KeyRef(start: inInput, count: key.count, inArena: false))
+        } else {
+            openKeys.append(KeyRef(start: keyArena.count, count: key.count, inArena: true))
+            keyArena.append(contentsOf: key)
         }
-        openKeys.append(added)
     }
 
     private mutating func parseElements<S: JSONSink>(into sink: inout S) throws(JSONError) {
@@ -346,10 +362,29 @@ struct JSONParser {
     private func isDigit(_ b: UInt8) -> Bool { b >= 48 && b <= 57 }
 
     /// Parses a string literal and lends its decoded, validated UTF-8 to `body`.
+    /// Moves past string bytes eight at a time while none of them is a quote, a backslash,
+    /// a control character or non-ASCII (SWAR: each test sets a byte's high bit), leaving
+    /// the first such byte, or the last few, to the byte-by-byte loop.
+    @inline(__always)
+    private mutating func skipPlainASCII() {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        while i + 8 <= bytes.count {
+            let w = bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+            let quote = w ^ (ones &* 0x22)
+            let backslash = w ^ (ones &* 0x5C)
+            let zeroIn = ((quote &- ones) & ~quote) | ((backslash &- ones) & ~backslash)
+            let below20 = w &- (ones &* 0x20)
+            guard (zeroIn | below20 | w) & highs == 0 else { return }
+            i += 8
+        }
+    }
+
     private mutating func parseString(_ body: (UnsafeRawBufferPointer) -> Void) throws(JSONError) {
         i += 1
         let start = i
         // Fast path: no escapes; ASCII needs no UTF-8 validation.
+        skipPlainASCII()
         var ascii = true
         while i < bytes.count {
             let b = bytes[i]

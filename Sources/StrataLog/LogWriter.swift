@@ -11,10 +11,12 @@ struct LogWriter {
     private var pendingFirst: Position?
     private var pendingRecordedAt: RecordTime?
     private var pendingChecksums: [UInt64] = []
-    /// Stream heads read or written in this transaction; `moved`: not stored yet.
-    private var heads: [StreamID: (head: StreamHead, moved: Bool)] = [:]
-    /// Streams whose heads moved since the last commit: stored once each at its end.
-    private var movedStreams: [StreamID] = []
+    /// Streams read or written in this transaction, each looked up once by id: callers
+    /// hold a slot (an index into `streams`) from ``slot(for:)`` and write through it.
+    private var slots: [StreamID: Int] = [:]
+    private var streams: [StreamSlot] = []
+    /// Slots whose heads moved since the last commit: stored once each at its end.
+    private var movedSlots: [Int] = []
     /// The envelope header of the event being written, reused from event to event.
     private var header = ByteWriter(capacity: 256)
     /// The greatest event id in the log: ids above it (time-ordered ids usually are) are
@@ -35,24 +37,32 @@ struct LogWriter {
 
     var lastRecordedAt: RecordTime? { head?.recordedAt }
 
-    /// The stream's current version as this transaction sees it (0: no stream).
-    mutating func streamVersion(_ stream: StreamID) throws -> UInt64 { try streamHead(stream).version }
-
-    private mutating func streamHead(_ stream: StreamID) throws -> StreamHead {
-        if let cached = heads[stream] { return cached.head }
+    /// The slot of `stream` in this transaction, reading its head from the log the first
+    /// time it is asked for.
+    mutating func slot(for stream: StreamID) throws -> Int {
+        if let slot = slots[stream] { return slot }
         let head = try log.streamHead(stream, tx) ?? StreamHead(version: 0, position: .zero)
-        heads[stream] = (head, false)
-        return head
+        streams.append(StreamSlot(stream: stream, head: head, moved: false))
+        slots[stream] = streams.count - 1
+        return streams.count - 1
     }
 
-    /// Writes one event at the next position. Returns `false`, writing nothing, when its
-    /// id is already in the log; the caller decides whether that is a retry or a conflict.
+    /// The version of the stream in `slot` as this transaction sees it (0: no stream).
+    func version(of slot: Int) -> UInt64 { streams[slot].head.version }
+
+    /// The stream's current version as this transaction sees it (0: no stream).
+    mutating func streamVersion(_ stream: StreamID) throws -> UInt64 { version(of: try slot(for: stream)) }
+
+    /// Writes one event at the next position of the stream in `slot`. Returns `false`,
+    /// writing nothing, when its id is already in the log; the caller decides whether
+    /// that is a retry or a conflict.
     mutating func write(
-        id: EventID, type: EventType, stream: StreamID, version: UInt64, recordedAt: RecordTime,
+        id: EventID, type: EventType, slot: Int, version: UInt64, recordedAt: RecordTime,
         recordedBy: String, correlationID: EventID, causationID: EventID?, payload: [UInt8]
     ) throws -> Bool {
         precondition(pendingRecordedAt == nil || pendingRecordedAt == recordedAt, "one record time per commit")
-        let previous = try streamHead(stream)
+        let stream = streams[slot].stream
+        let previous = streams[slot].head
         precondition(version == previous.version + 1, "stream versions are checked before writing")
         let position = lastPosition.next
         let posKey = position.key
@@ -81,8 +91,11 @@ struct LogWriter {
                 out.storeBytes(of: sum, toByteOffset: bodyCount, as: UInt64.self)
             }
         }
-        let new = StreamHead(version: version, position: position)
-        if heads.updateValue((new, true), forKey: stream)?.moved != true { movedStreams.append(stream) }
+        streams[slot].head = StreamHead(version: version, position: position)
+        if !streams[slot].moved {
+            streams[slot].moved = true
+            movedSlots.append(slot)
+        }
         lastPosition = position
         if pendingFirst == nil { pendingFirst = position }
         pendingRecordedAt = recordedAt
@@ -118,12 +131,11 @@ struct LogWriter {
     /// Does nothing when no event was written since the last commit.
     mutating func endCommit() throws {
         guard let first = pendingFirst, let recordedAt = pendingRecordedAt else { return }
-        for stream in movedStreams {
-            guard let head = heads[stream]?.head else { continue }
-            try tx.put(log.streams, key: LogKeys.stream(stream), value: head.value)
-            heads[stream] = (head, false)
+        for slot in movedSlots {
+            try tx.put(log.streams, key: LogKeys.stream(streams[slot].stream), value: streams[slot].head.value)
+            streams[slot].moved = false
         }
-        movedStreams.removeAll(keepingCapacity: true)
+        movedSlots.removeAll(keepingCapacity: true)
         let chain = Chain.link(
             previous: head?.chain ?? CommitRecord.genesis, first: first, last: lastPosition, recordedAt: recordedAt,
             checksums: pendingChecksums)
@@ -133,5 +145,12 @@ struct LogWriter {
         pendingFirst = nil
         pendingRecordedAt = nil
         pendingChecksums.removeAll(keepingCapacity: true)
+    }
+
+    /// A stream as the writer holds it: its head, and whether that moved since it was stored.
+    private struct StreamSlot {
+        let stream: StreamID
+        var head: StreamHead
+        var moved: Bool
     }
 }

@@ -36,6 +36,9 @@ struct ImportRejectionTests {
         Case(name: "unknown key", line: 33, field: "extra") { lines in
             replacing(lines, 33) { "{\"extra\":true," + $0.dropFirst() }
         },
+        Case(name: "repeated key", line: 64, field: "stream") { lines in
+            replacing(lines, 64) { "{\"stream\":\"other\"," + $0.dropFirst() }
+        },
         Case(name: "bad event UUID", line: 88, field: "id") { lines in
             replacing(lines, 88) { setField($0, "id", to: "\"not-a-uuid\"") }
         },

@@ -68,6 +68,24 @@ struct PayloadTests {
         #expect(throws: JSONError.self) { try Payload(json: #"{"":1,"":2}"#) }
     }
 
+    @Test("a quote, escape, control or non-ASCII byte is found wherever it falls in an 8-byte word")
+    func specialBytesAtEveryOffset() throws {
+        for offset in 0..<17 {
+            let pad = String(repeating: "a", count: offset)
+            let tail = String(repeating: "z", count: 11)
+            #expect(try Payload(json: "\"\(pad)\(tail)\"") == .string(pad + tail))
+            #expect(try Payload(json: "\"\(pad)\\n\(tail)\"") == .string(pad + "\n" + tail))
+            #expect(try Payload(json: "\"\(pad)\\\"\(tail)\"") == .string(pad + "\"" + tail))
+            #expect(try Payload(json: "\"\(pad)é\(tail)\"") == .string(pad + "é" + tail))
+            #expect(try Payload(json: "[\"\(pad)\",\"\(tail)\"]") == .array([.string(pad), .string(tail)]))
+            #expect(throws: JSONError.self) { try Payload(json: "\"\(pad)\u{1}\(tail)\"") }
+            #expect(throws: JSONError.self) { try Payload(json: "\"\(pad)\u{7F}\(tail)\u{1F}\"") }
+            // Invalid UTF-8 after `offset` ASCII bytes.
+            let bytes = Array("\"\(pad)".utf8) + [0xC3, 0x28] + Array("\(tail)\"".utf8)
+            #expect(throws: JSONError.self) { try bytes.withUnsafeBytes { try Payload(json: $0) } }
+        }
+    }
+
     @Test("strings are escaped and unescaped")
     func strings() throws {
         let s = Payload.string("a\"b\\c\n\t\u{1}é😀")
