@@ -40,12 +40,11 @@ public final class Environment: @unchecked Sendable {
     private let mapLock = ReadWriteLock()
     private let maximumMapSize: Int
 
-    /// Opens or creates the environment at `path` (a directory, created 0700; files 0600)
-    /// with the named databases, creating the databases that do not exist.
+    /// Opens or creates the environment at `path` (a directory, created 0700 with any
+    /// missing parents; files 0600) with the named databases, creating the databases that
+    /// do not exist.
     public init(path: String, databases names: [String], options: Options = Options()) throws {
-        if mkdir(path, 0o700) != 0 && errno != EEXIST {
-            throw LMDBError(code: errno, operation: "mkdir \(path)")
-        }
+        try Environment.makeDirectory(path)
         var env: OpaquePointer?
         try check(mdb_env_create(&env), "mdb_env_create")
         guard let env else { throw LMDBError(code: EINVAL, operation: "mdb_env_create") }
@@ -95,6 +94,20 @@ public final class Environment: @unchecked Sendable {
 
     /// Opens the databases in a read transaction when they all exist, so a reader does not
     /// wait for the writer lock; creates them in one write transaction otherwise.
+    /// Creates `path` and its missing parents, each 0700, like `mkdir -p`.
+    private static func makeDirectory(_ path: String) throws {
+        if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
+        let failure = errno
+        let trimmed = path.hasSuffix("/") ? String(path.dropLast()) : path
+        guard failure == ENOENT, let slash = trimmed.lastIndex(of: "/"), slash != trimmed.startIndex else {
+            throw LMDBError(code: failure, operation: "mkdir \(path)")
+        }
+        try makeDirectory(String(trimmed[..<slash]))
+        if mkdir(path, 0o700) != 0 && errno != EEXIST {
+            throw LMDBError(code: errno, operation: "mkdir \(path)")
+        }
+    }
+
     private static func openDatabases(_ env: OpaquePointer, _ names: [String]) throws -> [String: Database] {
         for create in [false, true] {
             var txn: OpaquePointer?

@@ -30,6 +30,20 @@ struct EnvironmentTests {
         }
     }
 
+    @Test("missing parent directories are created, each 0700; a file in the way is an error")
+    func parentsAreCreated() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/journals/2020/nk/"
+        _ = try Environment(path: path, databases: ["a"])
+        for created in ["/journals", "/journals/2020", "/journals/2020/nk"] {
+            #expect(try permissions(dir.path + created) == 0o700, "\(created)")
+        }
+        #expect(FileManager.default.fileExists(atPath: path + "data.mdb"))
+        FileManager.default.createFile(atPath: dir.path + "/file", contents: Data())
+        #expect(throws: LMDBError.self) { try Environment(path: dir.path + "/file/journal", databases: ["a"]) }
+    }
+
     @Test("a write commits when its closure returns")
     func writeCommits() throws {
         try withEnvironment { env, _ throws in
