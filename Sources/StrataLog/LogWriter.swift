@@ -65,10 +65,11 @@ struct LogWriter {
         let previous = streams[slot].head
         precondition(version == previous.version + 1, "stream versions are checked before writing")
         let position = lastPosition.next
-        let posKey = position.key
+        // The position's key bytes (big-endian), on the stack.
+        let posKey = position.rawValue.bigEndian
         let above = greatestID.map { id > $0 } ?? true
         let inserted = try id.withUnsafeBytes { idKey in
-            try posKey.withUnsafeBytes {
+            try withUnsafeBytes(of: posKey) {
                 try tx.put(log.eventIDs, key: idKey, value: $0, flags: above ? .append : .noOverwrite)
             }
         }
@@ -80,7 +81,7 @@ struct LogWriter {
         let headerCount = header.bytes.count
         let bodyCount = headerCount + payload.count
         var sum: UInt64 = 0
-        _ = try posKey.withUnsafeBytes { key in
+        _ = try withUnsafeBytes(of: posKey) { key in
             try tx.put(log.events, key: key, reserving: bodyCount + EnvelopeCodec.checksumSize, flags: .append) { out in
                 header.bytes.withUnsafeBytes { out.copyMemory(from: $0) }
                 payload.withUnsafeBytes {
