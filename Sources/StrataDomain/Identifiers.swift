@@ -69,9 +69,12 @@ public struct ClaimID: Hashable, Comparable, Sendable, CustomStringConvertible {
 
     /// Parses `REPORT_ID/CLAIM_ID`.
     public init?(_ text: String) {
-        let parts = text.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 2, let report = ReportID(String(parts[0])) else { return nil }
-        self.init(report: report, local: String(parts[1]))
+        // Exactly one `/`, found on the bytes (ids are read for every claim event folded).
+        let utf8 = text.utf8
+        guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
+        let rest = utf8.index(after: slash)
+        guard !utf8[rest...].contains(UInt8(ascii: "/")), let report = ReportID(String(text[..<slash])) else { return nil }
+        self.init(report: report, local: String(text[rest...]))
     }
 
     public var description: String { "\(report.rawValue)/\(local)" }

@@ -38,7 +38,7 @@ public struct EventType: Hashable, Sendable, CustomStringConvertible, Expressibl
     }
 
     /// The name without its version: `claim.asserted` for `claim.asserted.v1`.
-    public var family: Substring { name[..<(name.lastIndex(of: ".") ?? name.endIndex)] }
+    public var family: Substring { name[..<(name.utf8.lastIndex(of: UInt8(ascii: ".")) ?? name.endIndex)] }
 
     public init(stringLiteral value: String) {
         guard let t = EventType(value) else { preconditionFailure("not an event type name: \(value)") }
