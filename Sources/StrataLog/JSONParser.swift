@@ -329,6 +329,10 @@ struct JSONParser {
             }
             if exponentNegative { exponent = -exponent }
         }
+        if S.takesNumberText {
+            sink.number(text: UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
+            return
+        }
         if isInteger, digits <= 18 {
             let v = Int64(mantissa)
             sink.int(negative ? -v : v)

@@ -9,6 +9,11 @@ public protocol JSONSink {
     mutating func bool(_ value: Bool)
     mutating func int(_ value: Int64)
     mutating func double(_ value: Double)
+    /// Whether numbers come as the text written (``number(text:)``) instead of values, for
+    /// sinks that keep what the writer wrote (report files: `1.50` stays `1.50`).
+    static var takesNumberText: Bool { get }
+    /// A number's text, checked against JSON's grammar, when ``takesNumberText``.
+    mutating func number(text utf8: UnsafeRawBufferPointer)
     /// Valid UTF-8, escapes already decoded.
     mutating func string(_ utf8: UnsafeRawBufferPointer)
     mutating func beginArray()
@@ -21,6 +26,8 @@ public protocol JSONSink {
 
 extension JSONSink {
     public mutating func location(_ offset: Int) {}
+    public static var takesNumberText: Bool { false }
+    public mutating func number(text utf8: UnsafeRawBufferPointer) {}
 }
 
 /// Parses JSON text into a sink: the one strict parser of the project.

@@ -37,6 +37,21 @@ struct ReportDecoderTests {
         #expect(doc.header.published == "2020-06-01")
     }
 
+    @Test("JSON numbers stay the text the analyst wrote, however long")
+    func jsonNumbersAreText() throws {
+        let json = """
+            {"report": {"id": "r1", "outlet": "Test Wire", "published": "2020-06-01", "title": 1.50, "language": 1e3},
+             "claims": [{"id": "c1", "kind": "policy", "when": 2020, "said": 12345678901234567890123},
+                        {"id": "c2", "kind": "shipment", "commodity": "coal", "quantity": {"value": 2.50e3, "unit": "t"}}]}
+            """
+        let doc = try ReportDecoder().decode(Array(json.utf8), json: true)
+        #expect(doc.header.title == "1.50")
+        #expect(doc.header.language == "1e3")
+        #expect(doc.claims[0].fields.when.edtf == "2020")
+        #expect(doc.claims[0].fields.said == "12345678901234567890123")
+        #expect(doc.claims[1].fields.quantity?.tonnes == Tonnes(low: 2500, best: 2500, high: 2500))
+    }
+
     @Test("JSON and YAML give the same document")
     func jsonAgrees() throws {
         let json = """

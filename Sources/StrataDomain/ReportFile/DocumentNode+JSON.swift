@@ -64,8 +64,14 @@ private struct DocumentBuilder: JSONSink {
 
     mutating func null() { add(DocumentNode(line: line, value: .null)) }
     mutating func bool(_ value: Bool) { add(DocumentNode(line: line, value: .scalar(value ? "true" : "false"))) }
-    mutating func int(_ value: Int64) { add(DocumentNode(line: line, value: .scalar(String(value)))) }
-    mutating func double(_ value: Double) { add(DocumentNode(line: line, value: .scalar(String(value)))) }
+    /// Numbers are kept as the text written (`1.50`, `1e3`, digits beyond 64 bits), like
+    /// every other scalar of a report.
+    static var takesNumberText: Bool { true }
+    mutating func number(text utf8: UnsafeRawBufferPointer) {
+        add(DocumentNode(line: line, value: .scalar(String(decoding: utf8, as: UTF8.self))))
+    }
+    mutating func int(_ value: Int64) { preconditionFailure("numbers come as text") }
+    mutating func double(_ value: Double) { preconditionFailure("numbers come as text") }
     mutating func string(_ utf8: UnsafeRawBufferPointer) {
         add(DocumentNode(line: line, value: .scalar(String(decoding: utf8, as: UTF8.self))))
     }
