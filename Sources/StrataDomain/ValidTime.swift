@@ -53,6 +53,36 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
         public var earliestEnd: Day?
         public var latestEnd: Day?
 
+        public init(earliestStart: Day? = nil, latestStart: Day? = nil, earliestEnd: Day? = nil, latestEnd: Day? = nil) {
+            self.earliestStart = earliestStart
+            self.latestStart = latestStart
+            self.earliestEnd = earliestEnd
+            self.latestEnd = latestEnd
+        }
+
+        /// Whether something within these bounds could overlap `[from, to]` (see
+        /// ``ValidTime/possiblyOverlaps(from:to:padding:)``): only the earliest start and
+        /// latest end count.
+        public func possiblyOverlaps(from: Day?, to: Day?) -> Bool {
+            if let from, let to, from > to { return false }
+            if let to, let start = earliestStart, start > to { return false }
+            if let from, let end = latestEnd, end < from { return false }
+            return true
+        }
+
+        /// Whether something within these bounds certainly lies within `[from, to]` (see
+        /// ``ValidTime/certainlyWithin(from:to:padding:)``).
+        public func certainlyWithin(from: Day?, to: Day?) -> Bool {
+            if let from, let to, from > to { return false }
+            if let from {
+                guard let start = earliestStart, start >= from else { return false }
+            }
+            if let to {
+                guard let end = latestEnd, end <= to else { return false }
+            }
+            return true
+        }
+
         /// An end cannot come before its start: `earliestEnd ≥ earliestStart`, `latestStart ≤ latestEnd`.
         mutating func tighten() {
             if let first = earliestStart { earliestEnd = max(earliestEnd ?? first, first) }
@@ -160,11 +190,7 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
     /// `from` after `to` is empty and overlaps nothing. `padding` widens qualified ends (see
     /// `bounds(padding:)`).
     public func possiblyOverlaps(from: Day?, to: Day?, padding: Int = 0) -> Bool {
-        if let from, let to, from > to { return false }
-        let b = bounds(padding: padding)
-        if let to, let start = b.earliestStart, start > to { return false }
-        if let from, let end = b.latestEnd, end < from { return false }
-        return true
+        bounds(padding: padding).possiblyOverlaps(from: from, to: to)
     }
 
     /// Whether the thing certainly lies entirely within the window `[from, to]` (inclusive; a `nil`
@@ -173,15 +199,7 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
     /// so an unknown time lies within only the fully unbounded window. A window with `from` after
     /// `to` is empty and contains nothing. `padding` widens qualified ends (see `bounds(padding:)`).
     public func certainlyWithin(from: Day?, to: Day?, padding: Int = 0) -> Bool {
-        if let from, let to, from > to { return false }
-        let b = bounds(padding: padding)
-        if let from {
-            guard let start = b.earliestStart, start >= from else { return false }
-        }
-        if let to {
-            guard let end = b.latestEnd, end <= to else { return false }
-        }
-        return true
+        bounds(padding: padding).certainlyWithin(from: from, to: to)
     }
 
     private static func shift(_ day: Day?, _ days: Int) -> Day? {

@@ -54,10 +54,11 @@ public struct Shipments: Sendable {
     public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver) {
         self.view = point
         let filter = ViewFilter(view: view, resolver: resolver)
-        rows = Shipments.clusters(state).compactMap { cluster in
-            guard view.kind == nil || view.kind == .shipment, cluster.contains(where: filter.admits) else { return nil }
-            return Shipments.row(cluster, state, resolver)
+        guard view.kind == nil || view.kind == .shipment else {
+            rows = []
+            return
         }
+        rows = Shipments.clusters(state).lazy.map { Shipments.row($0, state, resolver) }.filter(filter.admits)
     }
 
     /// Live shipment claims grouped by `same-shipment` links, in record order.

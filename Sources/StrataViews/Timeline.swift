@@ -2,7 +2,7 @@ import StrataDomain
 import StrataLog
 
 /// Every live claim ordered by valid time (earliest start, then latest end, then record
-/// order; claims with no known time last), with a one-line summary, its source and outlet,
+/// order; an open start first, an open end last, claims with no known time after all), with a one-line summary, its source and outlet,
 /// its grade (the source's reliability at the view, then the claim's credibility: `C3`)
 /// and when it was recorded.
 public struct Timeline: Sendable {
@@ -32,11 +32,14 @@ public struct Timeline: Sendable {
         self.view = point
         let filter = ViewFilter(view: view, resolver: resolver)
         let claims = state.liveClaims.filter(filter.admits)
+        // An open start (`../D`) is before every date and an open end (`D/..`) after every
+        // date; a claim whose time is unknown comes after all others.
         let sorted = claims.sorted { a, b in
             let (x, y) = (a.fields.when, b.fields.when)
+            if x.isUnknown != y.isUnknown { return y.isUnknown }
             if x.earliestStart != y.earliestStart {
-                guard let xs = x.earliestStart else { return false }
-                guard let ys = y.earliestStart else { return true }
+                guard let xs = x.earliestStart else { return true }
+                guard let ys = y.earliestStart else { return false }
                 return xs < ys
             }
             if x.latestEnd != y.latestEnd {

@@ -1,6 +1,7 @@
 import StrataDomain
 
-/// The filters of a view applied to one claim.
+/// The filters of a view, applied to one claim (timeline, reported totals) or to one
+/// shipment as it is shown (shipments and the volumes summed from them).
 struct ViewFilter {
     let view: View
     let resolver: Resolver
@@ -12,16 +13,42 @@ struct ViewFilter {
         if let commodity = view.commodity, !resolver.commodity(f.commodity, isA: commodity) { return false }
         if let place = view.place, !resolver.mentions(place: place, in: f.from + f.to) { return false }
         if let country = view.country, !resolver.mentions(country: country, in: f.from + f.to) { return false }
-        if let vessel = view.vessel {
-            guard let name = f.vessel?.name, NameKey(resolver.vessel(name)) == NameKey(resolver.vessel(vessel)) else {
-                return false
-            }
+        if let vessel = view.vessel, !admits(vessel: f.vessel) { return false }
+        return admits(f.when.bounds())
+    }
+
+    /// A shipment is judged as its row shows it: by its commodity (the best claim's), any
+    /// of its places, countries and sources, its vessel, and the valid time of all its
+    /// claims together, so that a filtered answer is part of the unfiltered one.
+    func admits(_ shipment: Shipments.Row) -> Bool {
+        if let kind = view.kind, kind != .shipment { return false }
+        if let source = view.source, !shipment.sources.contains(where: { $0.rawValue == source }) { return false }
+        if let commodity = view.commodity, !resolver.commodity(shipment.commodity, isA: commodity) { return false }
+        if let place = view.place, !resolver.mentions(place: place, in: (shipment.fromPlaces + shipment.toPlaces).map {
+            Location(place: $0, country: nil)
+        }) {
+            return false
         }
-        if view.from != nil || view.to != nil {
-            return view.certainly
-                ? f.when.certainlyWithin(from: view.from, to: view.to)
-                : f.when.possiblyOverlaps(from: view.from, to: view.to)
+        if let country = view.country,
+            !(shipment.fromCountries + shipment.toCountries).contains(where: { $0.uppercased() == country.uppercased() })
+        {
+            return false
         }
-        return true
+        if let vessel = view.vessel, !admits(vessel: shipment.vessel) { return false }
+        return admits(ValidTime.Bounds(earliestStart: shipment.earliest, latestEnd: shipment.latest))
+    }
+
+    private func admits(vessel: Vessel?) -> Bool {
+        guard let wanted = view.vessel else { return true }
+        guard let name = vessel?.name else { return false }
+        return NameKey(resolver.vessel(name)) == NameKey(resolver.vessel(wanted))
+    }
+
+    /// The valid-time window: what possibly overlaps it, or with `--certainly` what
+    /// certainly lies within it.
+    private func admits(_ time: ValidTime.Bounds) -> Bool {
+        guard view.from != nil || view.to != nil else { return true }
+        return view.certainly
+            ? time.certainlyWithin(from: view.from, to: view.to) : time.possiblyOverlaps(from: view.from, to: view.to)
     }
 }

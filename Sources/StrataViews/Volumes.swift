@@ -52,9 +52,9 @@ public struct Volumes: Sendable {
     /// The volumes of the shipments in `state` (a fold or the stored claims).
     public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver, by granularity: Granularity) {
         let rolled = view.commodity.map { resolver.commodity($0) ?? $0 }
-        var shipmentView = view
-        shipmentView.kind = nil
-        let shipments = Shipments(state: state, view: shipmentView, point: point, resolver: resolver)
+        // The sums are of shipments: none under `--kind` of another kind (`total` keeps
+        // only the reported totals).
+        let shipments = Shipments(state: state, view: view, point: point, resolver: resolver)
         let monthly = Volumes.monthlyCells(shipments.rows, commodity: rolled)
         let totals = state.claims.values.filter { $0.fields.kind == .total && !$0.retracted }
         self.init(monthly: monthly, totals: totals, view: view, point: point, resolver: resolver, by: granularity)

@@ -36,6 +36,9 @@ struct DomainEventTests {
     @Test("quantities read by the spec's table", arguments: [
         (Quantity.Amount.value(5000, .exact), MassUnit.tonne, Tonnes(low: 5000, best: 5000, high: 5000)),
         (.value(20, .about), .tonne, Tonnes(low: 18, best: 20, high: 22)),
+        // 1.1 × 700 and 1.1 × 200 in doubles are 770.0000000000001 and 220.00000000000003.
+        (.value(700, .about), .tonne, Tonnes(low: 630, best: 700, high: 770)),
+        (.value(200, .about), .tonne, Tonnes(low: 180, best: 200, high: 220)),
         (.value(100, .atLeast), .tonne, Tonnes(low: 100, best: 100, high: nil)),
         (.value(100, .upTo), .tonne, Tonnes(low: 0, best: 100, high: 100)),
         (.range(min: 2, max: 4), .kilotonne, Tonnes(low: 2000, best: 3000, high: 4000)),

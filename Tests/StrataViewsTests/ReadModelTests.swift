@@ -311,6 +311,82 @@ struct ReadModelRuleTests {
         #expect(rows.first?.shipments == 1)
     }
 
+    @Test("filters see a merged shipment as its row shows it: all its claims' valid time, the best claim's commodity")
+    func filtersSeeTheMergedShipment() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-09-01}
+            sources: [{id: s1, name: S1, kind: human}]
+            claims:
+              - {id: m1, kind: shipment, source: s1, credibility: 1, commodity: lignite, from: KP, to: CN, when: 2020-05, quantity: {value: 920, unit: t}}
+              - {id: m2, kind: shipment, source: s1, credibility: 3, commodity: anthracite, from: KP, to: CN, when: 2020-07, quantity: {value: 500, unit: t}}
+              - {id: o1, kind: observation, source: s1, said: ships idle at Nampo, when: 2020-06}
+              - {id: t1, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2020', quantity: {value: 5000, unit: t}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
+        try j.apply(.link(ref("r1/m1"), ref("r1/m2"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        let (state, point) = try JournalState.fold(j.log, view: View())
+        let resolver = Resolver(state: state)
+        func view(_ edit: (inout View) -> Void) -> View {
+            var v = View()
+            edit(&v)
+            return v
+        }
+        func shipments(_ v: View) -> [String] {
+            Shipments(state: state, view: v, point: point, resolver: resolver).rows.map(\.id.local)
+        }
+        func sums(_ v: View, by g: Granularity = .month) -> [Volumes.Row] {
+            Volumes(state: state, view: v, point: point, resolver: resolver, by: g).rows
+        }
+        let june = view { $0.from = Day(year: 2020, month: 6, day: 1); $0.to = Day(year: 2020, month: 6, day: 30) }
+        let may = view { $0.from = Day(year: 2020, month: 5, day: 1); $0.to = Day(year: 2020, month: 5, day: 31) }
+        let summer = view { $0.from = Day(year: 2020, month: 5, day: 1); $0.to = Day(year: 2020, month: 7, day: 31) }
+        let row = try #require(Shipments(state: state, view: View(), point: point, resolver: resolver).rows.first)
+        #expect(row.commodity == "lignite" && row.earliest?.description == "2020-05-01" && row.latest?.description == "2020-07-31")
+
+        // Valid time: the shipment spans May to July, so June possibly overlaps it and
+        // holds 30 of its 92 days (300 of the best claim's 920 t); May alone does not
+        // certainly contain it, May to July does.
+        #expect(shipments(june) == ["m1"])
+        #expect(sums(june).filter { $0.shipments > 0 }.map { ($0.period, $0.best) }.first ?? (nil, 0) == ("2020-06", 300))
+        #expect(shipments(view { $0 = may; $0.certainly = true }) == [])
+        #expect(shipments(view { $0 = summer; $0.certainly = true }) == ["m1"])
+
+        // Commodity: the shipment is lignite (its best claim), so not anthracite, and a
+        // filtered answer is part of the unfiltered one.
+        #expect(shipments(view { $0.commodity = "anthracite" }) == [])
+        #expect(sums(view { $0.commodity = "anthracite" }).isEmpty)
+        #expect(shipments(view { $0.commodity = "lignite" }) == ["m1"])
+        #expect(shipments(view { $0.commodity = "coal" }) == ["m1"])
+        let unfiltered = sums(View(), by: .year).reduce(0) { $0 + $1.best }
+        #expect(sums(view { $0.commodity = "lignite" }, by: .year).reduce(0) { $0 + $1.best } == unfiltered)
+
+        // Kind: the sums are of shipments, the totals are totals, observations are neither.
+        func yearly(_ v: View) -> [String] {
+            sums(v, by: .year).map { "\($0.commodity ?? "-") \($0.shipments) \($0.best) \($0.reportedTotals.map(\.claim.local))" }
+        }
+        #expect(yearly(View()) == [#"coal 0 0.0 ["t1"]"#, "lignite 1 920.0 []"])
+        #expect(yearly(view { $0.kind = .observation }) == [])
+        #expect(yearly(view { $0.kind = .total }) == [#"coal 0 0.0 ["t1"]"#])
+        #expect(yearly(view { $0.kind = .shipment }) == ["lignite 1 920.0 []"])
+    }
+
+    @Test("timeline order: an open start first, an open end after a closed one, no known time last")
+    func timelineOpenEnds() throws {
+        let folded = try fold("""
+            report: {id: r1, outlet: Wire, published: 2020-09-01}
+            sources: [{id: s1, name: S1, kind: human}]
+            claims:
+              - {id: a, kind: observation, source: s1, said: a, when: 2020-01}
+              - {id: u, kind: observation, source: s1, said: unknown}
+              - {id: b, kind: observation, source: s1, said: b, when: ../2019-12-31}
+              - {id: c, kind: observation, source: s1, said: c, when: 2019-06/..}
+              - {id: e, kind: observation, source: s1, said: e, when: 2019-06}
+            """)
+        let rows = Timeline(state: folded.state, view: View(), point: folded.point, resolver: Resolver(state: folded.state)).rows
+        #expect(rows.map(\.claim.local) == ["b", "e", "c", "a", "u"])
+    }
+
     @Test("a contradiction stops disputing a shipment once the contradicting claim is retracted")
     func retractedContradiction() throws {
         let (j, dir) = try journal(report)
