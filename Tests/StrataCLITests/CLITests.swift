@@ -33,6 +33,41 @@ struct CLITests {
         }
     }
 
+    @Test("verify lists every damaged event of a journal with claims, not only the first, and exits 74")
+    func verifyListsEveryProblem() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let examples = repositoryRoot.appendingPathComponent("examples")
+            // Each report's events carry their analyst's name, stored only in the log.
+            for (analyst, file) in [("analyst-one", "01-reuters-2015-03-06-dhaka-gold.yaml"), ("analyst-two", "dailynk-2020-05-minerals.yaml")] {
+                let appended = try strata(
+                    "append", examples.appendingPathComponent(file).path, "--journal", journal,
+                    environment: ["STRATA_ANALYST": analyst])
+                try #require(appended.exited(0), "append: \(appended.err)")
+            }
+            let events = try jsonObject(try strata("stats", "--journal", journal, "--format", "json").stdout)["events"] as? Int
+            try #require(try strata("verify", "--journal", journal).exited(0))
+            // Every copy of both names (LMDB may keep stale copies of pages) gets one letter
+            // changed: every event of both commands is damaged.
+            let data = URL(fileURLWithPath: journal + "/data.mdb")
+            var bytes = try Data(contentsOf: data)
+            for marker in ["analyst-one", "analyst-two"] {
+                var from = bytes.startIndex
+                while let at = bytes.range(of: Data(marker.utf8), in: from..<bytes.endIndex) {
+                    bytes[at.lowerBound] ^= 0x20
+                    from = at.upperBound
+                }
+            }
+            try bytes.write(to: data)
+            let verify = try strata("verify", "--journal", journal)
+            #expect(verify.exited(74), "verify: \(verify.out) \(verify.err)")
+            let mismatches = verify.out.split(separator: "\n").filter { $0.hasSuffix("checksum mismatch") }
+            #expect(mismatches.count == events, "verify said: \(verify.out)")
+            #expect(verify.out.contains("read models not checked"), "verify said: \(verify.out)")
+            #expect(verify.err.hasPrefix("error: journal corrupted: "), "\(verify.err)")
+        }
+    }
+
     @Test("stats --format json reports the sample's counts and last record time")
     func statsAsJSON() throws {
         try withTemporaryDirectory { dir in
