@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 
 @main
 struct Strata: ParsableCommand {
@@ -24,4 +25,25 @@ struct Strata: ParsableCommand {
             LogCommand.self, VerifyCommand.self, ExportCommand.self, ImportCommand.self, StatsCommand.self,
         ]
     )
+
+    /// ArgumentParser's `main`, with usage errors written like every other error:
+    /// `error: …` on standard error (spec/cli.md), then the usage, exit 64.
+    static func main() {
+        var command: ParsableCommand
+        do {
+            command = try parseAsRoot()
+        } catch {
+            let code = exitCode(for: error)
+            guard code != .success else { exit(withError: error) }  // --help, --version
+            var message = fullMessage(for: error)
+            if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
+            FileHandle.standardError.write(Data((message + "\n").utf8))
+            exit(withError: ExitCode(code.rawValue))
+        }
+        do {
+            try command.run()
+        } catch {
+            exit(withError: error)
+        }
+    }
 }

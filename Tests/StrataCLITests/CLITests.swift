@@ -242,7 +242,7 @@ struct CLITests {
             let journal = try importedSample(in: dir)
             let result = try Running(Binaries.strata, arguments + ["--journal", journal]).wait()
             #expect(result.exited(64), "\(arguments): exit \(result.status), \(result.err)")
-            #expect(!result.err.isEmpty, "a usage error should say what is wrong")
+            #expect(result.err.hasPrefix("error: "), "a usage error starts 'error: ' like every other: \(result.err)")
             #expect(result.stdout.isEmpty, "usage errors go to standard error: \(result.out)")
         }
     }
