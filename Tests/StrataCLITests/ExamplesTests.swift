@@ -237,6 +237,28 @@ struct ExamplesTests {
         }
     }
 
+    @Test("--dry-run prints what would be appended and appends nothing, and creates no journal")
+    func dryRun() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("missing/journal").path
+            let first = exampleFiles[0].path
+            let planned = try strata("append", "--dry-run", "--journal", journal, first)
+            #expect(planned.exited(0), "dry run: \(planned.err)")
+            #expect(planned.out.contains("would append"), "dry run said: \(planned.out)")
+            #expect(planned.out.contains("claim.asserted.v1"), "dry run said: \(planned.out)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path), "a dry run created the journal")
+
+            let appended = try strata("append", "--journal", journal, first)
+            try #require(appended.exited(0), "append: \(appended.err)")
+            let before = try statsJSON(journal: journal)
+            let again = try strata("append", "--dry-run", "--journal", journal, first)
+            #expect(again.exited(0) && again.out.contains("unchanged"), "dry run of a recorded report: \(again.out)\(again.err)")
+            let next = try strata("append", "--dry-run", "--journal", journal, exampleFiles[1].path)
+            #expect(next.exited(0) && next.out.contains("would append"), "dry run: \(next.out)\(next.err)")
+            #expect(try statsJSON(journal: journal)["events"] as? Int == before["events"] as? Int, "a dry run appended")
+        }
+    }
+
     @Test("corrections in later reports show in strata claim: current value and the version with its reason")
     func correctionsInLaterReports() throws {
         try withTemporaryDirectory { dir in

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import StrataDomain
 import StrataLog
 
@@ -20,7 +21,7 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
 
-    @Flag(help: "Check the files and print what would be appended, without appending.")
+    @Flag(help: "Check the files and print what would be appended, without appending (nor creating the journal).")
     var dryRun = false
 
     @Argument(help: "Report files (.yaml, .yml or .json), or - for standard input.")
@@ -35,9 +36,15 @@ struct AppendCommand: ParsableCommand {
         // Opened on the first file that reads and decodes, so a missing or invalid file
         // never creates a journal.
         var journal: Journal? = nil
+        // A dry run on a journal that does not exist yet plans against an empty one of
+        // its own, removed afterwards: a dry run creates nothing.
+        let scratch =
+            dryRun && !EventLog.exists(at: self.journal.path)
+            ? NSTemporaryDirectory() + "strata-dry-run-" + UUID().uuidString : nil
+        defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
         for file in files {
             do {
-                try reporting(file: file) { try append(file, to: &journal) }
+                try reporting(file: file) { try append(file, to: &journal, scratch: scratch) }
             } catch let code as ExitCode {
                 if firstFailure == nil { firstFailure = code.rawValue }
             }
@@ -45,7 +52,7 @@ struct AppendCommand: ParsableCommand {
         if let firstFailure { throw ExitCode(firstFailure) }
     }
 
-    private func append(_ file: String, to opened: inout Journal?) throws {
+    private func append(_ file: String, to opened: inout Journal?, scratch: String?) throws {
         let bytes = try ReportFileReader.read(file)
         let document: ReportDocument
         do {
@@ -58,7 +65,7 @@ struct AppendCommand: ParsableCommand {
             journal = opened
         } else {
             do {
-                journal = try self.journal.journalForWriting()
+                journal = try scratch.map { Journal(log: try EventLog(path: $0)) } ?? self.journal.journalForWriting()
             } catch {
                 throw Failure.from(error, file: nil)
             }
