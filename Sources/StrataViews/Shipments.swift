@@ -6,6 +6,9 @@ import StrataLog
 /// confident claim with a quantity (ties: the one whose current version — assertion or
 /// latest correction — was recorded most recently), low from the
 /// smallest low and high from the largest high (`nil` when any claim leaves it open).
+/// Its supporting claims are its own and the live claims linked `corroborates` to one of
+/// them (an observation of the ship loading, a figure from another source); these add
+/// their sources, not their quantities, places or times.
 /// Status: `disputed` when a `contradicts` link touches it, else `corroborated` when two
 /// or more sources support it, else `single-source`.
 public struct Shipments: Sendable {
@@ -58,7 +61,30 @@ public struct Shipments: Sendable {
             rows = []
             return
         }
-        rows = Shipments.clusters(state).lazy.map { Shipments.row($0, state, resolver) }.filter(filter.admits)
+        let relations = Relations(state.links)
+        rows = Shipments.clusters(state).lazy.map { Shipments.row($0, state, resolver, relations) }
+            .filter(filter.admits)
+    }
+
+    /// The `corroborates` and `contradicts` links of a state, by claim, both ways.
+    struct Relations {
+        private(set) var corroborating: [ClaimID: [ClaimID]] = [:]
+        private(set) var contradicting: [ClaimID: [ClaimID]] = [:]
+
+        init(_ links: some Sequence<JournalState.Link>) {
+            for l in links {
+                switch l.relation {
+                case .corroborates:
+                    corroborating[l.claim, default: []].append(l.other)
+                    corroborating[l.other, default: []].append(l.claim)
+                case .contradicts:
+                    contradicting[l.claim, default: []].append(l.other)
+                    contradicting[l.other, default: []].append(l.claim)
+                case .sameShipment, .partOf:
+                    continue
+                }
+            }
+        }
     }
 
     /// Live shipment claims grouped by `same-shipment` links, in record order.
@@ -96,7 +122,9 @@ public struct Shipments: Sendable {
         Confidence.of(state.grades[c.fields.source], c.fields.credibility)
     }
 
-    static func row(_ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver) -> Row {
+    static func row(
+        _ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver, _ relations: Relations
+    ) -> Row {
         // Most confident first; ties: most recently recorded first.
         let ranked = cluster.sorted { x, y in
             let a = Shipments.confidence(x, state)
@@ -129,18 +157,25 @@ public struct Shipments: Sendable {
         }
         let (fp, fc) = places(\.from)
         let (tp, tc) = places(\.to)
-        let sources = cluster.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
-        let ids = Set(cluster.map(\.id))
-        // A contradiction counts while the claim at its other end is live.
-        let disputed = state.links.contains { link in
-            guard link.relation == .contradicts else { return false }
-            let other = ids.contains(link.claim) ? link.other : ids.contains(link.other) ? link.claim : nil
-            return other.map { state.claims[$0].map { !$0.retracted } ?? false } ?? false
+        func live(_ id: ClaimID) -> JournalState.Claim? { state.claims[id].flatMap { $0.retracted ? nil : $0 } }
+        var seen = Set(cluster.map(\.id))
+        var corroborating: [JournalState.Claim] = []
+        for c in cluster {
+            for other in relations.corroborating[c.id] ?? [] where seen.insert(other).inserted {
+                if let claim = live(other) { corroborating.append(claim) }
+            }
         }
+        corroborating.sort { $0.position < $1.position }
+        let supporting = cluster + corroborating
+        let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
+        // A contradiction counts while the claim at its other end is live.
+        let disputed = cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0) != nil } }
         var score = Shipments.confidence(best, state)
         if sources.count > 1 {
-            // Independent sources: each source's best claim counts once.
-            let perSource = sources.map { s in cluster.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0 }
+            // Independent sources: each source's best supporting claim counts once.
+            let perSource = sources.map { s in
+                supporting.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0
+            }
             score = 1 - perSource.reduce(1) { $0 * (1 - $1) }
         }
         let whens = cluster.map(\.fields.when)
@@ -153,7 +188,7 @@ public struct Shipments: Sendable {
             vessel: best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first, when: best.fields.when,
             earliest: earliest, latest: latest, confidence: Confidence.rounded(score),
             status: disputed ? "disputed" : sources.count > 1 ? "corroborated" : "single-source",
-            claims: cluster.map(\.id), sources: sources)
+            claims: supporting.map(\.id), sources: sources)
     }
 }
 

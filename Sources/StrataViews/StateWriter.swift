@@ -219,8 +219,10 @@ extension StateWriter {
             }
         }
         var out: [VolumeKey: VolumeCell] = [:]
+        // Cells need no supporting claims or disputes: only tonnes, commodity, route and time.
+        let relations = Shipments.Relations([])
         for cluster in Shipments.group(live, linked: pairs) {
-            let row = Shipments.row(cluster, scratch, resolver)
+            let row = Shipments.row(cluster, scratch, resolver, relations)
             for (k, cell) in Volumes.cells(of: row, commodity: row.commodity) { out[k, default: VolumeCell()] += cell }
         }
         return out

@@ -387,6 +387,42 @@ struct ReadModelRuleTests {
         #expect(rows.map(\.claim.local) == ["b", "e", "c", "a", "u"])
     }
 
+    @Test("a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing")
+    func corroboratingClaimsSupport() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: s1, name: S1, kind: human, reliability: B}, {id: s2, name: S2, kind: imagery, reliability: A}]
+            claims:
+              - {id: a, kind: shipment, source: s1, credibility: 2, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 3000, unit: t}}
+              - {id: o, kind: observation, source: s2, credibility: 1, said: the ship loading coal, when: 2019-08-24}
+              - {id: x, kind: shipment, source: s2, credibility: 1, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 9000, unit: t}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
+        func shipment(_ local: String) throws -> Shipments.Row? {
+            let (state, point) = try JournalState.fold(j.log, view: View())
+            return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
+                .first { $0.id.local == local }
+        }
+        let alone = try #require(try shipment("a"))
+        #expect(alone.status == "single-source" && alone.sources.map(\.rawValue) == ["s1"])
+        #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
+
+        try j.apply(.link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        let supported = try #require(try shipment("a"))
+        #expect(supported.status == "corroborated")
+        #expect(supported.sources.map(\.rawValue) == ["s1", "s2"])
+        #expect(supported.claims.map(\.local) == ["a", "o"])
+        #expect(abs(supported.confidence - 0.942) < 1e-9)  // 1 − (1 − .6)(1 − .855)
+        #expect(supported.tonnes == alone.tonnes && supported.earliest == alone.earliest)
+        // The other shipment is not touched by a link it is not in.
+        #expect(try shipment("x")?.status == "single-source")
+
+        try j.apply(.retract(ref("r1/o"), reason: "misread image"), citing: nil, recordedAt: nil, by: "t")
+        #expect(try shipment("a")?.status == "single-source")
+        #expect(try shipment("a")?.claims.map(\.local) == ["a"])
+    }
+
     @Test("a contradiction stops disputing a shipment once the contradicting claim is retracted")
     func retractedContradiction() throws {
         let (j, dir) = try journal(report)

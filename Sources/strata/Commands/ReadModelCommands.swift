@@ -69,7 +69,7 @@ struct ShipmentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shipments",
         abstract: "Shipments: claims joined by same-shipment links, with reconciled tonnes, places, confidence and status.",
-        discussion: "Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied); independent sources combine as 1 − Π(1 − c). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json).")
+        discussion: "Supporting claims are the shipment's own and the live claims linked corroborates to one of them (they add sources, not tonnes). Status: disputed (a contradicts link to a live claim), corroborated (two or more supporting sources), else single-source. Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied); independent sources combine as 1 − Π(1 − c). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
