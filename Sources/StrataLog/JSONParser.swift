@@ -243,7 +243,12 @@ struct JSONParser {
                 return memcmp(stored + r.start, key.baseAddress!, r.count) == 0
             }
         }
-        guard !duplicate else { throw fail("duplicate key \"\(String(decoding: key, as: UTF8.self))\"", at: keyStart) }
+        guard !duplicate else {
+            let name = String(decoding: key, as: UTF8.self)
+            var error = fail("duplicate key \"\(name)\"", at: keyStart)
+            error.duplicateKey = name
+            throw error
+        }
         if let inInput {
             openKeys.append(KeyRef(start: inInput, count: key.count, inArena: false))
         } else {

@@ -84,5 +84,7 @@ public struct JSONError: Error, Sendable, Equatable, CustomStringConvertible {
     public let line: Int
     public let column: Int
     public let reason: String
+    /// The key repeated in its object, when that is what is wrong.
+    public var duplicateKey: String? = nil
     public var description: String { "line \(line), column \(column): \(reason)" }
 }

@@ -75,6 +75,7 @@ struct ReportDecoderTests {
         ("    parties: [a]", 9, "claims[0].parties", "not a field of shipment claims"),
         ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),
         ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
+        ("    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit", "duplicate key"),
     ])
     func errors(line: String, expectedLine: Int, field: String, fragment: String) throws {
         let text = report(claims: "  - id: c1\n    kind: shipment\n" + line)
@@ -86,6 +87,20 @@ struct ReportDecoderTests {
             #expect(error.field == field, "\(error)")
             #expect(error.message.contains(fragment), "\(error)")
         }
+    }
+
+    @Test("a repeated JSON key is named by its path and line")
+    func jsonDuplicateKeyPath() throws {
+        let json = """
+            {"report": {"id": "r1", "outlet": "Test Wire", "published": "2020-06-01"},
+             "claims": [{"id": "c1", "kind": "policy"},
+                        {"id": "c2", "kind": "shipment", "quantity": {"value": 5, "unit": "t",
+                                                                      "unit": "kt"}}]}
+            """
+        let error = try #require(throws: InputError.self) { try ReportDecoder().decode(Array(json.utf8), json: true) }
+        #expect(error.line == 4, "\(error)")
+        #expect(error.field == "claims[1].quantity.unit", "\(error)")
+        #expect(error.message.contains("duplicate key"), "\(error)")
     }
 
     @Test("unknown names are accepted with a warning")

@@ -12,6 +12,10 @@ extension DocumentNode {
             }
         }
         if case .failure(let error) = result {
+            if let key = error.duplicateKey {
+                let path = builder.openPath
+                throw InputError(line: error.line, field: path.isEmpty ? key : path + "." + key, "duplicate key")
+            }
             // An error at the very end is on the last line, not one past it.
             let lines = max(1, DocumentNode.lineOf(offset: bytes.count, in: bytes) - (bytes.last == 0x0A ? 1 : 0))
             throw InputError(line: min(error.line, lines), "not valid JSON: \(error.reason) (column \(error.column))")
@@ -35,6 +39,18 @@ private struct DocumentBuilder: JSONSink {
     private(set) var result: DocumentNode? = nil
 
     init(lineStarts: [Int]) { self.lineStarts = lineStarts }
+
+    /// Where the innermost open object is (`claims[0].quantity`), for an error inside it.
+    var openPath: String {
+        var path = ""
+        for frame in stack.dropLast() {
+            switch frame {
+            case .sequence(_, let items): path += "[\(items.count)]"
+            case .mapping(_, _, let key, _): path += path.isEmpty ? key : "." + key
+            }
+        }
+        return path
+    }
 
     mutating func location(_ offset: Int) {
         // Newlines before `offset`, by binary search.

@@ -76,8 +76,9 @@ extension DocumentNode {
             root = try Yams.compose(yaml: text)
         } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
             let key = duplicates.first ?? "?"
+            let line = secondOccurrence(of: key, after: context.mark, in: text)
             throw InputError(
-                line: secondOccurrence(of: key, after: context.mark, in: text), field: key,
+                line: line, field: duplicatePath(of: key, line: line, in: text) ?? key,
                 "duplicate key (first at line \(context.mark.line))")
         } catch let error as YamlError {
             throw InputError(line: yamlLine(error), "not valid YAML: \(yamlReason(error))")
@@ -137,6 +138,36 @@ extension DocumentNode {
     }
 
     /// The line of the second `key:` at the column of the first.
+    /// The path (`claims[0].credibility`) of the repeated `key` written on `line`: the key
+    /// there is renamed to a marker, the text composed again, and the marker looked for.
+    /// `nil` when that does not work out (the caller then names the key alone).
+    private static func duplicatePath(of key: String, line: Int, in text: String) -> String? {
+        let marker = "__strata_duplicate_key__"
+        guard !text.contains(marker) else { return nil }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        guard line >= 1, line <= lines.count, let at = lines[line - 1].range(of: key) else { return nil }
+        lines[line - 1].replaceSubrange(at, with: marker)
+        guard let root = try? Yams.compose(yaml: lines.joined(separator: "\n")) else { return nil }
+        func find(_ node: Node, _ path: String) -> String? {
+            switch node {
+            case .mapping(let mapping):
+                for (k, v) in mapping {
+                    guard let name = k.string else { continue }
+                    if name == marker { return path.isEmpty ? key : path + "." + key }
+                    if let found = find(v, path.isEmpty ? name : path + "." + name) { return found }
+                }
+            case .sequence(let sequence):
+                for (i, item) in sequence.enumerated() {
+                    if let found = find(item, path + "[\(i)]") { return found }
+                }
+            case .scalar, .alias:
+                break
+            }
+            return nil
+        }
+        return find(root, "")
+    }
+
     private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> Int {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         for n in mark.line..<lines.count {
