@@ -24,13 +24,6 @@ struct JournalOptions: ParsableArguments {
         try EventLog(path: path, options: StateStore.logOptions)
     }
 
-    /// Removes the journal's files and its directory (when that is then empty): for a
-    /// command that created the journal and wrote nothing into it.
-    func remove() {
-        for file in ["data.mdb", "lock.mdb"] { unlink(path + "/" + file) }
-        rmdir(path)
-    }
-
     /// Opens the journal for a command that reads: a missing journal is exit 66.
     func openForReading() throws -> EventLog {
         guard EventLog.exists(at: path) else {

@@ -39,18 +39,10 @@ struct ImportCommand: ParsableCommand {
             guard let reader = LineReader(path: file) else {
                 throw Failure(errno == ENOENT ? .noInput : .ioError, "\(file): cannot open: \(String(cString: strerror(errno)))")
             }
-            let created = !EventLog.exists(at: journal.path)
             let log = try journal.openForWriting()
             var progress = Progress("import")
-            let result: ImportResult
-            do {
-                result = try log.importNDJSON(from: reader, batchSize: batchSize, recordedAt: recording.time) {
-                    progress.show($0.imported + $0.skipped)
-                }
-            } catch {
-                // Refused before anything was written into a journal it created: leave none.
-                if created, (try? log.head().lastPosition) == .zero { journal.remove() }
-                throw error
+            let result = try log.importNDJSON(from: reader, batchSize: batchSize, recordedAt: recording.time) {
+                progress.show($0.imported + $0.skipped)
             }
             progress.finish()
             // The read models follow the imported events (in one more transaction).
