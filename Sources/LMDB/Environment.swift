@@ -92,8 +92,6 @@ public final class Environment: @unchecked Sendable {
     /// Flushes buffers to disk (`mdb_env_sync`), for environments opened without durability.
     public func sync() throws { try check(mdb_env_sync(handle, 1), "mdb_env_sync") }
 
-    /// Opens the databases in a read transaction when they all exist, so a reader does not
-    /// wait for the writer lock; creates them in one write transaction otherwise.
     /// Creates `path` and its missing parents, each 0700, like `mkdir -p`.
     private static func makeDirectory(_ path: String) throws {
         if mkdir(path, 0o700) == 0 || errno == EEXIST { return }
@@ -108,6 +106,8 @@ public final class Environment: @unchecked Sendable {
         }
     }
 
+    /// Opens the databases in a read transaction when they all exist, so a reader does not
+    /// wait for the writer lock; creates them in one write transaction otherwise.
     private static func openDatabases(_ env: OpaquePointer, _ names: [String]) throws -> [String: Database] {
         for create in [false, true] {
             var txn: OpaquePointer?

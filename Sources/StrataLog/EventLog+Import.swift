@@ -68,12 +68,31 @@ extension EventLog {
     /// same rules as ``importNDJSON(from:batchSize:progress:)``, on the calling thread.
     /// For benchmarks of the write path and for copying between journals in-process.
     public func importEnvelopes(_ envelopes: some Sequence<Envelope>, batchSize: Int = 10_000) throws -> ImportResult {
-        try importEncoded(envelopes.map(EncodedEvent.init), batchSize: batchSize)
+        // Encoded a batch at a time, so a long sequence is never all in memory.
+        let batchSize = max(batchSize, 1)
+        var total = ImportResult()
+        var chunk: [EncodedEvent] = []
+        func flush() throws {
+            let r = try importEncoded(chunk, batchSize: batchSize)
+            total.imported += r.imported
+            total.skipped += r.skipped
+            total.transactions += r.transactions
+            total.lastPosition = r.lastPosition
+            chunk.removeAll(keepingCapacity: true)
+        }
+        for e in envelopes {
+            let encoded = EncodedEvent(e)
+            if chunk.count >= batchSize, let last = chunk.last, !last.sameCommand(as: encoded) { try flush() }
+            chunk.append(encoded)
+        }
+        if !chunk.isEmpty { try flush() }
+        return total
     }
 
     /// Imports events whose payloads are already encoded: the log's write path alone
     /// (envelopes, checksums, indexes, chain, durable commits), for the storage benchmark.
     public func importEncoded(_ events: [EncodedEvent], batchSize: Int = 10_000) throws -> ImportResult {
+        let batchSize = max(batchSize, 1)
         let lines = Array(events.indices.map { $0 + 1 })
         var result = ImportResult()
         var start = 0

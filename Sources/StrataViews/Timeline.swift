@@ -2,7 +2,8 @@ import StrataDomain
 import StrataLog
 
 /// Every live claim ordered by valid time (earliest start, then latest end, then record
-/// order; an open start first, an open end last, claims with no known time after all), with a one-line summary, its source and outlet,
+/// order; an open start before every date, an open end after every date, claims with no
+/// known time after all), with a one-line summary, its source and outlet,
 /// its grade (the source's reliability at the view, then the claim's credibility: `C3`)
 /// and when it was recorded.
 public struct Timeline: Sendable {

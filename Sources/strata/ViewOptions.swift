@@ -24,7 +24,7 @@ struct ViewOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
     @Option(help: "A vessel name.") var vessel: String?
     @Option(help: "A source id.") var source: String?
-    @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (best claim's commodity, all its places, sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
+    @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (the best claim's commodity and vessel, all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
     @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names and ids with …; the other formats keep every field whole.")
     var format: OutputFormat = .table
 

@@ -395,7 +395,8 @@ struct ReadModelRuleTests {
             claims:
               - {id: a, kind: shipment, source: s1, credibility: 2, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 3000, unit: t}}
               - {id: o, kind: observation, source: s2, credibility: 1, said: the ship loading coal, when: 2019-08-24}
-              - {id: x, kind: shipment, source: s2, credibility: 1, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 9000, unit: t}}
+              - {id: x, kind: shipment, source: s2, credibility: 1, commodity: coal, from: KP, to: CN, when: 2019-09, quantity: {value: 9000, unit: t}}
+              - {id: y, kind: shipment, source: s1, credibility: 2, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 100, unit: t}}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
@@ -408,17 +409,22 @@ struct ReadModelRuleTests {
         #expect(alone.status == "single-source" && alone.sources.map(\.rawValue) == ["s1"])
         #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
 
+        // An observation and another, more confident shipment corroborate `a`.
         try j.apply(.link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try j.apply(.link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
         let supported = try #require(try shipment("a"))
         #expect(supported.status == "corroborated")
         #expect(supported.sources.map(\.rawValue) == ["s1", "s2"])
-        #expect(supported.claims.map(\.local) == ["a", "o"])
+        #expect(supported.claims.map(\.local) == ["a", "o", "x"])
         #expect(abs(supported.confidence - 0.942) < 1e-9)  // 1 − (1 − .6)(1 − .855)
-        #expect(supported.tonnes == alone.tonnes && supported.earliest == alone.earliest)
-        // The other shipment is not touched by a link it is not in.
-        #expect(try shipment("x")?.status == "single-source")
+        // Its tonnes, time and route are its own: x's 9,000 t and September count for nothing.
+        #expect(supported.tonnes == alone.tonnes && supported.earliest == alone.earliest && supported.latest == alone.latest)
+        #expect(try shipment("x")?.status == "corroborated")
+        // A shipment outside the links is not touched.
+        #expect(try shipment("y")?.status == "single-source")
 
         try j.apply(.retract(ref("r1/o"), reason: "misread image"), citing: nil, recordedAt: nil, by: "t")
+        try j.apply(.retract(ref("r1/x"), reason: "another ship"), citing: nil, recordedAt: nil, by: "t")
         #expect(try shipment("a")?.status == "single-source")
         #expect(try shipment("a")?.claims.map(\.local) == ["a"])
     }

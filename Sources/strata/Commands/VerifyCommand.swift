@@ -1,4 +1,5 @@
 import ArgumentParser
+import StrataDomain
 import StrataLog
 import StrataViews
 
@@ -24,17 +25,21 @@ struct VerifyCommand: ParsableCommand {
             let report = try log.verify { progress.show($0) }
             progress.finish()
             // The read models are compared with a fold of the log, which a damaged log
-            // cannot give: then the log's problems are what is listed. A stored row too
-            // damaged to read is itself a problem, not the end of the check.
+            // cannot give: then the log's problems are what is listed. Damage met on the
+            // way (a stored row that does not decode, an event its type does not read) is
+            // listed as a problem; storage and lock errors end the command as usual.
             var readModels: [String] = []
+            var unreadable: [String] = []
             if report.isClean {
                 do {
                     readModels = try StateStore(log: log).problems()
-                } catch {
-                    readModels = ["\(error)"]
+                } catch let error as LogError {
+                    unreadable = ["\(error)"]
+                } catch let error as EventDecodingError {
+                    unreadable = ["\(error)"]
                 }
             }
-            if report.isClean && readModels.isEmpty {
+            if report.isClean && readModels.isEmpty && unreadable.isEmpty {
                 print(
                     "ok: \(Format.thousands(report.events)) events, \(Format.thousands(report.commits)) commits, "
                         + "\(Format.thousands(report.streams)) streams; checksums, chain, positions and indexes agree")
@@ -42,9 +47,11 @@ struct VerifyCommand: ParsableCommand {
             }
             for p in report.problems { print("problem: \(p)") }
             for p in readModels { print("problem: read models: \(p) (strata rebuild repairs them)") }
+            for p in unreadable { print("problem: \(p)") }
             if report.unlisted > 0 { print("… and \(report.unlisted) more problems") }
             if !report.isClean { print("read models not checked: they are compared with a fold of the log, which is damaged") }
-            throw Failure(.ioError, "journal corrupted: \(report.problems.count + report.unlisted + readModels.count) problems found")
+            let count = report.problems.count + report.unlisted + readModels.count + unreadable.count
+            throw Failure(.ioError, "journal corrupted: \(count) problems found")
         }
     }
 }
