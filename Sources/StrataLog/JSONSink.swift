@@ -41,26 +41,29 @@ public enum JSON {
 
 /// Builds a ``Payload`` tree.
 struct PayloadBuilder: JSONSink {
-    private enum Frame {
-        case array([Payload])
-        case object([Payload.Field], key: String)
+    /// An open array or object. Frames are changed in place on the stack, so appending to
+    /// one copies nothing (popping an enum frame and pushing it back copied its whole
+    /// array each time: quadratic in the number of elements).
+    private struct Frame {
+        let isObject: Bool
+        var items: [Payload] = []
+        var fields: [Payload.Field] = []
+        var key = ""
     }
 
     private var stack: [Frame] = []
     private(set) var result: Payload? = nil
 
     private mutating func add(_ value: Payload) {
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             result = value
             return
         }
-        switch top {
-        case .array(var items):
-            items.append(value)
-            stack.append(.array(items))
-        case .object(var fields, let key):
-            fields.append(Payload.Field(key, value))
-            stack.append(.object(fields, key: ""))
+        let top = stack.count - 1
+        if stack[top].isObject {
+            stack[top].fields.append(Payload.Field(stack[top].key, value))
+        } else {
+            stack[top].items.append(value)
         }
     }
 
@@ -69,22 +72,22 @@ struct PayloadBuilder: JSONSink {
     mutating func int(_ value: Int64) { add(.int(value)) }
     mutating func double(_ value: Double) { add(.double(value)) }
     mutating func string(_ utf8: UnsafeRawBufferPointer) { add(.string(String(decoding: utf8, as: UTF8.self))) }
-    mutating func beginArray() { stack.append(.array([])) }
-    mutating func beginObject() { stack.append(.object([], key: "")) }
+    mutating func beginArray() { stack.append(Frame(isObject: false)) }
+    mutating func beginObject() { stack.append(Frame(isObject: true)) }
 
     mutating func key(_ utf8: UnsafeRawBufferPointer) {
-        guard case .object(let fields, _) = stack.popLast() else { preconditionFailure("key outside an object") }
-        stack.append(.object(fields, key: String(decoding: utf8, as: UTF8.self)))
+        precondition(stack.last?.isObject == true, "key outside an object")
+        stack[stack.count - 1].key = String(decoding: utf8, as: UTF8.self)
     }
 
     mutating func endArray() {
-        guard case .array(let items) = stack.popLast() else { preconditionFailure("unbalanced array") }
-        add(.array(items))
+        guard let frame = stack.popLast(), !frame.isObject else { preconditionFailure("unbalanced array") }
+        add(.array(frame.items))
     }
 
     mutating func endObject() {
-        guard case .object(let fields, _) = stack.popLast() else { preconditionFailure("unbalanced object") }
-        add(.object(fields))
+        guard let frame = stack.popLast(), frame.isObject else { preconditionFailure("unbalanced object") }
+        add(.object(frame.fields))
     }
 }
 

@@ -27,9 +27,15 @@ extension DocumentNode {
 
 /// Builds ``DocumentNode``s from the JSON parser, turning byte offsets into lines.
 private struct DocumentBuilder: JSONSink {
-    private enum Frame {
-        case sequence(line: Int, [DocumentNode])
-        case mapping(line: Int, [DocumentNode.Member], key: String, keyLine: Int)
+    /// An open sequence or mapping, changed in place on the stack so that appending to
+    /// it copies nothing (an enum frame popped and pushed back copied its whole array).
+    private struct Frame {
+        let isMapping: Bool
+        let line: Int
+        var items: [DocumentNode] = []
+        var members: [DocumentNode.Member] = []
+        var key = ""
+        var keyLine = 0
     }
 
     /// Offsets of the newlines, ascending.
@@ -44,9 +50,10 @@ private struct DocumentBuilder: JSONSink {
     var openPath: String {
         var path = ""
         for frame in stack.dropLast() {
-            switch frame {
-            case .sequence(_, let items): path += "[\(items.count)]"
-            case .mapping(_, _, let key, _): path += path.isEmpty ? key : "." + key
+            if frame.isMapping {
+                path += path.isEmpty ? frame.key : "." + frame.key
+            } else {
+                path += "[\(frame.items.count)]"
             }
         }
         return path
@@ -64,17 +71,15 @@ private struct DocumentBuilder: JSONSink {
     }
 
     private mutating func add(_ node: DocumentNode) {
-        guard let top = stack.popLast() else {
+        guard !stack.isEmpty else {
             result = node
             return
         }
-        switch top {
-        case .sequence(let l, var items):
-            items.append(node)
-            stack.append(.sequence(line: l, items))
-        case .mapping(let l, var members, let key, let keyLine):
-            members.append(DocumentNode.Member(key: key, line: keyLine, value: node))
-            stack.append(.mapping(line: l, members, key: "", keyLine: 0))
+        let top = stack.count - 1
+        if stack[top].isMapping {
+            stack[top].members.append(DocumentNode.Member(key: stack[top].key, line: stack[top].keyLine, value: node))
+        } else {
+            stack[top].items.append(node)
         }
     }
 
@@ -91,21 +96,22 @@ private struct DocumentBuilder: JSONSink {
     mutating func string(_ utf8: UnsafeRawBufferPointer) {
         add(DocumentNode(line: line, value: .scalar(String(decoding: utf8, as: UTF8.self))))
     }
-    mutating func beginArray() { stack.append(.sequence(line: line, [])) }
-    mutating func beginObject() { stack.append(.mapping(line: line, [], key: "", keyLine: 0)) }
+    mutating func beginArray() { stack.append(Frame(isMapping: false, line: line)) }
+    mutating func beginObject() { stack.append(Frame(isMapping: true, line: line)) }
 
     mutating func key(_ utf8: UnsafeRawBufferPointer) {
-        guard case .mapping(let l, let members, _, _) = stack.popLast() else { preconditionFailure("key outside an object") }
-        stack.append(.mapping(line: l, members, key: String(decoding: utf8, as: UTF8.self), keyLine: line))
+        precondition(stack.last?.isMapping == true, "key outside an object")
+        stack[stack.count - 1].key = String(decoding: utf8, as: UTF8.self)
+        stack[stack.count - 1].keyLine = line
     }
 
     mutating func endArray() {
-        guard case .sequence(let l, let items) = stack.popLast() else { preconditionFailure("unbalanced array") }
-        add(DocumentNode(line: l, value: .sequence(items)))
+        guard let frame = stack.popLast(), !frame.isMapping else { preconditionFailure("unbalanced array") }
+        add(DocumentNode(line: frame.line, value: .sequence(frame.items)))
     }
 
     mutating func endObject() {
-        guard case .mapping(let l, let members, _, _) = stack.popLast() else { preconditionFailure("unbalanced object") }
-        add(DocumentNode(line: l, value: .mapping(members)))
+        guard let frame = stack.popLast(), frame.isMapping else { preconditionFailure("unbalanced object") }
+        add(DocumentNode(line: frame.line, value: .mapping(frame.members)))
     }
 }
