@@ -188,7 +188,22 @@ extension EventLog {
 
     /// How many streams have ids starting with `category` followed by `-`.
     public func streamCount(category: String) throws -> Int {
-        try storage { try environment.read { try streamIDs(prefix: Array((category + "-").utf8), $0).count } }
+        // Counted on the keys, without making a `StreamID` of each (833k claim streams
+        // took 0.4 s and most of a gigabyte that way).
+        let prefix = Array((category + "-").utf8)
+        return try storage {
+            try environment.read { tx in
+                try tx.withCursor(streams) { c in
+                    var n = 0
+                    try c.scan(from: prefix) { key, _ in
+                        guard key.starts(with: prefix) else { return false }
+                        n += 1
+                        return true
+                    }
+                    return n
+                }
+            }
+        }
     }
 
     /// The streams of a category (ids starting with `category-`), in id order.
