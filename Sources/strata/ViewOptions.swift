@@ -11,7 +11,7 @@ struct ViewOptions: ParsableArguments {
     var asOf: String?
     @Option(help: ArgumentHelp("Only events up to this log position.", valueName: "N"))
     var atPosition: UInt64?
-    @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T.", valueName: "T"))
+    @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.", valueName: "T"))
     var publishedBy: String?
     @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
     var from: String?
