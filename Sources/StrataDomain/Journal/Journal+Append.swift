@@ -164,7 +164,7 @@ struct ReportPlanBuilder {
         fields.source = try resolveSource(claim.sourceText, line: claim.sourceLine, index: index)
         let asserted = ClaimAsserted(claim: claim.id, fields: fields)
         events.append((Streams.claim(claim.id), asserted.proposed()))
-        for (j, link) in claim.links.enumerated() {
+        for link in claim.links {
             let other = try resolve(link.claim)
             guard other != claim.id else { throw InputError(line: link.claim.line, field: link.claim.field, "a claim cannot link to itself") }
             let e = ClaimsLinked(claim: claim.id, other: other, relation: link.relation, reason: nil, report: doc.header.id)
