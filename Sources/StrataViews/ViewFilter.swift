@@ -13,7 +13,7 @@ struct ViewFilter {
         if let commodity = view.commodity, !resolver.commodity(f.commodity, isA: commodity) { return false }
         if let place = view.place, !resolver.mentions(place: place, in: f.from + f.to) { return false }
         if let country = view.country, !resolver.mentions(country: country, in: f.from + f.to) { return false }
-        if let vessel = view.vessel, !admits(vessel: f.vessel) { return false }
+        if view.vessel != nil, !admits(vessel: f.vessel) { return false }
         return admits(f.when.bounds())
     }
 
@@ -34,7 +34,7 @@ struct ViewFilter {
         {
             return false
         }
-        if let vessel = view.vessel, !admits(vessel: shipment.vessel) { return false }
+        if view.vessel != nil, !admits(vessel: shipment.vessel) { return false }
         return admits(ValidTime.Bounds(earliestStart: shipment.earliest, latestEnd: shipment.latest))
     }
 
