@@ -40,7 +40,7 @@ struct EnvironmentTests {
             #expect(try permissions(dir.path + created) == 0o700, "\(created)")
         }
         #expect(FileManager.default.fileExists(atPath: path + "data.mdb"))
-        FileManager.default.createFile(atPath: dir.path + "/file", contents: Data())
+        _ = FileManager.default.createFile(atPath: dir.path + "/file", contents: Data())
         #expect(throws: LMDBError.self) { try Environment(path: dir.path + "/file/journal", databases: ["a"]) }
     }
 
@@ -134,7 +134,7 @@ struct EnvironmentTests {
     func reserve() throws {
         try withEnvironment { env, _ throws in
             let a = env.database("a")
-            try env.write { tx throws in
+            _ = try env.write { tx throws in
                 try [UInt8]([9]).withUnsafeBytes { key throws in
                     try tx.put(a, key: key, reserving: 3) { out throws in
                         out.copyBytes(from: [1, 2, 3])
@@ -150,7 +150,7 @@ struct EnvironmentTests {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let file = dir.path + "/plain-file"
-        FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3]))
+        _ = FileManager.default.createFile(atPath: file, contents: Data([1, 2, 3]))
         do {
             _ = try Environment(path: file + "/sub", databases: ["a"])
             Issue.record("expected an error opening an environment under a file")
@@ -167,7 +167,7 @@ struct EnvironmentTests {
         defer { dir.remove() }
         let path = dir.path + "/env"
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
-        FileManager.default.createFile(atPath: path + "/data.mdb", contents: Data(repeating: 0x5A, count: 16384))
+        _ = FileManager.default.createFile(atPath: path + "/data.mdb", contents: Data(repeating: 0x5A, count: 16384))
         #expect(throws: LMDBError.self) { _ = try Environment(path: path, databases: ["a"]) }
     }
 }

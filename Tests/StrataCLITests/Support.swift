@@ -84,8 +84,8 @@ final class Running {
         let id = UUID().uuidString
         outURL = scratch.appendingPathComponent("strata-cli-\(id).out")
         errURL = scratch.appendingPathComponent("strata-cli-\(id).err")
-        FileManager.default.createFile(atPath: outURL.path, contents: nil)
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: outURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let out = try FileHandle(forWritingTo: outURL)
         let err = try FileHandle(forWritingTo: errURL)
         var handles = [out, err]

@@ -91,15 +91,15 @@ struct JournalIntakeTests {
         defer { t.remove() }
         try t.append(seedReport)
         let source = SourceID("dailynk-china-source")!
-        try t.journal.rate(source, .b, reason: "track record", recordedAt: nil, by: "tester")
+        _ = try t.journal.rate(source, .b, reason: "track record", recordedAt: nil, by: "tester")
         let record = try #require(try t.journal.sources().first { $0.registration.source == source })
         #expect(record.current == .b && record.grades.map(\.reliability) == [.c, .b])
-        try t.journal.alias(.place, "Nam-pho harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "tester")
+        _ = try t.journal.alias(.place, "Nam-pho harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "tester")
         #expect(try t.journal.aliasTarget(.place, "NAM-PHO HARBOUR") == "Nampo")
         #expect(throws: InputError.self) {
             try t.journal.alias(.place, "Nam-pho harbour", as: "Haeju", reason: nil, recordedAt: nil, by: "tester")
         }
-        try t.journal.unalias(.place, "Nam-pho harbour", reason: nil, recordedAt: nil, by: "tester")
+        _ = try t.journal.unalias(.place, "Nam-pho harbour", reason: nil, recordedAt: nil, by: "tester")
         #expect(try t.journal.aliasTarget(.place, "Nam-pho harbour") == nil)
         #expect(throws: InputError.self) { try t.journal.rate(SourceID("nobody")!, .a, reason: "x", recordedAt: nil, by: "t") }
     }

@@ -71,7 +71,7 @@ struct CorruptionTests {
         var body = header.bytes + original.payload.encode()
         let sum = body.withUnsafeBytes { EnvelopeCodec.checksum(position: Position(7), body: $0) }
         withUnsafeBytes(of: sum) { body.append(contentsOf: $0) }
-        try log.environment.write { tx in try tx.put(log.events, key: Position(7).key, value: body) }
+        _ = try log.environment.write { tx in try tx.put(log.events, key: Position(7).key, value: body) }
         #expect(try log.event(at: Position(7))?.recordedBy == "mallory")
         let report = try log.verify()
         #expect(report.problems.contains { $0.what.contains("chain") })
@@ -98,7 +98,7 @@ struct CorruptionTests {
         let t = try makeLog()
         defer { t.remove() }
         let log = t.log
-        try log.environment.write { tx in try tx.delete(log.events, key: Position(20).key) }
+        _ = try log.environment.write { tx in try tx.delete(log.events, key: Position(20).key) }
         let problems = try log.verify().problems.map(\.description)
         #expect(problems.contains { $0.contains("position 21: gap") })
     }

@@ -52,9 +52,9 @@ struct ProjectionPropertyTests {
         for _ in 0..<steps {
             let ref = { (c: ClaimID) in ReportDocument.ClaimReference(text: c.description, line: 0, field: "") }
             switch Int.random(in: 0..<10, using: &rng) {
-            case 0..<4, _ where claims.count < 2:
+            case _ where claims.count < 2, 0..<4:
                 let doc = try ReportDecoder().decode(Array(report(reports, &rng).utf8), json: false)
-                try journal.append(doc, by: "t")
+                _ = try journal.append(doc, by: "t")
                 claims += doc.claims.map(\.id)
                 reports += 1
             case 4:
@@ -71,36 +71,36 @@ struct ProjectionPropertyTests {
                     let place = places.randomElement(using: &rng)!
                     set.append(Payload.Field("from", .array([.object(["place": .string(place), "country": .null])])))
                 }
-                try journal.apply(.correct(ref(c), set: set, setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
+                _ = try journal.apply(.correct(ref(c), set: set, setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
             case 5:
                 let c = claims.randomElement(using: &rng)!
                 guard try journal.claim(c)?.retracted == false else { continue }
-                try journal.apply(.retract(ref(c), reason: "r"), citing: nil, recordedAt: nil, by: "t")
+                _ = try journal.apply(.retract(ref(c), reason: "r"), citing: nil, recordedAt: nil, by: "t")
             case 6:
                 let a = claims.randomElement(using: &rng)!
                 let b = claims.randomElement(using: &rng)!
                 let relation = Relation.allCases.randomElement(using: &rng)!
                 guard a != b, try journal.activeLinks(a, b).isEmpty else { continue }
-                try journal.apply(.link(ref(a), ref(b), relation, reason: nil), citing: nil, recordedAt: nil, by: "t")
+                _ = try journal.apply(.link(ref(a), ref(b), relation, reason: nil), citing: nil, recordedAt: nil, by: "t")
             case 7:
                 let a = claims.randomElement(using: &rng)!
                 let b = claims.randomElement(using: &rng)!
                 guard a != b, let link = try journal.activeLinks(a, b).first else { continue }
-                try journal.unlink(link.claim, link.other, relation: link.relation, reason: nil, recordedAt: nil, by: "t")
+                _ = try journal.unlink(link.claim, link.other, relation: link.relation, reason: nil, recordedAt: nil, by: "t")
             case 8:
                 let s = SourceID("s\(Int.random(in: 0..<max(1, reports), using: &rng))")!
-                try journal.rate(s, Reliability.allCases.randomElement(using: &rng)!, reason: "r", recordedAt: nil, by: "t")
+                _ = try journal.rate(s, Reliability.allCases.randomElement(using: &rng)!, reason: "r", recordedAt: nil, by: "t")
             default:
                 if Bool.random(using: &rng) {
                     if try journal.aliasTarget(.commodity, "Unobtainium") == nil {
-                        try journal.alias(.commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
+                        _ = try journal.alias(.commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
                     } else {
-                        try journal.unalias(.commodity, "unobtainium", reason: nil, recordedAt: nil, by: "t")
+                        _ = try journal.unalias(.commodity, "unobtainium", reason: nil, recordedAt: nil, by: "t")
                     }
                 } else if try journal.aliasTarget(.place, "Xyz Harbour") == nil {
-                    try journal.alias(.place, "Xyz Harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "t")
+                    _ = try journal.alias(.place, "Xyz Harbour", as: "Nampo", reason: nil, recordedAt: nil, by: "t")
                 } else {
-                    try journal.unalias(.place, "Xyz Harbour", reason: nil, recordedAt: nil, by: "t")
+                    _ = try journal.unalias(.place, "Xyz Harbour", reason: nil, recordedAt: nil, by: "t")
                 }
             }
         }
@@ -203,7 +203,7 @@ struct ProjectionPropertyTests {
                   - {id: c, kind: shipment, source: s2, credibility: 2, commodity: coal, from: KP, to: CN, when: '2019', quantity: {value: 365, unit: t}}
                 """
             let doc = try ReportDecoder().decode(Array(yaml.utf8), json: false)
-            try journal.append(doc, by: "t")
+            _ = try journal.append(doc, by: "t")
             let (a, b, c) = (doc.claims[0].id, doc.claims[1].id, doc.claims[2].id)
             let ref = { (id: ClaimID) in ReportDocument.ClaimReference(text: id.description, line: 0, field: "") }
             var answers: [String] = []
@@ -218,22 +218,22 @@ struct ProjectionPropertyTests {
                 answers.append(stored.rows.map { $0.payload.json }.joined())
             }
             try check("the report")
-            try journal.apply(.link(ref(a), ref(b), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+            _ = try journal.apply(.link(ref(a), ref(b), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
             try check("a same-shipment link")  // one shipment: best from a (A2)
-            try journal.rate(SourceID("s1")!, .e, reason: "r", recordedAt: nil, by: "t")
-            try journal.rate(SourceID("s2")!, .a, reason: "r", recordedAt: nil, by: "t")
+            _ = try journal.rate(SourceID("s1")!, .e, reason: "r", recordedAt: nil, by: "t")
+            _ = try journal.rate(SourceID("s2")!, .a, reason: "r", recordedAt: nil, by: "t")
             try check("re-gradings")  // now best from b (700 t over three months)
-            try journal.alias(.place, "Xyz Harbour", as: "Dalian", reason: nil, recordedAt: nil, by: "t")
-            try journal.alias(.commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
+            _ = try journal.alias(.place, "Xyz Harbour", as: "Dalian", reason: nil, recordedAt: nil, by: "t")
+            _ = try journal.alias(.commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
             try check("aliases")  // the shipment is anthracite now
-            try journal.unalias(.commodity, "Unobtainium", reason: nil, recordedAt: nil, by: "t")
+            _ = try journal.unalias(.commodity, "Unobtainium", reason: nil, recordedAt: nil, by: "t")
             try check("an unalias")
-            try journal.apply(.link(ref(b), ref(c), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+            _ = try journal.apply(.link(ref(b), ref(c), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
             try check("a second link")  // one shipment of three claims, spanning 2019
-            try journal.rate(SourceID("s1")!, .a, reason: "r", recordedAt: nil, by: "t")
-            try journal.rate(SourceID("s2")!, .e, reason: "r", recordedAt: nil, by: "t")
+            _ = try journal.rate(SourceID("s1")!, .a, reason: "r", recordedAt: nil, by: "t")
+            _ = try journal.rate(SourceID("s2")!, .e, reason: "r", recordedAt: nil, by: "t")
             try check("more re-gradings")  // best from a again
-            try journal.apply(.retract(ref(b), reason: "r"), citing: nil, recordedAt: nil, by: "t")
+            _ = try journal.apply(.retract(ref(b), reason: "r"), citing: nil, recordedAt: nil, by: "t")
             try check("retracting the claim in the middle")  // a and c are two shipments again
             for i in answers.indices.dropFirst() { #expect(answers[i] != answers[i - 1], "step \(i) changed nothing") }
             // And every position in between, against a fold.
@@ -278,7 +278,7 @@ struct ProjectionPropertyTests {
             _ = try copy.importNDJSON(from: try #require(LineReader(path: dir + "/e.ndjson")))
             try StateStore(log: copy).catchUp()
             let head = try journal.log.head().lastPosition
-            for p in stride(from: 0, through: head.rawValue, by: 7).map { Position($0) } + [head] {
+            for p in stride(from: 0, through: head.rawValue, by: 7).map({ Position($0) }) + [head] {
                 #expect(try StateStore(log: copy).state(at: p) == StateStore(log: journal.log).state(at: p))
             }
         }

@@ -20,7 +20,7 @@ struct ReadModelTests {
             let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
                 .deletingLastPathComponent().appendingPathComponent("examples/dailynk-2020-05-minerals.yaml")
             let doc = try ReportDecoder().decode(Array(try Data(contentsOf: url)), json: false)
-            try journal.append(doc, recordedAt: RecordTime(iso8601: "2020-05-23T00:00:00Z"), by: "t")
+            _ = try journal.append(doc, recordedAt: RecordTime(iso8601: "2020-05-23T00:00:00Z"), by: "t")
         }
 
         func remove() { try? FileManager.default.removeItem(atPath: directory) }
@@ -80,12 +80,12 @@ struct ReadModelTests {
         let c7 = ClaimID("dailynk-2020-05-minerals/c7")!
         let ref = { (c: ClaimID) in ReportDocument.ClaimReference(text: c.description, line: 0, field: "") }
         let quantity = Payload.object(["value": .double(500), "qualifier": .string("exact"), "unit": .string("t")])
-        try f.journal.apply(.correct(ref(c6), set: [Payload.Field("quantity", quantity)], setLines: [:], reason: "r"),
+        _ = try f.journal.apply(.correct(ref(c6), set: [Payload.Field("quantity", quantity)], setLines: [:], reason: "r"),
             citing: nil, recordedAt: f.at("2020-07-01T00:00:00Z"), by: "t")
-        try f.journal.apply(.link(ref(c6), ref(c7), .sameShipment, reason: nil), citing: nil, recordedAt: f.at("2020-08-01T00:00:00Z"), by: "t")
-        try f.journal.apply(.retract(ref(ClaimID("dailynk-2020-05-minerals/c11")!), reason: "r"), citing: nil,
+        _ = try f.journal.apply(.link(ref(c6), ref(c7), .sameShipment, reason: nil), citing: nil, recordedAt: f.at("2020-08-01T00:00:00Z"), by: "t")
+        _ = try f.journal.apply(.retract(ref(ClaimID("dailynk-2020-05-minerals/c11")!), reason: "r"), citing: nil,
             recordedAt: f.at("2020-09-01T00:00:00Z"), by: "t")
-        try f.journal.rate(SourceID("dailynk-china-source")!, .a, reason: "r", recordedAt: f.at("2020-10-01T00:00:00Z"), by: "t")
+        _ = try f.journal.rate(SourceID("dailynk-china-source")!, .a, reason: "r", recordedAt: f.at("2020-10-01T00:00:00Z"), by: "t")
 
         var view = View()
         view.commodity = "fertilizer"
@@ -227,7 +227,7 @@ struct ReadModelRuleTests {
         let dir = NSTemporaryDirectory() + "strata-views-rules-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         let j = Journal(log: try EventLog(path: dir + "/j"))
-        try j.append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
+        _ = try j.append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
         return (j, dir)
     }
 
@@ -324,7 +324,7 @@ struct ReadModelRuleTests {
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        try j.apply(.link(ref("r1/m1"), ref("r1/m2"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.link(ref("r1/m1"), ref("r1/m2"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
         let (state, point) = try JournalState.fold(j.log, view: View())
         let resolver = Resolver(state: state)
         func view(_ edit: (inout View) -> Void) -> View {
@@ -410,8 +410,8 @@ struct ReadModelRuleTests {
         #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
 
         // An observation and another, more confident shipment corroborate `a`.
-        try j.apply(.link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
-        try j.apply(.link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
         let supported = try #require(try shipment("a"))
         #expect(supported.status == "corroborated")
         #expect(supported.sources.map(\.rawValue) == ["s1", "s2"])
@@ -423,8 +423,8 @@ struct ReadModelRuleTests {
         // A shipment outside the links is not touched.
         #expect(try shipment("y")?.status == "single-source")
 
-        try j.apply(.retract(ref("r1/o"), reason: "misread image"), citing: nil, recordedAt: nil, by: "t")
-        try j.apply(.retract(ref("r1/x"), reason: "another ship"), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.retract(ref("r1/o"), reason: "misread image"), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.retract(ref("r1/x"), reason: "another ship"), citing: nil, recordedAt: nil, by: "t")
         #expect(try shipment("a")?.status == "single-source")
         #expect(try shipment("a")?.claims.map(\.local) == ["a"])
     }
@@ -434,14 +434,14 @@ struct ReadModelRuleTests {
         let (j, dir) = try journal(report)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        try j.apply(.link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
         func status() throws -> String? {
             let (state, point) = try JournalState.fold(j.log, view: View())
             return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
                 .first { $0.id.local == "a" }?.status
         }
         #expect(try status() == "disputed")
-        try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
         #expect(try status() == "single-source")
     }
 }
