@@ -118,8 +118,9 @@ public struct JournalState: Sendable, Equatable {
             links.insert(Link(claim: l.claim, other: l.other, relation: l.relation))
         case ClaimsUnlinked.eventType.family:
             let l = try ClaimsUnlinked(payload: e.payload, type: e.type)
-            links = links.filter { !($0.relation == l.relation && ($0.claim == l.claim && $0.other == l.other
-                || l.relation != .partOf && $0.claim == l.other && $0.other == l.claim)) }
+            // `part-of` has a direction; the other relations are undone either way round.
+            links.remove(Link(claim: l.claim, other: l.other, relation: l.relation))
+            if l.relation != .partOf { links.remove(Link(claim: l.other, other: l.claim, relation: l.relation)) }
         case EntityAliased.eventType.family:
             let a = try EntityAliased(payload: e.payload, type: e.type)
             aliases[a.kind, default: [:]][NameKey(a.name)] = a.canonical
