@@ -32,7 +32,9 @@ struct VerifyCommand: ParsableCommand {
             var unreadable: [String] = []
             if report.isClean {
                 do {
-                    readModels = try StateStore(log: log).problems()
+                    var compared = Progress("verify read models")
+                    readModels = try StateStore(log: log).problems { compared.show($0) }
+                    compared.finish()
                 } catch let error as LogError {
                     unreadable = ["\(error)"]
                 } catch let error as EventDecodingError {
