@@ -200,9 +200,15 @@ public struct StateStore: Sendable {
         var out: [String] = []
         var folded = JournalState()
         for p in positions.sorted() {
-            try log.read(after: folded.position, limit: Int(p.rawValue - folded.position.rawValue), families: JournalState.families) { e in
-                try folded.apply(e, publishedBy: nil)
-                return true
+            try log.environment.read { tx in
+                var n = 0
+                try log.read(in: tx, after: folded.position, families: JournalState.families) { position, e in
+                    guard position <= p else { return false }
+                    if let e { try folded.apply(e, publishedBy: nil) }
+                    n += 1
+                    if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+                    return true
+                }
             }
             folded.position = p
             out += try differences(at: p, folded: folded)
@@ -214,9 +220,23 @@ public struct StateStore: Sendable {
 
     /// How the stored rows at `position` differ from `folded`, the log folded up to there.
     private func differences(at position: Position, folded: JournalState) throws -> [String] {
-        let stored = try state(at: position)
+        // Everything but the claims, then the claims one by one as they are read, so that
+        // the stored ones are never all in memory beside the folded ones.
+        guard let stored = try state(at: position, ifCovered: false, filter: nil, claims: false) else { return [] }
         var out: [String] = []
-        if stored.claims != folded.claims { out.append("stored claims differ from a fold of the log at \(position)") }
+        var storedClaims = 0
+        var claimsDiffer = false
+        try log.environment.read { tx in
+            try active(tx).claims.scan(tx, at: position) { _, v in
+                let c = try StateCodec.claim(v)
+                storedClaims += 1
+                if !claimsDiffer && folded.claims[c.id] != c { claimsDiffer = true }
+                if storedClaims % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+            }
+        }
+        if claimsDiffer || storedClaims != folded.claims.count {
+            out.append("stored claims differ from a fold of the log at \(position)")
+        }
         if stored.reports != folded.reports { out.append("stored reports differ from a fold of the log at \(position)") }
         if stored.sources != folded.sources || stored.grades != folded.grades {
             out.append("stored sources or grades differ from a fold of the log at \(position)")
@@ -267,7 +287,7 @@ public struct StateStore: Sendable {
 
     /// The state at `position`, or `nil` when `ifCovered` and the active rows' checkpoint
     /// (read in the same transaction) is before `position`.
-    private func state(at position: Position, ifCovered: Bool, filter: View?) throws -> JournalState? {
+    private func state(at position: Position, ifCovered: Bool, filter: View?, claims: Bool = true) throws -> JournalState? {
         try log.environment.read { tx -> JournalState? in
             let tables = try active(tx)
             if ifCovered {
@@ -287,9 +307,11 @@ public struct StateStore: Sendable {
                 try loadIndexedClaims(tx, tables, &state, filter)
                 return state
             }
-            try tables.claims.scan(tx, at: position) { _, v in
-                let c = try StateCodec.claim(v)
-                state.claims[c.id] = c
+            if claims {
+                try tables.claims.scan(tx, at: position) { _, v in
+                    let c = try StateCodec.claim(v)
+                    state.claims[c.id] = c
+                }
             }
             try tables.reports.scan(tx, at: position) { _, v in
                 let r = try StateCodec.report(v)
