@@ -184,7 +184,8 @@ public struct StateStore: Sendable {
     }
     /// What is wrong with the stored read models: a checkpoint past the log's head, or a
     /// stored state that differs from a fresh fold of the log at the checkpoint.
-    public func problems(progress: ((Int) -> Void)? = nil) throws -> [String] {
+    /// `progress` is told the position reached and the checkpoint's.
+    public func problems(progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
         guard let at = try log.environment.read({ tx in try checkpoint(tx, try active(tx)) }) else { return [] }
         let head = try log.head().lastPosition
         guard at.position <= head else { return ["read-model checkpoint \(at.position) is past the log's head \(head)"] }
@@ -212,7 +213,7 @@ public struct StateStore: Sendable {
             }
             folded.position = p
             out += try differences(at: p, folded: folded)
-            progress?(Int(p.rawValue))
+            progress?(Int(p.rawValue), Int(at.position.rawValue))
             if !out.isEmpty { break }
         }
         return out

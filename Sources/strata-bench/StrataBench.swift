@@ -257,12 +257,14 @@ extension StrataBench {
     struct BigReport: ParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "big-report",
-            abstract: "Time appending one JSON report of N and of 2N claims (every second claim linked same-shipment to the one before) to fresh journals, read models included.",
+            abstract: "Time decoding and appending one JSON report of N and of 2N claims (every second claim linked same-shipment to the one before) to fresh journals, read models included.",
             discussion:
                 "Prints one JSON line per size; the two rates should be close (appending is linear in the report's size). A search per stream and claim references remade for every link made 10,000 claims take 12–15 s and 40,000 about 500 s."
         )
 
         @Option(help: "Claims of the smaller report.") var claims: Int = 5_000
+
+        func validate() throws { if claims < 1 { throw ValidationError("--claims must be at least 1") } }
         @Option(help: "Where the two journals go (removed afterwards).") var workdir: String = NSTemporaryDirectory()
 
         func run() throws {
@@ -300,6 +302,8 @@ extension StrataBench {
         )
 
         @Option(help: "Elements of the smaller array.") var elements: Int = 40_000
+
+        func validate() throws { if elements < 1 { throw ValidationError("--elements must be at least 1") } }
 
         func run() throws {
             for n in [elements, 2 * elements] {

@@ -89,6 +89,18 @@ struct ReportDecoderTests {
         }
     }
 
+    @Test("a repeated YAML key in flow style is named by its path and its own line", arguments: [
+        ("  - {id: a, kind: shipment, quantity: {value: 1, unit: t, unit: kg}}\n  - {id: b, kind: shipment, quantity: {value: 2, unit: t}}",
+         "claims[0].quantity.unit"),
+        ("  - {id: unit-a, kind: shipment, unit: t, unit: kg}", "claims[0].unit"),
+    ])
+    func yamlFlowDuplicateKeyPath(claims: String, field: String) throws {
+        let text = "report: {id: r1, outlet: Wire, published: 2020-01-01}\nclaims:\n" + claims + "\n"
+        let error = try #require(throws: InputError.self) { try ReportDecoder().decode(Array(text.utf8), json: false) }
+        #expect(error.line == 3, "\(error)")
+        #expect(error.field == field, "\(error)")
+    }
+
     @Test("a repeated JSON key is named by its path and line")
     func jsonDuplicateKeyPath() throws {
         let json = """

@@ -76,9 +76,9 @@ extension DocumentNode {
             root = try Yams.compose(yaml: text)
         } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
             let key = duplicates.first ?? "?"
-            let line = secondOccurrence(of: key, after: context.mark, in: text)
+            let (line, column) = secondOccurrence(of: key, after: context.mark, in: text)
             throw InputError(
-                line: line, field: duplicatePath(of: key, line: line, in: text) ?? key,
+                line: line, field: duplicatePath(of: key, line: line, column: column, in: text) ?? key,
                 "duplicate key (first at line \(context.mark.line))")
         } catch let error as YamlError {
             throw InputError(line: yamlLine(error), "not valid YAML: \(yamlReason(error))")
@@ -141,12 +141,15 @@ extension DocumentNode {
     /// The path (`claims[0].credibility`) of the repeated `key` written on `line`: the key
     /// there is renamed to a marker, the text composed again, and the marker looked for.
     /// `nil` when that does not work out (the caller then names the key alone).
-    private static func duplicatePath(of key: String, line: Int, in text: String) -> String? {
+    private static func duplicatePath(of key: String, line: Int, column: Int?, in text: String) -> String? {
         let marker = "__strata_duplicate_key__"
         guard !text.contains(marker) else { return nil }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        guard line >= 1, line <= lines.count, let at = lines[line - 1].range(of: key) else { return nil }
-        lines[line - 1].replaceSubrange(at, with: marker)
+        guard line >= 1, line <= lines.count,
+            let offset = column ?? keyOffset(key, in: Substring(lines[line - 1]), from: 0)
+        else { return nil }
+        let start = lines[line - 1].index(lines[line - 1].startIndex, offsetBy: offset)
+        lines[line - 1].replaceSubrange(start..<lines[line - 1].index(start, offsetBy: key.count), with: marker)
         guard let root = try? Yams.compose(yaml: lines.joined(separator: "\n")) else { return nil }
         func find(_ node: Node, _ path: String) -> String? {
             switch node {
@@ -168,16 +171,38 @@ extension DocumentNode {
         return find(root, "")
     }
 
-    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> Int {
+    /// Where the repeat of `key` is, after its first occurrence at `mark`: later on the
+    /// same line (flow style, `{unit: t, unit: kg}`), else on a later line at the same
+    /// column (block style). The line is 1-based, the column a 0-based character offset
+    /// (`nil` when not found: the line is then the first occurrence's).
+    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (Int, Int?) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        for n in mark.line..<lines.count {
-            let line = lines[n]
-            let start = line.index(line.startIndex, offsetBy: min(mark.column - 1, line.count))
-            if line[start...].hasPrefix(key), line[start...].dropFirst(key.count).drop(while: { $0 == " " }).first == ":" {
-                return n + 1
-            }
+        guard mark.line >= 1, mark.line <= lines.count else { return (mark.line, nil) }
+        if let column = keyOffset(key, in: lines[mark.line - 1], from: mark.column - 1 + key.count) {
+            return (mark.line, column)
         }
-        return mark.line
+        for n in mark.line..<lines.count where keyOffset(key, in: lines[n], from: mark.column - 1) == mark.column - 1 {
+            return (n + 1, mark.column - 1)
+        }
+        return (mark.line, nil)
+    }
+
+    /// The character offset, at or after `from`, of `key` written as a mapping key on
+    /// `line`: after the line's start, a space, `{`, `,` or `-`, and followed by `:`.
+    static func keyOffset(_ key: String, in line: Substring, from: Int) -> Int? {
+        let chars = Array(line)
+        let k = Array(key)
+        guard !k.isEmpty, from >= 0 else { return nil }
+        var i = from
+        while i + k.count <= chars.count {
+            if Array(chars[i..<i + k.count]) == k, i == 0 || " \t{,-".contains(chars[i - 1]),
+                chars[(i + k.count)...].drop(while: { $0 == " " }).first == ":"
+            {
+                return i
+            }
+            i += 1
+        }
+        return nil
     }
 
     /// The first line holding a YAML anchor (`&name`) or alias (`*name`) where a node

@@ -33,8 +33,8 @@ struct VerifyCommand: ParsableCommand {
             if report.isClean {
                 do {
                     var compared = Progress("verify read models")
-                    readModels = try StateStore(log: log).problems { compared.show($0) }
-                    compared.finish()
+                    defer { compared.finish() }
+                    readModels = try StateStore(log: log).problems { compared.show($0, of: $1) }
                 } catch let error as LogError {
                     unreadable = ["\(error)"]
                 } catch let error as EventDecodingError {
