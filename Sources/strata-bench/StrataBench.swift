@@ -263,12 +263,12 @@ extension StrataBench {
         )
 
         @Option(help: "Claims of the smaller report.") var claims: Int = 5_000
-
-        func validate() throws { if claims < 1 { throw ValidationError("--claims must be at least 1") } }
         @Option(help: "Where the two journals go (removed afterwards).") var workdir: String = NSTemporaryDirectory()
 
+        func validate() throws { if claims < 1 { throw ValidationError("--claims must be at least 1") } }
+
         func run() throws {
-            for n in [claims, 2 * claims] {
+            try StrataBench.timeDoubling(claims, op: "big-report", counting: "claims") { n in
                 let claimsJSON = (0..<n).map { i in
                     let link = i % 2 == 1 ? #","links":[{"relation":"same-shipment","claim":"c\#(i - 1)"}]"# : ""
                     return #"{"id":"c\#(i)","kind":"shipment","source":"s1","commodity":"coal","from":"KP","to":"Dalian","when":"2020-05","quantity":{"value":\#(i + 1),"unit":"t"}\#(link)}"#
@@ -282,13 +282,8 @@ extension StrataBench {
                 let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
                 let start = monotonicSeconds()
                 let doc = try ReportDecoder().decode(Array(text.utf8), json: true)
-                let appended = try journal.append(doc, by: "bench").appended
-                let seconds = monotonicSeconds() - start
-                print(
-                    Payload.object([
-                        "op": .string("big-report"), "claims": .int(Int64(n)), "events": .int(Int64(appended)),
-                        "seconds": .double(seconds), "claims_per_s": .double(Double(n) / max(seconds, 1e-9)),
-                    ]).json)
+                _ = try journal.append(doc, by: "bench")
+                return monotonicSeconds() - start
             }
         }
     }
@@ -306,18 +301,27 @@ extension StrataBench {
         func validate() throws { if elements < 1 { throw ValidationError("--elements must be at least 1") } }
 
         func run() throws {
-            for n in [elements, 2 * elements] {
+            try StrataBench.timeDoubling(elements, op: "json-tree", counting: "elements") { n in
                 let text = "[" + (0..<n).map { "{\"a\":\($0),\"b\":\"x\"}" }.joined(separator: ",") + "]"
                 let start = monotonicSeconds()
                 let tree = try Payload(json: text)
                 let seconds = monotonicSeconds() - start
                 guard tree.arrayValue?.count == n else { throw ValidationError("parsed the wrong number of elements") }
-                print(
-                    Payload.object([
-                        "op": .string("json-tree"), "elements": .int(Int64(n)), "seconds": .double(seconds),
-                        "elements_per_s": .double(Double(n) / max(seconds, 1e-9)),
-                    ]).json)
+                return seconds
             }
+        }
+    }
+
+    /// Times `measure` (which returns its seconds) at `n` and at `2n` things and prints a
+    /// JSON line for each: when the work is linear the two rates are close.
+    static func timeDoubling(_ n: Int, op: String, counting unit: String, _ measure: (Int) throws -> Double) throws {
+        for size in [n, 2 * n] {
+            let seconds = try measure(size)
+            print(
+                Payload.object([
+                    "op": .string(op), .init(unit): .int(Int64(size)), "seconds": .double(seconds),
+                    .init(unit + "_per_s"): .double(Double(size) / max(seconds, 1e-9)),
+                ]).json)
         }
     }
 }
