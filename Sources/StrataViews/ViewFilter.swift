@@ -14,7 +14,7 @@ struct ViewFilter {
         if let place = view.place, !resolver.mentions(place: place, in: f.from + f.to) { return false }
         if let country = view.country, !resolver.mentions(country: country, in: f.from + f.to) { return false }
         if view.vessel != nil, !admits(vessel: f.vessel) { return false }
-        return admits(f.when.bounds())
+        return admits(f.when.bounds())  // autoclosure: bounds are worked out only under a window
     }
 
     /// A shipment is judged as its row shows it: by its commodity (the best claim's), any
@@ -46,8 +46,9 @@ struct ViewFilter {
 
     /// The valid-time window: what possibly overlaps it, or with `--certainly` what
     /// certainly lies within it.
-    private func admits(_ time: ValidTime.Bounds) -> Bool {
+    private func admits(_ bounds: @autoclosure () -> ValidTime.Bounds) -> Bool {
         guard view.from != nil || view.to != nil else { return true }
+        let time = bounds()
         return view.certainly
             ? time.certainlyWithin(from: view.from, to: view.to) : time.possiblyOverlaps(from: view.from, to: view.to)
     }
