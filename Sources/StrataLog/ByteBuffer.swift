@@ -1,16 +1,16 @@
 /// Appends little-endian integers, varints and bytes to an array.
-struct ByteWriter {
-    var bytes: [UInt8] = []
+public struct ByteWriter {
+    public var bytes: [UInt8] = []
 
-    init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
+    public init(capacity: Int = 256) { bytes.reserveCapacity(capacity) }
 
-    mutating func u8(_ v: UInt8) { bytes.append(v) }
+    public mutating func u8(_ v: UInt8) { bytes.append(v) }
 
-    mutating func u64(_ v: UInt64) {
+    public mutating func u64(_ v: UInt64) {
         withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
     }
 
-    mutating func varint(_ v: UInt64) {
+    public mutating func varint(_ v: UInt64) {
         var v = v
         while v >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: v) | 0x80)
@@ -19,7 +19,7 @@ struct ByteWriter {
         bytes.append(UInt8(v))
     }
 
-    mutating func string(_ s: String) {
+    public mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
             varint(UInt64(utf8.count))
@@ -27,43 +27,48 @@ struct ByteWriter {
         }
     }
 
-    mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
-    mutating func raw(_ b: UnsafeRawBufferPointer) { bytes.append(contentsOf: b) }
-    mutating func id(_ id: EventID) { id.withUnsafeBytes { bytes.append(contentsOf: $0) } }
+    public mutating func raw(_ b: [UInt8]) { bytes.append(contentsOf: b) }
+    public mutating func raw(_ b: UnsafeRawBufferPointer) { bytes.append(contentsOf: b) }
+    public mutating func id(_ id: EventID) { id.withUnsafeBytes { bytes.append(contentsOf: $0) } }
 }
 
 /// Reads what ``ByteWriter`` wrote, from lent bytes; every read is bounds-checked and
 /// throws ``ByteReader/Truncated`` rather than reading past the end.
-struct ByteReader {
-    struct Truncated: Error {
-        let offset: Int
-        let reason: String
+public struct ByteReader {
+    public struct Truncated: Error {
+        public let offset: Int
+        public let reason: String
+
+        public init(offset: Int, reason: String) {
+            self.offset = offset
+            self.reason = reason
+        }
     }
 
-    let base: UnsafeRawBufferPointer
-    var offset: Int
+    public let base: UnsafeRawBufferPointer
+    public var offset: Int
 
-    init(_ base: UnsafeRawBufferPointer, offset: Int = 0) {
+    public init(_ base: UnsafeRawBufferPointer, offset: Int = 0) {
         self.base = base
         self.offset = offset
     }
 
-    var remaining: Int { base.count - offset }
+    public var remaining: Int { base.count - offset }
 
-    mutating func u8() throws -> UInt8 {
+    public mutating func u8() throws -> UInt8 {
         guard offset < base.count else { throw Truncated(offset: offset, reason: "unexpected end") }
         defer { offset += 1 }
         return base[offset]
     }
 
-    mutating func u64() throws -> UInt64 {
+    public mutating func u64() throws -> UInt64 {
         guard remaining >= 8 else { throw Truncated(offset: offset, reason: "unexpected end") }
         let v = base.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
         offset += 8
         return UInt64(littleEndian: v)
     }
 
-    mutating func varint() throws -> UInt64 {
+    public mutating func varint() throws -> UInt64 {
         var result: UInt64 = 0
         var shift: UInt64 = 0
         while true {
@@ -75,7 +80,7 @@ struct ByteReader {
         }
     }
 
-    mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
+    public mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {
         guard n >= 0, remaining >= n, let start = base.baseAddress else {
             if n == 0 { return UnsafeRawBufferPointer(start: nil, count: 0) }
             throw Truncated(offset: offset, reason: "length \(n) past the end")
@@ -84,17 +89,17 @@ struct ByteReader {
         return UnsafeRawBufferPointer(start: start + offset, count: n)
     }
 
-    mutating func array(_ n: Int) throws -> [UInt8] { Array(try bytes(n)) }
-    mutating func id() throws -> EventID { EventID(raw: try bytes(16)) }
+    public mutating func array(_ n: Int) throws -> [UInt8] { Array(try bytes(n)) }
+    public mutating func id() throws -> EventID { EventID(raw: try bytes(16)) }
 
-    func peek() throws -> UInt8 {
+    public func peek() throws -> UInt8 {
         guard offset < base.count else { throw Truncated(offset: offset, reason: "unexpected end") }
         return base[offset]
     }
 
-    mutating func string() throws -> String { try string(count: try varint()) }
+    public mutating func string() throws -> String { try string(count: try varint()) }
 
-    mutating func string(count n: UInt64) throws -> String {
+    public mutating func string(count n: UInt64) throws -> String {
         guard n <= UInt64(remaining) else { throw Truncated(offset: offset, reason: "string length \(n) past the end") }
         // Stored strings were valid UTF-8 when written and the event's checksum has been
         // checked, so decoding (which would repair, never trap) needs no second validation.

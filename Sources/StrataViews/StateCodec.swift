@@ -1,8 +1,7 @@
 import StrataDomain
 import StrataLog
 
-/// The stored forms of the read models' entities. Claims reuse the `claim.asserted`
-/// payload (so one decoder reads both) with their state beside it.
+/// The stored forms of the read models' entities.
 enum StateCodec {
     static func key(_ id: ClaimID) -> [UInt8] { Array(id.description.utf8) }
 
@@ -12,29 +11,41 @@ enum StateCodec {
 
     static func key(_ kind: EntityKind, _ name: NameKey) -> [UInt8] { Array("\(kind.rawValue):\(name.rawValue)".utf8) }
 
+    /// A claim's version: its state (flags, record time, positions, outlet), then its
+    /// fields in their compact form (``ClaimFields/encode(into:)``).
     static func claim(_ c: JournalState.Claim) -> [UInt8] {
-        let asserted = ClaimAsserted(claim: c.id, fields: c.fields).payload.fields ?? []
-        return Payload.object(
-            asserted + [
-                Payload.Field("retracted", .bool(c.retracted)),
-                Payload.Field("recorded_at", .int(c.recordedAt.rawValue)),
-                Payload.Field("position", .int(Int64(c.position.rawValue))),
-                Payload.Field("changed", .int(Int64(c.changed.rawValue))),
-                Payload.Field("outlet", .text(c.outlet)),
-            ]
-        ).encode()
+        var w = ByteWriter(capacity: 128)
+        w.string(c.id.description)
+        w.u8((c.retracted ? 1 : 0) | (c.outlet != nil ? 2 : 0))
+        w.u64(UInt64(bitPattern: c.recordedAt.rawValue))
+        w.varint(c.position.rawValue)
+        w.varint(c.changed.rawValue)
+        if let outlet = c.outlet { w.string(outlet) }
+        c.fields.encode(into: &w)
+        return w.bytes
     }
 
     static func claim(_ bytes: [UInt8]) throws -> JournalState.Claim {
-        let p = try Payload(binary: bytes)
-        let asserted = try ClaimAsserted(payload: p, type: ClaimAsserted.eventType)
-        guard let at = p["recorded_at"]?.intValue, let pos = p["position"]?.intValue, let changed = p["changed"]?.intValue
-        else { throw LogError.corrupted(position: nil, reason: "malformed stored claim \(asserted.claim)") }
-        var c = JournalState.Claim(
-            id: asserted.claim, fields: asserted.fields, recordedAt: RecordTime(microseconds: at),
-            position: Position(UInt64(pos)), changed: Position(UInt64(changed)), outlet: p["outlet"]?.stringValue)
-        c.retracted = p["retracted"]?.boolValue ?? false
-        return c
+        do {
+            return try bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw)
+                let text = try r.string()
+                guard let id = ClaimID(text) else { throw ByteReader.Truncated(offset: 0, reason: "claim id \(text)") }
+                let flags = try r.u8()
+                let recordedAt = RecordTime(microseconds: Int64(bitPattern: try r.u64()))
+                let position = Position(try r.varint())
+                let changed = Position(try r.varint())
+                let outlet = flags & 2 != 0 ? try r.string() : nil
+                var c = JournalState.Claim(
+                    id: id, fields: try ClaimFields(binary: &r), recordedAt: recordedAt, position: position,
+                    changed: changed, outlet: outlet)
+                c.retracted = flags & 1 != 0
+                guard r.remaining == 0 else { throw ByteReader.Truncated(offset: r.offset, reason: "trailing bytes") }
+                return c
+            }
+        } catch let e as ByteReader.Truncated {
+            throw LogError.corrupted(position: nil, reason: "malformed stored claim (\(e.reason) at byte \(e.offset))")
+        }
     }
 
     static func report(_ bytes: [UInt8]) throws -> ReportFiled {

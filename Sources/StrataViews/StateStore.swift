@@ -16,7 +16,7 @@ public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 5
+    public static let version: UInt64 = 6
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
@@ -153,7 +153,8 @@ public struct StateStore: Sendable {
 
     /// Rebuilds the state from the whole log into the inactive generation, ``batch`` events
     /// a transaction, and makes it active in the transaction that folds the last events:
-    /// readers use the old state until then, and a crash leaves the old state active.
+    /// readers use the old state until then, and a crash leaves the old state active. That
+    /// transaction also empties the old generation, so its pages serve later writes.
     /// Returns how many events it read.
     @discardableResult
     public func rebuild() throws -> Int {
@@ -174,8 +175,16 @@ public struct StateStore: Sendable {
                 guard let at = try checkpoint(tx, target) else { return (0, true) }
                 let n = try fold(tx, into: target, after: at.position, limit: batch)
                 guard n < batch else { return (n, false) }
-                // Caught up with the head inside this transaction: switch.
+                // Caught up with the head inside this transaction: switch, and free the
+                // old generation's pages for the journal to reuse (readers that still
+                // use it keep their snapshot; LMDB reuses the pages after they end).
+                let old = try active(tx)
                 try tx.put(meta, key: StateStore.activeKey, value: Array(target.generation.utf8))
+                for d in old.databases {
+                    try tx.empty(d)
+                    tx.releaseMappedPages()
+                }
+                _ = try tx.delete(meta, key: old.checkpointKey)
                 return (n, true)
             }
             total += n

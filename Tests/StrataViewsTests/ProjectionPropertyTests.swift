@@ -312,6 +312,14 @@ struct CatchUpTests {
         #expect(try small.rebuild() == Int(head.rawValue))
         let generationAfter = try copy.environment.read { try small.active($0).generation }
         #expect(generationBefore != generationAfter)
+        // The old generation is emptied in the switch, and has no checkpoint left.
+        try copy.environment.read { tx in
+            let old = small.other(try small.active(tx))
+            #expect(old.generation == generationBefore)
+            for d in old.databases { #expect(try tx.stat(d).entries == 0, "\(d.name)") }
+            #expect(try small.checkpoint(tx, old) == nil)
+            #expect(try tx.stat(small.active(tx).claims.database).entries > 0)
+        }
         #expect(try small.state(at: head) == folded)
         #expect(try small.problems().isEmpty)
         #expect(try small.catchUp() == 0)
