@@ -81,12 +81,12 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// The current map size and last used page (`mdb_env_info`).
-    public func info() -> (mapSize: Int, usedBytes: Int, lastTransaction: Int) {
+    public func info() -> (mapSize: Int, usedBytes: Int, lastTransaction: Int, pageSize: Int) {
         var info = MDB_envinfo()
         mdb_env_info(handle, &info)
         var stat = MDB_stat()
         mdb_env_stat(handle, &stat)
-        return (info.me_mapsize, (info.me_last_pgno + 1) * Int(stat.ms_psize), info.me_last_txnid)
+        return (info.me_mapsize, (info.me_last_pgno + 1) * Int(stat.ms_psize), info.me_last_txnid, Int(stat.ms_psize))
     }
 
     /// Flushes buffers to disk (`mdb_env_sync`), for environments opened without durability.

@@ -44,7 +44,8 @@ enum MappedPages {
         var out: [Range<UInt>] = []
         var line = [CChar](repeating: 0, count: 4096)
         while fgets(&line, Int32(line.count), maps) != nil {
-            let fields = String(cString: line).split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
+            let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+            let fields = text.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
             guard fields.count == 6, fields[5].drop(while: { $0 == " " }).dropLast(while: { $0 == "\n" }) == file else { continue }
             let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
             if bounds.count == 2, bounds[0] < bounds[1] { out.append(bounds[0]..<bounds[1]) }

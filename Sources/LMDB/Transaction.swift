@@ -54,6 +54,27 @@ public class Transaction {
         return DatabaseStat(s)
     }
 
+    /// Pages of the data file that LMDB holds free for reuse (its free list, database 0),
+    /// as this transaction sees it: the part of the file that later writes fill before
+    /// the file grows. Each free-list record is a list of page numbers led by its length.
+    public func freePages() throws -> Int {
+        ensureLive()
+        var cursor: OpaquePointer?
+        try check(mdb_cursor_open(handle, 0, &cursor), "mdb_cursor_open free list")
+        guard let cursor else { preconditionFailure("mdb_cursor_open returned no cursor") }
+        defer { mdb_cursor_close(cursor) }
+        var k = MDB_val()
+        var v = MDB_val()
+        var pages = 0
+        while true {
+            let rc = mdb_cursor_get(cursor, &k, &v, MDB_NEXT)
+            if rc == MDB_NOTFOUND { return pages }
+            try check(rc, "mdb_cursor_get free list")
+            guard v.mv_size >= MemoryLayout<Int>.size, let data = v.mv_data else { continue }
+            pages += data.loadUnaligned(as: Int.self)
+        }
+    }
+
     /// The id of this transaction (`mdb_txn_id`).
     public var id: Int { mdb_txn_id(handle) }
 }

@@ -15,6 +15,9 @@ public struct LogStatistics: Sendable, Equatable {
     public let streams: Int
     /// Bytes in use in the data file (pages up to the last used one).
     public let usedBytes: Int
+    /// Of those, bytes in pages LMDB keeps free for reuse (pages of deleted rows and old
+    /// read-model generations): what later writes fill before the file grows.
+    public let freeBytes: Int
     /// The size of the data file on disk.
     public let fileBytes: Int
     /// The LMDB map size (address space reserved; grows by itself).
@@ -39,7 +42,8 @@ extension EventLog {
                 return LogStatistics(
                     events: try tx.stat(events).entries, lastPosition: try lastPosition(tx),
                     lastRecordedAt: commit?.recordedAt, commits: try tx.stat(commits).entries,
-                    streams: try tx.stat(streams).entries, usedBytes: info.usedBytes, fileBytes: fileBytes,
+                    streams: try tx.stat(streams).entries, usedBytes: info.usedBytes,
+                    freeBytes: try tx.freePages() * info.pageSize, fileBytes: fileBytes,
                     mapSize: info.mapSize, databaseBytes: sizes)
             }
         }

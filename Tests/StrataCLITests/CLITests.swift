@@ -91,6 +91,28 @@ struct CLITests {
         }
     }
 
+    @Test("a rebuild frees the old read-model generation: stats counts it in free_bytes, and the file stops growing")
+    func rebuildFreesOldGeneration() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            try #require(try bench("journal", "--journal", j, "--events", "3000").exited(0))
+            let before = try statsJSON(journal: j)
+            try #require(try strata("rebuild", "--journal", j).exited(0))
+            let after = try statsJSON(journal: j)
+            let usedBefore = try #require(before["map_used"] as? Int)
+            let freeBefore = try #require(before["free_bytes"] as? Int)
+            let freeAfter = try #require(after["free_bytes"] as? Int)
+            let usedAfter = try #require(after["map_used"] as? Int)
+            // The read models are about half of this journal; all of the old copy is free.
+            #expect(freeAfter - freeBefore > usedBefore / 4, "free \(freeBefore) -> \(freeAfter) of \(usedBefore)")
+            #expect(freeAfter <= usedAfter)
+            // A second rebuild writes into those pages instead of growing the file much.
+            try #require(try strata("rebuild", "--journal", j).exited(0))
+            let again = try statsJSON(journal: j)
+            #expect(try #require(again["map_used"] as? Int) < usedAfter + usedAfter / 10)
+        }
+    }
+
     @Test("export to standard output gives back the imported file byte for byte")
     func exportIsLossless() throws {
         try withTemporaryDirectory { dir in

@@ -8,8 +8,11 @@ struct StatsCommand: ParsableCommand {
         abstract: "Print events, reports, claims, sources, sizes and map usage.",
         discussion: """
             --format json prints {"events", "last_position", "last_recorded_at", "reports", \
-            "claims", "sources", "bytes", "commits", "streams", "map_size", "map_used"}. \
-            "bytes" is the size of the data file.
+            "claims", "sources", "bytes", "commits", "streams", "map_size", "map_used", \
+            "free_bytes"}. "bytes" is the size of the data file; "map_used" the part of it up to \
+            its last used page; "free_bytes" the part of that LMDB keeps free for reuse (pages \
+            of an old read-model generation after a rebuild, of deleted rows): later writes \
+            fill it before the file grows.
             """)
 
     enum StatsFormat: String, ExpressibleByArgument, CaseIterable {
@@ -42,6 +45,7 @@ struct StatsCommand: ParsableCommand {
                     "streams": .int(Int64(s.streams)),
                     "map_size": .int(Int64(s.mapSize)),
                     "map_used": .int(Int64(s.usedBytes)),
+                    "free_bytes": .int(Int64(s.freeBytes)),
                 ])
                 print(object.json)
             case .table:
@@ -56,6 +60,7 @@ struct StatsCommand: ParsableCommand {
                     ["streams", Format.thousands(s.streams)],
                     ["data file", Format.bytes(s.fileBytes)],
                     ["map used", "\(Format.bytes(s.usedBytes)) of \(Format.bytes(s.mapSize))"],
+                    ["free for reuse", Format.bytes(s.freeBytes)],
                 ]
                 print(Format.table(["WHAT", "VALUE"], rows))
             }
