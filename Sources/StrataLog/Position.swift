@@ -13,8 +13,8 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
     public var description: String { String(rawValue) }
 
     /// The 8-byte big-endian key, so LMDB's byte order is position order.
-    var key: [UInt8] { BigEndian.bytes(rawValue) }
-    init?(key: UnsafeRawBufferPointer) {
+    public var key: [UInt8] { BigEndian.bytes(rawValue) }
+    public init?(key: UnsafeRawBufferPointer) {
         guard key.count == 8 else { return nil }
         self.init(BigEndian.uint64(key))
     }

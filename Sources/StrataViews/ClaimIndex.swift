@@ -7,9 +7,12 @@ import StrataLog
 /// volumes writer, which claims a source made, which are of a kind, and which are linked
 /// `same-shipment` (see ``Kind``).
 ///
-/// Rows are versioned (``VersionedTable``) under `kind ‖ name key ‖ 0x1F ‖ claim id`, present
-/// (`[1]`) from the position a claim first names the name and absent (`[]`) from the one
-/// where a correction stops it naming it. Names are indexed as written (by ``NameKey``), not
+/// Rows are versioned (``VersionedTable``) under `kind ‖ name key ‖ 0x1F ‖ claim key`, where
+/// the claim key is the position of the claim's assertion (8 bytes, big-endian, as the
+/// claims table keys it): present (`[1]`) from the position a claim first names the name
+/// and absent (`[]`) from the one where a correction stops it naming it. Claims are
+/// asserted in position order, so a name's rows are appended at the end of its range and
+/// the pages fill (claim ids in the key came in no order and left pages 40% full). Names are indexed as written (by ``NameKey``), not
 /// resolved: aliases come and go, so a view resolves the distinct names (table `names`) at
 /// its own position and reads the rows of every name that passes its filter. Resolution
 /// depends only on a name's key, so the claims found are a superset of those the filter
@@ -23,7 +26,7 @@ struct ClaimIndex {
         case pair = 0x62  // "b"
         /// The claims of a source: re-grading it changes their shipments' best tonnes.
         case source = 0x73  // "s"
-        /// The claims of a kind (`total` claims are listed beside volumes).
+        /// The `total` claims, listed beside volumes (the only kind looked up).
         case kind = 0x6B  // "k"
         /// `same-shipment` neighbours, both ways: the rows under a claim's own id are the
         /// claims it is linked to, so a shipment's claims are found from any of them.
@@ -62,10 +65,8 @@ struct ClaimIndex {
             keys[written] = k
             return k
         }
-        var out: Set<Entry> = [
-            Entry(name: [Kind.source.rawValue] + Array(fields.source.rawValue.utf8), written: nil),
-            Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil),
-        ]
+        var out: Set<Entry> = [Entry(name: [Kind.source.rawValue] + Array(fields.source.rawValue.utf8), written: nil)]
+        if fields.kind == .total { out.insert(Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil)) }
         var commodity: [UInt8]? = nil
         if let c = fields.commodity, case let k = key(c), !k.isEmpty {
             commodity = name(.commodity, k)
@@ -86,8 +87,7 @@ struct ClaimIndex {
         var out: Set<[UInt8]> = []
         var keys: [String: NameKey] = [:]
         for c in claims {
-            let id = Array(c.id.description.utf8)
-            for e in names(of: c.fields, keys: &keys) { out.insert(e.name + [separator] + id) }
+            for e in names(of: c.fields, keys: &keys) { out.insert(row(e.name, c.position)) }
         }
         for l in links where l.relation == .sameShipment {
             out.insert(adjacency(l.claim, l.other))
@@ -95,6 +95,9 @@ struct ClaimIndex {
         }
         return out
     }
+
+    /// The row of the claim asserted at `claim` under `name`.
+    private static func row(_ name: [UInt8], _ claim: Position) -> [UInt8] { name + [separator] + claim.key }
 
     private static func adjacency(_ a: ClaimID, _ b: ClaimID) -> [UInt8] {
         [Kind.adjacent.rawValue] + Array(a.description.utf8) + [separator] + Array(b.description.utf8)
@@ -106,10 +109,23 @@ struct ClaimIndex {
         try rows.put(tx, entity: ClaimIndex.adjacency(b, a), at: position, value: linked ? [1] : [])
     }
 
-    /// The claims indexed under `kind` and `name` (a source id, a kind, or a claim id for
-    /// its neighbours) at `position`.
-    func claims(_ tx: Transaction, _ kind: Kind, _ name: String, at position: Position) throws -> [ClaimID] {
-        let prefix = [kind.rawValue] + Array(name.utf8) + [ClaimIndex.separator]
+    /// The keys of the claims indexed under `kind` and `name` (a source id or a kind) at
+    /// `position`.
+    func claims(_ tx: Transaction, _ kind: Kind, _ name: String, at position: Position) throws -> [Position] {
+        precondition(kind != .adjacent, "neighbours are claim ids: see neighbours(of:)")
+        var out: [Position] = []
+        try scan(tx, [kind.rawValue] + Array(name.utf8), at: position) { out.append($0) }
+        return out
+    }
+
+    /// The keys of the claims naming a commodity or place whose key is that of `name`, at `position`.
+    func claims(_ tx: Transaction, named name: String, _ kind: Kind, at position: Position) throws -> [Position] {
+        try claims(tx, kind, NameKey(name).rawValue, at: position)
+    }
+
+    /// The claims linked `same-shipment` to `claim` at `position`.
+    func neighbours(_ tx: Transaction, of claim: ClaimID, at position: Position) throws -> [ClaimID] {
+        let prefix = [Kind.adjacent.rawValue] + Array(claim.description.utf8) + [ClaimIndex.separator]
         var out: [ClaimID] = []
         try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
             if let id = ClaimID(String(decoding: entity[prefix.count...], as: UTF8.self)) { out.append(id) }
@@ -117,9 +133,16 @@ struct ClaimIndex {
         return out
     }
 
-    /// The claims naming a commodity or place whose key is that of `name`, at `position`.
-    func claims(_ tx: Transaction, named name: String, _ kind: Kind, at position: Position) throws -> [ClaimID] {
-        try claims(tx, kind, NameKey(name).rawValue, at: position)
+    /// Calls `body` with the key of each claim present under `name` at `position`.
+    private func scan(_ tx: Transaction, _ name: [UInt8], at position: Position, _ body: (Position) -> Void) throws {
+        let prefix = name + [ClaimIndex.separator]
+        try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
+            let key = entity[prefix.count...]
+            guard key.count == 8 else {
+                throw LogError.corrupted(position: nil, reason: "malformed claim-index row")
+            }
+            body(Position(key.reduce(0) { $0 << 8 | UInt64($1) }))
+        }
     }
 
     /// The row keys present at `position`.
@@ -129,29 +152,29 @@ struct ClaimIndex {
         return out
     }
 
-    /// Moves the claim's rows from the names of `before` to those of `after` at `position`.
+    /// Moves the rows of the claim asserted at `claim` from the names of `before` to those
+    /// of `after` at `position`.
     func update(
-        _ tx: WriteTransaction, claim: ClaimID, before: ClaimFields?, after: ClaimFields?, at position: Position,
+        _ tx: WriteTransaction, claim: Position, before: ClaimFields?, after: ClaimFields?, at position: Position,
         keys: inout [String: NameKey]
     ) throws {
         let old = ClaimIndex.names(of: before, keys: &keys)
         let new = ClaimIndex.names(of: after, keys: &keys)
-        let id = Array(claim.description.utf8)
         for e in new.subtracting(old) {
-            try rows.put(tx, entity: e.name + [ClaimIndex.separator] + id, at: position, value: [1])
+            try rows.put(tx, entity: ClaimIndex.row(e.name, claim), at: position, value: [1])
             if let written = e.written { _ = try tx.put(names, key: e.name, value: Array(written.utf8), flags: .noOverwrite) }
         }
         for e in old.subtracting(new) {
-            try rows.put(tx, entity: e.name + [ClaimIndex.separator] + id, at: position, value: [])
+            try rows.put(tx, entity: ClaimIndex.row(e.name, claim), at: position, value: [])
         }
     }
 
-    /// The claims indexed at `position` under a commodity that `commodity` accepts and a
-    /// place that `place` accepts (each given the name as first written); `nil` accepts
-    /// any, and at least one must be given.
+    /// The keys of the claims indexed at `position` under a commodity that `commodity`
+    /// accepts and a place that `place` accepts (each given the name as first written);
+    /// `nil` accepts any, and at least one must be given.
     func claims(
         _ tx: Transaction, at position: Position, commodity: ((String) -> Bool)?, place: ((String) -> Bool)?
-    ) throws -> Set<ClaimID> {
+    ) throws -> Set<Position> {
         func matching(_ kind: Kind, _ accepts: (String) -> Bool) throws -> [[UInt8]] {
             var out: [[UInt8]] = []
             try tx.withCursor(names) { c in
@@ -172,13 +195,8 @@ struct ClaimIndex {
         case let (nil, p?): prefixes = try matching(.place, p)
         case (nil, nil): preconditionFailure("the index answers commodity or place filters")
         }
-        var out: Set<ClaimID> = []
-        for name in prefixes {
-            let prefix = name + [ClaimIndex.separator]
-            try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
-                if let id = ClaimID(String(decoding: entity[prefix.count...], as: UTF8.self)) { out.insert(id) }
-            }
-        }
+        var out: Set<Position> = []
+        for name in prefixes { try scan(tx, name, at: position) { out.insert($0) } }
         return out
     }
 }

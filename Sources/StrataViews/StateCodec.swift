@@ -3,8 +3,6 @@ import StrataLog
 
 /// The stored forms of the read models' entities.
 enum StateCodec {
-    static func key(_ id: ClaimID) -> [UInt8] { Array(id.description.utf8) }
-
     static func key(_ link: JournalState.Link) -> [UInt8] {
         Array("\(link.claim.description)|\(link.other.description)|\(link.relation.rawValue)".utf8)
     }

@@ -16,7 +16,7 @@ public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 6
+    public static let version: UInt64 = 7
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
@@ -366,8 +366,8 @@ public struct StateStore: Sendable {
             names.position = position
             names.aliases = try tables.aliases(tx, at: position)
             var totals: [JournalState.Claim] = []
-            for id in try tables.claimIndex.claims(tx, .kind, ClaimKind.total.rawValue, at: position) {
-                if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {
+            for key in try tables.claimIndex.claims(tx, .kind, ClaimKind.total.rawValue, at: position) {
+                if let v = try tables.claims.latest(tx, entity: key.key, at: position), !v.isEmpty {
                     let c = try StateCodec.claim(v)
                     if !c.retracted && c.fields.kind == .total { totals.append(c) }
                 }
@@ -388,14 +388,15 @@ public struct StateStore: Sendable {
     private func loadIndexedClaims(_ tx: Transaction, _ tables: StateTables, _ state: inout JournalState, _ filter: View) throws {
         let position = state.position
         let resolver = Resolver(state: state)  // sources and aliases: all resolution needs
-        let ids = try tables.claimIndex.claims(
+        let keys = try tables.claimIndex.claims(
             tx, at: position,
             commodity: filter.commodity.map { wanted in { resolver.commodity($0, isA: wanted) } },
             place: filter.place.map { wanted in { resolver.mentions(place: wanted, in: [Location(place: $0, country: nil)]) } })
-        state.claims.reserveCapacity(ids.count)
-        for id in ids {
-            if let v = try tables.claims.latest(tx, entity: StateCodec.key(id), at: position), !v.isEmpty {
-                state.claims[id] = try StateCodec.claim(v)
+        state.claims.reserveCapacity(keys.count)
+        for key in keys {
+            if let v = try tables.claims.latest(tx, entity: key.key, at: position), !v.isEmpty {
+                let c = try StateCodec.claim(v)
+                state.claims[c.id] = c
             }
         }
     }

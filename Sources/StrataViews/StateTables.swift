@@ -7,7 +7,12 @@ import StrataLog
 /// active one while a rebuild fills the other, which then becomes active in one commit.
 struct StateTables {
     let generation: String
+    /// A version of each claim per change, keyed by the position of its assertion.
     let claims: VersionedTable
+    /// Claim id → the position of its assertion (8 bytes, big-endian): the claim's key in
+    /// `claims` and the claim index. Not versioned: a view reads claims by key, and an
+    /// id names one assertion (asserted again, the id moves to the new one).
+    let claimPositions: Database
     let reports: VersionedTable
     let sources: VersionedTable
     let links: VersionedTable
@@ -20,7 +25,8 @@ struct StateTables {
     let volumes: VolumeStore
 
     static let kinds = [
-        "claims", "reports", "sources", "links", "aliases", "index", "names", "volumes", "volume_log", "volume_snapshots",
+        "claims", "claim_positions", "reports", "sources", "links", "aliases", "index", "names", "volumes", "volume_log",
+        "volume_snapshots",
     ]
     static let generations = ["a", "b"]
 
@@ -32,6 +38,7 @@ struct StateTables {
             VersionedTable(database: env.database(StateTables.databaseName(generation, kind)))
         }
         claims = table("claims")
+        claimPositions = env.database(StateTables.databaseName(generation, "claim_positions"))
         reports = table("reports")
         sources = table("sources")
         links = table("links")
@@ -59,7 +66,7 @@ struct StateTables {
     /// Every database of the generation.
     var databases: [Database] {
         [claims, reports, sources, links, aliases, index].map(\.database)
-            + [names, volumes.current, volumes.log, volumes.snapshots]
+            + [claimPositions, names, volumes.current, volumes.log, volumes.snapshots]
     }
 
     /// The meta key of this generation's checkpoint.

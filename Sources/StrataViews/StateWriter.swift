@@ -18,6 +18,8 @@ struct StateWriter {
     let tx: WriteTransaction
     private var scratch = JournalState()
     private var loadedClaims: Set<ClaimID> = []
+    /// Where the claims met in this transaction were asserted (see ``claimPosition(_:)``).
+    private var positions: [ClaimID: Position] = [:]
     private var loadedSources: Set<SourceID> = []
     private var loadedLinks: Set<JournalState.Link> = []
     /// Name keys of the commodity and place names met, for the claim index.
@@ -36,11 +38,41 @@ struct StateWriter {
 
     private static let latest = Position(UInt64.max)
 
+    /// Where `id` was asserted (its key in the claims table and the index), or `nil` when
+    /// it never was.
+    private mutating func claimPosition(_ id: ClaimID) throws -> Position? {
+        if let p = positions[id] { return p }
+        let stored = try tx.value(store.claimPositions, key: Array(id.description.utf8))
+        guard let stored else { return nil }
+        let p = try stored.withUnsafeBytes { raw in
+            guard let p = Position(key: raw) else {
+                throw LogError.corrupted(position: nil, reason: "malformed claim position of \(id)")
+            }
+            return p
+        }
+        positions[id] = p
+        return p
+    }
+
     private mutating func loadClaim(_ id: ClaimID) throws {
-        guard loadedClaims.insert(id).inserted else { return }
-        if let v = try store.claims.latest(tx, entity: StateCodec.key(id), at: StateWriter.latest), !v.isEmpty {
+        guard loadedClaims.insert(id).inserted, let p = try claimPosition(id) else { return }
+        if let v = try store.claims.latest(tx, entity: p.key, at: StateWriter.latest), !v.isEmpty {
             scratch.claims[id] = try StateCodec.claim(v)
         }
+    }
+
+    /// Loads the claims the index keys (positions of assertions) name; returns their ids.
+    private mutating func loadClaims(at keys: [Position]) throws -> [ClaimID] {
+        var out: [ClaimID] = []
+        for p in keys {
+            guard let v = try store.claims.latest(tx, entity: p.key, at: StateWriter.latest), !v.isEmpty else { continue }
+            let c = try StateCodec.claim(v)
+            // A claim changed earlier in this transaction is already loaded, as it now is.
+            if loadedClaims.insert(c.id).inserted { scratch.claims[c.id] = c }
+            positions[c.id] = p
+            out.append(c.id)
+        }
+        return out
     }
 
     /// The report a claim is asserted in, for the outlet the claim keeps.
@@ -100,14 +132,26 @@ struct StateWriter {
             guard let id = e.payload["claim"]?.stringValue.flatMap(ClaimID.init) else { return }
             try loadClaim(id)
             if e.type.family == ClaimAsserted.eventType.family { try loadReport(id.report) }
-            let before = scratch.claims[id]?.fields
+            let previous = scratch.claims[id]
             try scratch.apply(e, publishedBy: nil)
-            if let claim = scratch.claims[id] {
-                try store.claims.put(tx, entity: StateCodec.key(id), at: e.position, value: StateCodec.claim(claim))
-                if claim.fields != before {
+            guard let claim = scratch.claims[id] else { return }
+            var before = previous?.fields
+            if previous?.position != claim.position {
+                // A new assertion: its position becomes the claim's key. An id asserted
+                // again (an imported log can hold that) leaves its old key's rows.
+                if let previous {
+                    try store.claims.put(tx, entity: previous.position.key, at: e.position, value: [])
                     try store.claimIndex.update(
-                        tx, claim: id, before: before, after: claim.fields, at: e.position, keys: &nameKeys)
+                        tx, claim: previous.position, before: previous.fields, after: nil, at: e.position, keys: &nameKeys)
+                    before = nil
                 }
+                try tx.put(store.claimPositions, key: Array(id.description.utf8), value: claim.position.key)
+                positions[id] = claim.position
+            }
+            try store.claims.put(tx, entity: claim.position.key, at: e.position, value: StateCodec.claim(claim))
+            if claim.fields != before {
+                try store.claimIndex.update(
+                    tx, claim: claim.position, before: before, after: claim.fields, at: e.position, keys: &nameKeys)
             }
         case ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family:
             let (a, b, relation, _, _) = try ClaimsLinked.fields(e)
@@ -157,12 +201,13 @@ extension StateWriter {
             return relation == .sameShipment ? [a, b] : []
         case SourceRegistered.eventType.family, SourceRated.eventType.family:
             guard let source = e.payload["source"]?.stringValue else { return [] }
-            return Set(try index.claims(tx, .source, source, at: StateWriter.latest))
+            return Set(try loadClaims(at: try index.claims(tx, .source, source, at: StateWriter.latest)))
         case EntityAliased.eventType.family, EntityUnaliased.eventType.family:
             guard let name = e.payload["name"]?.stringValue else { return [] }
             switch e.payload["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)) {
-            case .place: return Set(try index.claims(tx, named: name, .place, at: StateWriter.latest))
-            case .commodity: return Set(try index.claims(tx, named: name, .commodity, at: StateWriter.latest))
+            case .place: return Set(try loadClaims(at: try index.claims(tx, named: name, .place, at: StateWriter.latest)))
+            case .commodity:
+                return Set(try loadClaims(at: try index.claims(tx, named: name, .commodity, at: StateWriter.latest)))
             default: return []
             }
         default:
@@ -175,7 +220,7 @@ extension StateWriter {
         var seen = claims
         var queue = Array(claims)
         while let x = queue.popLast() {
-            for y in try store.claimIndex.claims(tx, .adjacent, x.description, at: StateWriter.latest)
+            for y in try store.claimIndex.neighbours(tx, of: x, at: StateWriter.latest)
             where seen.insert(y).inserted {
                 queue.append(y)
             }
@@ -212,7 +257,7 @@ extension StateWriter {
         var pairs: [(ClaimID, ClaimID)] = []
         for c in live {
             try loadSource(c.fields.source)
-            for other in try store.claimIndex.claims(tx, .adjacent, c.id.description, at: StateWriter.latest) {
+            for other in try store.claimIndex.neighbours(tx, of: c.id, at: StateWriter.latest) {
                 pairs.append((c.id, other))
             }
         }

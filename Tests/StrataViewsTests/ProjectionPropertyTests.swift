@@ -155,6 +155,40 @@ struct ProjectionPropertyTests {
         }
     }
 
+    @Test("a claim id asserted again (as an imported log can hold) is read from its last assertion at every position")
+    func assertedTwice() throws {
+        try withDirectory { dir in
+            let journal = try Self.history(seed: 11, steps: 12, in: dir + "/j")
+            let log = journal.log
+            let store = StateStore(log: log)
+            let first = try #require(try store.state(at: try log.head().lastPosition).claims.values.min { $0.position < $1.position })
+            var fields = first.fields
+            fields.kind = .shipment
+            fields.commodity = "Testium"
+            fields.from = [Location(place: "Nowhere Bay", country: nil)]
+            let again = ClaimAsserted(claim: first.id, fields: fields)
+            try log.append([StreamAppend(stream: StreamID("claim-again")!, events: [again.proposed()])], recordedBy: "t")
+            try store.catchUp()
+            let head = try log.head().lastPosition
+            try expectStoreEqualsFold(log, positions: (0...head.rawValue).map { Position($0) })
+            #expect(try store.problems().isEmpty)
+            // The index finds it under its new names only, from the second assertion on.
+            var view = View()
+            view.commodity = "Testium"
+            view.place = "Nowhere Bay"
+            view.atPosition = head
+            #expect(try store.state(at: head, filter: view).claims.keys.sorted() == [first.id])
+            view.atPosition = Position(head.rawValue - 1)
+            #expect(try store.state(at: Position(head.rawValue - 1), filter: view).claims.isEmpty)
+            if let commodity = first.fields.commodity {
+                view.commodity = commodity
+                view.place = nil
+                #expect(try !store.state(at: head, filter: view).claims.keys.contains(first.id))
+                #expect(try store.state(at: Position(head.rawValue - 1), filter: view).claims.keys.contains(first.id))
+            }
+        }
+    }
+
     @Test("a timeline filtered by commodity and place, read through the claim index, equals one over a fold", arguments: [5, 6, 7] as [UInt64])
     func indexedTimelineEqualsFold(seed: UInt64) throws {
         try withDirectory { dir in
@@ -263,7 +297,7 @@ struct ProjectionPropertyTests {
             var retracted = claim
             retracted.retracted = true
             try log.environment.write { tx in
-                try store.active(tx).claims.put(tx, entity: StateCodec.key(claim.id), at: head, value: StateCodec.claim(retracted))
+                try store.active(tx).claims.put(tx, entity: claim.position.key, at: head, value: StateCodec.claim(retracted))
             }
             #expect(try store.problems().contains { $0.contains("stored claims differ") })
         }
