@@ -11,8 +11,8 @@ import StrataLog
 /// the claim key is the position of the claim's assertion (8 bytes, big-endian, as the
 /// claims table keys it): present (`[1]`) from the position a claim first names the name
 /// and absent (`[]`) from the one where a correction stops it naming it. Claims are
-/// asserted in position order, so a name's rows are appended at the end of its range and
-/// the pages fill (claim ids in the key came in no order and left pages 40% full). Names are indexed as written (by ``NameKey``), not
+/// asserted in position order, so a name's rows are added at the end of its range rather
+/// than anywhere in it. Names are indexed as written (by ``NameKey``), not
 /// resolved: aliases come and go, so a view resolves the distinct names (table `names`) at
 /// its own position and reads the rows of every name that passes its filter. Resolution
 /// depends only on a name's key, so the claims found are a superset of those the filter

@@ -225,7 +225,25 @@ public struct StateStore: Sendable {
             progress?(Int(p.rawValue), Int(at.position.rawValue))
             if !out.isEmpty { break }
         }
+        if out.isEmpty, try !claimPositionsMatch(folded) {
+            out.append("the stored claim positions differ from a fold of the log at \(at.position)")
+        }
         return out
+    }
+
+    /// Whether the table of claim positions maps exactly the claims of `folded` (the log
+    /// folded to the checkpoint) to where they were asserted. It is not versioned, so only
+    /// the checkpoint's state can be compared.
+    private func claimPositionsMatch(_ folded: JournalState) throws -> Bool {
+        try log.environment.read { tx in
+            let table = try active(tx).claimPositions
+            guard try tx.stat(table).entries == folded.claims.count else { return false }
+            for (id, c) in folded.claims {
+                let stored = try tx.value(table, key: Array(id.description.utf8))
+                guard stored == c.position.key else { return false }
+            }
+            return true
+        }
     }
 
     /// How the stored rows at `position` differ from `folded`, the log folded up to there.

@@ -300,6 +300,12 @@ struct ProjectionPropertyTests {
                 try store.active(tx).claims.put(tx, entity: claim.position.key, at: head, value: StateCodec.claim(retracted))
             }
             #expect(try store.problems().contains { $0.contains("stored claims differ") })
+            try store.rebuild()
+            // A claim position that points elsewhere.
+            try log.environment.write { tx in
+                _ = try tx.put(store.active(tx).claimPositions, key: Array(claim.id.description.utf8), value: Position(1).key)
+            }
+            #expect(try store.problems().contains { $0.contains("claim positions") })
         }
     }
 
