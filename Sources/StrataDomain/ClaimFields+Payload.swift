@@ -13,30 +13,30 @@ extension ClaimFields {
 
     /// Replaces one field from its stored form (as `claim.corrected` carries it).
     mutating func set(_ key: String, _ value: Payload, type: EventType, whenSaid: Payload? = nil) throws(EventDecodingError) {
-        let r = try PayloadReader(.object([Payload.Field(key, value)]), type: type)
+        let r = PayloadValue(key: key, value: value, type: type)
         switch key {
-        case "kind": kind = try r.parse(key, "a claim kind", ClaimKind.init(rawValue:))
-        case "source": source = try r.parse(key, "a source id", SourceID.init)
-        case "said": said = try r.optionalString(key)
+        case "kind": kind = try r.parse("a claim kind", ClaimKind.init(rawValue:))
+        case "source": source = try r.parse("a source id", SourceID.init)
+        case "said": said = try r.optionalString()
         case "credibility":
-            guard let c = Credibility(rawValue: Int(try r.int(key))) else { throw r.fail(key, "1–6") }
+            guard let c = Credibility(rawValue: Int(try r.int())) else { throw r.fail("1–6") }
             credibility = c
         case "when":
             let said = whenSaid?.stringValue
-            if let edtf = try r.optionalString(key) {
+            if let edtf = try r.optionalString() {
                 do {
                     when = try ValidTime(edtf: edtf, whenSaid: said)
                 } catch {
-                    throw r.fail(key, "EDTF (\(error.reason))")
+                    throw r.fail("EDTF (\(error.reason))")
                 }
             } else {
                 when = ValidTime.unknown.saying(said)
             }
-        case "when_said": when = when.saying(try r.optionalString(key))
-        case "commodity": commodity = try r.optionalString(key)
+        case "when_said": when = when.saying(try r.optionalString())
+        case "commodity": commodity = try r.optionalString()
         case "quantity": quantity = try value.isNull ? nil : ClaimFields.quantity(value, r)
-        case "from": from = try ClaimFields.locations(value, key, r)
-        case "to": to = try ClaimFields.locations(value, key, r)
+        case "from": from = try ClaimFields.locations(value, r)
+        case "to": to = try ClaimFields.locations(value, r)
         case "vessel":
             if value.isNull {
                 vessel = nil
@@ -47,12 +47,12 @@ extension ClaimFields {
                         name: try v.optionalString("name"), imo: try v.optionalString("imo"),
                         flag: try v.optionalString("flag"))
                 } catch {
-                    throw r.fail(key, "a vessel (\(error))")
+                    throw r.fail("a vessel (\(error))")
                 }
             }
-        case "voyages": voyages = try r.optionalString(key)
-        case "method": method = try r.strings(key).map { (m: String) throws(EventDecodingError) -> ShipmentMethod in
-                guard let method = ShipmentMethod(rawValue: m) else { throw r.fail(key, ShipmentMethod.choices) }
+        case "voyages": voyages = try r.optionalString()
+        case "method": method = try r.strings().map { (m: String) throws(EventDecodingError) -> ShipmentMethod in
+                guard let method = ShipmentMethod(rawValue: m) else { throw r.fail(ShipmentMethod.choices) }
                 return method
             }
         case "price":
@@ -60,18 +60,18 @@ extension ClaimFields {
                 price = nil
             } else {
                 let p = try PayloadReader(value, type: type)
-                guard let amount = value["amount"]?.doubleValue else { throw r.fail(key, "an amount") }
+                guard let amount = value["amount"]?.doubleValue else { throw r.fail("an amount") }
                 price = Price(amount: amount, currency: try p.string("currency"), per: try p.optionalString("per"))
             }
-        case "parties": parties = try r.strings(key)
-        case "note": note = try r.optionalString(key)
+        case "parties": parties = try r.strings()
+        case "note": note = try r.optionalString()
         default: throw EventDecodingError(type: type, reason: "\(key): not a claim field")
         }
     }
 
-    private static func quantity(_ value: Payload, _ r: PayloadReader) throws(EventDecodingError) -> Quantity {
+    private static func quantity(_ value: Payload, _ r: PayloadValue) throws(EventDecodingError) -> Quantity {
         guard let unitText = value["unit"]?.stringValue, let unit = MassUnit(text: unitText) else {
-            throw r.fail("quantity.unit", MassUnit.accepted)
+            throw PayloadValue(key: "quantity.unit", value: value["unit"], type: r.type).fail(MassUnit.accepted)
         }
         let amount: Quantity.Amount
         if let lo = value["min"]?.doubleValue, let hi = value["max"]?.doubleValue {
@@ -81,22 +81,22 @@ extension ClaimFields {
         {
             amount = .value(v, q)
         } else {
-            throw r.fail("quantity", "{value, qualifier, unit} or {min, max, unit}")
+            throw r.fail("{value, qualifier, unit} or {min, max, unit}")
         }
         do {
             return try Quantity(amount: amount, unit: unit)
         } catch {
-            throw r.fail("quantity", error.message)
+            throw r.fail(error.message)
         }
     }
 
-    private static func locations(_ value: Payload, _ key: String, _ r: PayloadReader) throws(EventDecodingError)
+    private static func locations(_ value: Payload, _ r: PayloadValue) throws(EventDecodingError)
         -> [Location]
     {
-        guard let items = value.arrayValue else { throw r.fail(key, "a list of places") }
+        guard let items = value.arrayValue else { throw r.fail("a list of places") }
         var out: [Location] = []
         for item in items {
-            guard item.fields != nil else { throw r.fail(key, "a list of {place, country}") }
+            guard item.fields != nil else { throw r.fail("a list of {place, country}") }
             out.append(Location(place: item["place"]?.stringValue, country: item["country"]?.stringValue))
         }
         return out

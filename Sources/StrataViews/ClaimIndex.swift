@@ -152,17 +152,27 @@ struct ClaimIndex {
         return out
     }
 
+    /// What a writer keeps from one update to the next within a transaction.
+    struct Memo {
+        /// The key of each name met (the same few names come back claim after claim).
+        var keys: [String: NameKey] = [:]
+        /// Names known to be in the table of names.
+        var named: Set<[UInt8]> = []
+    }
+
     /// Moves the rows of the claim asserted at `claim` from the names of `before` to those
     /// of `after` at `position`.
     func update(
         _ tx: WriteTransaction, claim: Position, before: ClaimFields?, after: ClaimFields?, at position: Position,
-        keys: inout [String: NameKey]
+        memo: inout Memo
     ) throws {
-        let old = ClaimIndex.names(of: before, keys: &keys)
-        let new = ClaimIndex.names(of: after, keys: &keys)
+        let old = ClaimIndex.names(of: before, keys: &memo.keys)
+        let new = ClaimIndex.names(of: after, keys: &memo.keys)
         for e in new.subtracting(old) {
             try rows.put(tx, entity: ClaimIndex.row(e.name, claim), at: position, value: [1])
-            if let written = e.written { _ = try tx.put(names, key: e.name, value: Array(written.utf8), flags: .noOverwrite) }
+            if let written = e.written, memo.named.insert(e.name).inserted {
+                _ = try tx.put(names, key: e.name, value: Array(written.utf8), flags: .noOverwrite)
+            }
         }
         for e in old.subtracting(new) {
             try rows.put(tx, entity: ClaimIndex.row(e.name, claim), at: position, value: [])

@@ -104,6 +104,7 @@ public struct StateStore: Sendable {
         guard let at, at.version == StateStore.version, at.position.next == first.position else { return }
         var writer = StateWriter(store: tables, tx: tx)
         for e in events { try writer.apply(e) }
+        try writer.finish()
         try setCheckpoint(tx, tables, last.position)
     }
 
@@ -147,6 +148,7 @@ public struct StateStore: Sendable {
             if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
             return true
         }
+        try writer.finish()
         try setCheckpoint(tx, tables, last)
         return n
     }

@@ -22,8 +22,12 @@ struct StateWriter {
     private var positions: [ClaimID: Position] = [:]
     private var loadedSources: Set<SourceID> = []
     private var loadedLinks: Set<JournalState.Link> = []
-    /// Name keys of the commodity and place names met, for the claim index.
-    private var nameKeys: [String: NameKey] = [:]
+    /// Name keys and names stored, for the claim index.
+    private var indexMemo = ClaimIndex.Memo()
+    /// The `same-shipment` neighbours of claims read in this transaction (links change them).
+    private var neighbours: [ClaimID: [ClaimID]] = [:]
+    /// Volume changes logged since the last snapshot, once read; stored by ``finish()``.
+    private var volumeChanges: Int? = nil
     /// Every alias in force is in `scratch` (loaded on first need, for resolving names).
     private var aliasesLoaded = false
     /// Resolves names with the aliases in force; dropped when an alias changes.
@@ -142,7 +146,7 @@ struct StateWriter {
                 if let previous {
                     try store.claims.put(tx, entity: previous.position.key, at: e.position, value: [])
                     try store.claimIndex.update(
-                        tx, claim: previous.position, before: previous.fields, after: nil, at: e.position, keys: &nameKeys)
+                        tx, claim: previous.position, before: previous.fields, after: nil, at: e.position, memo: &indexMemo)
                     before = nil
                 }
                 try tx.put(store.claimPositions, key: Array(id.description.utf8), value: claim.position.key)
@@ -151,7 +155,7 @@ struct StateWriter {
             try store.claims.put(tx, entity: claim.position.key, at: e.position, value: StateCodec.claim(claim))
             if claim.fields != before {
                 try store.claimIndex.update(
-                    tx, claim: claim.position, before: before, after: claim.fields, at: e.position, keys: &nameKeys)
+                    tx, claim: claim.position, before: before, after: claim.fields, at: e.position, memo: &indexMemo)
             }
         case ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family:
             let (a, b, relation, _, _) = try ClaimsLinked.fields(e)
@@ -167,6 +171,8 @@ struct StateWriter {
             let after = candidates.map { scratch.links.contains($0) }
             if relation == .sameShipment, before.contains(true) != after.contains(true) {
                 try store.claimIndex.setAdjacent(tx, a, b, after.contains(true), at: e.position)
+                neighbours[a] = nil
+                neighbours[b] = nil
             }
             for (link, (was, now)) in zip(candidates, zip(before, after)) where was != now {
                 try store.links.put(tx, entity: StateCodec.key(link), at: e.position, value: now ? [1] : [])
@@ -215,15 +221,20 @@ extension StateWriter {
         }
     }
 
+    /// The claims linked `same-shipment` to `claim` now.
+    private mutating func neighbours(of claim: ClaimID) throws -> [ClaimID] {
+        if let known = neighbours[claim] { return known }
+        let found = try store.claimIndex.neighbours(tx, of: claim, at: StateWriter.latest)
+        neighbours[claim] = found
+        return found
+    }
+
     /// `claims` and every claim linked to them `same-shipment`, directly or through others.
-    private func linkedClaims(_ claims: Set<ClaimID>) throws -> Set<ClaimID> {
+    private mutating func linkedClaims(_ claims: Set<ClaimID>) throws -> Set<ClaimID> {
         var seen = claims
         var queue = Array(claims)
         while let x = queue.popLast() {
-            for y in try store.claimIndex.neighbours(tx, of: x, at: StateWriter.latest)
-            where seen.insert(y).inserted {
-                queue.append(y)
-            }
+            for y in try neighbours(of: x) where seen.insert(y).inserted { queue.append(y) }
         }
         return seen
     }
@@ -257,7 +268,7 @@ extension StateWriter {
         var pairs: [(ClaimID, ClaimID)] = []
         for c in live {
             try loadSource(c.fields.source)
-            for other in try store.claimIndex.neighbours(tx, of: c.id, at: StateWriter.latest) {
+            for other in try neighbours(of: c.id) {
                 pairs.append((c.id, other))
             }
         }
@@ -284,7 +295,14 @@ extension StateWriter {
             cells[key] = updated
             changes.append((key, updated, delta))
         }
-        try store.volumes.record(tx, at: position, changes)
+        if volumeChanges == nil { volumeChanges = try store.volumes.changesSinceSnapshot(tx) }
+        try store.volumes.record(tx, at: position, changes, since: &volumeChanges!)
+    }
+
+    /// Stores what the writer keeps in memory across events; call it before the
+    /// transaction commits.
+    mutating func finish() throws {
+        if let volumeChanges { try store.volumes.setChangesSinceSnapshot(tx, volumeChanges) }
     }
 }
 

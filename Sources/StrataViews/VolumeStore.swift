@@ -37,13 +37,26 @@ struct VolumeStore {
         try tx.value(current, key: key.encoded).flatMap(VolumeCell.init(encoded:)) ?? VolumeCell()
     }
 
-    /// Records the changes one event at `position` makes (`cells`: key → new value and
-    /// difference), after a snapshot of the cells before it when one is due.
-    func record(_ tx: WriteTransaction, at position: Position, _ changes: [(VolumeKey, VolumeCell, VolumeCell)]) throws {
-        guard !changes.isEmpty else { return }
-        var logged = try tx.value(current, key: VolumeStore.counterKey).map { bytes in
+    /// Changes logged since the last snapshot (stored with the current cells).
+    func changesSinceSnapshot(_ tx: Transaction) throws -> Int {
+        try tx.value(current, key: VolumeStore.counterKey).map { bytes in
             bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
         } ?? 0
+    }
+
+    func setChangesSinceSnapshot(_ tx: WriteTransaction, _ n: Int) throws {
+        _ = try tx.put(current, key: VolumeStore.counterKey, value: withUnsafeBytes(of: UInt64(n).littleEndian) { Array($0) })
+    }
+
+    /// Records the changes one event at `position` makes (`cells`: key → new value and
+    /// difference), after a snapshot of the cells before it when one is due. `logged`:
+    /// changes logged since the last snapshot, which the caller keeps across the events of
+    /// a transaction and stores (``setChangesSinceSnapshot(_:_:)``) before it commits.
+    func record(
+        _ tx: WriteTransaction, at position: Position, _ changes: [(VolumeKey, VolumeCell, VolumeCell)],
+        since logged: inout Int
+    ) throws {
+        guard !changes.isEmpty else { return }
         if logged >= snapshotEvery {
             try snapshot(tx, at: Position(position.rawValue - 1))
             logged = 0
@@ -55,7 +68,6 @@ struct VolumeStore {
             _ = try tx.put(log, key: VolumeStore.key(position, k), value: delta.encoded)
         }
         logged += changes.count
-        _ = try tx.put(current, key: VolumeStore.counterKey, value: withUnsafeBytes(of: UInt64(logged).littleEndian) { Array($0) })
     }
 
     /// Copies every cell as it now stands to a snapshot at `position`.

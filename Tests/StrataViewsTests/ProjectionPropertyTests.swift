@@ -148,6 +148,22 @@ struct ProjectionPropertyTests {
             #expect(head.rawValue > 30)
             let all = (0...head.rawValue).map { Position($0) }
             try expectStoreEqualsFold(log, positions: all)
+            // The history snapshots the volume cells every 5 changes, and the count of
+            // changes since the last snapshot, kept from command to command, is the number
+            // of logged changes after it.
+            try log.environment.read { tx in
+                let volumes = try StateStore(log: log).active(tx).volumes
+                func position(_ key: UnsafeRawBufferPointer) -> UInt64 { UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) }
+                let lastSnapshot = try #require(try tx.withCursor(volumes.snapshots) { c in try c.last().map { e in e.key.withUnsafeBytes(position) } })
+                var after = 0
+                try tx.withCursor(volumes.log) { c in
+                    try c.scan { k, _ in
+                        if position(k) > lastSnapshot { after += 1 }
+                        return true
+                    }
+                }
+                #expect(try volumes.changesSinceSnapshot(tx) == after)
+            }
             let before = try StateStore(log: log).state(at: head)
             try StateStore(log: log).rebuild()
             #expect(try StateStore(log: log).state(at: head) == before)

@@ -11,50 +11,79 @@ struct PayloadReader {
         self.object = payload
     }
 
-    func fail(_ key: String, _ what: String) -> EventDecodingError {
+    func fail(_ key: String, _ what: String) -> EventDecodingError { value(key).fail(what) }
+
+    /// The value under `key` (absent: `nil`), for typed reads named by the key.
+    func value(_ key: String) -> PayloadValue { PayloadValue(key: key, value: object[key], type: type) }
+
+    func optional(_ key: String) -> Payload? { value(key).optional }
+    func string(_ key: String) throws(EventDecodingError) -> String { try value(key).string() }
+    func optionalString(_ key: String) throws(EventDecodingError) -> String? { try value(key).optionalString() }
+    func int(_ key: String) throws(EventDecodingError) -> Int64 { try value(key).int() }
+    func strings(_ key: String) throws(EventDecodingError) -> [String] { try value(key).strings() }
+
+    func parse<T>(_ key: String, _ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T {
+        try value(key).parse(what, make)
+    }
+
+    func parseOptional<T>(_ key: String, _ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T? {
+        try value(key).parseOptional(what, make)
+    }
+}
+
+/// Typed reads of one value of a stored payload (`nil`: absent), named `key` in errors.
+/// Reading a single field this way needs no object around it.
+struct PayloadValue {
+    let key: String
+    let value: Payload?
+    let type: EventType
+
+    func fail(_ what: String) -> EventDecodingError {
         EventDecodingError(type: type, reason: "\(key): expected \(what)")
     }
 
-    func optional(_ key: String) -> Payload? {
-        guard let v = object[key], !v.isNull else { return nil }
-        return v
+    /// The value, unless it is absent or null.
+    var optional: Payload? {
+        guard let value, !value.isNull else { return nil }
+        return value
     }
 
-    func string(_ key: String) throws(EventDecodingError) -> String {
-        guard let s = object[key]?.stringValue else { throw fail(key, "a string") }
+    func string() throws(EventDecodingError) -> String {
+        guard let s = value?.stringValue else { throw fail("a string") }
         return s
     }
 
-    func optionalString(_ key: String) throws(EventDecodingError) -> String? {
-        guard let v = optional(key) else { return nil }
-        guard let s = v.stringValue else { throw fail(key, "a string or null") }
+    func optionalString() throws(EventDecodingError) -> String? {
+        guard let v = optional else { return nil }
+        guard let s = v.stringValue else { throw fail("a string or null") }
         return s
     }
 
-    func int(_ key: String) throws(EventDecodingError) -> Int64 {
-        guard let v = object[key]?.intValue else { throw fail(key, "an integer") }
+    func int() throws(EventDecodingError) -> Int64 {
+        guard let v = value?.intValue else { throw fail("an integer") }
         return v
     }
 
-    func strings(_ key: String) throws(EventDecodingError) -> [String] {
-        guard let v = optional(key) else { return [] }
-        guard let items = v.arrayValue else { throw fail(key, "a list of strings") }
+    func strings() throws(EventDecodingError) -> [String] {
+        guard let v = optional else { return [] }
+        guard let items = v.arrayValue else { throw fail("a list of strings") }
         var out: [String] = []
+        out.reserveCapacity(items.count)
         for item in items {
-            guard let s = item.stringValue else { throw fail(key, "a list of strings") }
+            guard let s = item.stringValue else { throw fail("a list of strings") }
             out.append(s)
         }
         return out
     }
 
-    func parse<T>(_ key: String, _ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T {
-        guard let value = make(try string(key)) else { throw fail(key, what) }
+    func parse<T>(_ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T {
+        guard let value = make(try string()) else { throw fail(what) }
         return value
     }
 
-    func parseOptional<T>(_ key: String, _ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T? {
-        guard let text = try optionalString(key) else { return nil }
-        guard let value = make(text) else { throw fail(key, what) }
+    func parseOptional<T>(_ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T? {
+        guard let text = try optionalString() else { return nil }
+        guard let value = make(text) else { throw fail(what) }
         return value
     }
 }
