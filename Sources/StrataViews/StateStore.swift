@@ -276,8 +276,8 @@ public struct StateStore: Sendable {
         if try volumeCells(at: position) != Volumes.monthlyCells(state: folded, resolver: Resolver(state: folded)) {
             out.append("the stored volumes differ from a fold of the log at \(position)")
         }
-        let indexed = try log.environment.read { tx in try active(tx).claimIndex.presentRows(tx, at: position) }
-        if indexed != ClaimIndex.expectedRows(folded.claims.values, folded.links) {
+        let indexed = try log.environment.read { tx in try active(tx).claimIndex.presentDigest(tx, at: position) }
+        if indexed != ClaimIndex.expectedDigest(folded.claims.values, folded.links) {
             out.append("the stored claim index differs from a fold of the log at \(position)")
         }
         return out

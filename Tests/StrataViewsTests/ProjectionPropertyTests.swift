@@ -302,7 +302,9 @@ struct ProjectionPropertyTests {
             let (folded, _) = try JournalState.fold(log, view: View())
             let claim = try #require(folded.claims.values.first { !$0.retracted && $0.fields.commodity != nil })
             // An index row that says the claim no longer names its commodity.
-            let row = try #require(ClaimIndex.expectedRows([claim], []).first)
+            var rows: [[UInt8]] = []
+            ClaimIndex.forEachExpectedRow([claim], []) { rows.append($0) }
+            let row = try #require(rows.first)
             try log.environment.write { tx in
                 try store.active(tx).index.put(tx, entity: row, at: head, value: [])
             }
