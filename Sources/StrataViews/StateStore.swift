@@ -181,6 +181,9 @@ public struct StateStore: Sendable {
                 // old generation's pages for the journal to reuse (readers that still
                 // use it keep their snapshot; LMDB reuses the pages after they end).
                 let old = try active(tx)
+                // Another process rebuilding at the same time into the same generation
+                // switched first: the target is active and complete, and must stay.
+                guard old.generation != target.generation else { return (n, true) }
                 try tx.put(meta, key: StateStore.activeKey, value: Array(target.generation.utf8))
                 for d in old.databases {
                     try tx.empty(d)
@@ -233,18 +236,31 @@ public struct StateStore: Sendable {
         return out
     }
 
-    /// Whether the table of claim positions maps exactly the claims of `folded` (the log
-    /// folded to the checkpoint) to where they were asserted. It is not versioned, so only
-    /// the checkpoint's state can be compared.
+    /// Whether the table of claim positions maps the claims of `folded` (the log folded to
+    /// a checkpoint) to where they were asserted. The table is not versioned and appends
+    /// may have gone on since the fold, so an entry may also name a later assertion (a new
+    /// claim, or an id asserted again) but nothing else.
     private func claimPositionsMatch(_ folded: JournalState) throws -> Bool {
         try log.environment.read { tx in
-            let table = try active(tx).claimPositions
-            guard try tx.stat(table).entries == folded.claims.count else { return false }
-            for (id, c) in folded.claims {
-                let stored = try tx.value(table, key: Array(id.description.utf8))
-                guard stored == c.position.key else { return false }
+            var matched = 0
+            var consistent = true
+            try tx.withCursor(try active(tx).claimPositions) { c in
+                try c.scan { key, value in
+                    guard let id = ClaimID(String(decoding: key, as: UTF8.self)), let p = Position(key: value) else {
+                        consistent = false
+                        return false
+                    }
+                    let known = folded.claims[id]
+                    if known != nil { matched += 1 }
+                    // Where the fold saw it asserted, or an assertion after the fold.
+                    guard known?.position == p || p > folded.position else {
+                        consistent = false
+                        return false
+                    }
+                    return true
+                }
             }
-            return true
+            return consistent && matched == folded.claims.count
         }
     }
 

@@ -39,9 +39,9 @@ struct VolumeStore {
 
     /// Changes logged since the last snapshot (stored with the current cells).
     func changesSinceSnapshot(_ tx: Transaction) throws -> Int {
-        try tx.value(current, key: VolumeStore.counterKey).map { bytes in
-            bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
-        } ?? 0
+        guard let bytes = try tx.value(current, key: VolumeStore.counterKey) else { return 0 }
+        guard bytes.count == 8 else { throw LogError.corrupted(position: nil, reason: "malformed volume change count") }
+        return bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self))) }
     }
 
     func setChangesSinceSnapshot(_ tx: WriteTransaction, _ n: Int) throws {
