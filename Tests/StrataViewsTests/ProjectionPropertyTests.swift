@@ -383,3 +383,67 @@ struct CatchUpTests {
         #expect(try small.catchUp() == 0)
     }
 }
+
+extension ProjectionPropertyTests {
+    /// The writer keeps names, neighbours, claim positions and the volume change count
+    /// in memory across the events of a transaction: commands of many mixed events
+    /// (links and unlinks, corrections, claims asserted again, retractions, re-gradings,
+    /// aliases), folded several commands a transaction, must still give a fold's state.
+    @Test("many kinds of events in one transaction give the state a fold gives", arguments: Array(UInt64(100)..<UInt64(108)))
+    func mixedTransactions(seed: UInt64) throws {
+        try withDirectory { dir in
+            var rng = SplitMix64(seed: seed)
+            let journal = try Self.history(seed: seed, steps: 30, in: dir + "/j")
+            let log = journal.log
+            let store = StateStore(log: log, volumeSnapshotEvery: 3)
+            for round in 0..<12 {
+                let state = try store.state(at: try log.head().lastPosition)
+                let ids = Array(state.claims.keys).sorted { $0.description < $1.description }
+                guard ids.count >= 3 else { return }
+                var events: [ProposedEvent] = []
+                for _ in 0..<Int.random(in: 4...20, using: &rng) {
+                    let a = ids.randomElement(using: &rng)!
+                    let b = ids.randomElement(using: &rng)!
+                    switch Int.random(in: 0..<9, using: &rng) {
+                    case 0, 1: events.append(ClaimsLinked(claim: a, other: b, relation: .sameShipment, reason: nil).proposed())
+                    case 2, 3: events.append(ClaimsUnlinked(claim: a, other: b, relation: .sameShipment, reason: nil).proposed())
+                    case 4:
+                        let q = Payload.object(["value": .double(Double(Int.random(in: 1...9000, using: &rng))), "qualifier": .string("exact"), "unit": .string("t")])
+                        var set = [Payload.Field("quantity", q)]
+                        if Bool.random(using: &rng) { set.append(Payload.Field("commodity", .string(Self.commodities.randomElement(using: &rng)!))) }
+                        if Bool.random(using: &rng) { set.append(Payload.Field("from", .array([.object(["place": .string(Self.places.randomElement(using: &rng)!), "country": .null])]))) }
+                        events.append(ClaimCorrected(claim: a, set: set, reason: "r", report: nil).proposed())
+                    case 5:
+                        var fields = state.claims[a]!.fields
+                        fields.kind = [.shipment, .total].randomElement(using: &rng)!
+                        fields.commodity = Self.commodities.randomElement(using: &rng)!
+                        fields.from = [Location(place: Self.places.randomElement(using: &rng)!, country: nil)]
+                        if Bool.random(using: &rng) { fields.source = state.claims[b]!.fields.source }
+                        events.append(ClaimAsserted(claim: a, fields: fields).proposed())
+                    case 6: events.append(ClaimRetracted(claim: a, reason: "r", report: nil).proposed())
+                    case 7:
+                        events.append(SourceRated(source: state.claims[a]!.fields.source, reliability: Reliability.allCases.randomElement(using: &rng)!, reason: "r").proposed())
+                    default:
+                        if Bool.random(using: &rng) {
+                            events.append(EntityAliased(kind: .commodity, name: "Unobtainium", canonical: "anthracite", reason: nil).proposed())
+                        } else {
+                            events.append(EntityUnaliased(kind: .place, name: "Xyz Harbour", reason: nil).proposed())
+                            events.append(EntityAliased(kind: .place, name: "Dalian", canonical: "Nampo", reason: nil).proposed())
+                        }
+                    }
+                }
+                try log.append([StreamAppend(stream: StreamID("review-\(round)")!, events: events)], recordedBy: "t")
+                if Bool.random(using: &rng) { try store.catchUp() }
+            }
+            try store.catchUp()
+            let head = try log.head().lastPosition
+            // Every fourth position (each fold starts from the beginning) and the head.
+            let positions = stride(from: UInt64(0), through: head.rawValue, by: 4).map { Position($0) } + [head]
+            try expectStoreEqualsFold(log, positions: positions)
+            #expect(try store.problems().isEmpty)
+            try store.rebuild()
+            try expectStoreEqualsFold(log, positions: positions)
+            #expect(try store.problems().isEmpty)
+        }
+    }
+}
