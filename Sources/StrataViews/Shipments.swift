@@ -89,7 +89,7 @@ public struct Shipments: Sendable {
 
     /// Live shipment claims grouped by `same-shipment` links, in record order.
     static func clusters(_ state: JournalState) -> [[JournalState.Claim]] {
-        let live = state.liveClaims.filter { $0.fields.kind == .shipment }
+        let live = state.liveClaims { $0.fields.kind == .shipment }
         return group(live, linked: state.links.lazy.filter { $0.relation == .sameShipment }.map { ($0.claim, $0.other) })
     }
 
@@ -97,25 +97,36 @@ public struct Shipments: Sendable {
     /// groups in the order of their first claim, claims in record order. Pairs with a claim
     /// not in `live` join nothing.
     static func group(_ live: [JournalState.Claim], linked: some Sequence<(ClaimID, ClaimID)>) -> [[JournalState.Claim]] {
-        var parent = Dictionary(uniqueKeysWithValues: live.map { ($0.id, $0.id) })
-        func root(_ x: ClaimID) -> ClaimID {
+        // Union-find over positions in `live`, each group rooted at its first claim, so a
+        // million singletons cost an index each rather than a dictionary entry of claims.
+        var index: [ClaimID: Int] = [:]
+        index.reserveCapacity(live.count)
+        for (i, c) in live.enumerated() { index[c.id] = i }
+        var parent = Array(live.indices)
+        func root(_ x: Int) -> Int {
             var r = x
-            while let p = parent[r], p != r { r = p }
+            while parent[r] != r {
+                parent[r] = parent[parent[r]]
+                r = parent[r]
+            }
             return r
         }
         for (x, y) in linked {
-            guard parent[x] != nil, parent[y] != nil else { continue }
-            let (a, b) = (root(x), root(y))
+            guard let i = index[x], let j = index[y] else { continue }
+            let (a, b) = (root(i), root(j))
             if a != b { parent[max(a, b)] = min(a, b) }
         }
-        var groups: [ClaimID: [JournalState.Claim]] = [:]
-        var order: [ClaimID] = []
-        for c in live {
-            let r = root(c.id)
-            if groups[r] == nil { order.append(r) }
-            groups[r, default: []].append(c)
+        var group = [Int](repeating: -1, count: live.count)  // by root: its group's number
+        var groups: [[JournalState.Claim]] = []
+        for i in live.indices {
+            let r = root(i)
+            if group[r] < 0 {
+                group[r] = groups.count
+                groups.append([])
+            }
+            groups[group[r]].append(live[i])
         }
-        return order.compactMap { groups[$0] }
+        return groups
     }
 
     static func confidence(_ c: JournalState.Claim, _ state: JournalState) -> Double {

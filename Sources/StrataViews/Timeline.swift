@@ -32,7 +32,7 @@ public struct Timeline: Sendable {
     public init(state: JournalState, view: View, point: ViewPoint, resolver: Resolver) {
         self.view = point
         let filter = ViewFilter(view: view, resolver: resolver)
-        let claims = state.liveClaims.filter(filter.admits)
+        let claims = state.liveClaims(where: filter.admits)
         // An open start (`../D`) is before every date and an open end (`D/..`) after every
         // date; a claim whose time is unknown comes after all others.
         let sorted = claims.sorted { a, b in

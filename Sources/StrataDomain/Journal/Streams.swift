@@ -3,9 +3,12 @@ import StrataLog
 /// The stream of each thing the journal records: one per source, report, claim, pair of
 /// linked claims and aliased name.
 public enum Streams {
+    /// The category of claim streams (``StreamID/category``).
+    public static let claimCategory = "claim"
+
     public static func source(_ id: SourceID) -> StreamID { make("source-\(id.rawValue)") }
     public static func report(_ id: ReportID) -> StreamID { make("report-\(id.rawValue)") }
-    public static func claim(_ id: ClaimID) -> StreamID { make("claim-\(id.description)") }
+    public static func claim(_ id: ClaimID) -> StreamID { make("\(claimCategory)-\(id.description)") }
 
     /// Links between two claims, whichever way round they are named.
     public static func link(_ a: ClaimID, _ b: ClaimID) -> StreamID {
