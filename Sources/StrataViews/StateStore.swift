@@ -214,6 +214,7 @@ public struct StateStore: Sendable {
         positions.insert(at.position)
         var out: [String] = []
         var folded = JournalState()
+        folded.claims.reserveCapacity(try log.streamCount(category: Streams.claimCategory))  // see JournalState.fold
         for p in positions.sorted() {
             try log.environment.read { tx in
                 var n = 0
