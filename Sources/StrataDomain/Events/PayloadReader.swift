@@ -16,10 +16,8 @@ struct PayloadReader {
     /// The value under `key` (absent: `nil`), for typed reads named by the key.
     func value(_ key: String) -> PayloadValue { PayloadValue(key: key, value: object[key], type: type) }
 
-    func optional(_ key: String) -> Payload? { value(key).optional }
     func string(_ key: String) throws(EventDecodingError) -> String { try value(key).string() }
     func optionalString(_ key: String) throws(EventDecodingError) -> String? { try value(key).optionalString() }
-    func int(_ key: String) throws(EventDecodingError) -> Int64 { try value(key).int() }
     func strings(_ key: String) throws(EventDecodingError) -> [String] { try value(key).strings() }
 
     func parse<T>(_ key: String, _ what: String, _ make: (String) -> T?) throws(EventDecodingError) -> T {
