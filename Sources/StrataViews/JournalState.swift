@@ -49,10 +49,7 @@ public struct JournalState: Sendable, Equatable {
     /// the log up to that position).
     public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
         let limit = try position(of: view, in: log)
-        var state = JournalState()
-        // Room for every claim stream at once: growing a dictionary of a million claims
-        // moved them all again at each doubling (a sixth of a --published-by view's time).
-        state.claims.reserveCapacity(try log.streamCount(category: Streams.claimCategory))
+        var state = try JournalState(roomFor: log)
         try log.read(limit: Int(limit.rawValue), families: families) { e in
             try state.apply(e, publishedBy: view.publishedBy)
             return true
@@ -139,12 +136,22 @@ public struct JournalState: Sendable, Equatable {
     /// The live claims (not retracted) that pass `include`, in record order. Filtered
     /// before they are sorted: a view of a few hundred claims among a million sorts (and
     /// copies) those few hundred.
-    public func liveClaims(where include: (Claim) -> Bool = { _ in true }) -> [Claim] {
+    public func liveClaims(where include: (Claim) -> Bool) -> [Claim] {
         claims.values.filter { !$0.retracted && include($0) }.sorted { $0.position < $1.position }
     }
 
     /// A name as the journal resolves it now: through an alias, if one is in force.
     public func canonical(_ kind: EntityKind, _ name: String) -> String {
         aliases[kind]?[NameKey(name)] ?? name
+    }
+}
+
+extension JournalState {
+    /// An empty state with room for every claim stream of `log`, for a fold of it: growing
+    /// a dictionary of a million claims moved them all again at each doubling (a sixth of
+    /// a --published-by view's time).
+    init(roomFor log: EventLog) throws {
+        self.init()
+        claims.reserveCapacity(try log.streamCount(category: Streams.claimCategory))
     }
 }

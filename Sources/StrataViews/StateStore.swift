@@ -213,8 +213,7 @@ public struct StateStore: Sendable {
         var positions = Set(stride(from: step, to: at.position.rawValue, by: Int(step)).map { Position($0) })
         positions.insert(at.position)
         var out: [String] = []
-        var folded = JournalState()
-        folded.claims.reserveCapacity(try log.streamCount(category: Streams.claimCategory))  // see JournalState.fold
+        var folded = try JournalState(roomFor: log)
         for p in positions.sorted() {
             try log.environment.read { tx in
                 var n = 0
