@@ -100,6 +100,23 @@ public final class WriteTransaction: Transaction {
         return true
     }
 
+    /// Stores `value` under `key`, taking `MDB_APPEND`'s fast path when `key` sorts after
+    /// every key in `db`, and an ordinary put otherwise. For tables whose keys mostly grow
+    /// (logs keyed by position): appended rows fill their pages, where ordinary puts split
+    /// the last page in half and leave every page half empty.
+    public func putAppending(_ db: Database, key: [UInt8], value: [UInt8]) throws {
+        ensureLive()
+        try key.withUnsafeBytes { key in
+            try value.withUnsafeBytes { value in
+                var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
+                var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
+                var rc = mdb_put(handle, db.dbi, &k, &v, UInt32(MDB_APPEND))
+                if rc == MDB_KEYEXIST { rc = mdb_put(handle, db.dbi, &k, &v, 0) }
+                try check(rc, "mdb_put \(db.name)")
+            }
+        }
+    }
+
     /// Stores `value` under `key` (array convenience).
     @discardableResult
     public func put(_ db: Database, key: [UInt8], value: [UInt8], flags: PutFlags = []) throws -> Bool {

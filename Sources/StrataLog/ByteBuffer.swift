@@ -19,6 +19,9 @@ public struct ByteWriter {
         bytes.append(UInt8(v))
     }
 
+    /// A signed integer as a zigzag varint: small magnitudes of either sign take few bytes.
+    public mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
+
     public mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
@@ -78,6 +81,12 @@ public struct ByteReader {
             if b < 0x80 { return result }
             shift += 7
         }
+    }
+
+    /// A signed integer written by ``ByteWriter/zigzag(_:)``.
+    public mutating func zigzag() throws -> Int64 {
+        let z = try varint()
+        return Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1)
     }
 
     public mutating func bytes(_ n: Int) throws -> UnsafeRawBufferPointer {

@@ -40,7 +40,7 @@ extension Payload {
 
     static func writeInt(_ v: Int64, into w: inout ByteWriter) {
         w.u8(Tag.int.rawValue)
-        w.varint(UInt64(bitPattern: (v << 1) ^ (v >> 63)))
+        w.zigzag(v)
     }
 
     static func writeDouble(_ d: Double, into w: inout ByteWriter) {
@@ -84,8 +84,7 @@ extension Payload {
         case .falseValue: return .bool(false)
         case .trueValue: return .bool(true)
         case .int:
-            let z = try r.varint()
-            return .int(Int64(bitPattern: z >> 1) ^ -Int64(bitPattern: z & 1))
+            return .int(try r.zigzag())
         case .double:
             let d = Double(bitPattern: try r.u64())
             guard d.isFinite else { throw ByteReader.Truncated(offset: r.offset, reason: "non-finite number") }

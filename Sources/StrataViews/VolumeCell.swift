@@ -1,4 +1,5 @@
 import StrataDomain
+import StrataLog
 
 /// One commodity × route × month of the volumes read model, in whole grams, so that cells
 /// add and subtract exactly: the stored, incrementally maintained cells and a fresh
@@ -51,13 +52,13 @@ struct VolumeCell: Equatable, Sendable {
         return out
     }
 
-    /// The fields as little-endian 64-bit integers.
+    /// The fields as zigzag varints, in order: most are small counts or zero, and a
+    /// stored cell (a delta in the volume log, a snapshot row) takes about 20 bytes
+    /// instead of 80.
     var encoded: [UInt8] {
-        [UInt8](unsafeUninitializedCapacity: 8 * VolumeCell.fieldCount) { buffer, count in
-            let raw = UnsafeMutableRawBufferPointer(buffer)
-            for i in 0..<VolumeCell.fieldCount { raw.storeBytes(of: values[i].littleEndian, toByteOffset: i * 8, as: Int64.self) }
-            count = 8 * VolumeCell.fieldCount
-        }
+        var w = ByteWriter(capacity: 3 * 9 + VolumeCell.fieldCount)
+        for i in 0..<VolumeCell.fieldCount { w.zigzag(values[i]) }
+        return w.bytes
     }
 
     init?(encoded bytes: [UInt8]) {
@@ -65,13 +66,16 @@ struct VolumeCell: Equatable, Sendable {
         self = cell
     }
 
-    /// A cell from its stored form (read straight from the database's memory).
+    /// A cell from its stored form (read straight from the database's memory); `nil` unless
+    /// `raw` is exactly the fields.
     init?(encoded raw: UnsafeRawBufferPointer) {
-        guard raw.count == 8 * VolumeCell.fieldCount else { return nil }
+        var r = ByteReader(raw)
         values = .zero
         for i in 0..<VolumeCell.fieldCount {
-            values[i] = Int64(littleEndian: raw.loadUnaligned(fromByteOffset: i * 8, as: Int64.self))
+            guard let v = try? r.zigzag() else { return nil }
+            values[i] = v
         }
+        guard r.remaining == 0 else { return nil }
     }
 
     static func grams(_ tonnes: Double) -> Int64 { Int64((tonnes * 1_000_000).rounded()) }

@@ -65,7 +65,7 @@ struct VolumeStore {
         let encoded = changes.map { ($0.0.encoded, $0.1, $0.2) }.sorted { VolumeKey.precedes($0.0, $1.0) }
         for (k, value, delta) in encoded {
             if value.isZero { _ = try tx.delete(current, key: k) } else { _ = try tx.put(current, key: k, value: value.encoded) }
-            _ = try tx.put(log, key: VolumeStore.key(position, k), value: delta.encoded)
+            try tx.putAppending(log, key: VolumeStore.key(position, k), value: delta.encoded)
         }
         logged += changes.count
     }
@@ -79,8 +79,8 @@ struct VolumeStore {
                 return true
             }
         }
-        _ = try tx.put(snapshots, key: VolumeStore.key(position, []), value: [])
-        for (k, v) in rows { _ = try tx.put(snapshots, key: VolumeStore.key(position, k), value: v) }
+        try tx.putAppending(snapshots, key: VolumeStore.key(position, []), value: [])
+        for (k, v) in rows { try tx.putAppending(snapshots, key: VolumeStore.key(position, k), value: v) }
     }
 
     /// Every nonzero cell at `position`.
