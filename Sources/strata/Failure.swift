@@ -31,6 +31,16 @@ struct Failure: Error {
     }
 }
 
+/// A value that is well-formed as an argument but invalid as data — a record time, a date
+/// or EDTF bound, a claim kind, a relation, an entity kind — is bad data (exit 65, as a
+/// report with that value would be), not wrong usage (64: an unknown option, a missing
+/// argument, a choice of output). Prints `error: MESSAGE` and returns the code for
+/// `validate()` to throw.
+func invalidValue(_ message: String) -> ExitCode {
+    Stderr.print("error: \(message)")
+    return ExitCode(Exit.dataError.rawValue)
+}
+
 /// Runs a command body, printing any error in the contract's form and exiting with its code.
 func reporting(file: String? = nil, _ body: () throws -> Void) throws {
     do {

@@ -13,7 +13,7 @@ struct RecordingOptions: ParsableArguments {
 
     func validate() throws {
         if let recordedAt, RecordTime(iso8601: recordedAt) == nil {
-            throw ValidationError("--recorded-at: expected an ISO 8601 date or date-time, not \"\(recordedAt)\"")
+            throw invalidValue("--recorded-at: expected an ISO 8601 date or date-time, not \"\(recordedAt)\"")
         }
     }
 

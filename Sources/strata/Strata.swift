@@ -13,7 +13,9 @@ struct Strata: ParsableCommand {
             else $STRATA_JOURNAL, else ./strata-journal. Commands that write create it; \
             commands that read fail with exit 66 when it does not exist.
 
-            Exit codes: 0 success, 64 wrong usage, 65 bad data, 66 missing input or journal, \
+            Exit codes: 0 success, 64 wrong usage (unknown option, missing argument), 65 bad data \
+            (including an invalid value given to an option: a time, a date, a kind, a relation), \
+            66 missing input or journal, \
             70 internal error, 74 I/O or storage error (including a corrupted journal), \
             75 busy or a concurrent change conflicted (retrying may succeed).
             """,
@@ -37,7 +39,8 @@ struct Strata: ParsableCommand {
             guard code != .success else { exit(withError: error) }  // --help, --version
             var message = fullMessage(for: error)
             if message.hasPrefix("Error: ") { message = "error: " + message.dropFirst("Error: ".count) }
-            FileHandle.standardError.write(Data((message + "\n").utf8))
+            // Empty for an invalid value (`invalidValue(_:)`), which printed its own.
+            if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             exit(withError: ExitCode(code.rawValue))
         }
         do {

@@ -29,14 +29,20 @@ struct ViewOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     func validate() throws {
-        if let asOf, RecordTime(iso8601: asOf) == nil { throw ValidationError("--as-of: expected an ISO 8601 date or date-time") }
-        if let publishedBy, RecordTime(iso8601: publishedBy) == nil {
-            throw ValidationError("--published-by: expected an ISO 8601 date or date-time")
+        if let asOf, RecordTime(iso8601: asOf) == nil {
+            throw invalidValue("--as-of: expected an ISO 8601 date or date-time, not \"\(asOf)\"")
         }
-        if let from, ViewOptions.day(from, end: false) == nil { throw ValidationError("--from: expected YYYY, YYYY-MM or YYYY-MM-DD") }
-        if let to, ViewOptions.day(to, end: true) == nil { throw ValidationError("--to: expected YYYY, YYYY-MM or YYYY-MM-DD") }
+        if let publishedBy, RecordTime(iso8601: publishedBy) == nil {
+            throw invalidValue("--published-by: expected an ISO 8601 date or date-time, not \"\(publishedBy)\"")
+        }
+        if let from, ViewOptions.day(from, end: false) == nil {
+            throw invalidValue("--from: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(from)\"")
+        }
+        if let to, ViewOptions.day(to, end: true) == nil {
+            throw invalidValue("--to: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(to)\"")
+        }
         if let kind, ClaimKind(rawValue: kind) == nil {
-            throw ValidationError("--kind: expected one of \(ClaimKind.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw invalidValue("--kind: expected one of \(ClaimKind.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(kind)\"")
         }
     }
 

@@ -269,6 +269,27 @@ struct CLITests {
         }
     }
 
+    @Test(
+        "an invalid value given to an option is bad data: exit 65, named, nothing appended",
+        arguments: [
+            (["timeline", "--as-of", "yesterday"], "--as-of"), (["volumes", "--published-by", "2020-02-30"], "--published-by"),
+            (["shipments", "--from", "2018-13"], "--from"), (["shipments", "--to", "20x8"], "--to"),
+            (["timeline", "--kind", "rumour"], "--kind"), (["link", "a/b", "c/d", "--as", "friends"], "--as"),
+            (["alias", "planet", "Foo", "Bar"], "KIND"), (["unalias", "planet", "Foo"], "KIND"),
+            (["rate", "some-source", "B", "--reason", "r", "--recorded-at", "2024-13-01"], "--recorded-at"),
+        ])
+    func invalidValue(arguments: [String], names: String) throws {
+        try withTemporaryDirectory { dir in
+            let journal = try importedSample(in: dir)
+            let before = try strata("stats", "--journal", journal, "--format", "json").out
+            let result = try Running(Binaries.strata, arguments + ["--journal", journal]).wait()
+            #expect(result.exited(65), "\(arguments): exit \(result.status), \(result.err)")
+            #expect(result.err.hasPrefix("error: \(names): "), "the error names the option: \(result.err)")
+            #expect(!result.err.contains("Usage:"), "bad data is not a usage error: \(result.err)")
+            #expect(try strata("stats", "--journal", journal, "--format", "json").out == before, "nothing appended")
+        }
+    }
+
     @Test("--version and --help exit 0")
     func versionAndHelp() throws {
         let version = try strata("--version")

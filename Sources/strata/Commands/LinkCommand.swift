@@ -1,16 +1,37 @@
 import ArgumentParser
 import StrataDomain
 
-extension Relation: ExpressibleByArgument {}
-extension EntityKind: ExpressibleByArgument {}
+/// `place`, `commodity` or `vessel`, checked as data (exit 65).
+struct EntityKindArgument: ParsableArguments {
+    @Argument(help: ArgumentHelp("place, commodity or vessel.", valueName: "kind")) var text: String
+
+    func validate() throws {
+        guard EntityKind(rawValue: text) != nil else {
+            throw invalidValue("KIND: expected place, commodity or vessel, not \"\(text)\"")
+        }
+    }
+
+    var kind: EntityKind { EntityKind(rawValue: text)! }  // checked by validate()
+}
 
 /// The two claims and the relation `link` and `unlink` take.
 struct LinkArguments: ParsableArguments {
     @Argument(help: "The first claim id.") var first: String
     @Argument(help: "The second claim id.") var second: String
-    @Option(name: .customLong("as"), help: "The relation: same-shipment, corroborates, contradicts or part-of.")
-    var relation: Relation
+    @Option(
+        name: .customLong("as"),
+        help: ArgumentHelp("The relation: same-shipment, corroborates, contradicts or part-of.", valueName: "relation"))
+    var relationText: String
     @Option(help: "Why.") var reason: String?
+
+    func validate() throws {
+        guard Relation(rawValue: relationText) != nil else {
+            let all = Relation.allCases.map(\.rawValue).joined(separator: ", ")
+            throw invalidValue("--as: expected one of \(all), not \"\(relationText)\"")
+        }
+    }
+
+    var relation: Relation { Relation(rawValue: relationText)! }  // checked by validate()
 
     /// The two claim ids, checked.
     func claims() throws -> (ClaimID, ClaimID) {
@@ -92,13 +113,14 @@ struct AliasCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
-    @Argument(help: "place, commodity or vessel.") var kind: EntityKind
+    @OptionGroup var entity: EntityKindArgument
     @Argument(help: "The name as reports write it.") var name: String
     @Argument(help: "The gazetteer, taxonomy or vessel name it stands for.") var canonical: String
     @Option(help: "Why.") var reason: String?
 
     func run() throws {
         try reporting {
+            let kind = entity.kind
             let j = try journal.journalForWriting()
             printOutcome(
                 try j.alias(kind, name, as: canonical, reason: reason, recordedAt: recording.time, by: Analyst.current),
@@ -113,12 +135,13 @@ struct UnaliasCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
-    @Argument(help: "place, commodity or vessel.") var kind: EntityKind
+    @OptionGroup var entity: EntityKindArgument
     @Argument(help: "The aliased name.") var name: String
     @Option(help: "Why.") var reason: String?
 
     func run() throws {
         try reporting {
+            let kind = entity.kind
             let j = try journal.journalForWriting()
             printOutcome(try j.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current), "unaliased \(kind.rawValue) \"\(name)\"")
         }
