@@ -7,6 +7,11 @@
 /// components, or the last one or two year digits of a year standing alone) and seasons `YYYY-21`
 /// to `YYYY-24`. Any date may end with one qualifier: `~`, `?` or `%`. An interval is `A/B` where
 /// each side is a date, `..` (open) or empty (unknown), and at least one side is a date.
+/// A level-0 date and time, `YYYY-MM-DDThh:mm:ss` with an optional `Z` or `±hh[:mm]`, stands
+/// alone (not in an interval, without a qualifier) and covers its day as written: valid
+/// time is kept to the day. Not accepted: level-1 years before 0000 or after 9999 (`-0100`,
+/// `Y170000002`), which no trade a journal tracks can have and which four-digit ISO dates
+/// in every output could not show.
 enum EDTFParser {
     /// The days one EDTF date covers, first and last inclusive, and its qualifier.
     struct Span: Equatable, Sendable {
@@ -55,7 +60,7 @@ enum EDTFParser {
             if bytes.elementsEqual("..".utf8) {
                 throw fail("'..' alone is not a date: it marks an open end of an interval (2020-05/.. or ../2020-05)")
             }
-            return .date(try span(bytes[...], text: text))
+            return .date(try span(bytes[...], text: text, timeAllowed: true))
         case 2:
             let start = try end(parts[0], text: text)
             let end = try end(parts[1], text: text)
@@ -86,9 +91,18 @@ enum EDTFParser {
     }
 
     /// One date, with its optional trailing qualifier.
-    private static func span(_ token: ArraySlice<UInt8>, text: String) throws(EDTFError) -> Span {
+    private static func span(_ token: ArraySlice<UInt8>, text: String, timeAllowed: Bool = false) throws(EDTFError) -> Span {
         func fail(_ reason: String) -> EDTFError { EDTFError(text: text, reason: reason) }
         var body = token
+        let timeMark = body.firstIndex(of: UInt8(ascii: "T")).map { $0 - body.startIndex == 10 } ?? false
+        if timeMark || body.contains(UInt8(ascii: ":")) {
+            guard timeAllowed else {
+                throw fail("a time of day goes only in a single date (2020-05-14T10:00:00Z), not in an interval")
+            }
+            guard timeMark else { throw fail("a time of day follows a full date and 'T': 2020-05-14T10:00:00Z") }
+            try checkTime(body[(body.startIndex + 11)...], text: text)
+            body = body[..<(body.startIndex + 10)]
+        }
         var q: ValidTime.Qualifier = []
         if let last = body.last, let found = qualifier(last) {
             q = found
@@ -106,10 +120,6 @@ enum EDTFParser {
             throw fail("negative years are not supported: years are 0000–9999")
         }
         if head == UInt8(ascii: "Y") { throw fail("long years (Y…) are not supported: years are 0000–9999") }
-        let timeMark = body.firstIndex(of: UInt8(ascii: "T")).map { $0 - body.startIndex == 10 } ?? false
-        if timeMark || body.contains(UInt8(ascii: ":")) {
-            throw fail("times are not valid time here: write the day only (YYYY-MM-DD)")
-        }
         if let bad = body.first(where: { !isDigit($0) && $0 != unspecified && $0 != dash }) {
             let hint = bad == UInt8(ascii: "x") ? " (unspecified digits are an uppercase X)" : ""
             throw fail("\(expected); unexpected '\(Character(Unicode.Scalar(bad)))'\(hint)")
@@ -171,6 +181,25 @@ enum EDTFParser {
             throw fail("day \(dayString) does not exist in \(yearMonth), which has \(monthLength) days")
         }
         return try days(year, month, day, year, month, day, q, text: text)
+    }
+
+    /// The time of day after `T`: `hh:mm:ss`, then nothing, `Z`, `±hh` or `±hh:mm`.
+    private static func checkTime(_ time: ArraySlice<UInt8>, text: String) throws(EDTFError) {
+        let expected = "a time of day is hh:mm:ss, then Z or an offset ±hh:mm if any (2020-05-14T10:00:00Z)"
+        func fail(_ reason: String = expected) -> EDTFError { EDTFError(text: text, reason: reason) }
+        let clock = Array(time.prefix(8))
+        guard clock.count == 8, clock[2] == UInt8(ascii: ":"), clock[5] == UInt8(ascii: ":"),
+            [0, 1, 3, 4, 6, 7].allSatisfy({ isDigit(clock[$0]) })
+        else { throw fail() }
+        guard number(clock[0..<2]) <= 23, number(clock[3..<5]) <= 59, number(clock[6..<8]) <= 60 else {
+            throw fail("the time of day \(String(decoding: clock, as: UTF8.self)) does not exist")
+        }
+        let zone = Array(time.dropFirst(8))
+        if zone.isEmpty || zone == [UInt8(ascii: "Z")] { return }
+        guard zone.first == UInt8(ascii: "+") || zone.first == dash, zone.count == 3 || zone.count == 6,
+            zone[1...2].allSatisfy(isDigit), number(zone[1...2]) <= 14,
+            zone.count == 3 || (zone[3] == UInt8(ascii: ":") && zone[4...5].allSatisfy(isDigit) && number(zone[4...5]) <= 59)
+        else { throw fail() }
     }
 
     /// `201X` (a decade) or `20XX` (a century), standing alone.
