@@ -29,6 +29,14 @@ public struct Shipments: Sendable {
         public let claims: [ClaimID]
         public let sources: [SourceID]
 
+        /// The payload's fields as CSV columns (nested objects as dotted paths), whatever
+        /// any row holds: a shipment with no vessel or tonnes leaves those columns empty.
+        public static let columns = [
+            "id", "commodity", "tonnes.low", "tonnes.best", "tonnes.high", "from.places", "from.countries", "to.places",
+            "to.countries", "vessel.name", "vessel.imo", "vessel.flag", "when.edtf", "when.earliest", "when.latest",
+            "confidence", "status", "claims", "sources",
+        ]
+
         public var payload: Payload {
             let from: Payload = .object(["places": .texts(fromPlaces), "countries": .texts(fromCountries)])
             let to: Payload = .object(["places": .texts(toPlaces), "countries": .texts(toCountries)])

@@ -17,6 +17,12 @@ public struct Timeline: Sendable {
         public let grade: String
         public let recordedAt: RecordTime
 
+        /// The payload's fields as CSV columns (see ``Shipments/Row/columns``).
+        public static let columns = [
+            "claim", "kind", "when.edtf", "when.earliest", "when.latest", "summary", "source", "outlet", "grade",
+            "recorded_at",
+        ]
+
         public var payload: Payload {
             .object([
                 "claim": .string(claim.description), "kind": .string(kind.rawValue), "when": when.payload,

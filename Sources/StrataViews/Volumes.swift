@@ -24,6 +24,13 @@ public struct Volumes: Sendable {
 
         public static func == (a: Row, b: Row) -> Bool { a.payload == b.payload }
 
+        /// The payload's fields as CSV columns (see ``Shipments/Row/columns``); the reported
+        /// totals are one column of JSON objects.
+        public static let columns = [
+            "commodity", "period", "from_country", "to_country", "tonnes.low", "tonnes.best", "tonnes.high", "shipments",
+            "unquantified", "reported_totals",
+        ]
+
         public var payload: Payload {
             let totals = Payload.array(
                 reportedTotals.map { t in

@@ -42,9 +42,28 @@ enum Format {
         }
 
         var cuttable: [Int: Cut]
+        /// Columns left out, in this order, while the table would not fit even with every
+        /// cuttable column cut to its readable width: a wide terminal shows them all.
+        var optional: [Int] = []
+        /// The narrowest a cuttable column may be cut before an optional column is left out
+        /// instead (default ``narrowest``).
+        var readable: [Int: Int] = [:]
         var width = Format.terminalWidth
         /// No column is cut narrower than this.
         static let narrowest = 8
+
+        /// The columns to show, in order, for cells of these natural widths.
+        func visible(_ natural: [Int]) -> [Int] {
+            var shown = Array(natural.indices)
+            var dropping = optional[...]
+            while let next = dropping.first {
+                let least = shown.map { i in cuttable[i] == nil ? natural[i] : min(natural[i], readable[i] ?? Fit.narrowest) }
+                if least.reduce(0, +) + 2 * (shown.count - 1) <= width { break }
+                shown.removeAll { $0 == next }
+                dropping = dropping.dropFirst()
+            }
+            return shown
+        }
     }
 
     /// The width tables fit in: `$COLUMNS` when set, else the terminal's when the output
@@ -83,6 +102,23 @@ enum Format {
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned. With
     /// `fit`, the widest cuttable column loses a column at a time until the table fits.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], fit: Fit? = nil) -> String {
+        if let fit, !fit.optional.isEmpty {
+            var natural = header.map(width)
+            for row in rows {
+                for (i, cell) in row.enumerated() where i < natural.count { natural[i] = max(natural[i], width(cell)) }
+            }
+            let shown = fit.visible(natural)
+            if shown.count < header.count {
+                // Renumber the remaining columns' settings.
+                let at = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($1, $0) })
+                var narrowed = Fit(cuttable: [:], width: fit.width)
+                for (i, cut) in fit.cuttable { if let j = at[i] { narrowed.cuttable[j] = cut } }
+                for (i, w) in fit.readable { if let j = at[i] { narrowed.readable[j] = w } }
+                return table(
+                    shown.map { header[$0] }, rows.map { row in shown.map { $0 < row.count ? row[$0] : "" } },
+                    rightAligned: Set(rightAligned.compactMap { at[$0] }), fit: narrowed)
+            }
+        }
         var all = [header] + rows
         var cellWidths = all.map { $0.map(width) }
         var widths = header.map(width)
@@ -90,8 +126,14 @@ enum Format {
             for (i, w) in row.enumerated() where i < widths.count { widths[i] = max(widths[i], w) }
         }
         if let fit, widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width {
+            // The widest column above its readable width loses a column; once all are
+            // there, the widest above the narrowest.
+            func widest(above floor: (Int) -> Int) -> Int? {
+                fit.cuttable.keys.filter { $0 < widths.count && widths[$0] > floor($0) }.max { widths[$0] < widths[$1] }
+            }
             while widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width,
-                let i = fit.cuttable.keys.filter({ $0 < widths.count && widths[$0] > Fit.narrowest }).max(by: { widths[$0] < widths[$1] })
+                let i = widest(above: { max(fit.readable[$0] ?? Fit.narrowest, Fit.narrowest) })
+                    ?? widest(above: { _ in Fit.narrowest })
             {
                 widths[i] -= 1
             }

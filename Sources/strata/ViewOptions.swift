@@ -102,9 +102,11 @@ struct ViewOptions: ParsableArguments {
     }
 
     /// Prints rows in the chosen format: JSON is `{"view", "rows"}`; NDJSON a row a line;
-    /// CSV flattens nested fields with dotted headers; table is `table`.
+    /// CSV has the read model's `columns` (nested fields as dotted paths); table is `table`.
     /// `rows` are made only for the formats that print them.
-    func print(point: ViewPoint, rows makeRows: @autoclosure () -> [Payload], table: () -> String) {
+    func print(
+        point: ViewPoint, rows makeRows: @autoclosure () -> [Payload], columns: [String], table: () -> String
+    ) {
         if format == .table {
             Swift.print(table())
             return
@@ -116,41 +118,34 @@ struct ViewOptions: ParsableArguments {
         case .ndjson:
             for r in rows { Swift.print(r.json) }
         case .csv:
-            Swift.print(CSV.render(rows))
+            Swift.print(CSV.render(rows, columns: columns))
         case .table:
             Swift.print(table())
         }
     }
 }
 
-/// Flattens JSON rows into CSV: nested objects become dotted columns, lists are joined by `;`.
+/// Flattens JSON rows into CSV under fixed columns: nested objects become dotted paths
+/// (a null object leaves its columns empty), lists are joined by `;`.
 enum CSV {
-    static func render(_ rows: [Payload]) -> String {
-        var columns: [String] = []
-        var flat: [[String: String]] = []
+    static func render(_ rows: [Payload], columns: [String]) -> String {
+        var lines = [columns.map(quote).joined(separator: ",")]
         for row in rows {
             var cells: [String: String] = [:]
-            flatten(row, prefix: "", into: &cells, columns: &columns)
-            flat.append(cells)
+            flatten(row, prefix: "", into: &cells)
+            lines.append(columns.map { quote(cells[$0] ?? "") }.joined(separator: ","))
         }
-        var lines = [columns.map(quote).joined(separator: ",")]
-        for cells in flat { lines.append(columns.map { quote(cells[$0] ?? "") }.joined(separator: ",")) }
         return lines.joined(separator: "\n")
     }
 
-    private static func flatten(_ p: Payload, prefix: String, into cells: inout [String: String], columns: inout [String]) {
-        func set(_ value: String) {
-            if !columns.contains(prefix) { columns.append(prefix) }
-            cells[prefix] = value
-        }
+    private static func flatten(_ p: Payload, prefix: String, into cells: inout [String: String]) {
         switch p {
         case .object(let fields):
-            for f in fields { flatten(f.value, prefix: prefix.isEmpty ? f.key : "\(prefix).\(f.key)", into: &cells, columns: &columns) }
-        case .array(let items):
-            set(items.map { $0.stringValue ?? $0.json }.joined(separator: ";"))
-        case .null: set("")
-        case .string(let s): set(s)
-        default: set(p.json)
+            for f in fields { flatten(f.value, prefix: prefix.isEmpty ? f.key : "\(prefix).\(f.key)", into: &cells) }
+        case .array(let items): cells[prefix] = items.map { $0.stringValue ?? $0.json }.joined(separator: ";")
+        case .null: cells[prefix] = ""
+        case .string(let s): cells[prefix] = s
+        default: cells[prefix] = p.json
         }
     }
 

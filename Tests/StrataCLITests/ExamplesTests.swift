@@ -204,6 +204,21 @@ struct ExamplesTests {
                 #expect(wide.exited(0))
                 #expect(!wide.out.contains("…"), "\(command) cut at 400 columns")
                 #expect(wide.out.split(separator: "\n").count == narrow.out.split(separator: "\n").count)
+                // A wide terminal shows every column the read model has; a narrow one
+                // leaves the optional ones out rather than cutting all to nothing.
+                let everyColumn: [String: [String]] = [
+                    "timeline": ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"],
+                    "shipments": [
+                        "SHIPMENT", "COMMODITY", "LOW t", "BEST t", "HIGH t", "FROM", "TO", "VESSEL", "WHEN", "CONF",
+                        "STATUS", "CLAIMS", "SOURCES",
+                    ],
+                ]
+                if let columns = everyColumn[command[0]] {
+                    let header = wide.out.prefix { $0 != "\n" }.split(separator: " ", omittingEmptySubsequences: true)
+                    #expect(header.joined(separator: " ") == columns.joined(separator: " "), "\(wide.out)")
+                    let narrowHeader = narrow.out.prefix { $0 != "\n" }
+                    #expect(!narrowHeader.contains("OUTLET") && !narrowHeader.contains("CLAIMS"), "\(narrow.out)")
+                }
             }
             // Volumes list each reported total once, under the sums, with its whole claim id.
             let volumes = try strata("volumes", "--journal", journal, environment: ["COLUMNS": "400"])

@@ -69,6 +69,33 @@ struct SchemaTests {
         }
     }
 
+    @Test("CSV has the columns of the read model's schema, whatever the rows hold", arguments: ["volumes", "shipments", "timeline"])
+    func csvColumns(view: String) throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let examples = try FileManager.default.contentsOfDirectory(atPath: repositoryRoot.appendingPathComponent("examples").path)
+                .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }.sorted()
+            // The first shipment (a gold seizure) has no vessel: its null must not decide the columns.
+            for name in examples {
+                #expect(try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j).exited(0))
+            }
+            let expected = try python("tools/csv-columns", ["schemas/\(view).schema.json".asRepositoryPath])
+            #expect(expected.exited(0), "\(expected.err)")
+            let csv = try strata(view, "--format", "csv", "--journal", j)
+            #expect(csv.exited(0), "\(csv.err)")
+            let header = csv.out.prefix { $0 != "\n" }
+            #expect(header == expected.out.trimmingCharacters(in: .newlines), "\(csv.out.prefix(400))")
+            let out = dir.appendingPathComponent("out.csv")
+            try csv.stdout.write(to: out)
+            let widths = try Running(
+                "/usr/bin/env",
+                ["python3", "-c", "import csv,sys; print(sorted({len(r) for r in csv.reader(open(sys.argv[1]))}))", out.path]
+            ).wait()
+            let count = header.split(separator: ",").count
+            #expect(widths.out.trimmingCharacters(in: .newlines) == "[\(count)]", "every line has the header's fields")
+        }
+    }
+
     @Test("stats --format json matches its schema")
     func stats() throws {
         try withTemporaryDirectory { dir in

@@ -20,7 +20,7 @@ struct VolumesCommand: ParsableCommand {
         try reporting {
             let volumes = try options.volumes(journal, by: by)
             let point = volumes.view
-            options.print(point: point, rows: volumes.rows.map(\.payload)) {
+            options.print(point: point, rows: volumes.rows.map(\.payload), columns: Volumes.Row.columns) {
                 let route = { (r: Volumes.Row) in "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")" }
                 let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
                     [
@@ -69,7 +69,7 @@ struct ShipmentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shipments",
         abstract: "Shipments: claims joined by same-shipment links, with reconciled tonnes, places, confidence and status.",
-        discussion: "Supporting claims are the shipment's own and the live claims linked corroborates to one of them (they add sources, not tonnes). Status: disputed (a contradicts link to a live claim), corroborated (two or more supporting sources), else single-source. Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied); independent sources combine as 1 − Π(1 − c). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json).")
+        discussion: "Supporting claims are the shipment's own and the live claims linked corroborates to one of them (they add sources, not tonnes). Status: disputed (a contradicts link to a live claim), corroborated (two or more supporting sources), else single-source. The table's columns: SHIPMENT COMMODITY LOW t BEST t HIGH t FROM TO VESSEL WHEN CONF STATUS CLAIMS (how many) SOURCES; a narrow terminal leaves out CLAIMS, SOURCES, VESSEL, LOW t and HIGH t, in that order. Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied); independent sources combine as 1 − Π(1 − c). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -78,17 +78,30 @@ struct ShipmentsCommand: ParsableCommand {
         try reporting {
             let (state, point, resolver, view) = try options.state(journal)
             let shipments = Shipments(state: state, view: view, point: point, resolver: resolver)
-            options.print(point: point, rows: shipments.rows.map(\.payload)) {
+            options.print(point: point, rows: shipments.rows.map(\.payload), columns: Shipments.Row.columns) {
+                func places(_ names: [String], _ countries: [String]) -> String {
+                    let all = names + countries
+                    return all.isEmpty ? "?" : all.joined(separator: ", ")
+                }
                 let rows = shipments.rows.map { s in
                     [
-                        s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.best),
-                        "\((s.fromPlaces + s.fromCountries).first ?? "?")→\((s.toPlaces + s.toCountries).first ?? "?")",
-                        s.when.edtf ?? "?", String(format3(s.confidence)), s.status,
+                        s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.low), Format.tonnes(s.tonnes?.best),
+                        s.tonnes.map { $0.high.map(Format.tonnes) ?? "no limit" } ?? "-",
+                        places(s.fromPlaces, s.fromCountries), places(s.toPlaces, s.toCountries), s.vessel?.name ?? "",
+                        s.when.edtf ?? "?", String(format3(s.confidence)), s.status, Format.thousands(s.claims.count),
+                        s.sources.map(\.rawValue).joined(separator: ", "),
                     ]
                 }
+                // On a narrow terminal the claim count, sources, vessel, low and high give
+                // way, in that order (JSON and CSV keep every field).
                 return Format.table(
-                    ["SHIPMENT", "COMMODITY", "BEST t", "ROUTE", "WHEN", "CONF", "STATUS"], rows, rightAligned: [2, 5],
-                    fit: Format.Fit(cuttable: [0: .middle, 1: .end, 3: .end, 4: .end]))
+                    [
+                        "SHIPMENT", "COMMODITY", "LOW t", "BEST t", "HIGH t", "FROM", "TO", "VESSEL", "WHEN", "CONF", "STATUS",
+                        "CLAIMS", "SOURCES",
+                    ], rows, rightAligned: [2, 3, 4, 9, 11],
+                    fit: Format.Fit(
+                        cuttable: [0: .middle, 1: .end, 5: .end, 6: .end, 7: .end, 8: .end, 12: .end], optional: [11, 12, 7, 2, 4],
+                        readable: [0: 16, 1: 10, 5: 12, 6: 12, 8: 10]))
                     + "\n" + point.caption
             }
         }
@@ -105,7 +118,7 @@ struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
-        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order. With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -115,12 +128,21 @@ struct TimelineCommand: ParsableCommand {
             // The timeline reads only the claims its commodity and place filters can admit.
             let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
             let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
-            options.print(point: point, rows: timeline.rows.map(\.payload)) {
+            options.print(point: point, rows: timeline.rows.map(\.payload), columns: Timeline.Row.columns) {
                 let rows = timeline.rows.map { r in
-                    [r.when.edtf ?? "?", r.grade, r.claim.description, String(r.summary.prefix(60))]
+                    [
+                        r.when.edtf ?? "?", r.grade, r.claim.description, r.source.rawValue, r.outlet ?? "",
+                        String(r.recordedAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "),
+                        String(r.summary.prefix(60)),
+                    ]
                 }
+                // On a narrow terminal the outlet, record time and source give way, in that
+                // order (JSON and CSV keep every field).
                 return Format.table(
-                    ["WHEN", "GRADE", "CLAIM", "SUMMARY"], rows, fit: Format.Fit(cuttable: [0: .end, 2: .middle, 3: .end]))
+                    ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"], rows,
+                    fit: Format.Fit(
+                        cuttable: [0: .end, 2: .middle, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
+                        readable: [0: 10, 2: 16, 3: 10, 6: 24]))
                     + "\n" + point.caption
             }
         }
