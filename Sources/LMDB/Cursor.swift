@@ -77,6 +77,51 @@ public final class Cursor {
         }
     }
 
+    /// Where ``member(_:_:)`` moves in a set database (see ``Environment/Options/sets``).
+    public enum MemberMove {
+        /// The first value under a key (`MDB_SET_KEY`).
+        case first(key: [UInt8])
+        /// The last value under a key (`MDB_SET_KEY`, then `MDB_LAST_DUP`).
+        case last(key: [UInt8])
+        /// The first value `>= value` under a key (`MDB_GET_BOTH_RANGE`).
+        case atLeast(key: [UInt8], value: [UInt8])
+        /// The next value under the current key (`MDB_NEXT_DUP`).
+        case next
+        /// The previous value under the current key (`MDB_PREV_DUP`).
+        case previous
+    }
+
+    /// Moves within the values of one key of a set database and lends the value reached to
+    /// `body`; `nil` when there is none (the key is absent, or its values end).
+    public func member<R>(_ move: MemberMove, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        precondition(live, "an LMDB cursor was used after its closure returned")
+        func get(_ op: MDB_cursor_op, _ key: [UInt8], _ value: [UInt8]) throws -> UnsafeRawBufferPointer? {
+            try key.withUnsafeBytes { kb in
+                try value.withUnsafeBytes { vb in
+                    var k = MDB_val(mv_size: kb.count, mv_data: UnsafeMutableRawPointer(mutating: kb.baseAddress))
+                    var v = MDB_val(mv_size: vb.count, mv_data: UnsafeMutableRawPointer(mutating: vb.baseAddress))
+                    let rc = mdb_cursor_get(handle, &k, &v, op)
+                    if rc == MDB_NOTFOUND { return nil }
+                    try check(rc, "mdb_cursor_get \(db.name)")
+                    // The value lives in the map, not in `value`: it outlives this closure.
+                    return UnsafeRawBufferPointer(start: v.mv_data, count: v.mv_size)
+                }
+            }
+        }
+        let found: UnsafeRawBufferPointer?
+        switch move {
+        case .first(let key), .last(let key):
+            guard !key.isEmpty, let first = try get(MDB_SET_KEY, key, []) else { return nil }  // LMDB refuses an empty key
+            if case .last = move { found = try get(MDB_LAST_DUP, [], []) } else { found = first }
+        case .atLeast(let key, let value):
+            guard !key.isEmpty else { return nil }
+            found = try get(MDB_GET_BOTH_RANGE, key, value)
+        case .next: found = try get(MDB_NEXT_DUP, [], [])
+        case .previous: found = try get(MDB_PREV_DUP, [], [])
+        }
+        return try found.map(body)
+    }
+
     private func step(_ op: MDB_cursor_op) throws -> Entry? {
         try position(op, key: nil) { k, v in Entry(key: Array(k), value: Array(v)) }
     }

@@ -105,14 +105,19 @@ public final class WriteTransaction: Transaction {
     /// (logs keyed by position): appended rows fill their pages, where ordinary puts split
     /// the last page in half and leave every page half empty.
     public func putAppending(_ db: Database, key: [UInt8], value: [UInt8]) throws {
+        try check(put(db, key: key, value: value, trying: UInt32(MDB_APPEND), else: 0), "mdb_put \(db.name)")
+    }
+
+    /// `mdb_put` with the `fast` flags, and with `fallback` when those refuse the key or
+    /// value (`MDB_KEYEXIST`, as `MDB_APPEND` does out of order); LMDB's last return code.
+    private func put(_ db: Database, key: [UInt8], value: [UInt8], trying fast: UInt32, else fallback: UInt32) -> Int32 {
         ensureLive()
-        try key.withUnsafeBytes { key in
-            try value.withUnsafeBytes { value in
+        return key.withUnsafeBytes { key in
+            value.withUnsafeBytes { value in
                 var k = MDB_val(mv_size: key.count, mv_data: UnsafeMutableRawPointer(mutating: key.baseAddress))
                 var v = MDB_val(mv_size: value.count, mv_data: UnsafeMutableRawPointer(mutating: value.baseAddress))
-                var rc = mdb_put(handle, db.dbi, &k, &v, UInt32(MDB_APPEND))
-                if rc == MDB_KEYEXIST { rc = mdb_put(handle, db.dbi, &k, &v, 0) }
-                try check(rc, "mdb_put \(db.name)")
+                let rc = mdb_put(handle, db.dbi, &k, &v, fast)
+                return rc == MDB_KEYEXIST ? mdb_put(handle, db.dbi, &k, &v, fallback) : rc
             }
         }
     }
@@ -139,6 +144,15 @@ public final class WriteTransaction: Transaction {
         try check(rc, "mdb_put \(db.name)")
         try fill(UnsafeMutableRawBufferPointer(start: v.mv_data, count: count))
         return true
+    }
+
+    /// Adds `value` to the set under `key` in a database opened as a set (see
+    /// ``Environment/Options/sets``); nothing changes when it is there already. Values
+    /// that sort after the set's last take `MDB_APPENDDUP`'s fast path, which fills pages
+    /// rather than splitting them in half.
+    public func putMember(_ db: Database, key: [UInt8], value: [UInt8]) throws {
+        let rc = put(db, key: key, value: value, trying: UInt32(MDB_APPENDDUP), else: UInt32(MDB_NODUPDATA))
+        if rc != MDB_KEYEXIST { try check(rc, "mdb_put \(db.name)") }  // KEYEXIST: a member already
     }
 
     /// Deletes `key`; returns whether it existed.

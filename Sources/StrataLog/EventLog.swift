@@ -36,6 +36,10 @@ public final class EventLog: Sendable {
         /// Databases the layers above keep in the same environment (read models), opened
         /// with the log's so they can be written in the same transaction.
         public var extraDatabases: [String] = []
+        /// Those of `extraDatabases` that are sets (``LMDB/Environment/Options/sets``).
+        public var extraSets: Set<String> = []
+        /// Databases of an older layout of the layers above, deleted when theirs are created.
+        public var obsoleteDatabases: [String] = []
         public init() {}
     }
 
@@ -64,6 +68,8 @@ public final class EventLog: Sendable {
         var envOptions = Environment.Options()
         envOptions.mapSize = options.mapSize
         envOptions.durable = options.durable
+        envOptions.sets = options.extraSets
+        envOptions.obsolete = options.obsoleteDatabases
         let env = try storage {
             try Environment(
                 path: path, databases: EventLog.databaseNames + options.extraDatabases, options: envOptions)

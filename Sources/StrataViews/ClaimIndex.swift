@@ -4,15 +4,17 @@ import StrataLog
 
 /// Which claims name which commodity and place, so a filtered view reads only the claims
 /// that can pass its filters instead of every claim known at its position; and, for the
-/// volumes writer, which claims a source made, which are of a kind, and which are linked
-/// `same-shipment` (see ``Kind``).
+/// volumes writer, which claims a source made, which are of a kind (see ``Kind``), and
+/// which are linked `same-shipment` (table `adjacency`, rows `claim id ‖ 0x1F ‖ claim id`
+/// versioned like the links, both ways round, so a shipment's claims are found from any
+/// of them).
 ///
-/// Rows are versioned (``VersionedTable``) under `kind ‖ name key ‖ 0x1F ‖ claim key`, where
-/// the claim key is the position of the claim's assertion (8 bytes, big-endian, as the
-/// claims table keys it): present (`[1]`) from the position a claim first names the name
-/// and absent (`[]`) from the one where a correction stops it naming it. Claims are
-/// asserted in position order, so a name's rows are added at the end of its range rather
-/// than anywhere in it. Names are indexed as written (by ``NameKey``), not
+/// Rows are versioned set members (``VersionedMembers``): under the name `kind ‖ name
+/// key`, the claim key — the position of the claim's assertion (8 bytes, big-endian, as
+/// the claims table keys it) — is present from the position a claim first names the name
+/// and absent from the one where a correction stops it naming it. Claims are asserted in
+/// position order, so a name's members are added after its last, which fills the pages.
+/// Names are indexed as written (by ``NameKey``), not
 /// resolved: aliases come and go, so a view resolves the distinct names (table `names`) at
 /// its own position and reads the rows of every name that passes its filter. Resolution
 /// depends only on a name's key, so the claims found are a superset of those the filter
@@ -28,13 +30,12 @@ struct ClaimIndex {
         case source = 0x73  // "s"
         /// The `total` claims, listed beside volumes (the only kind looked up).
         case kind = 0x6B  // "k"
-        /// `same-shipment` neighbours, both ways: the rows under a claim's own id are the
-        /// claims it is linked to, so a shipment's claims are found from any of them.
-        case adjacent = 0x61  // "a"
     }
 
-    let rows: VersionedTable
+    let rows: VersionedMembers
     let names: Database
+    /// `same-shipment` neighbours, keyed by claim id (see ``setAdjacent(_:_:_:_:at:)``).
+    let adjacency: VersionedTable
 
     private static let separator: UInt8 = 0x1F
     private static let pairSeparator: UInt8 = 0x1E
@@ -81,8 +82,8 @@ struct ClaimIndex {
         return out
     }
 
-    /// Calls `body` once with each row key the index must hold at a position where the
-    /// journal has `claims` and `links`.
+    /// Calls `body` once with each row the index must hold where the journal has
+    /// `claims` and `links`: `name ‖ 0x1F ‖ claim key` for names, and the adjacency rows.
     static func forEachExpectedRow(
         _ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>, _ body: ([UInt8]) -> Void
     ) {
@@ -107,23 +108,22 @@ struct ClaimIndex {
         return digest
     }
 
-    /// The row of the claim asserted at `claim` under `name`.
+    /// The row of the claim asserted at `claim` under `name`, as digests name it.
     private static func row(_ name: [UInt8], _ claim: Position) -> [UInt8] { name + [separator] + claim.key }
 
     private static func adjacency(_ a: ClaimID, _ b: ClaimID) -> [UInt8] {
-        [Kind.adjacent.rawValue] + Array(a.description.utf8) + [separator] + Array(b.description.utf8)
+        Array(a.description.utf8) + [separator] + Array(b.description.utf8)
     }
 
     /// Records whether `a` and `b` are linked `same-shipment` from `position` on.
     func setAdjacent(_ tx: WriteTransaction, _ a: ClaimID, _ b: ClaimID, _ linked: Bool, at position: Position) throws {
-        try rows.put(tx, entity: ClaimIndex.adjacency(a, b), at: position, value: linked ? [1] : [])
-        try rows.put(tx, entity: ClaimIndex.adjacency(b, a), at: position, value: linked ? [1] : [])
+        try adjacency.put(tx, entity: ClaimIndex.adjacency(a, b), at: position, value: linked ? [1] : [])
+        try adjacency.put(tx, entity: ClaimIndex.adjacency(b, a), at: position, value: linked ? [1] : [])
     }
 
     /// The keys of the claims indexed under `kind` and `name` (a source id or a kind) at
     /// `position`.
     func claims(_ tx: Transaction, _ kind: Kind, _ name: String, at position: Position) throws -> [Position] {
-        precondition(kind != .adjacent, "neighbours are claim ids: see neighbours(of:)")
         var out: [Position] = []
         try scan(tx, [kind.rawValue] + Array(name.utf8), at: position) { out.append($0) }
         return out
@@ -136,9 +136,9 @@ struct ClaimIndex {
 
     /// The claims linked `same-shipment` to `claim` at `position`.
     func neighbours(_ tx: Transaction, of claim: ClaimID, at position: Position) throws -> [ClaimID] {
-        let prefix = [Kind.adjacent.rawValue] + Array(claim.description.utf8) + [ClaimIndex.separator]
+        let prefix = Array(claim.description.utf8) + [ClaimIndex.separator]
         var out: [ClaimID] = []
-        try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
+        try adjacency.scan(tx, prefix: prefix, at: position) { entity, _ in
             if let id = ClaimID(String(decoding: entity[prefix.count...], as: UTF8.self)) { out.append(id) }
         }
         return out
@@ -146,20 +146,14 @@ struct ClaimIndex {
 
     /// Calls `body` with the key of each claim present under `name` at `position`.
     private func scan(_ tx: Transaction, _ name: [UInt8], at position: Position, _ body: (Position) -> Void) throws {
-        let prefix = name + [ClaimIndex.separator]
-        try rows.scan(tx, prefix: prefix, at: position) { entity, _ in
-            let key = entity[prefix.count...]
-            guard key.count == 8 else {
-                throw LogError.corrupted(position: nil, reason: "malformed claim-index row")
-            }
-            body(Position(key.reduce(0) { $0 << 8 | UInt64($1) }))
-        }
+        try rows.members(tx, name: name, at: position, body)
     }
 
     /// A digest of the row keys present at `position`.
     func presentDigest(_ tx: Transaction, at position: Position) throws -> RowDigest {
         var digest = RowDigest()
-        try rows.scan(tx, at: position) { entity, _ in digest.add(entity) }
+        try rows.forEachPresent(tx, at: position) { name, claim in digest.add(ClaimIndex.row(name, claim)) }
+        try adjacency.scan(tx, at: position) { entity, _ in digest.add(entity) }
         return digest
     }
 
@@ -196,13 +190,13 @@ struct ClaimIndex {
         let old = ClaimIndex.names(of: before, keys: &memo.keys)
         let new = ClaimIndex.names(of: after, keys: &memo.keys)
         for e in new.subtracting(old) {
-            try rows.put(tx, entity: ClaimIndex.row(e.name, claim), at: position, value: [1])
+            try rows.set(tx, name: e.name, member: claim, present: true, at: position)
             if let written = e.written, memo.named.insert(e.name).inserted {
                 _ = try tx.put(names, key: e.name, value: Array(written.utf8), flags: .noOverwrite)
             }
         }
         for e in old.subtracting(new) {
-            try rows.put(tx, entity: ClaimIndex.row(e.name, claim), at: position, value: [])
+            try rows.set(tx, name: e.name, member: claim, present: false, at: position)
         }
     }
 

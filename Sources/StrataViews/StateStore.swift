@@ -16,7 +16,7 @@ public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 8
+    public static let version: UInt64 = 9
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
@@ -48,6 +48,9 @@ public struct StateStore: Sendable {
     public static var logOptions: EventLog.Options {
         var o = EventLog.Options()
         o.extraDatabases = databaseNames
+        o.extraSets = Set(StateTables.generations.map { StateTables.databaseName($0, StateTables.indexKind) })
+        // The claim index before it was a set database (StateStore version 8 and earlier).
+        o.obsoleteDatabases = StateTables.generations.map { StateTables.databaseName($0, "index") }
         return o
     }
 

@@ -18,15 +18,19 @@ struct StateTables {
     let links: VersionedTable
     let aliases: VersionedTable
     /// Which claims name a commodity or place (see ``ClaimIndex``), versioned like the rest.
-    let index: VersionedTable
+    let index: VersionedMembers
+    /// The claims linked `same-shipment` to each claim (see ``ClaimIndex``).
+    let adjacency: VersionedTable
     /// Every commodity and place name the index has rows for, as first written.
     let names: Database
     /// The volumes read model: a ``VolumeCell`` per commodity × route × month.
     let volumes: VolumeStore
 
+    /// The claim index's database: a set database (``VersionedMembers``).
+    static let indexKind = "claim_index"
     static let kinds = [
-        "claims", "claim_positions", "reports", "sources", "links", "aliases", "index", "names", "volumes", "volume_log",
-        "volume_snapshots",
+        "claims", "claim_positions", "reports", "sources", "links", "aliases", indexKind, "adjacency", "names", "volumes",
+        "volume_log", "volume_snapshots",
     ]
     static let generations = ["a", "b"]
 
@@ -43,7 +47,8 @@ struct StateTables {
         sources = table("sources")
         links = table("links")
         aliases = table("aliases")
-        index = table("index")
+        index = VersionedMembers(database: env.database(StateTables.databaseName(generation, StateTables.indexKind)))
+        adjacency = table("adjacency")
         names = env.database(StateTables.databaseName(generation, "names"))
         volumes = VolumeStore(
             current: env.database(StateTables.databaseName(generation, "volumes")),
@@ -52,7 +57,7 @@ struct StateTables {
             snapshotEvery: snapshotEvery)
     }
 
-    var claimIndex: ClaimIndex { ClaimIndex(rows: index, names: names) }
+    var claimIndex: ClaimIndex { ClaimIndex(rows: index, names: names, adjacency: adjacency) }
 
     /// The aliases in force at `position`, by kind and name key.
     func aliases(_ tx: Transaction, at position: Position) throws -> [EntityKind: [NameKey: String]] {
@@ -65,8 +70,8 @@ struct StateTables {
 
     /// Every database of the generation.
     var databases: [Database] {
-        [claims, reports, sources, links, aliases, index].map(\.database)
-            + [claimPositions, names, volumes.current, volumes.log, volumes.snapshots]
+        [claims, reports, sources, links, aliases, adjacency].map(\.database)
+            + [index.database, claimPositions, names, volumes.current, volumes.log, volumes.snapshots]
     }
 
     /// The meta key of this generation's checkpoint.

@@ -170,4 +170,82 @@ struct EnvironmentTests {
         _ = FileManager.default.createFile(atPath: path + "/data.mdb", contents: Data(repeating: 0x5A, count: 16384))
         #expect(throws: LMDBError.self) { _ = try Environment(path: path, databases: ["a"]) }
     }
+
+    @Test("putAppending takes the append path in key order and an ordinary put out of it")
+    func putAppending() throws {
+        try withEnvironment { env, _ throws in
+            let a = env.database("a")
+            try env.write { tx throws in
+                for k: UInt8 in [1, 2, 5, 3, 5, 9] { try tx.putAppending(a, key: [k], value: [k, k]) }
+            }
+            try env.read { tx throws in
+                var keys: [UInt8] = []
+                try tx.withCursor(a) { c throws in try c.scan { k, v in keys.append(k[0]); return v.elementsEqual([k[0], k[0]]) } }
+                #expect(keys == [1, 2, 3, 5, 9])
+            }
+        }
+    }
+
+    @Test("a set database keeps each key's values sorted and unique, and cursors move within them")
+    func setDatabase() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        var options = Environment.Options()
+        options.sets = ["s"]
+        let env = try Environment(path: dir.path + "/env", databases: ["s", "plain"], options: options)
+        let s = env.database("s")
+        try env.write { tx throws in
+            // In order (the append path), out of order and repeated.
+            for v: UInt8 in [10, 20, 30, 25, 5, 20, 40] { try tx.putMember(s, key: [1], value: [v, 0]) }
+            try tx.putMember(s, key: [2], value: [7, 7])
+        }
+        try env.read { tx throws in
+            try tx.withCursor(s) { c throws in
+                func all(_ key: UInt8) throws -> [UInt8] {
+                    var out: [UInt8] = []
+                    var move = Cursor.MemberMove.first(key: [key])
+                    while let v = try c.member(move, { $0[0] }) {
+                        out.append(v)
+                        move = .next
+                    }
+                    return out
+                }
+                #expect(try all(1) == [5, 10, 20, 25, 30, 40])
+                #expect(try all(2) == [7])
+                #expect(try all(3) == [])
+                #expect(try c.member(.atLeast(key: [1], value: [21, 0]), { $0[0] }) == 25)
+                #expect(try c.member(.previous, { $0[0] }) == 20)
+                #expect(try c.member(.atLeast(key: [1], value: [41, 0]), { $0[0] }) == nil)
+                #expect(try c.member(.last(key: [1]), { $0[0] }) == 40)
+                #expect(try c.member(.last(key: [2]), { $0[0] }) == 7)
+                #expect(try c.member(.previous, { $0[0] }) == nil)
+                #expect(try c.member(.first(key: []), { $0[0] }) == nil)
+            }
+        }
+    }
+
+    @Test("an obsolete database is deleted when the environment creates the ones it names")
+    func obsoleteDatabaseIsDeleted() throws {
+        let dir = try TemporaryDirectory()
+        defer { dir.remove() }
+        let path = dir.path + "/env"
+        do {
+            let old = try Environment(path: path, databases: ["old", "kept"])
+            try old.write { tx throws in
+                try tx.put(old.database("old"), key: [1], value: [1])
+                try tx.put(old.database("kept"), key: [1], value: [1])
+            }
+        }
+        do {
+            var options = Environment.Options()
+            options.obsolete = ["old", "never-was"]
+            _ = try Environment(path: path, databases: ["kept", "new"], options: options)
+        }
+        // Opened again, "old" is a new, empty database; "kept" kept its row.
+        let again = try Environment(path: path, databases: ["old", "kept"])
+        try again.read { tx throws in
+            #expect(try tx.stat(again.database("old")).entries == 0)
+            #expect(try tx.value(again.database("kept"), key: [1]) == [1])
+        }
+    }
 }

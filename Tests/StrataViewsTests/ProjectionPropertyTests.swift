@@ -302,11 +302,9 @@ struct ProjectionPropertyTests {
             let (folded, _) = try JournalState.fold(log, view: View())
             let claim = try #require(folded.claims.values.first { !$0.retracted && $0.fields.commodity != nil })
             // An index row that says the claim no longer names its commodity.
-            var rows: [[UInt8]] = []
-            ClaimIndex.forEachExpectedRow([claim], []) { rows.append($0) }
-            let row = try #require(rows.first)
             try log.environment.write { tx in
-                try store.active(tx).index.put(tx, entity: row, at: head, value: [])
+                let name = [ClaimIndex.Kind.commodity.rawValue] + Array(NameKey(claim.fields.commodity!).rawValue.utf8)
+                try store.active(tx).index.set(tx, name: name, member: claim.position, present: false, at: head)
             }
             #expect(try store.problems().contains { $0.contains("claim index") })
             try store.rebuild()

@@ -53,4 +53,67 @@ struct VersionedTableTests {
             #expect(prefixed == expected.filter { $0.key.starts(with: prefix) }, "prefix at \(p)")
         }
     }
+
+    @Test(
+        "versioned set members: each name's members at any position, however many versions a member has",
+        arguments: [1, 2, 3, 4] as [UInt64])
+    func membersAtEveryPosition(seed: UInt64) throws {
+        let dir = NSTemporaryDirectory() + "strata-members-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = Environment.Options()
+        options.sets = ["members"]
+        let env = try Environment(path: dir, databases: ["members"], options: options)
+        let set = VersionedMembers(database: env.database("members"))
+        // Members mostly join after a name's last (as claims do), sometimes before it, and
+        // some come and go many times; every position holds at most one value per member.
+        var rng = SplitMix64(seed: seed)
+        let names = (0..<6).map { Array("n\($0)".utf8) }
+        var history: [[UInt8]: [UInt64: [(UInt64, Bool)]]] = [:]
+        var position: UInt64 = 0
+        var newest: UInt64 = 0
+        for batch in 0..<4 {
+            try env.write { tx in
+                for _ in 0..<150 {
+                    position += UInt64.random(in: 1...3, using: &rng)
+                    let name = names[Int(rng.next() % UInt64(names.count))]
+                    let member: UInt64
+                    switch rng.next() % 4 {
+                    case 0, 1:
+                        newest += 1
+                        member = newest
+                    case 2: member = 1 + rng.next() % 3  // a few members with many versions
+                    default: member = 1 + rng.next() % max(newest, 1)
+                    }
+                    let present = rng.next() % 3 != 0
+                    history[name, default: [:]][member, default: []].append((position, present))
+                    try set.set(tx, name: name, member: Position(member), present: present, at: Position(position))
+                }
+            }
+            _ = batch
+        }
+        #expect(history.values.contains { $0.values.contains { $0.count > 8 } }, "some member has many versions")
+        func expected(_ name: [UInt8], at p: UInt64) -> [UInt64] {
+            (history[name] ?? [:]).compactMap { member, versions in
+                versions.last(where: { $0.0 <= p })?.1 == true ? member : nil
+            }.sorted()
+        }
+        for p in Array(stride(from: UInt64(0), through: position + 1, by: 1)) + [UInt64.max] {
+            var everyName: Set<[UInt8]> = []
+            try env.read { tx in
+                for name in names {
+                    var got: [UInt64] = []
+                    try set.members(tx, name: name, at: Position(p)) { got.append($0.rawValue) }
+                    #expect(got == expected(name, at: p), "\(String(decoding: name, as: UTF8.self)) at \(p)")
+                }
+                try set.forEachPresent(tx, at: Position(p)) { name, member in
+                    everyName.insert(name + Array(String(member.rawValue).utf8))
+                }
+                var none: [Position] = []
+                try set.members(tx, name: Array("absent".utf8), at: Position(p)) { none.append($0) }
+                #expect(none.isEmpty)
+            }
+            let all = Set(names.flatMap { name in expected(name, at: p).map { name + Array(String($0).utf8) } })
+            #expect(everyName == all, "every name's members at \(p)")
+        }
+    }
 }
