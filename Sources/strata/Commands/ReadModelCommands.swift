@@ -101,7 +101,7 @@ struct ShipmentsCommand: ParsableCommand {
                     ], rows, rightAligned: [2, 3, 4, 9, 11],
                     fit: Format.Fit(
                         cuttable: [0: .middle, 1: .end, 5: .end, 6: .end, 7: .end, 8: .end, 12: .end], optional: [11, 12, 7, 2, 4],
-                        readable: [0: 16, 1: 10, 5: 12, 6: 12, 8: 10]))
+                        readable: [0: 16, 1: 10, 5: 12, 6: 12, 8: 21]))
                     + "\n" + point.caption
             }
         }
@@ -142,7 +142,7 @@ struct TimelineCommand: ParsableCommand {
                     ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"], rows,
                     fit: Format.Fit(
                         cuttable: [0: .end, 2: .middle, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
-                        readable: [0: 10, 2: 16, 3: 10, 6: 24]))
+                        readable: [0: 21, 2: 16, 3: 10, 6: 24]))
                     + "\n" + point.caption
             }
         }
