@@ -35,8 +35,9 @@ extension ClaimFields {
         case "when_said": when = when.saying(try r.optionalString())
         case "commodity": commodity = try r.optionalString()
         case "quantity": quantity = try value.isNull ? nil : ClaimFields.quantity(value, r)
-        case "from": from = try ClaimFields.locations(value, r)
-        case "to": to = try ClaimFields.locations(value, r)
+        // A correction's null removes a field: an empty list for the lists.
+        case "from": from = value.isNull ? [] : try ClaimFields.locations(value, r)
+        case "to": to = value.isNull ? [] : try ClaimFields.locations(value, r)
         case "vessel":
             if value.isNull {
                 vessel = nil
@@ -51,7 +52,7 @@ extension ClaimFields {
                 }
             }
         case "voyages": voyages = try r.optionalString()
-        case "method": method = try r.strings().map { (m: String) throws(EventDecodingError) -> ShipmentMethod in
+        case "method": method = try (value.isNull ? [] : r.strings()).map { (m: String) throws(EventDecodingError) -> ShipmentMethod in
                 guard let method = ShipmentMethod(rawValue: m) else { throw r.fail(ShipmentMethod.choices) }
                 return method
             }
@@ -63,7 +64,7 @@ extension ClaimFields {
                 guard let amount = value["amount"]?.doubleValue else { throw r.fail("an amount") }
                 price = Price(amount: amount, currency: try p.string("currency"), per: try p.optionalString("per"))
             }
-        case "parties": parties = try r.strings()
+        case "parties": parties = value.isNull ? [] : try r.strings()
         case "note": note = try r.optionalString()
         default: throw EventDecodingError(type: type, reason: "\(key): not a claim field")
         }

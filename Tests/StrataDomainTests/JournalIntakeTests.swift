@@ -77,6 +77,50 @@ struct JournalIntakeTests {
         #expect(try t.journal.log.head().lastPosition == Position(15))
     }
 
+    @Test("a correction must leave a valid claim: a known source, fields of its kind, values of their type")
+    func correctionsAreChecked() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        func correction(_ id: String, _ set: String) -> String {
+            "report: {id: \(id), outlet: X, published: 2020-07-01}\ncorrections:\n  - correct: dailynk-2020-05-minerals/c6\n    set: \(set)\n    reason: r"
+        }
+        // c6 is a shipment with a commodity, a quantity and places.
+        let refused: [(String, String)] = [
+            ("{source: nobody}", "set.source"),
+            ("{kind: policy}", "set.kind"),
+            ("{kind: policy, quantity: null}", "set.kind"),
+            ("{when: 2020-13}", "set.when"),
+            ("{quantity: {value: 5, unit: parsecs}}", "set.quantity"),
+            ("{credibility: 9}", "set.credibility"),
+        ]
+        for (i, (set, field)) in refused.enumerated() {
+            do {
+                try t.append(correction("bad-\(i)", set))
+                Issue.record("\(set) was accepted")
+            } catch let e as InputError {
+                #expect(e.description.contains(field), "\(set): \(e)")
+            }
+        }
+        #expect(try t.journal.log.head().lastPosition == Position(15), "nothing appended")
+        // A source the same report lists, and a change of kind that clears what the new
+        // kind has no field for, are corrections like any other.
+        let listed = """
+            report: {id: ok-1, outlet: Y, published: 2020-07-01}
+            sources: [{id: new-source, name: New, kind: human, reliability: B}]
+            corrections:
+              - correct: dailynk-2020-05-minerals/c6
+                set: {source: new-source}
+                reason: r
+            """
+        try t.append(listed)
+        #expect(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!)?.fields.source.rawValue == "new-source")
+        try t.append(
+            correction("ok-2", "{kind: policy, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}"))
+        let c6 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!))
+        #expect(c6.fields.kind == .policy && c6.fields.quantity == nil && c6.fields.from.isEmpty && c6.fields.to.isEmpty)
+    }
+
     @Test("record time cannot go backwards")
     func recordTime() throws {
         let t = try TemporaryJournal()

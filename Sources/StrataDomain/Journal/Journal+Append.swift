@@ -159,6 +159,7 @@ struct ReportPlanBuilder {
         var refs = ClaimReferences(
             journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
         refs.recheck = recorded != nil
+        refs.reportSources = Set(doc.sources.map(\.id) + [outlet])
         return refs
     }()
 
