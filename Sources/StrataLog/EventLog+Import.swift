@@ -28,9 +28,13 @@ extension EventLog {
     /// With `recordedAt`, every imported event is recorded at that time instead of its own
     /// (back-filling events from elsewhere); it may not be earlier than the journal's last
     /// record time.
+    ///
+    /// `check`, if given, is called with each event's type and stored payload as it is
+    /// read; what it throws refuses the line (field `payload`) before anything of the
+    /// batch is written.
     public func importNDJSON(
         from reader: LineReader, batchSize: Int = 10_000, recordedAt: RecordTime? = nil,
-        progress: ((ImportResult) -> Void)? = nil
+        check: ((EventType, [UInt8]) throws -> Void)? = nil, progress: ((ImportResult) -> Void)? = nil
     ) throws -> ImportResult {
         let batches = BatchChannel<ImportBatch>(capacity: 2)
         let outcome = ImportOutcome()
@@ -48,7 +52,7 @@ extension EventLog {
         }
         writer.start()
         do {
-            try readBatches(from: reader, batchSize: batchSize, recordedAt: recordedAt) { batch in
+            try readBatches(from: reader, batchSize: batchSize, recordedAt: recordedAt, check: check) { batch in
                 guard batches.send(batch) else { return false }
                 progress?(outcome.result)
                 return true
@@ -113,7 +117,8 @@ extension EventLog {
     /// Reads whole commands into batches of at least `batchSize` events (the last may be
     /// smaller) and hands each to `deliver`, until the input ends or `deliver` says stop.
     private func readBatches(
-        from reader: LineReader, batchSize: Int, recordedAt: RecordTime?, _ deliver: (ImportBatch) -> Bool
+        from reader: LineReader, batchSize: Int, recordedAt: RecordTime?, check: ((EventType, [UInt8]) throws -> Void)?,
+        _ deliver: (ImportBatch) -> Bool
     ) throws {
         var batch = ImportBatch()
         var cache = EncodedEvent.LineCache()
@@ -121,6 +126,13 @@ extension EventLog {
             let next = try reader.next { bytes -> EncodedEvent? in
                 if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
                 let e = try EncodedEvent(jsonLine: bytes, line: reader.lineNumber, cache: &cache)
+                if let check {
+                    do {
+                        try check(e.type, e.payload)
+                    } catch {
+                        throw LogError.importRejected(line: reader.lineNumber, field: "payload", reason: "\(error)")
+                    }
+                }
                 return recordedAt.map { e.recorded(at: $0) } ?? e
             }
             guard let next else { break }

@@ -57,6 +57,14 @@ struct ImportRejectionTests {
         Case(name: "bad event type name", line: 45, field: "type") { lines in
             replacing(lines, 45) { setField($0, "type", to: "\"Bench Recorded\"") }
         },
+        // Events of the journal's own types must decode as their type: once appended, one
+        // that does not would stop every view.
+        Case(name: "a journal event type whose payload does not fit it", line: 77, field: "payload") { lines in
+            replacing(lines, 77) { setField($0, "type", to: "\"claim.asserted.v1\"") }
+        },
+        Case(name: "a journal event type at a version this strata cannot read", line: 78, field: "payload") { lines in
+            replacing(lines, 78) { setField($0, "type", to: "\"report.filed.v9\"") }
+        },
         // Positions 1…99, 101…: the line holding position 101 is line 100.
         Case(name: "position gap", line: 100, field: "position") { lines in
             var lines = lines

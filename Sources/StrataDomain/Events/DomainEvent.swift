@@ -36,3 +36,34 @@ public struct EventDecodingError: Error, Sendable, Equatable, CustomStringConver
     public let reason: String
     public var description: String { "\(type): \(reason)" }
 }
+
+/// The journal's event types, for checks that span them.
+public enum DomainEvents {
+    /// Every event type of the journal.
+    static let types: [any DomainEvent.Type] = [
+        ReportFiled.self, SourceRegistered.self, SourceRated.self, ClaimAsserted.self, ClaimCorrected.self,
+        ClaimRetracted.self, ClaimsLinked.self, ClaimsUnlinked.self, EntityAliased.self, EntityUnaliased.self,
+    ]
+
+    private static let byFamily: [String: any DomainEvent.Type] = {
+        var out: [String: any DomainEvent.Type] = [:]
+        for t in types { out[String(t.eventType.family)] = t }
+        return out
+    }()
+
+    /// Whether `type` is one of the journal's (at any version).
+    public static func isJournalType(_ type: EventType) -> Bool { byFamily[String(type.family)] != nil }
+
+    /// Throws unless a payload has the shape its type promises, for the journal's event
+    /// types; events of other families (which the read models ignore) pass. For events
+    /// that come from outside, such as an import: once appended, an event cannot be
+    /// taken back, and one that does not decode would stop every view.
+    public static func check(type: EventType, payload: Payload) throws(EventDecodingError) {
+        guard let t = byFamily[String(type.family)] else { return }
+        try decode(t, payload, type)
+    }
+
+    private static func decode<E: DomainEvent>(_: E.Type, _ payload: Payload, _ type: EventType) throws(EventDecodingError) {
+        _ = try E(payload: payload, type: type)
+    }
+}

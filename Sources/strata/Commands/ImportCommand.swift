@@ -1,4 +1,5 @@
 import ArgumentParser
+import StrataDomain
 import StrataLog
 import StrataViews
 
@@ -16,7 +17,8 @@ struct ImportCommand: ParsableCommand {
             commits durably every 10,000 events (at a command boundary), so an interrupted \
             import keeps whole commands only; running it again skips the events already \
             there, after checking they are the same, and goes on. A line that is not a valid \
-            event, or does not continue the journal, is refused with its line number and \
+            event (including one of the journal's types whose payload does not have that type's \
+            fields), or does not continue the journal, is refused with its line number and \
             exit 65. \
             With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time).
             """)
@@ -41,9 +43,15 @@ struct ImportCommand: ParsableCommand {
             }
             let log = try journal.openForWriting()
             var progress = Progress("import")
-            let result = try log.importNDJSON(from: reader, batchSize: batchSize, recordedAt: recording.time) {
-                progress.show($0.imported + $0.skipped)
-            }
+            // An event of the journal's types must decode as its type says: appended, it
+            // could not be taken back.
+            let result = try log.importNDJSON(
+                from: reader, batchSize: batchSize, recordedAt: recording.time,
+                check: { type, payload in
+                    guard DomainEvents.isJournalType(type) else { return }
+                    try DomainEvents.check(type: type, payload: try Payload(binary: payload))
+                }
+            ) { progress.show($0.imported + $0.skipped) }
             progress.finish()
             // The read models follow the imported events (in one more transaction).
             try StateStore(log: log).catchUp()
