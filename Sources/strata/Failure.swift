@@ -81,6 +81,9 @@ extension Failure {
             case .storage(let lmdb):
                 return Failure(lmdb.isBusy ? .tempFail : .ioError, "storage: \(lmdb)")
             }
+        case let e as ByteReader.Truncated:
+            // Stored bytes that do not parse (input is parsed into InputError or LogError).
+            return Failure(.ioError, "journal corrupted: malformed stored data (\(e.reason) at byte \(e.offset))")
         case let e as LMDBError:
             return Failure(e.isBusy ? .tempFail : .ioError, "storage: \(e)")
         case let e as FileError:
