@@ -270,6 +270,10 @@ struct ExamplesTests {
             #expect(again.exited(0) && again.out.contains("unchanged"), "dry run of a recorded report: \(again.out)\(again.err)")
             let next = try strata("append", "--dry-run", "--journal", journal, exampleFiles[1].path)
             #expect(next.exited(0) && next.out.contains("would append"), "dry run: \(next.out)\(next.err)")
+            // The record-time rule holds in a dry run as in the append it stands for.
+            let backwards = try strata(
+                "append", "--dry-run", "--recorded-at", "2000-01-01", "--journal", journal, exampleFiles[1].path)
+            #expect(backwards.exited(65) && backwards.err.contains("record time never goes backwards"), "\(backwards.err)")
             #expect(try statsJSON(journal: journal)["events"] as? Int == before["events"] as? Int, "a dry run appended")
         }
     }

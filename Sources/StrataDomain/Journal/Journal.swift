@@ -44,10 +44,22 @@ public final class Journal: Sendable {
         } catch LogError.idConflict(let id, _) {
             throw conflict(id)
         } catch LogError.recordTimeBackwards(let requested, let last) {
-            throw InputError(
-                field: "--recorded-at",
-                "\(requested.iso8601) is earlier than the journal's last record time \(last.iso8601); record time never goes backwards")
+            throw Journal.backwards(requested, last)
         }
+    }
+
+    /// Throws what an append at `requested` would: the journal's record time never goes
+    /// backwards. For dry runs, which write nothing.
+    public func checkRecordTime(_ requested: RecordTime?) throws {
+        if let requested, let last = try log.head().lastRecordedAt, requested < last {
+            throw Journal.backwards(requested, last)
+        }
+    }
+
+    private static func backwards(_ requested: RecordTime, _ last: RecordTime) -> InputError {
+        InputError(
+            field: "--recorded-at",
+            "\(requested.iso8601) is earlier than the journal's last record time \(last.iso8601); record time never goes backwards")
     }
 
     /// Whether a stream has any event.

@@ -21,7 +21,8 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
 
-    @Flag(help: "Check the files and print what would be appended, without appending (nor creating the journal).")
+    @Flag(
+        help: "Check the files and print what would be appended, without appending (nor creating the journal). Each file is checked against the journal as it is, not after the files before it: a file that refers to claims of an earlier file in the same run is refused.")
     var dryRun = false
 
     @Argument(help: "Report files (.yaml, .yml or .json), or - for standard input.")
@@ -79,6 +80,7 @@ struct AppendCommand: ParsableCommand {
                     print("\(plan.report): unchanged (already recorded)")
                     return
                 }
+                try journal.checkRecordTime(recording.time)
                 print("\(plan.report): would append \(plan.eventCount) events")
                 for part in plan.parts {
                     for e in part.events { print("  \(e.type.name)  \(part.stream)") }
