@@ -87,6 +87,14 @@ public final class Environment: @unchecked Sendable {
         return db
     }
 
+    /// Writes a compacted copy of the environment (`mdb_env_copy2` with `MDB_CP_COMPACT`:
+    /// a consistent snapshot, free pages left out) into the directory `path`, created
+    /// 0700 if missing; it must not hold an environment already.
+    public func copy(to path: String) throws {
+        try Environment.makeDirectory(path)
+        try check(mdb_env_copy2(handle, path, UInt32(MDB_CP_COMPACT)), "mdb_env_copy2 \(path)")
+    }
+
     /// The current map size and last used page (`mdb_env_info`).
     public func info() -> (mapSize: Int, usedBytes: Int, lastTransaction: Int, pageSize: Int) {
         var info = MDB_envinfo()

@@ -23,11 +23,7 @@ struct RecordingOptions: ParsableArguments {
 extension JournalOptions {
     /// The domain journal over the log, for recording and reading claims.
     /// The journal for recording: its read models are kept in the same transactions.
-    func journalForWriting() throws -> Journal {
-        let log = try openForWriting()
-        let store = StateStore(log: log)
-        return Journal(log: log, projector: { tx, events in try store.project(tx, events) })
-    }
+    func journalForWriting() throws -> Journal { try recordingJournal(at: path) }
     func journalForReading() throws -> Journal { Journal(log: try openForReading()) }
 }
 
@@ -47,4 +43,12 @@ func printOutcome(_ outcome: Journal.Outcome, _ what: String) {
         let at = outcome.positions.map { " at position \($0.lowerBound)" } ?? ""
         print("\(what): \(outcome.appended) event\(outcome.appended == 1 ? "" : "s") appended\(at), recorded \(outcome.recordedAt.iso8601)")
     }
+}
+
+/// The journal at `path` (created if missing) for recording: its read models are kept in
+/// the same transactions.
+func recordingJournal(at path: String) throws -> Journal {
+    let log = try EventLog(path: path, options: StateStore.logOptions)
+    let store = StateStore(log: log)
+    return Journal(log: log, projector: { tx, events in try store.project(tx, events) })
 }

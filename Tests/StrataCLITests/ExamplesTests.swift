@@ -275,6 +275,18 @@ struct ExamplesTests {
                 "append", "--dry-run", "--recorded-at", "2000-01-01", "--journal", journal, exampleFiles[1].path)
             #expect(backwards.exited(65) && backwards.err.contains("record time never goes backwards"), "\(backwards.err)")
             #expect(try statsJSON(journal: journal)["events"] as? Int == before["events"] as? Int, "a dry run appended")
+            // Several files: each is checked after the ones before it, as the real run
+            // would (the second example links to the first's claims; the first again is
+            // unchanged), and the journal is left as it was.
+            let fresh = dir.appendingPathComponent("fresh/journal").path
+            let several = try strata("append", "--dry-run", "--journal", fresh, first, exampleFiles[1].path, first)
+            #expect(several.exited(0), "\(several.err)")
+            #expect(several.out.components(separatedBy: "would append").count == 3, "\(several.out)")
+            #expect(several.out.contains("unchanged"), "\(several.out)")
+            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("fresh").path))
+            let onTop = try strata("append", "--dry-run", "--journal", journal, exampleFiles[1].path, exampleFiles[2].path)
+            #expect(onTop.exited(0) && onTop.out.components(separatedBy: "would append").count == 3, "\(onTop.out)\(onTop.err)")
+            #expect(try statsJSON(journal: journal)["events"] as? Int == before["events"] as? Int, "a dry run appended")
         }
     }
 

@@ -22,7 +22,7 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var recording: RecordingOptions
 
     @Flag(
-        help: "Check the files and print what would be appended, without appending (nor creating the journal). Each file is checked against the journal as it is, not after the files before it: a file that refers to claims of an earlier file in the same run is refused.")
+        help: "Check the files and print what would be appended, without appending (nor creating the journal). Several files are appended, in order, to a temporary copy of the journal, so each is checked as the real run would check it, after the files before it.")
     var dryRun = false
 
     @Argument(help: "Report files (.yaml, .yml or .json), or - for standard input.")
@@ -38,11 +38,17 @@ struct AppendCommand: ParsableCommand {
         // never creates a journal.
         var journal: Journal? = nil
         // A dry run on a journal that does not exist yet plans against an empty one of
-        // its own, removed afterwards: a dry run creates nothing.
+        // its own, and a dry run of several files appends them to a copy of the journal
+        // (so each is checked after the ones before it); either is removed afterwards: a
+        // dry run changes nothing.
+        let exists = EventLog.exists(at: self.journal.path)
         let scratch =
-            dryRun && !EventLog.exists(at: self.journal.path)
+            dryRun && (!exists || files.count > 1)
             ? NSTemporaryDirectory() + "strata-dry-run-" + UUID().uuidString : nil
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        if let scratch, exists {
+            try reporting { try self.journal.openForReading().environment.copy(to: scratch) }
+        }
         for file in files {
             do {
                 try reporting(file: file) { try append(file, to: &journal, scratch: scratch) }
@@ -66,7 +72,7 @@ struct AppendCommand: ParsableCommand {
             journal = opened
         } else {
             do {
-                journal = try scratch.map { Journal(log: try EventLog(path: $0)) } ?? self.journal.journalForWriting()
+                journal = try scratch.map(recordingJournal(at:)) ?? self.journal.journalForWriting()
             } catch {
                 throw Failure.from(error, file: nil)
             }
@@ -84,6 +90,10 @@ struct AppendCommand: ParsableCommand {
                 print("\(plan.report): would append \(plan.eventCount) events")
                 for part in plan.parts {
                     for e in part.events { print("  \(e.type.name)  \(part.stream)") }
+                }
+                // The files after it are checked with it recorded (in the copy).
+                if scratch != nil, files.count > 1 {
+                    _ = try journal.append(document, recordedAt: recording.time, by: Analyst.current)
                 }
                 return
             }
