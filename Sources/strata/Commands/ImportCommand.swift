@@ -44,11 +44,18 @@ struct ImportCommand: ParsableCommand {
             let log = try journal.openForWriting()
             var progress = Progress("import")
             // An event of the journal's types must decode as its type says: appended, it
-            // could not be taken back.
+            // could not be taken back. (Types repeat from line to line: the last verdict
+            // is kept.)
+            var lastType: EventType? = nil
+            var isJournalType = false
             let result = try log.importNDJSON(
                 from: reader, batchSize: batchSize, recordedAt: recording.time,
                 check: { type, payload in
-                    guard DomainEvents.isJournalType(type) else { return }
+                    if type != lastType {
+                        lastType = type
+                        isJournalType = DomainEvents.isJournalType(type)
+                    }
+                    guard isJournalType else { return }
                     try DomainEvents.check(type: type, payload: try Payload(binary: payload))
                 }
             ) { progress.show($0.imported + $0.skipped) }
