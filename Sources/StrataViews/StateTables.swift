@@ -8,7 +8,7 @@ import StrataLog
 struct StateTables {
     let generation: String
     /// A version of each claim per change, keyed by the position of its assertion.
-    let claims: VersionedTable
+    let claims: ClaimVersions
     /// Claim id → the position of its assertion (8 bytes, big-endian): the claim's key in
     /// `claims` and the claim index. Not versioned: a view reads claims by key, and an
     /// id names one assertion (asserted again, the id moves to the new one).
@@ -29,7 +29,7 @@ struct StateTables {
     /// The claim index's database: a set database (``VersionedMembers``).
     static let indexKind = "claim_index"
     static let kinds = [
-        "claims", "claim_positions", "reports", "sources", "links", "aliases", indexKind, "adjacency", "names", "volumes",
+        "claims", "claim_changes", "claim_positions", "reports", "sources", "links", "aliases", indexKind, "adjacency", "names", "volumes",
         "volume_log", "volume_snapshots",
     ]
     static let generations = ["a", "b"]
@@ -41,7 +41,7 @@ struct StateTables {
         func table(_ kind: String) -> VersionedTable {
             VersionedTable(database: env.database(StateTables.databaseName(generation, kind)))
         }
-        claims = table("claims")
+        claims = ClaimVersions(asserted: table("claims"), changes: table("claim_changes"))
         claimPositions = env.database(StateTables.databaseName(generation, "claim_positions"))
         reports = table("reports")
         sources = table("sources")
@@ -70,7 +70,7 @@ struct StateTables {
 
     /// Every database of the generation.
     var databases: [Database] {
-        [claims, reports, sources, links, aliases, adjacency].map(\.database)
+        claims.databases + [reports, sources, links, aliases, adjacency].map(\.database)
             + [index.database, claimPositions, names, volumes.current, volumes.log, volumes.snapshots]
     }
 

@@ -374,7 +374,7 @@ struct CatchUpTests {
             #expect(old.generation == generationBefore)
             for d in old.databases { #expect(try tx.stat(d).entries == 0, "\(d.name)") }
             #expect(try small.checkpoint(tx, old) == nil)
-            #expect(try tx.stat(small.active(tx).claims.database).entries > 0)
+            #expect(try tx.stat(small.active(tx).claims.asserted.database).entries > 0)
         }
         #expect(try small.state(at: head) == folded)
         #expect(try small.problems().isEmpty)
