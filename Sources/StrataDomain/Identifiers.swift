@@ -39,6 +39,14 @@ public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The id of an outlet's own source: its name in lowercase with runs of other
     /// characters turned into `-` (`Daily NK` → `daily-nk`).
+    /// Why `name` makes no outlet source id (see ``outlet(named:)``), or `nil`.
+    public static func outletProblem(named name: String) -> String? {
+        guard outlet(named: name) == nil else { return nil }
+        let letters = name.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
+        if letters.isEmpty { return "an outlet name needs ASCII letters or digits (its source id is made of them)" }
+        return "an outlet name makes a source id of at most \(Slug.maximumLength) characters; this one would be longer"
+    }
+
     public static func outlet(named name: String) -> SourceID? {
         var out = ""
         var dash = false

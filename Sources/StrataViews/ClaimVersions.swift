@@ -36,15 +36,16 @@ struct ClaimVersions {
     /// asserted there, or gone, are skipped): one pass over the assertions up to
     /// `position`, merged with one pass over the changes.
     func scan(_ tx: Transaction, at position: Position, _ body: ([UInt8], [UInt8]) throws -> Void) throws {
-        func parse(_ key: some Collection<UInt8>) throws -> (entity: UInt64, at: UInt64) {
-            let bytes = Array(key)
-            guard bytes.count == 17, bytes[8] == 0 else {
+        func parse(_ key: UnsafeRawBufferPointer) throws -> (entity: UInt64, at: UInt64) {
+            guard key.count == 17, key[8] == 0 else {
                 throw LogError.corrupted(position: nil, reason: "malformed claim row key")
             }
-            let entity = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            let at = bytes[9..<17].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
-            return (entity, at)
+            return (
+                UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)),
+                UInt64(bigEndian: key.loadUnaligned(fromByteOffset: 9, as: UInt64.self))
+            )
         }
+        func parse(_ key: [UInt8]) throws -> (entity: UInt64, at: UInt64) { try key.withUnsafeBytes { try parse($0) } }
         try tx.withCursor(changes.database) { later in
             var pending = try later.first()
             try tx.withCursor(asserted.database) { c in

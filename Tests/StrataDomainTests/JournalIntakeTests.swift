@@ -121,6 +121,45 @@ struct JournalIntakeTests {
         #expect(c6.fields.kind == .policy && c6.fields.quantity == nil && c6.fields.from.isEmpty && c6.fields.to.isEmpty)
     }
 
+    @Test("an alias is one step from an unknown name to a known one: no chains, loops, known or empty names")
+    func aliasesAreOneStep() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        let j = t.journal
+        func refused(_ kind: EntityKind, _ name: String, _ canonical: String, _ field: String) {
+            do {
+                _ = try j.alias(kind, name, as: canonical, reason: nil, recordedAt: nil, by: "t")
+                Issue.record("alias \(name) → \(canonical) was accepted")
+            } catch let e as InputError {
+                #expect(e.description.contains(field), "\(name) → \(canonical): \(e)")
+            } catch {
+                Issue.record("\(error)")
+            }
+        }
+        _ = try j.alias(.commodity, "blackstuff", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
+        refused(.commodity, "anthracite", "iron ore", "NAME")  // a taxonomy name
+        refused(.place, "Nampo", "Dalian", "NAME")  // a gazetteer place
+        refused(.commodity, "???", "coal", "NAME")  // no letters or digits
+        refused(.place, "Xyz Bay", "—", "CANONICAL")
+        _ = try j.alias(.vessel, "Alpha", as: "Beta", reason: nil, recordedAt: nil, by: "t")
+        refused(.vessel, "Beta", "Gamma", "NAME")  // Beta is what Alpha stands for
+        refused(.vessel, "Gamma", "Alpha", "CANONICAL")  // Alpha is itself an alias
+        _ = try j.alias(.vessel, "Delta", as: "Beta", reason: nil, recordedAt: nil, by: "t")
+        #expect(try j.aliasTarget(.vessel, "Delta") == "Beta")
+        // Unaliased, a name may be aliased again, to anything known.
+        _ = try j.unalias(.vessel, "Alpha", reason: nil, recordedAt: nil, by: "t")
+        _ = try j.alias(.vessel, "Alpha", as: "Delta Star", reason: nil, recordedAt: nil, by: "t")
+    }
+
+    @Test("a YAML report may start with a byte order mark")
+    func byteOrderMark() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        let doc = try ReportDecoder().decode(Array("\u{FEFF}".utf8) + Array(seedReport.utf8), json: false)
+        #expect(doc.claims.count == 12 && doc.sources.count == 1)
+    }
+
     @Test("record time cannot go backwards")
     func recordTime() throws {
         let t = try TemporaryJournal()

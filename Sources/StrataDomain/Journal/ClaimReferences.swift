@@ -68,6 +68,16 @@ struct ClaimReferences {
                     throw InputError(line: lines[f.key] ?? ref.line, field: "\(field).set.\(f.key)", error.reason)
                 }
             }
+            if let commodity = corrected.commodity, let problem = EntityName.problem(commodity, "commodity") {
+                throw InputError(line: lines["commodity"] ?? ref.line, field: "\(field).set.commodity", problem)
+            }
+            for (key, places) in [("from", corrected.from), ("to", corrected.to)] {
+                for place in places.compactMap(\.place) {
+                    if let problem = EntityName.problem(place, "place") {
+                        throw InputError(line: lines[key] ?? ref.line, field: "\(field).set.\(key)", problem)
+                    }
+                }
+            }
             if kind != current.kind {
                 // What the claim keeps must be a field of its new kind.
                 let setKeys = Set(set.map(\.key))

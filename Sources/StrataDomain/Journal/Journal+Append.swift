@@ -57,7 +57,7 @@ struct ReportPlanBuilder {
         self.doc = doc
         self.journal = journal
         guard let outlet = SourceID.outlet(named: doc.header.outlet) else {
-            throw InputError(field: "report.outlet", "an outlet name needs letters or digits")
+            throw InputError(field: "report.outlet", SourceID.outletProblem(named: doc.header.outlet) ?? "no source id")
         }
         self.outlet = outlet
     }

@@ -64,21 +64,47 @@ extension Journal {
         let canonical = canonical.trimmingSpaces
         guard !name.isEmpty else { throw InputError(field: "NAME", "must not be empty") }
         guard !canonical.isEmpty else { throw InputError(field: "CANONICAL", "must not be empty") }
+        if let problem = EntityName.problem(name, kind.rawValue) { throw InputError(field: "NAME", problem) }
+        if let problem = EntityName.problem(canonical, kind.rawValue) { throw InputError(field: "CANONICAL", problem) }
         guard NameKey(name) != NameKey(canonical) else { throw InputError(field: "NAME", "is already the same name as \(canonical)") }
+        // An alias is one step from a name the journal does not know to one it does:
+        // chains and loops (A → B → C, A → B → A) would make each read model resolve
+        // names a different number of steps.
         switch kind {
         case .place:
             guard gazetteer.place(named: canonical) != nil || gazetteer.country(named: canonical) != nil else {
                 throw InputError(field: "CANONICAL", "\"\(canonical)\" is not a place or country in the gazetteer")
             }
+            // A name the gazetteer knows may only be aliased to what it already is.
+            func known(_ n: String) -> String? { gazetteer.place(named: n)?.name ?? gazetteer.country(named: n)?.code }
+            if let already = known(name), already != known(canonical) {
+                throw InputError(field: "NAME", "\"\(name)\" is \(already) in the gazetteer; an alias names what it does not know")
+            }
         case .commodity:
             guard taxonomy.commodity(named: canonical) != nil else {
                 throw InputError(field: "CANONICAL", "\"\(canonical)\" is not a commodity in the taxonomy")
+            }
+            if let already = taxonomy.commodity(named: name), already != taxonomy.commodity(named: canonical) {
+                throw InputError(
+                    field: "NAME", "\"\(name)\" is \(already.name) in the taxonomy; an alias names what it does not know")
             }
         case .vessel:
             break
         }
         if let current = try aliasTarget(kind, name) {
             throw InputError(field: "NAME", "\"\(name)\" is already an alias of \"\(current)\"; unalias it first")
+        }
+        if let next = try aliasTarget(kind, canonical) {
+            throw InputError(field: "CANONICAL", "\"\(canonical)\" is itself an alias of \"\(next)\"; alias \"\(name)\" to \"\(next)\"")
+        }
+        for stream in try log.streams(category: "alias-\(kind.rawValue)") {
+            let events = try log.stream(stream)
+            guard let last = events.last, last.type.family == EntityAliased.eventType.family else { continue }
+            let other = try EntityAliased(payload: last.payload, type: last.type)
+            if NameKey(other.canonical) == NameKey(name) {
+                throw InputError(
+                    field: "NAME", "\"\(other.name)\" is an alias of \"\(name)\"; an alias cannot lead to another alias")
+            }
         }
         let e = EntityAliased(kind: kind, name: name, canonical: canonical, reason: reason)
         return try recordOne(Streams.alias(kind, name), e.proposed(), recordedAt: recordedAt, by: analyst)

@@ -128,6 +128,7 @@ struct ClaimDecoder {
             if fields.when.edtf == nil { fields.when = ValidTime.unknown.saying(try r.text()) }
         case "commodity":
             let t = try r.text()
+            if let problem = EntityName.problem(t, "commodity") { throw r.error(problem) }
             if taxonomy.commodity(named: t) == nil {
                 warnings.append(r.error("unknown commodity \"\(t)\", accepted; resolve it with `strata alias commodity \"\(t)\" CANONICAL`"))
             }
@@ -187,7 +188,9 @@ struct ClaimDecoder {
         for item in items {
             if case .mapping = item.node.value {
                 let m = try item.mapping(allowed: ["place", "country"])
-                let place = try m.optional("place")?.text()
+                let placeReader = try m.optional("place")
+                let place = try placeReader?.text()
+                if let place, let placeReader, let problem = EntityName.problem(place, "place") { throw placeReader.error(problem) }
                 let country = try m.optional("country").map { (c: NodeReader) throws(InputError) -> String in try countryCode(c) }
                 guard place != nil || country != nil else { throw item.error("give a place, a country or both") }
                 if let place, country == nil, gazetteer.place(named: place) == nil {
@@ -200,6 +203,7 @@ struct ClaimDecoder {
             if t.count == 2, t.allSatisfy({ $0.isASCII && $0.isUppercase }) {
                 out.append(Location(place: nil, country: try countryCode(item)))
             } else {
+                if let problem = EntityName.problem(t, "place") { throw item.error(problem) }
                 if gazetteer.place(named: t) == nil, gazetteer.country(named: t) == nil {
                     warnings.append(item.error("unknown place \"\(t)\", accepted; resolve it with `strata alias place \"\(t)\" CANONICAL`"))
                 }

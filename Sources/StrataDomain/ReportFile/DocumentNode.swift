@@ -47,7 +47,9 @@ public struct DocumentNode: Sendable, Equatable {
             let line = firstInvalidUTF8Line(bytes)
             throw InputError(line: line, "the file is not UTF-8 text")
         }
-        return json ? try readJSON(bytes) : try readYAML(text)
+        if json { return try readJSON(bytes) }
+        // YAML allows a byte order mark before the stream (some editors write one).
+        return try readYAML(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
     }
 
     static func lineOf(offset: Int, in bytes: [UInt8]) -> Int {

@@ -61,7 +61,7 @@ public struct ReportDecoder: Sendable {
         }
         let outletReader = try m.required("outlet")
         let outlet = try outletReader.text()
-        guard SourceID.outlet(named: outlet) != nil else { throw outletReader.error("an outlet name needs letters or digits") }
+        if let problem = SourceID.outletProblem(named: outlet) { throw outletReader.error(problem) }
         return ReportDocument.Header(
             id: id, outlet: outlet, published: published, title: try m.optional("title")?.text(),
             url: try m.optional("url")?.text(), language: try m.optional("language")?.text(),

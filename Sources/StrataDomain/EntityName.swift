@@ -1,0 +1,17 @@
+/// What a place, commodity or vessel name must be: the read models look names up by their
+/// ``NameKey``, so a name must have a key — letters or digits — and a key short enough for
+/// the claim index (a commodity-and-place pair is one LMDB key, at most 511 bytes).
+public enum EntityName {
+    /// The longest key a name may have, in UTF-8 bytes.
+    public static let maximumKeyBytes = 200
+
+    /// Why `name` cannot name a `what` ("place", "commodity", "vessel"), or `nil`.
+    public static func problem(_ name: String, _ what: String) -> String? {
+        let key = NameKey(name).rawValue
+        if key.isEmpty { return "a \(what) name needs letters or digits" }
+        if key.utf8.count > maximumKeyBytes {
+            return "a \(what) name may have at most \(maximumKeyBytes) bytes of letters and digits; this one has \(key.utf8.count)"
+        }
+        return nil
+    }
+}
