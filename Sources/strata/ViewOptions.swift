@@ -41,6 +41,9 @@ struct ViewOptions: ParsableArguments {
         if let to, ViewOptions.day(to, end: true) == nil {
             throw invalidValue("--to: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(to)\"")
         }
+        if let country, Gazetteer.bundled.country(code: country.trimmingCharacters(in: .whitespaces).uppercased()) == nil {
+            throw invalidValue("--country: expected an ISO 3166 alpha-2 country code such as KP or CN, not \"\(country)\"")
+        }
         if let kind, ClaimKind(rawValue: kind) == nil {
             throw invalidValue("--kind: expected one of \(ClaimKind.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(kind)\"")
         }
@@ -67,7 +70,7 @@ struct ViewOptions: ParsableArguments {
         v.certainly = certainly
         v.commodity = commodity
         v.place = place
-        v.country = country
+        v.country = country.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
         v.vessel = vessel
         v.source = source
         v.kind = kind.flatMap(ClaimKind.init(rawValue:))

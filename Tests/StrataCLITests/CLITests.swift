@@ -274,7 +274,7 @@ struct CLITests {
         arguments: [
             (["timeline", "--as-of", "yesterday"], "--as-of"), (["volumes", "--published-by", "2020-02-30"], "--published-by"),
             (["shipments", "--from", "2018-13"], "--from"), (["shipments", "--to", "20x8"], "--to"),
-            (["timeline", "--kind", "rumour"], "--kind"), (["link", "a/b", "c/d", "--as", "friends"], "--as"),
+            (["timeline", "--kind", "rumour"], "--kind"), (["shipments", "--country", "Korea"], "--country"), (["link", "a/b", "c/d", "--as", "friends"], "--as"),
             (["alias", "planet", "Foo", "Bar"], "KIND"), (["unalias", "planet", "Foo"], "KIND"),
             (["rate", "some-source", "B", "--reason", "r", "--recorded-at", "2024-13-01"], "--recorded-at"),
         ])
