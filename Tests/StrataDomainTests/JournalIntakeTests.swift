@@ -115,10 +115,15 @@ struct JournalIntakeTests {
             """
         try t.append(listed)
         #expect(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!)?.fields.source.rawValue == "new-source")
-        try t.append(
-            correction("ok-2", "{kind: policy, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}"))
+        let ok2 = correction("ok-2", "{kind: policy, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}")
+        try t.append(ok2)
         let c6 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!))
         #expect(c6.fields.kind == .policy && c6.fields.quantity == nil && c6.fields.from.isEmpty && c6.fields.to.isEmpty)
+        // Corrected again since, the claim would not take that correction now; the report,
+        // already recorded, is compared rather than checked again: unchanged.
+        try t.append(correction("ok-3", "{kind: shipment, commodity: coal, method: [ship-to-ship]}"))
+        let again = try t.append(ok2)
+        #expect(again.appended == 0 && again.unchanged > 0)
     }
 
     @Test("an alias is one step from an unknown name to a known one: no chains, loops, known or empty names")
