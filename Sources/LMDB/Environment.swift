@@ -34,9 +34,6 @@ public final class Environment: @unchecked Sendable {
         /// of one fixed size (`MDB_DUPSORT | MDB_DUPFIXED`): see
         /// ``WriteTransaction/putMember(_:key:value:)`` and ``Cursor/member(_:_:)``.
         public var sets: Set<String> = []
-        /// Databases of an older layout, deleted when the environment creates the ones it
-        /// names (a database cannot change its flags: a new layout takes a new name).
-        public var obsolete: [String] = []
         public init() {}
     }
 
@@ -72,7 +69,7 @@ public final class Environment: @unchecked Sendable {
         self.path = path
         self.maximumMapSize = options.maximumMapSize
         do {
-            self.databases = try Environment.openDatabases(env, names, sets: options.sets, obsolete: options.obsolete)
+            self.databases = try Environment.openDatabases(env, names, sets: options.sets)
         } catch {
             mdb_env_close(env)
             throw error
@@ -122,11 +119,8 @@ public final class Environment: @unchecked Sendable {
     }
 
     /// Opens the databases in a read transaction when they all exist, so a reader does not
-    /// wait for the writer lock; creates them in one write transaction otherwise, which
-    /// also deletes the `obsolete` ones.
-    private static func openDatabases(
-        _ env: OpaquePointer, _ names: [String], sets: Set<String>, obsolete: [String]
-    ) throws -> [String: Database] {
+    /// wait for the writer lock; creates them in one write transaction otherwise.
+    private static func openDatabases(_ env: OpaquePointer, _ names: [String], sets: Set<String>) throws -> [String: Database] {
         for create in [false, true] {
             var txn: OpaquePointer?
             try check(mdb_txn_begin(env, nil, create ? 0 : UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
@@ -149,19 +143,6 @@ public final class Environment: @unchecked Sendable {
             if missing {
                 mdb_txn_abort(txn)
                 continue
-            }
-            if create {
-                for name in obsolete {
-                    var dbi: MDB_dbi = 0
-                    let rc = mdb_dbi_open(txn, name, 0, &dbi)
-                    if rc == MDB_NOTFOUND { continue }
-                    var dropped = rc
-                    if rc == MDB_SUCCESS { dropped = mdb_drop(txn, dbi, 1) }
-                    if dropped != MDB_SUCCESS {
-                        mdb_txn_abort(txn)
-                        throw LMDBError(code: dropped, operation: "mdb_drop \(name)")
-                    }
-                }
             }
             try check(mdb_txn_commit(txn), "mdb_txn_commit")
             return result

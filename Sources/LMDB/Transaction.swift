@@ -168,6 +168,20 @@ public final class WriteTransaction: Transaction {
         }
     }
 
+    /// Deletes the named database if it exists (`mdb_drop` with 1), for a database of an
+    /// older layout that the environment no longer opens (a database cannot change its
+    /// flags: a new layout takes a new name). Returns whether it existed.
+    @discardableResult
+    public func dropDatabase(named name: String) throws -> Bool {
+        ensureLive()
+        var dbi: MDB_dbi = 0
+        let rc = mdb_dbi_open(handle, name, 0, &dbi)
+        if rc == MDB_NOTFOUND { return false }
+        try check(rc, "mdb_dbi_open \(name)")
+        try check(mdb_drop(handle, dbi, 1), "mdb_drop \(name)")
+        return true
+    }
+
     /// Removes every entry of `db`, keeping the database (`mdb_drop` with 0).
     public func empty(_ db: Database) throws {
         ensureLive()

@@ -38,8 +38,6 @@ public final class EventLog: Sendable {
         public var extraDatabases: [String] = []
         /// Those of `extraDatabases` that are sets (``LMDB/Environment/Options/sets``).
         public var extraSets: Set<String> = []
-        /// Databases of an older layout of the layers above, deleted when theirs are created.
-        public var obsoleteDatabases: [String] = []
         public init() {}
     }
 
@@ -69,7 +67,6 @@ public final class EventLog: Sendable {
         envOptions.mapSize = options.mapSize
         envOptions.durable = options.durable
         envOptions.sets = options.extraSets
-        envOptions.obsolete = options.obsoleteDatabases
         let env = try storage {
             try Environment(
                 path: path, databases: EventLog.databaseNames + options.extraDatabases, options: envOptions)

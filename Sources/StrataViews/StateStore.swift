@@ -49,9 +49,15 @@ public struct StateStore: Sendable {
         var o = EventLog.Options()
         o.extraDatabases = databaseNames
         o.extraSets = Set(StateTables.generations.map { StateTables.databaseName($0, StateTables.indexKind) })
-        // The claim index before it was a set database (StateStore version 8 and earlier).
-        o.obsoleteDatabases = StateTables.generations.map { StateTables.databaseName($0, "index") }
         return o
+    }
+
+    /// Databases of older layouts: the claim index before it was a set database
+    /// (StateStore version 8 and earlier). A rebuild deletes them when it switches
+    /// generations, not at open: a binary of the old layout may still read them until
+    /// the read models are rebuilt in the new one.
+    static var obsoleteDatabases: [String] {
+        StateTables.generations.map { StateTables.databaseName($0, "index") }
     }
 
     // MARK: generations and checkpoints
@@ -193,6 +199,7 @@ public struct StateStore: Sendable {
                     tx.releaseMappedPages()
                 }
                 _ = try tx.delete(meta, key: old.checkpointKey)
+                for name in StateStore.obsoleteDatabases { try tx.dropDatabase(named: name) }
                 return (n, true)
             }
             total += n

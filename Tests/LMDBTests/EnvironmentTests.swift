@@ -224,8 +224,8 @@ struct EnvironmentTests {
         }
     }
 
-    @Test("an obsolete database is deleted when the environment creates the ones it names")
-    func obsoleteDatabaseIsDeleted() throws {
+    @Test("dropDatabase deletes a database the environment no longer names, and says whether it was there")
+    func dropDatabase() throws {
         let dir = try TemporaryDirectory()
         defer { dir.remove() }
         let path = dir.path + "/env"
@@ -237,9 +237,11 @@ struct EnvironmentTests {
             }
         }
         do {
-            var options = Environment.Options()
-            options.obsolete = ["old", "never-was"]
-            _ = try Environment(path: path, databases: ["kept", "new"], options: options)
+            let env = try Environment(path: path, databases: ["kept"])
+            try env.write { tx throws in
+                #expect(try tx.dropDatabase(named: "old"))
+                #expect(try !tx.dropDatabase(named: "never-was"))
+            }
         }
         // Opened again, "old" is a new, empty database; "kept" kept its row.
         let again = try Environment(path: path, databases: ["old", "kept"])

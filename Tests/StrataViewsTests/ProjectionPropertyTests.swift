@@ -291,6 +291,33 @@ struct ProjectionPropertyTests {
         }
     }
 
+    @Test("the claim index of the old layout is deleted by the rebuild that switches generations, not at open")
+    func obsoleteIndexIsDeletedByTheRebuild() throws {
+        try withDirectory { dir in
+            let path = dir + "/j"
+            do {
+                // A journal with the old layout's index databases, holding rows.
+                let old = try Environment(path: path, databases: StateStore.obsoleteDatabases)
+                try old.write { tx in
+                    for name in StateStore.obsoleteDatabases { try tx.put(old.database(name), key: [1], value: [1]) }
+                }
+            }
+            func rows() throws -> [Int] {
+                let env = try Environment(path: path, databases: StateStore.obsoleteDatabases)
+                return try env.read { tx in try StateStore.obsoleteDatabases.map { try tx.stat(env.database($0)).entries } }
+            }
+            _ = try Self.history(seed: 3, steps: 10, in: path)
+            #expect(try rows() == [1, 1], "opening and appending leave them for an old binary")
+            do {
+                // Closed before the databases are looked at again (one environment open
+                // per process at a time).
+                let log = try EventLog(path: path, options: StateStore.logOptions)
+                try StateStore(log: log).rebuild()
+            }
+            #expect(try rows() == [0, 0], "the rebuild deleted them (opened again, they are new and empty)")
+        }
+    }
+
     @Test("verify finds stored claims or index rows that differ from the log")
     func damagedStateIsFound() throws {
         try withDirectory { dir in
