@@ -46,6 +46,7 @@ struct AppendCommand: ParsableCommand {
             dryRun && (!exists || files.count > 1)
             ? NSTemporaryDirectory() + "strata-dry-run-" + UUID().uuidString : nil
         defer { if let scratch { try? FileManager.default.removeItem(atPath: scratch) } }
+        if let scratch { ScratchCleanup.onSignal(removing: scratch) }
         if let scratch, exists {
             try reporting { try self.journal.openForReading().environment.copy(to: scratch) }
         }
@@ -128,5 +129,26 @@ enum ReportFileReader {
         if lower.hasSuffix(".json") { return true }
         if lower.hasSuffix(".yaml") || lower.hasSuffix(".yml") { return false }
         return bytes.first { $0 != 0x20 && $0 != 0x0A && $0 != 0x0D && $0 != 0x09 } == UInt8(ascii: "{")
+    }
+}
+
+/// Removes a dry run's scratch journal when the process is interrupted (SIGINT, SIGTERM,
+/// SIGHUP), where `defer` does not run: a copy of a large journal would stay in the
+/// temporary directory. The handler only unlinks the two files LMDB makes and the
+/// directory (async-signal-safe calls on paths prepared beforehand), then exits 130.
+enum ScratchCleanup {
+    nonisolated(unsafe) private static var paths: [UnsafeMutablePointer<CChar>] = []
+
+    static func onSignal(removing directory: String) {
+        let names: [String] = ["\(directory)/data.mdb", "\(directory)/lock.mdb", directory]
+        paths = names.map { strdup($0)! }
+        for sig in [SIGINT, SIGTERM, SIGHUP] {
+            signal(sig) { _ in
+                for (i, p) in ScratchCleanup.paths.enumerated() {
+                    if i < 2 { unlink(p) } else { rmdir(p) }
+                }
+                _exit(130)
+            }
+        }
     }
 }
