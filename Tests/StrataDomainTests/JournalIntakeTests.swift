@@ -157,6 +157,23 @@ struct JournalIntakeTests {
         _ = try j.alias(.vessel, "Alpha", as: "Delta Star", reason: nil, recordedAt: nil, by: "t")
     }
 
+    @Test("DomainEvents.check refuses what the journal's types cannot read or index, and passes other families")
+    func domainEventsCheck() throws {
+        func payload(_ commodity: String) throws -> Payload {
+            try Payload(json: """
+                {"claim":"r1/c1","kind":"shipment","source":"s1","said":null,"credibility":3,"when":"2020-05","when_said":null,\
+                "commodity":"\(commodity)","quantity":null,"from":[],"to":[{"place":"Dalian","country":null}],"vessel":null,\
+                "voyages":null,"method":[],"price":null,"parties":[],"note":null}
+                """)
+        }
+        try DomainEvents.check(type: ClaimAsserted.eventType, payload: try payload("coal"))
+        #expect(throws: EventDecodingError.self) {
+            try DomainEvents.check(type: ClaimAsserted.eventType, payload: try payload(String(repeating: "a", count: 300)))
+        }
+        #expect(throws: EventDecodingError.self) { try DomainEvents.check(type: ReportFiled.eventType, payload: try payload("coal")) }
+        try DomainEvents.check(type: "bench.recorded.v1", payload: try payload("anything"))
+    }
+
     @Test("a YAML report may start with a byte order mark")
     func byteOrderMark() throws {
         let t = try TemporaryJournal()

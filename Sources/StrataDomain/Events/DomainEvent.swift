@@ -61,6 +61,21 @@ public enum DomainEvents {
     public static func check(type: EventType, payload: Payload) throws(EventDecodingError) {
         guard let t = byFamily[String(type.family)] else { return }
         try decode(t, payload, type)
+        // Names longer than the claim index holds would stop every view too.
+        var names: [String] = []
+        if type.family == ClaimAsserted.eventType.family {
+            let f = try ClaimAsserted(payload: payload, type: type).fields
+            names = [f.commodity].compactMap { $0 } + (f.from + f.to).compactMap(\.place)
+        } else if type.family == ClaimCorrected.eventType.family {
+            var f = ClaimFields(kind: .shipment, source: SourceID("checked")!)
+            for field in try ClaimCorrected(payload: payload, type: type).set where ["commodity", "from", "to"].contains(field.key) {
+                try f.set(field.key, field.value, type: type)
+            }
+            names = [f.commodity].compactMap { $0 } + (f.from + f.to).compactMap(\.place)
+        }
+        for name in names where NameKey(name).rawValue.utf8.count > EntityName.maximumKeyBytes {
+            throw EventDecodingError(type: type, reason: EntityName.problem(name, "place or commodity") ?? "name too long")
+        }
     }
 
     private static func decode<E: DomainEvent>(_: E.Type, _ payload: Payload, _ type: EventType) throws(EventDecodingError) {
