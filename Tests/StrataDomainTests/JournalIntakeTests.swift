@@ -126,6 +126,35 @@ struct JournalIntakeTests {
         #expect(again.appended == 0 && again.unchanged > 0)
     }
 
+    @Test("a report's corrections of one claim are checked in turn, each after the ones before it")
+    func correctionsInTurn() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        let clearing = "{kind: agreement, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}"
+        // A kind, then a field of that kind: accepted.
+        try t.append("""
+            report: {id: turn-1, outlet: X, published: 2020-07-01}
+            corrections:
+              - {correct: dailynk-2020-05-minerals/c6, set: \(clearing), reason: r}
+              - {correct: dailynk-2020-05-minerals/c6, set: {parties: [KP, CN]}, reason: r}
+            """)
+        let c6 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!))
+        #expect(c6.fields.kind == .agreement && c6.fields.parties == ["KP", "CN"])
+        // A kind, then a field the new kind has not: refused, naming the second correction.
+        do {
+            try t.append("""
+                report: {id: turn-2, outlet: X, published: 2020-07-01}
+                corrections:
+                  - {correct: dailynk-2020-05-minerals/c7, set: \(clearing), reason: r}
+                  - {correct: dailynk-2020-05-minerals/c7, set: {quantity: {value: 5, unit: t}}, reason: r}
+                """)
+            Issue.record("a quantity was set on an agreement")
+        } catch let e as InputError {
+            #expect(e.description.contains("corrections[1].set.quantity"), "\(e)")
+        }
+    }
+
     @Test("an alias is one step from an unknown name to a known one: no chains, loops, known or empty names")
     func aliasesAreOneStep() throws {
         let t = try TemporaryJournal()

@@ -15,6 +15,9 @@ struct ClaimReferences {
     /// Sources the report being filed registers or is (its outlet): a correction in it may
     /// attribute a claim to them before they are in the journal.
     var reportSources: Set<SourceID> = []
+    /// Claims as the report's corrections so far leave them: each correction is checked
+    /// against the claim after the ones before it in the same report.
+    var corrected: [ClaimID: ClaimFields] = [:]
 
     /// A claim that exists in the report being filed or the journal.
     func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID {
@@ -36,7 +39,7 @@ struct ClaimReferences {
 
     /// The claim's fields now; refuses retracted claims.
     func currentFields(of id: ClaimID, ref: ReportDocument.ClaimReference) throws -> ClaimFields {
-        if let here = local[id] { return here }
+        if let here = corrected[id] ?? local[id] { return here }
         guard let record = try journal.claim(id) else {
             throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal")
         }
@@ -47,7 +50,7 @@ struct ClaimReferences {
     }
 
     /// The event a correction writes, in the stream it belongs to.
-    func event(
+    mutating func event(
         for correction: ReportDocument.Correction, field: String, citing citation: ReportID?, id: EventID
     ) throws -> (StreamID, ProposedEvent) {
         switch correction {
@@ -102,6 +105,7 @@ struct ClaimReferences {
                             "unknown source \"\(text)\": use a source id in the journal (strata sources)\(report == nil ? "" : " or one this report lists")")
                     }
                 }
+                self.corrected[target] = corrected
             }
             return (Streams.claim(target), ClaimCorrected(claim: target, set: set, reason: reason, report: citation).proposed(id: id))
         case .retract(let ref, let reason):

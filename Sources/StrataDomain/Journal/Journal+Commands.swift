@@ -10,7 +10,7 @@ extension Journal {
         if let report, try !exists(Streams.report(report)) {
             throw InputError(field: "--report", "no report \(report) in the journal")
         }
-        let refs = ClaimReferences(journal: self, report: nil, local: [:])
+        var refs = ClaimReferences(journal: self, report: nil, local: [:])
         let (stream, event) = try refs.event(for: correction, field: "", citing: report, id: .make())
         if case .link(let a, let b, let relation, _) = correction {
             let x = try refs.resolve(a)
