@@ -152,7 +152,25 @@ extension DocumentNode {
         else { return nil }
         let start = lines[line - 1].index(lines[line - 1].startIndex, offsetBy: offset)
         lines[line - 1].replaceSubrange(start..<lines[line - 1].index(start, offsetBy: key.count), with: marker)
-        guard let root = try? Yams.compose(yaml: lines.joined(separator: "\n")) else { return nil }
+        // Other duplicates in the file stop the composition too: rename each in turn.
+        var root: Node? = nil
+        for attempt in 1...8 {
+            do {
+                root = try Yams.compose(yaml: lines.joined(separator: "\n"))
+                break
+            } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
+                guard let other = duplicates.first else { return nil }
+                let (l, column) = secondOccurrence(of: other, after: context.mark, in: lines.joined(separator: "\n"))
+                guard l >= 1, l <= lines.count, let at = column ?? keyOffset(other, in: Substring(lines[l - 1]), from: 0)
+                else { return nil }
+                let from = lines[l - 1].index(lines[l - 1].startIndex, offsetBy: at)
+                lines[l - 1].replaceSubrange(
+                    from..<lines[l - 1].index(from, offsetBy: other.count), with: "__strata_other_duplicate_\(attempt)__")
+            } catch {
+                return nil
+            }
+        }
+        guard let root else { return nil }
         func find(_ node: Node, _ path: String) -> String? {
             switch node {
             case .mapping(let mapping):
