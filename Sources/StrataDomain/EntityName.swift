@@ -7,11 +7,20 @@ public enum EntityName {
 
     /// Why `name` cannot name a `what` ("place", "commodity", "vessel"), or `nil`.
     public static func problem(_ name: String, _ what: String) -> String? {
-        let key = NameKey(name).rawValue
-        if key.isEmpty { return "a \(what) name needs letters or digits" }
-        if key.utf8.count > maximumKeyBytes {
-            return "a \(what) name may have at most \(maximumKeyBytes) bytes of letters and digits; this one has \(key.utf8.count)"
-        }
-        return nil
+        if NameKey(name).rawValue.isEmpty { return "a \(what) name needs letters or digits" }
+        return tooLong(name, what)
+    }
+
+    /// Why `name` is too long for the claim index, or `nil`: the one rule stored events
+    /// must meet too (an empty key is only ambiguous, a long one cannot be written).
+    public static func tooLong(_ name: String, _ what: String) -> String? {
+        let bytes = NameKey(name).rawValue.utf8.count
+        guard bytes > maximumKeyBytes else { return nil }
+        return "a \(what) name may have at most \(maximumKeyBytes) bytes of letters and digits; this one has \(bytes)"
+    }
+
+    /// The names of `fields` the claim index keys: its commodity and its places.
+    static func indexed(in fields: ClaimFields) -> [String] {
+        [fields.commodity].compactMap { $0 } + (fields.from + fields.to).compactMap(\.place)
     }
 }

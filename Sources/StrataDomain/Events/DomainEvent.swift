@@ -60,21 +60,23 @@ public enum DomainEvents {
     /// taken back, and one that does not decode would stop every view.
     public static func check(type: EventType, payload: Payload) throws(EventDecodingError) {
         guard let t = byFamily[String(type.family)] else { return }
-        try decode(t, payload, type)
         // Names longer than the claim index holds would stop every view too.
-        var names: [String] = []
-        if type.family == ClaimAsserted.eventType.family {
-            let f = try ClaimAsserted(payload: payload, type: type).fields
-            names = [f.commodity].compactMap { $0 } + (f.from + f.to).compactMap(\.place)
-        } else if type.family == ClaimCorrected.eventType.family {
+        let names: [String]
+        switch type.family {
+        case ClaimAsserted.eventType.family:
+            names = EntityName.indexed(in: try ClaimAsserted(payload: payload, type: type).fields)
+        case ClaimCorrected.eventType.family:
             var f = ClaimFields(kind: .shipment, source: SourceID("checked")!)
             for field in try ClaimCorrected(payload: payload, type: type).set where ["commodity", "from", "to"].contains(field.key) {
                 try f.set(field.key, field.value, type: type)
             }
-            names = [f.commodity].compactMap { $0 } + (f.from + f.to).compactMap(\.place)
+            names = EntityName.indexed(in: f)
+        default:
+            try decode(t, payload, type)
+            names = []
         }
-        for name in names where NameKey(name).rawValue.utf8.count > EntityName.maximumKeyBytes {
-            throw EventDecodingError(type: type, reason: EntityName.problem(name, "place or commodity") ?? "name too long")
+        for name in names {
+            if let problem = EntityName.tooLong(name, "place or commodity") { throw EventDecodingError(type: type, reason: problem) }
         }
     }
 

@@ -64,48 +64,7 @@ struct ClaimReferences {
             // A report already recorded is compared, not re-validated: its corrections
             // were valid when it was, whatever has been corrected since.
             if !recheck {
-                // The claim as corrected must be a claim: each value of its field's type.
-                var corrected = current
-                let whenSaid = set.first { $0.key == "when_said" }?.value
-                for f in set {
-                    do {
-                        try corrected.set(f.key, f.value, type: ClaimCorrected.eventType, whenSaid: whenSaid)
-                    } catch {
-                        throw InputError(line: lines[f.key] ?? ref.line, field: "\(field).set.\(f.key)", error.reason)
-                    }
-                }
-                if let commodity = corrected.commodity, let problem = EntityName.problem(commodity, "commodity") {
-                    throw InputError(line: lines["commodity"] ?? ref.line, field: "\(field).set.commodity", problem)
-                }
-                for (key, places) in [("from", corrected.from), ("to", corrected.to)] {
-                    for place in places.compactMap(\.place) {
-                        if let problem = EntityName.problem(place, "place") {
-                            throw InputError(line: lines[key] ?? ref.line, field: "\(field).set.\(key)", problem)
-                        }
-                    }
-                }
-                if kind != current.kind {
-                    // What the claim keeps must be a field of its new kind.
-                    let setKeys = Set(set.map(\.key))
-                    for f in current.payloadFields where !setKeys.contains(f.key) && !ClaimFields.allows(f.key, for: kind) {
-                        if f.value.isNull { continue }
-                        if case .array(let items) = f.value, items.isEmpty { continue }
-                        throw InputError(
-                            line: lines["kind"] ?? ref.line, field: "\(field).set.kind",
-                            "a \(kind.rawValue) claim has no \(f.key): set \(f.key) to null in the same correction")
-                    }
-                }
-                if let value = set.first(where: { $0.key == "source" })?.value, !value.isNull {
-                    let text = value.stringValue ?? ""
-                    var known = false
-                    if let id = SourceID(text) { known = try reportSources.contains(id) || journal.exists(Streams.source(id)) }
-                    guard known else {
-                        throw InputError(
-                            line: lines["source"] ?? ref.line, field: "\(field).set.source",
-                            "unknown source \"\(text)\": use a source id in the journal (strata sources)\(report == nil ? "" : " or one this report lists")")
-                    }
-                }
-                self.corrected[target] = corrected
+                self.corrected[target] = try corrected(current, by: set, kind: kind, lines: lines, ref: ref, field: field)
             }
             return (Streams.claim(target), ClaimCorrected(claim: target, set: set, reason: reason, report: citation).proposed(id: id))
         case .retract(let ref, let reason):
@@ -119,5 +78,56 @@ struct ClaimReferences {
             let e = ClaimsLinked(claim: x, other: y, relation: relation, reason: reason, report: citation)
             return (Streams.link(x, y), e.proposed(id: id))
         }
+    }
+
+    /// `current` with a correction's `set` applied, checked to be a claim: each value of
+    /// its field's type, names the index can hold, only fields of its (new) `kind`, a
+    /// known source.
+    private func corrected(
+        _ current: ClaimFields, by set: [Payload.Field], kind: ClaimKind, lines: [String: Int],
+        ref: ReportDocument.ClaimReference, field: String
+    ) throws -> ClaimFields {
+        // The claim as corrected must be a claim: each value of its field's type.
+        var corrected = current
+        let whenSaid = set.first { $0.key == "when_said" }?.value
+        for f in set {
+            do {
+                try corrected.set(f.key, f.value, type: ClaimCorrected.eventType, whenSaid: whenSaid)
+            } catch {
+                throw InputError(line: lines[f.key] ?? ref.line, field: "\(field).set.\(f.key)", error.reason)
+            }
+        }
+        if let commodity = corrected.commodity, let problem = EntityName.problem(commodity, "commodity") {
+            throw InputError(line: lines["commodity"] ?? ref.line, field: "\(field).set.commodity", problem)
+        }
+        for (key, places) in [("from", corrected.from), ("to", corrected.to)] {
+            for place in places.compactMap(\.place) {
+                if let problem = EntityName.problem(place, "place") {
+                    throw InputError(line: lines[key] ?? ref.line, field: "\(field).set.\(key)", problem)
+                }
+            }
+        }
+        if kind != current.kind {
+            // What the claim keeps must be a field of its new kind.
+            let setKeys = Set(set.map(\.key))
+            for f in current.payloadFields where !setKeys.contains(f.key) && !ClaimFields.allows(f.key, for: kind) {
+                if f.value.isNull { continue }
+                if case .array(let items) = f.value, items.isEmpty { continue }
+                throw InputError(
+                    line: lines["kind"] ?? ref.line, field: "\(field).set.kind",
+                    "a \(kind.rawValue) claim has no \(f.key): set \(f.key) to null in the same correction")
+            }
+        }
+        if let value = set.first(where: { $0.key == "source" })?.value, !value.isNull {
+            let text = value.stringValue ?? ""
+            var known = false
+            if let id = SourceID(text) { known = try reportSources.contains(id) || journal.exists(Streams.source(id)) }
+            guard known else {
+                throw InputError(
+                    line: lines["source"] ?? ref.line, field: "\(field).set.source",
+                    "unknown source \"\(text)\": use a source id in the journal (strata sources)\(report == nil ? "" : " or one this report lists")")
+            }
+        }
+        return corrected
     }
 }
