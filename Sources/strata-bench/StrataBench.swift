@@ -17,7 +17,7 @@ struct StrataBench: ParsableCommand {
         commandName: "strata-bench",
         abstract: "Load generator and replay timer for the Strata event log (benchmarks and tests).",
         subcommands: [
-            Append.self, Replay.self, Ingest.self, Reports.self, GenerateJournal.self, JSONTree.self, BigReport.self,
+            Append.self, Replay.self, PayloadBytes.self, Ingest.self, Reports.self, GenerateJournal.self, JSONTree.self, BigReport.self,
         ]
     )
 
@@ -249,6 +249,30 @@ struct StrataBench: ParsableCommand {
                     "seconds": .double(seconds), "events_per_s": .double(Double(n) / max(seconds, 1e-9)),
                     "checksum": .int(Int64(bitPattern: checksum)),
                 ]).json)
+        }
+    }
+}
+
+extension StrataBench {
+    /// The denominator of the architecture's size target ("journal size ≤ 2× the encoded
+    /// payload bytes").
+    struct PayloadBytes: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "payload-bytes",
+            abstract: "Print the events and the sum of their payloads' encoded (stored binary) sizes as one JSON line.")
+
+        @Option(help: "The journal directory.") var journal: String
+
+        func run() throws {
+            let log = try EventLog(path: journal)
+            var n = 0
+            var bytes = 0
+            try log.read { e in
+                n += 1
+                bytes += e.payload.encode().count
+                return true
+            }
+            print(Payload.object(["events": .int(Int64(n)), "payload_bytes": .int(Int64(bytes))]).json)
         }
     }
 }
