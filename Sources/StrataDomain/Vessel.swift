@@ -69,6 +69,17 @@ public struct Vessel: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    private init(checkedName name: String?, imo: String?, flag: String?) {
+        self.name = name
+        self.imo = imo
+        self.flag = flag
+    }
+
+    /// The same vessel under the name `rename` gives its name (an alias's canonical name).
+    public func renamed(_ rename: (String) -> String) -> Vessel {
+        Vessel(checkedName: name.map(rename), imo: imo, flag: flag)
+    }
+
     /// `"RICH GLORY (IMO 9074729, PA)"`; parts not given are left out.
     public var description: String {
         let details = [imo.map { "IMO \($0)" }, flag].compactMap { $0 }.joined(separator: ", ")

@@ -124,16 +124,8 @@ extension EventLog {
         var cache = EncodedEvent.LineCache()
         while true {
             let next = try reader.next { bytes -> EncodedEvent? in
-                if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-                let e = try EncodedEvent(jsonLine: bytes, line: reader.lineNumber, cache: &cache)
-                if let check {
-                    do {
-                        try check(e.type, e.payload)
-                    } catch {
-                        throw LogError.importRejected(line: reader.lineNumber, field: "payload", reason: "\(error)")
-                    }
-                }
-                return recordedAt.map { e.recorded(at: $0) } ?? e
+                try EventLog.importedEvent(bytes, line: reader.lineNumber, cache: &cache, check: check)
+                    .map { e in recordedAt.map { e.recorded(at: $0) } ?? e }
             }
             guard let next else { break }
             guard let event = next else { continue }
@@ -145,6 +137,36 @@ extension EventLog {
             batch.lines.append(reader.lineNumber)
         }
         if !batch.events.isEmpty { _ = deliver(batch) }
+    }
+
+    /// The event on an NDJSON line as an import reads it (`nil` for a blank line), or the
+    /// error that refuses the line.
+    private static func importedEvent(
+        _ bytes: UnsafeRawBufferPointer, line: Int, cache: inout EncodedEvent.LineCache,
+        check: ((EventType, [UInt8]) throws -> Void)?
+    ) throws -> EncodedEvent? {
+        if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
+        let e = try EncodedEvent(jsonLine: bytes, line: line, cache: &cache)
+        if let check {
+            do {
+                try check(e.type, e.payload)
+            } catch {
+                throw LogError.importRejected(line: line, field: "payload", reason: "\(error)")
+            }
+        }
+        return e
+    }
+
+    /// Reads `reader` up to its first event and checks that line as an import would,
+    /// throwing what would refuse it; without events, nothing. Lets a command refuse a
+    /// file that is not an export before it creates a journal to import it into.
+    public static func checkFirstEvent(
+        from reader: LineReader, check: ((EventType, [UInt8]) throws -> Void)? = nil
+    ) throws {
+        var cache = EncodedEvent.LineCache()
+        while let found = try reader.next({ bytes in
+            try importedEvent(bytes, line: reader.lineNumber, cache: &cache, check: check) != nil
+        }), !found {}
     }
 
     private func writeImported(_ batch: ImportBatch) throws -> (Int, Int) {

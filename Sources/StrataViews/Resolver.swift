@@ -104,8 +104,10 @@ public enum Confidence {
         return r * c
     }
 
-    /// Rounded to three decimals for output.
-    static func rounded(_ v: Double) -> Double { (v * 1000).rounded() / 1000 }
+    /// Rounded to six decimals for output: exact for a claim's product (.75 × .95 = .7125,
+    /// which binary arithmetic makes .71249999…) and for a shipment of two or three
+    /// sources, without cutting digits the mapping gives.
+    static func rounded(_ v: Double) -> Double { (v * 1_000_000).rounded() / 1_000_000 }
 }
 
 /// Memoised resolutions of one view. `@unchecked Sendable`: every access holds `lock`.

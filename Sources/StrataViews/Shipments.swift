@@ -204,7 +204,8 @@ public struct Shipments: Sendable {
             id: cluster.min { $0.position < $1.position }?.id ?? best.id,
             commodity: resolver.commodity(best.fields.commodity ?? cluster.compactMap(\.fields.commodity).first),
             tonnes: tonnes, fromPlaces: fp, fromCountries: fc, toPlaces: tp, toCountries: tc,
-            vessel: best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first, when: best.fields.when,
+            vessel: (best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first)?.renamed(resolver.vessel),
+            when: best.fields.when,
             earliest: earliest, latest: latest, confidence: Confidence.rounded(score),
             status: disputed ? "disputed" : sources.count > 1 ? "corroborated" : "single-source",
             claims: supporting.map(\.id), sources: sources)

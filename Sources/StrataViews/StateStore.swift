@@ -364,6 +364,9 @@ public struct StateStore: Sendable {
                 return state
             }
             if claims {
+                // Room for every claim asserted (the table's size, known without reading it):
+                // growing the dictionary claim by claim moved each claim many times.
+                state.claims.reserveCapacity(try tx.stat(tables.claims.asserted.database).entries)
                 try tables.claims.scan(tx, at: position) { _, v in
                     let c = try StateCodec.claim(v)
                     state.claims[c.id] = c

@@ -65,11 +65,12 @@ public struct Timeline: Sendable {
         }
     }
 
-    /// `gold 20 t (about) KP → Dalian`, or the words said for claims that move nothing.
+    /// `gold 20 t (about) KP → Dalian`, or the words said for claims that move nothing, whole,
+    /// on one line (a table cuts it to the terminal's width; the other formats keep it whole).
     static func summary(_ f: ClaimFields, _ resolver: Resolver) -> String {
         guard f.kind == .shipment || f.kind == .total else {
             let said = f.said ?? f.note ?? f.kind.rawValue
-            return said.count > 100 ? String(said.prefix(99)) + "…" : said
+            return said.split(whereSeparator: \.isWhitespace).joined(separator: " ")
         }
         var parts: [String] = []
         parts.append(resolver.commodity(f.commodity) ?? "goods")
@@ -80,7 +81,7 @@ public struct Timeline: Sendable {
         if !f.from.isEmpty || !f.to.isEmpty {
             parts.append("\(f.from.isEmpty ? "?" : places(f.from)) → \(f.to.isEmpty ? "?" : places(f.to))")
         }
-        if let v = f.vessel?.name { parts.append("on \(v)") }
+        if let v = f.vessel?.name { parts.append("on \(resolver.vessel(v))") }
         return (f.kind == .total ? "total: " : "") + parts.joined(separator: " ")
     }
 

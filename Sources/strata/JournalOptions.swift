@@ -24,10 +24,19 @@ struct JournalOptions: ParsableArguments {
         try EventLog(path: path, options: StateStore.logOptions)
     }
 
-    /// Opens the journal for a command that reads: a missing journal is exit 66.
+    /// Opens the journal for a command that reads: a missing journal is exit 66; one that
+    /// cannot be reached for its permissions, or whose data file is empty (LMDB would make
+    /// a new journal of it), is exit 74. A reading command never creates one.
     func openForReading() throws -> EventLog {
-        guard EventLog.exists(at: path) else {
+        var st = stat()
+        guard stat(path + "/data.mdb", &st) == 0 else {
+            if errno == EACCES {
+                throw Failure(.ioError, "\(path): permission denied: cannot reach the journal's data file")
+            }
             throw Failure(.noInput, "\(path): no journal here (append or import creates one)")
+        }
+        guard st.st_size > 0 else {
+            throw Failure(.ioError, "journal corrupted: \(path)/data.mdb is empty, not a journal")
         }
         return try EventLog(path: path, options: StateStore.logOptions)
     }

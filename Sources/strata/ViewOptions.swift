@@ -41,6 +41,11 @@ struct ViewOptions: ParsableArguments {
         if let to, ViewOptions.day(to, end: true) == nil {
             throw invalidValue("--to: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(to)\"")
         }
+        if let from, let to, let start = ViewOptions.day(from, end: false), let end = ViewOptions.day(to, end: true),
+            end < start
+        {
+            throw invalidValue("--from \(from) --to \(to): the window ends before it starts")
+        }
         if let country, Gazetteer.bundled.country(code: country.trimmingCharacters(in: .whitespaces).uppercased()) == nil {
             throw invalidValue("--country: expected an ISO 3166 alpha-2 country code such as KP or CN, not \"\(country)\"")
         }
@@ -84,12 +89,13 @@ struct ViewOptions: ParsableArguments {
     func state(_ journal: JournalOptions, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint, Resolver, View) {
         let log = try journal.openForReading()
         let view = self.view
-        if view.publishedBy != nil {
-            let (state, point) = try JournalState.fold(log, view: view)
-            return (state, point, Resolver(state: state), view)
-        }
-        let (state, point) = try StateStore(log: log).state(for: view, claimsFiltered: claimsFiltered)
-        return (state, point, Resolver(state: state), view)
+        let (state, point) =
+            view.publishedBy != nil
+            ? try JournalState.fold(log, view: view)
+            : try StateStore(log: log).state(for: view, claimsFiltered: claimsFiltered)
+        let resolver = Resolver(state: state)
+        ExitReclaim.keep((state, resolver))
+        return (state, point, resolver, view)
     }
 
     /// The volumes for this view: from the stored monthly cells when the view has no
@@ -115,6 +121,7 @@ struct ViewOptions: ParsableArguments {
             return
         }
         let rows = makeRows()
+        ExitReclaim.keep(rows)
         switch format {
         case .json:
             Swift.print(Payload.object(["view": point.payload, "rows": .array(rows)]).json)

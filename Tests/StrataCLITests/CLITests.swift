@@ -240,6 +240,51 @@ struct CLITests {
         }
     }
 
+    @Test(
+        "reading commands on a journal whose data file is empty exit 74 and leave it empty (LMDB would make a new journal of it)",
+        arguments: [["verify"], ["stats"], ["volumes"], ["log"]])
+    func emptyDataFile(command: [String]) throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("j").path
+            try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: false)
+            #expect(FileManager.default.createFile(atPath: journal + "/data.mdb", contents: Data()))
+            let result = try Running(Binaries.strata, command + ["--journal", journal]).wait()
+            #expect(result.exited(74), "\(command): exit \(result.status), \(result.err)")
+            #expect(result.err.hasPrefix("error: journal corrupted: ") && result.err.contains("data.mdb is empty"), "\(result.err)")
+            #expect(fileSize(journal + "/data.mdb") == 0)
+        }
+    }
+
+    @Test("importing a file that is not an export (a report) into a missing journal exits 65 with its line and creates nothing")
+    func importNotAnExport() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            let result = try strata("import", "--journal", journal, report)
+            #expect(result.exited(65), "exit \(result.status): \(result.err)")
+            #expect(result.err.hasPrefix("error: \(report):1: "), "the error names the file and line: \(result.err)")
+            #expect(!FileManager.default.fileExists(atPath: journal), "a refused import created the journal")
+        }
+    }
+
+    @Test("correct --set FIELD= (nothing after =) is YAML's null: it clears an optional field")
+    func correctClearsAField() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            #expect(try strata("append", seed, "--journal", j).exited(0))
+            func voyages() throws -> String? {
+                let out = try strata("claim", "dailynk-2020-05-minerals/c6", "--format", "json", "--journal", j).out
+                let claim = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+                return (claim?["current"] as? [String: Any])?["voyages"] as? String
+            }
+            #expect(try voyages() == "several")
+            let r = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "voyages=", "--reason", "unclear", "--journal", j)
+            #expect(r.exited(0), "\(r.status) \(r.err)")
+            #expect(try voyages() == nil)
+        }
+    }
+
     @Test("import of a missing file exits 66 and does not create the journal")
     func importMissingFile() throws {
         try withTemporaryDirectory { dir in
@@ -277,6 +322,7 @@ struct CLITests {
             (["timeline", "--kind", "rumour"], "--kind"), (["shipments", "--country", "Korea"], "--country"), (["link", "a/b", "c/d", "--as", "friends"], "--as"),
             (["alias", "planet", "Foo", "Bar"], "KIND"), (["unalias", "planet", "Foo"], "KIND"),
             (["rate", "some-source", "B", "--reason", "r", "--recorded-at", "2024-13-01"], "--recorded-at"),
+            (["volumes", "--from", "2020", "--to", "2019"], "--from 2020 --to 2019"),
         ])
     func invalidValue(arguments: [String], names: String) throws {
         try withTemporaryDirectory { dir in

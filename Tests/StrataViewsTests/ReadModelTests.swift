@@ -392,6 +392,51 @@ struct ReadModelRuleTests {
         #expect(rows.map(\.claim.local) == ["b", "e", "c", "a", "u"])
     }
 
+    @Test("an aliased vessel is shown by its canonical name, in shipments and in the timeline's summary, and as written again after unalias")
+    func vesselAliasesShow() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: s1, name: S1, kind: human, reliability: B}]
+            claims:
+              - {id: a, kind: shipment, source: s1, credibility: 2, commodity: coal, from: KP, to: CN, when: 2019-08, vessel: {name: Rung Ra No. 2, imo: "9074729"}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func shown() throws -> (vessel: String?, imo: String?, summary: String?) {
+            let (state, point) = try JournalState.fold(j.log, view: View())
+            let resolver = Resolver(state: state)
+            let row = Shipments(state: state, view: View(), point: point, resolver: resolver).rows.first
+            let line = Timeline(state: state, view: View(), point: point, resolver: resolver).rows.first
+            return (row?.vessel?.name, row?.vessel?.imo, line?.summary)
+        }
+        #expect(try shown().vessel == "Rung Ra No. 2")
+        _ = try j.alias(.vessel, "Rung Ra No. 2", as: "Rung Ra 2", reason: nil, recordedAt: nil, by: "t")
+        let aliased = try shown()
+        #expect(aliased.vessel == "Rung Ra 2" && aliased.imo == "9074729")
+        #expect(aliased.summary?.hasSuffix("on Rung Ra 2") == true)
+        _ = try j.unalias(.vessel, "Rung Ra No. 2", reason: nil, recordedAt: nil, by: "t")
+        #expect(try shown().vessel == "Rung Ra No. 2")
+    }
+
+    @Test("confidence keeps every digit the mapping gives: B × 1 is .7125, not .712 or .71249999…")
+    func confidenceDigits() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: s1, name: S1, kind: human, reliability: B}, {id: s2, name: S2, kind: imagery, reliability: D}]
+            claims:
+              - {id: a, kind: shipment, source: s1, credibility: 1, commodity: coal, from: KP, to: CN, when: 2019-08}
+              - {id: b, kind: shipment, source: s2, credibility: 3, commodity: coal, from: KP, to: CN, when: 2019-08}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func rows() throws -> [Shipments.Row] {
+            let (state, point) = try JournalState.fold(j.log, view: View())
+            return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
+        }
+        #expect(try rows().map(\.confidence) == [0.7125, 0.21])  // B .75 × 1 .95; D .35 × 3 .6
+        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
+        _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        #expect(try rows().map(\.confidence) == [0.772875])  // 1 − (1 − .7125)(1 − .21)
+    }
+
     @Test("a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing")
     func corroboratingClaimsSupport() throws {
         let (j, dir) = try journal("""

@@ -8,7 +8,7 @@ struct CorrectCommand: ParsableCommand {
         commandName: "correct",
         abstract: "Replace named fields of a claim.",
         discussion: """
-            FIELD is a claim field as in report files (quantity, when, when_said, from, to, commodity, vessel, credibility, said, source, kind, voyages, method, price, parties, note) and VALUE is YAML, e.g. --set 'quantity={value: 5500, unit: t, qualifier: at_least}' or --set when=2020-06. The old version stays in the journal: views as of an earlier time show it.
+            FIELD is a claim field as in report files (quantity, when, when_said, from, to, commodity, vessel, credibility, said, source, kind, voyages, method, price, parties, note) and VALUE is YAML, e.g. --set 'quantity={value: 5500, unit: t, qualifier: at_least}' or --set when=2020-06; nothing after = is YAML's null, which clears an optional field (--set note=). The old version stays in the journal: views as of an earlier time show it.
             """)
 
     @OptionGroup var journal: JournalOptions
@@ -37,13 +37,16 @@ struct CorrectCommand: ParsableCommand {
                 let eq = a.firstIndex(of: "=") ?? a.endIndex
                 let field = String(a[..<eq]).trimmingCharacters(in: " ")
                 let valueText = String(a[a.index(after: eq)...])
-                let node: DocumentNode
-                do throws(InputError) {
-                    node = try DocumentNode.read(Array(valueText.utf8), json: false)
-                } catch {
-                    throw InputError(field: "--set \(field)", error.message)
+                // Nothing after `=` is YAML's empty value, null, as `field:` is in a report file.
+                var value = DocumentNode.Value.null
+                if !valueText.allSatisfy(\.isWhitespace) {
+                    do throws(InputError) {
+                        value = try DocumentNode.read(Array(valueText.utf8), json: false).value
+                    } catch {
+                        throw InputError(field: "--set \(field)", error.message)
+                    }
                 }
-                members.append(DocumentNode.Member(key: field, line: 1, value: DocumentNode(line: 1, value: node.value)))
+                members.append(DocumentNode.Member(key: field, line: 1, value: DocumentNode(line: 1, value: value)))
             }
             let entry = DocumentNode(line: 1, value: .mapping([
                 DocumentNode.Member(key: "correct", line: 1, value: DocumentNode(line: 1, value: .scalar(target.description))),

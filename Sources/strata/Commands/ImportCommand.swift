@@ -41,23 +41,29 @@ struct ImportCommand: ParsableCommand {
             guard let reader = LineReader(path: file) else {
                 throw Failure(errno == ENOENT ? .noInput : .ioError, "\(file): cannot open: \(String(cString: strerror(errno)))")
             }
-            let log = try journal.openForWriting()
-            var progress = Progress("import")
             // An event of the journal's types must decode as its type says: appended, it
             // could not be taken back. (Types repeat from line to line: the last verdict
             // is kept.)
             var lastType: EventType? = nil
             var isJournalType = false
-            let result = try log.importNDJSON(
-                from: reader, batchSize: batchSize, recordedAt: recording.time,
-                check: { type, payload in
-                    if type != lastType {
-                        lastType = type
-                        isJournalType = DomainEvents.isJournalType(type)
-                    }
-                    guard isJournalType else { return }
-                    try DomainEvents.check(type: type, payload: try Payload(binary: payload))
+            let check = { (type: EventType, payload: [UInt8]) throws in
+                if type != lastType {
+                    lastType = type
+                    isJournalType = DomainEvents.isJournalType(type)
                 }
+                guard isJournalType else { return }
+                try DomainEvents.check(type: type, payload: try Payload(binary: payload))
+            }
+            // Importing a file that is not an export (a report, a CSV) into a journal that
+            // does not exist yet leaves no empty journal behind: its first event is read
+            // before the journal is made.
+            if file != "-", !EventLog.exists(at: journal.path), let first = LineReader(path: file) {
+                try EventLog.checkFirstEvent(from: first, check: check)
+            }
+            let log = try journal.openForWriting()
+            var progress = Progress("import")
+            let result = try log.importNDJSON(
+                from: reader, batchSize: batchSize, recordedAt: recording.time, check: check
             ) { progress.show($0.imported + $0.skipped) }
             progress.finish()
             // The read models follow the imported events (in one more transaction).

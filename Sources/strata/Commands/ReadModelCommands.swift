@@ -78,6 +78,7 @@ struct ShipmentsCommand: ParsableCommand {
         try reporting {
             let (state, point, resolver, view) = try options.state(journal)
             let shipments = Shipments(state: state, view: view, point: point, resolver: resolver)
+            ExitReclaim.keep(shipments)
             options.print(point: point, rows: shipments.rows.map(\.payload), columns: Shipments.Row.columns) {
                 func places(_ names: [String], _ countries: [String]) -> String {
                     let all = names + countries
@@ -128,6 +129,7 @@ struct TimelineCommand: ParsableCommand {
             // The timeline reads only the claims its commodity and place filters can admit.
             let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
             let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
+            ExitReclaim.keep(timeline)
             options.print(point: point, rows: timeline.rows.map(\.payload), columns: Timeline.Row.columns) {
                 let rows = timeline.rows.map { r in
                     [

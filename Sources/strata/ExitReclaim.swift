@@ -1,0 +1,10 @@
+/// Keeps a command's large answers (the journal's state, a read model's rows) alive until
+/// the process exits, so the operating system reclaims their memory at once instead of
+/// Swift freeing them object by object on the way out: for a view of a million claims the
+/// freeing took about a tenth of the command's time. Only for values a command holds to
+/// its end anyway.
+enum ExitReclaim {
+    nonisolated(unsafe) private static var kept: [Any] = []
+
+    static func keep(_ value: Any) { kept.append(value) }
+}
