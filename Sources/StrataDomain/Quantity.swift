@@ -58,14 +58,14 @@ public struct Quantity: Hashable, Sendable {
 
     /// The reading in metric tonnes by the table above.
     public var tonnes: Tonnes {
-        let f = unit.tonnes
+        let t = unit.tonnes(_:)
         switch amount {
-        case .value(let v, .exact): return Tonnes(low: v * f, best: v * f, high: v * f)
+        case .value(let v, .exact): return Tonnes(low: t(v), best: t(v), high: t(v))
         // v · 9 / 10 rather than 0.9 · v: 700 × 1.1 is 770.0000000000001, 700 × 11 / 10 is 770.
-        case .value(let v, .about): return Tonnes(low: v * 9 / 10 * f, best: v * f, high: v * 11 / 10 * f)
-        case .value(let v, .atLeast): return Tonnes(low: v * f, best: v * f, high: nil)
-        case .value(let v, .upTo): return Tonnes(low: 0, best: v * f, high: v * f)
-        case .range(let lo, let hi): return Tonnes(low: lo * f, best: (lo + hi) / 2 * f, high: hi * f)
+        case .value(let v, .about): return Tonnes(low: t(v * 9 / 10), best: t(v), high: t(v * 11 / 10))
+        case .value(let v, .atLeast): return Tonnes(low: t(v), best: t(v), high: nil)
+        case .value(let v, .upTo): return Tonnes(low: 0, best: t(v), high: t(v))
+        case .range(let lo, let hi): return Tonnes(low: t(lo), best: t((lo + hi) / 2), high: t(hi))
         }
     }
 }

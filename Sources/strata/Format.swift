@@ -49,16 +49,36 @@ enum Format {
         /// instead (default ``narrowest``).
         var readable: [Int: Int] = [:]
         var width = Format.terminalWidth
+        /// A column that is never cut: when the row cannot show it whole, it is printed on
+        /// a line of its own above the rest of the row, which is indented by two spaces
+        /// (shipment ids, which a reader copies into `strata claim`).
+        var heading: Int? = nil
         /// No column is cut narrower than this.
         static let narrowest = 8
+
+        /// These settings for the table of the columns `shown` (in that order), and where
+        /// each shown column now is.
+        func keeping(_ shown: [Int], width: Int) -> (fit: Fit, at: [Int: Int]) {
+            let at = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($1, $0) })
+            var kept = Fit(cuttable: [:], optional: optional.compactMap { at[$0] }, width: width)
+            for (i, cut) in cuttable { if let j = at[i] { kept.cuttable[j] = cut } }
+            for (i, w) in readable { if let j = at[i] { kept.readable[j] = w } }
+            kept.heading = heading.flatMap { at[$0] }
+            return (kept, at)
+        }
+
+        /// The narrowest the columns `shown` can be, side by side.
+        func least(_ shown: [Int], _ natural: [Int]) -> Int {
+            shown.map { i in cuttable[i] == nil ? natural[i] : min(natural[i], readable[i] ?? Fit.narrowest) }
+                .reduce(0, +) + 2 * (shown.count - 1)
+        }
 
         /// The columns to show, in order, for cells of these natural widths.
         func visible(_ natural: [Int]) -> [Int] {
             var shown = Array(natural.indices)
             var dropping = optional[...]
             while let next = dropping.first {
-                let least = shown.map { i in cuttable[i] == nil ? natural[i] : min(natural[i], readable[i] ?? Fit.narrowest) }
-                if least.reduce(0, +) + 2 * (shown.count - 1) <= width { break }
+                if least(shown, natural) <= width { break }
                 shown.removeAll { $0 == next }
                 dropping = dropping.dropFirst()
             }
@@ -102,22 +122,32 @@ enum Format {
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned. With
     /// `fit`, the widest cuttable column loses a column at a time until the table fits.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], fit: Fit? = nil) -> String {
-        if let fit, !fit.optional.isEmpty {
+        func columns(_ shown: [Int], _ fit: Fit) -> String {
+            let (kept, at) = fit.keeping(shown, width: fit.width)
+            return table(
+                shown.map { header[$0] }, rows.map { row in shown.map { $0 < row.count ? row[$0] : "" } },
+                rightAligned: Set(rightAligned.compactMap { at[$0] }), fit: kept)
+        }
+        if let fit, fit.heading != nil || !fit.optional.isEmpty {
             var natural = header.map(width)
             for row in rows {
                 for (i, cell) in row.enumerated() where i < natural.count { natural[i] = max(natural[i], width(cell)) }
             }
-            let shown = fit.visible(natural)
-            if shown.count < header.count {
-                // Renumber the remaining columns' settings.
-                let at = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($1, $0) })
-                var narrowed = Fit(cuttable: [:], width: fit.width)
-                for (i, cut) in fit.cuttable { if let j = at[i] { narrowed.cuttable[j] = cut } }
-                for (i, w) in fit.readable { if let j = at[i] { narrowed.readable[j] = w } }
-                return table(
-                    shown.map { header[$0] }, rows.map { row in shown.map { $0 < row.count ? row[$0] : "" } },
-                    rightAligned: Set(rightAligned.compactMap { at[$0] }), fit: narrowed)
+            if let h = fit.heading, h < header.count {
+                // One line a row when it can show the heading whole; else the heading above it.
+                var whole = fit
+                whole.heading = nil
+                whole.cuttable[h] = nil
+                if whole.least(whole.visible(natural), natural) <= fit.width { return columns(header.indices.map { $0 }, whole) }
+                var rest = fit
+                rest.heading = nil
+                rest.width = fit.width - 2
+                let body = columns(header.indices.filter { $0 != h }, rest).split(separator: "\n", omittingEmptySubsequences: false)
+                let headings = [header[h]] + rows.map { h < $0.count ? $0[h] : "" }
+                return zip(headings, body).map { "\($0)\n  \($1)" }.joined(separator: "\n")
             }
+            let shown = fit.visible(natural)
+            if shown.count < header.count { return columns(shown, fit) }
         }
         var all = [header] + rows
         var cellWidths = all.map { $0.map(width) }

@@ -44,6 +44,8 @@ struct DomainEventTests {
         (.range(min: 2, max: 4), .kilotonne, Tonnes(low: 2000, best: 3000, high: 4000)),
         (.value(1, .exact), .megatonne, Tonnes(low: 1e6, best: 1e6, high: 1e6)),
         (.value(1000, .exact), .kilogram, Tonnes(low: 1, best: 1, high: 1)),
+        // 24.3 × 0.001 in doubles is 0.024300000000000002; 24.3 / 1000 is 0.0243.
+        (.value(24.3, .exact), .kilogram, Tonnes(low: 0.0243, best: 0.0243, high: 0.0243)),
     ])
     func tonnes(amount: Quantity.Amount, unit: MassUnit, expected: Tonnes) throws {
         #expect(try Quantity(amount: amount, unit: unit).tonnes == expected)
