@@ -51,6 +51,7 @@ let package = Package(
                 "StrataViews",
                 "StrataDomain",
                 "StrataLog",
+                "LMDB",  // storage errors map to exit codes (Failure.swift)
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),

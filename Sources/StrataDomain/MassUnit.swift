@@ -1,5 +1,3 @@
-import Foundation
-
 /// Units of mass a report may use, each with its factor to metric tonnes.
 public enum MassUnit: String, CaseIterable, Hashable, Sendable {
     case tonne = "t"
@@ -10,22 +8,10 @@ public enum MassUnit: String, CaseIterable, Hashable, Sendable {
     case longTon = "long ton"
     case pound = "lb"
 
-    /// `amount` of this unit in metric tonnes, to 15 significant digits: the decimal the
-    /// conversion gives, without the binary noise of the multiplication (24.3 kg × 0.001
-    /// is 0.024300000000000002 in doubles; this is 0.0243, and 1 short ton stays
-    /// 0.90718474).
-    public func tonnes(_ amount: Double) -> Double { MassUnit.decimal(amount * tonnes) }
-
-    /// `v` rounded to 15 significant digits (what a double holds of a decimal for sure).
-    static func decimal(_ v: Double) -> Double {
-        guard v != 0, v.isFinite else { return v }
-        let digits = 14 - Int(log10(abs(v)).rounded(.down))
-        guard digits >= 0, digits < powersOfTen.count else { return v }
-        let scale = powersOfTen[digits]  // exact: 10^22 is the largest power of ten a double holds
-        return (v * scale).rounded() / scale
-    }
-
-    private static let powersOfTen: [Double] = (1...22).reduce(into: [1]) { p, _ in p.append(p.last! * 10) }
+    /// `amount` of this unit in metric tonnes, to 15 significant digits
+    /// (``Swift/Double/decimalRounded``): 24.3 kg is 0.0243 t, not the
+    /// 0.024300000000000002 of 24.3 × 0.001 in doubles, and 1 short ton stays 0.90718474.
+    public func tonnes(_ amount: Double) -> Double { (amount * tonnes).decimalRounded }
 
     /// Metric tonnes in one of this unit.
     public var tonnes: Double {

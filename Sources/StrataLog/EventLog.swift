@@ -61,6 +61,28 @@ public final class EventLog: Sendable {
         return stat(path + "/data.mdb", &st) == 0
     }
 
+    /// What is at `path`, for a command that must not create a journal.
+    public enum Presence: Equatable, Sendable {
+        case journal
+        case missing
+        /// The directory or data file cannot be reached: permissions.
+        case denied
+        /// A data file with nothing in it, which LMDB would make a new journal of.
+        case emptyDataFile
+    }
+
+    /// What is at `path`. A data file is empty for a moment while another process creates
+    /// the journal, so an empty one is looked at again for a little while first.
+    public static func presence(at path: String) -> Presence {
+        var st = stat()
+        for attempt in 0..<5 {
+            guard stat(path + "/data.mdb", &st) == 0 else { return errno == EACCES ? .denied : .missing }
+            if st.st_size > 0 { return .journal }
+            if attempt < 4 { usleep(20_000) }
+        }
+        return .emptyDataFile
+    }
+
     /// Opens the journal at `path`, creating it when it does not exist.
     public init(path: String, options: Options = Options()) throws {
         var envOptions = Environment.Options()

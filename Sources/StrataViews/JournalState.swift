@@ -42,15 +42,12 @@ public struct JournalState: Sendable, Equatable {
             self.outlet = outlet
         }
 
-        public static func == (a: Claim, b: Claim) -> Bool {
-            a.id == b.id && a.retracted == b.retracted && a.recordedAt == b.recordedAt && a.position == b.position
-                && a.changed == b.changed && a.outlet == b.outlet && (a.box === b.box || a.fields == b.fields)
-        }
-
-        /// Never changed while shared (see ``fields``), so it may cross threads.
-        private final class FieldsBox: @unchecked Sendable {
+        /// Never changed while shared (see ``fields``), so it may cross threads. Equal when
+        /// the fields are, so that claims compare by value (`Equatable` is synthesized).
+        private final class FieldsBox: @unchecked Sendable, Equatable {
             var fields: ClaimFields
             init(_ fields: ClaimFields) { self.fields = fields }
+            static func == (a: FieldsBox, b: FieldsBox) -> Bool { a === b || a.fields == b.fields }
         }
     }
 

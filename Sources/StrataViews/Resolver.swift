@@ -104,10 +104,9 @@ public enum Confidence {
         return r * c
     }
 
-    /// Rounded to six decimals for output: exact for a claim's product (.75 × .95 = .7125,
-    /// which binary arithmetic makes .71249999…) and for a shipment of two or three
-    /// sources, without cutting digits the mapping gives.
-    static func rounded(_ v: Double) -> Double { (v * 1_000_000).rounded() / 1_000_000 }
+    /// For output: the decimal the mapping gives, without binary noise (.75 × .95 is .7125,
+    /// not .71249999…; two B1 sources give .91734375), to 15 significant digits.
+    static func rounded(_ v: Double) -> Double { v.decimalRounded }
 }
 
 /// Memoised resolutions of one view. `@unchecked Sendable`: every access holds `lock`.

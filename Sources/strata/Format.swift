@@ -4,6 +4,27 @@
 
 /// Number and table formatting for human-readable output.
 enum Format {
+    /// Tonnes with thousands separators, one decimal when not whole (three under 1 t, so a
+    /// 27 kg shipment does not show as 0); `-` for none.
+    static func tonnes(_ v: Double?) -> String {
+        guard let v else { return "-" }
+        // Under 0.9995 t three decimals; from there on 1 t and up (1,000 thousandths
+        // would not fit three digits).
+        if v > 0, case let thousandths = Int((v * 1000).rounded()), thousandths < 1000 {
+            return "0." + String(repeating: "0", count: 3 - String(thousandths).count) + String(thousandths)
+        }
+        let whole = v.rounded()
+        if abs(v - whole) < 0.05 { return thousands(Int(whole)) }
+        let tenths = Int((v * 10).rounded())
+        return thousands(tenths / 10) + "." + String(abs(tenths % 10))
+    }
+
+    /// A non-negative number with two decimals: `0.84`, `1.00` (a confidence).
+    static func hundredths(_ v: Double) -> String {
+        let n = Int((v * 100).rounded())
+        return "\(n / 100)." + (n % 100 < 10 ? "0" : "") + "\(n % 100)"
+    }
+
     /// `1234567` → `1,234,567`.
     static func thousands(_ n: Int) -> String {
         let digits = Array(String(n.magnitude).utf8)

@@ -27,18 +27,16 @@ struct JournalOptions: ParsableArguments {
     /// Opens the journal for a command that reads: a missing journal is exit 66; one that
     /// cannot be reached for its permissions, or whose data file is empty (LMDB would make
     /// a new journal of it), is exit 74. A reading command never creates one.
+    ///
+    /// Writing commands leave an empty data file to LMDB, which makes a new journal of it:
+    /// that is also what a second writer sees while a first one creates the journal.
     func openForReading() throws -> EventLog {
-        var st = stat()
-        guard stat(path + "/data.mdb", &st) == 0 else {
-            if errno == EACCES {
-                throw Failure(.ioError, "\(path): permission denied: cannot reach the journal's data file")
-            }
-            throw Failure(.noInput, "\(path): no journal here (append or import creates one)")
+        switch EventLog.presence(at: path) {
+        case .journal: return try EventLog(path: path, options: StateStore.logOptions)
+        case .missing: throw Failure(.noInput, "\(path): no journal here (append or import creates one)")
+        case .denied: throw Failure(.ioError, "\(path): permission denied: cannot reach the journal's data file")
+        case .emptyDataFile: throw Failure(.ioError, "journal corrupted: \(path)'s data file is empty, not a journal")
         }
-        guard st.st_size > 0 else {
-            throw Failure(.ioError, "journal corrupted: \(path)/data.mdb is empty, not a journal")
-        }
-        return try EventLog(path: path, options: StateStore.logOptions)
     }
 }
 

@@ -25,7 +25,7 @@ struct ViewOptions: ParsableArguments {
     @Option(help: "A vessel name.") var vessel: String?
     @Option(help: "A source id.") var source: String?
     @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (the best claim's commodity and vessel, all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
-    @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names and ids with …; the other formats keep every field whole.")
+    @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole.")
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -132,62 +132,5 @@ struct ViewOptions: ParsableArguments {
         case .table:
             Swift.print(table())
         }
-    }
-}
-
-/// Flattens JSON rows into CSV under fixed columns: nested objects become dotted paths
-/// (a null object leaves its columns empty), lists are joined by `;`.
-enum CSV {
-    static func render(_ rows: [Payload], columns: [String]) -> String {
-        var lines = [columns.map(quote).joined(separator: ",")]
-        for row in rows {
-            var cells: [String: String] = [:]
-            flatten(row, prefix: "", into: &cells)
-            lines.append(columns.map { quote(cells[$0] ?? "") }.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n")
-    }
-
-    private static func flatten(_ p: Payload, prefix: String, into cells: inout [String: String]) {
-        switch p {
-        case .object(let fields):
-            for f in fields { flatten(f.value, prefix: prefix.isEmpty ? f.key : "\(prefix).\(f.key)", into: &cells) }
-        case .array(let items): cells[prefix] = items.map { $0.stringValue ?? $0.json }.joined(separator: ";")
-        case .null: cells[prefix] = ""
-        case .string(let s): cells[prefix] = s
-        default: cells[prefix] = p.json
-        }
-    }
-
-    private static func quote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences("\"", "\"\"") + "\"" : s
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ a: String, _ b: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound] + b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
-}
-
-extension Format {
-    /// Tonnes with thousands separators, one decimal when not whole (three under 1 t, so a
-    /// 27 kg shipment does not show as 0); `-` for none.
-    static func tonnes(_ v: Double?) -> String {
-        guard let v else { return "-" }
-        if v > 0 && v < 1 {
-            let thousandths = Int((v * 1000).rounded())
-            return "0." + String(repeating: "0", count: 3 - String(thousandths).count) + String(thousandths)
-        }
-        let whole = v.rounded()
-        if abs(v - whole) < 0.05 { return thousands(Int(whole)) }
-        let tenths = Int((v * 10).rounded())
-        return thousands(tenths / 10) + "." + String(abs(tenths % 10))
     }
 }

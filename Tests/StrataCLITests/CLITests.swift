@@ -250,7 +250,7 @@ struct CLITests {
             #expect(FileManager.default.createFile(atPath: journal + "/data.mdb", contents: Data()))
             let result = try Running(Binaries.strata, command + ["--journal", journal]).wait()
             #expect(result.exited(74), "\(command): exit \(result.status), \(result.err)")
-            #expect(result.err.hasPrefix("error: journal corrupted: ") && result.err.contains("data.mdb is empty"), "\(result.err)")
+            #expect(result.err.hasPrefix("error: journal corrupted: ") && result.err.contains("data file is empty"), "\(result.err)")
             #expect(fileSize(journal + "/data.mdb") == 0)
         }
     }
@@ -282,6 +282,32 @@ struct CLITests {
             let r = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "voyages=", "--reason", "unclear", "--journal", j)
             #expect(r.exited(0), "\(r.status) \(r.err)")
             #expect(try voyages() == nil)
+        }
+    }
+
+    @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
+    func tableNumbersNearOne() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let report = dir.appendingPathComponent("r.yaml")
+            try Data("""
+                report: {id: r1, outlet: Wire, published: 2020-01-01}
+                sources:
+                  - {id: s1, name: S1, kind: human, reliability: A}
+                  - {id: s2, name: S2, kind: imagery, reliability: A}
+                  - {id: s3, name: S3, kind: document, reliability: A}
+                claims:
+                  - {id: c1, kind: shipment, source: s1, credibility: 1, said: x, commodity: gold, from: KP, to: CN, when: 2019-08, quantity: {value: 999.6, unit: kg}}
+                  - {id: c2, kind: shipment, source: s2, credibility: 1, said: x, commodity: gold, from: KP, to: CN, when: 2019-08, links: [{relation: same-shipment, claim: c1}]}
+                  - {id: c3, kind: shipment, source: s3, credibility: 1, said: x, commodity: gold, from: KP, to: CN, when: 2019-08, links: [{relation: same-shipment, claim: c1}]}
+                """.utf8).write(to: report)
+            #expect(try strata("append", report.path, "--journal", j).exited(0))
+            let table = try strata("shipments", "--journal", j, environment: ["COLUMNS": "200"])
+            #expect(table.exited(0), "\(table.status) \(table.err)")
+            let row = try #require(table.out.split(separator: "\n").first { $0.hasPrefix("r1/c1") })
+            let cells = row.split(separator: " ")
+            #expect(cells.contains("1") && !cells.contains("1.000"), "\(row)")  // 999.6 kg, best
+            #expect(cells.contains("1.00") && !cells.contains("0.100"), "\(row)")  // 1 − (1 − .855)³ = .99695
         }
     }
 

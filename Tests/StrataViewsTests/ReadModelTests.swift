@@ -417,7 +417,7 @@ struct ReadModelRuleTests {
         #expect(try shown().vessel == "Rung Ra No. 2")
     }
 
-    @Test("confidence keeps every digit the mapping gives: B × 1 is .7125, not .712 or .71249999…")
+    @Test("confidence keeps every digit the mapping gives: B × 1 is .7125, not .712 or .71249999…; two B1 sources .91734375")
     func confidenceDigits() throws {
         let (j, dir) = try journal("""
             report: {id: r1, outlet: Wire, published: 2020-01-01}
@@ -435,6 +435,11 @@ struct ReadModelRuleTests {
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
         #expect(try rows().map(\.confidence) == [0.772875])  // 1 − (1 − .7125)(1 − .21)
+        _ = try j.rate(try #require(SourceID("s2")), .b, reason: "r", recordedAt: nil, by: "t")
+        _ = try j.apply(
+            .correct(ref("r1/b"), set: [Payload.Field("credibility", .int(1))], setLines: [:], reason: "r"),
+            citing: nil, recordedAt: nil, by: "t")
+        #expect(try rows().map(\.confidence) == [0.91734375])  // 1 − (1 − .7125)²
     }
 
     @Test("a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing")

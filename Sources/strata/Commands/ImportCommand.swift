@@ -32,6 +32,11 @@ struct ImportCommand: ParsableCommand {
     @Option(help: "Events per durable commit.")
     var batchSize: Int = 10_000
 
+    private static func isRegularFile(_ path: String) -> Bool {
+        var st = stat()
+        return stat(path, &st) == 0 && st.st_mode & S_IFMT == S_IFREG
+    }
+
     func validate() throws {
         if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
     }
@@ -57,7 +62,11 @@ struct ImportCommand: ParsableCommand {
             // Importing a file that is not an export (a report, a CSV) into a journal that
             // does not exist yet leaves no empty journal behind: its first event is read
             // before the journal is made.
-            if file != "-", !EventLog.exists(at: journal.path), let first = LineReader(path: file) {
+            // Only a regular file can be read twice: a second read of a pipe would take lines
+            // from the import.
+            if file != "-", ImportCommand.isRegularFile(file), !EventLog.exists(at: journal.path),
+                let first = LineReader(path: file)
+            {
                 try EventLog.checkFirstEvent(from: first, check: check)
             }
             let log = try journal.openForWriting()

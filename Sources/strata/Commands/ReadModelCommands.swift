@@ -56,7 +56,7 @@ struct VolumesCommand: ParsableCommand {
                     }
                     text += "\n\nreported totals, beside the sums and never added to them:\n"
                         + Format.table(["TOTAL", "COMMODITY", "ROUTE", "PERIODS", "BEST t"], lines, rightAligned: [4],
-                            fit: Format.Fit(cuttable: [0: .middle, 1: .end, 2: .end]))
+                            fit: Format.Fit(cuttable: [1: .end, 2: .end], heading: 0))
                 }
                 return text + "\n" + point.caption
             }
@@ -89,7 +89,7 @@ struct ShipmentsCommand: ParsableCommand {
                         s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.low), Format.tonnes(s.tonnes?.best),
                         s.tonnes.map { $0.high.map(Format.tonnes) ?? "no limit" } ?? "-",
                         places(s.fromPlaces, s.fromCountries), places(s.toPlaces, s.toCountries), s.vessel?.name ?? "",
-                        s.when.edtf ?? "?", String(format3(s.confidence)), s.status, Format.thousands(s.claims.count),
+                        s.when.edtf ?? "?", Format.hundredths(s.confidence), s.status, Format.thousands(s.claims.count),
                         s.sources.map(\.rawValue).joined(separator: ", "),
                     ]
                 }
@@ -109,10 +109,6 @@ struct ShipmentsCommand: ParsableCommand {
         }
     }
 
-    private func format3(_ v: Double) -> String {
-        let n = Int((v * 100).rounded())
-        return "0.\(n < 10 ? "0" : "")\(n)"
-    }
 }
 
 /// `strata timeline`.
@@ -120,7 +116,7 @@ struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
-        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order. With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order, and then prints each claim id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` and `strata correct` take them). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -135,17 +131,17 @@ struct TimelineCommand: ParsableCommand {
                 let rows = timeline.rows.map { r in
                     [
                         r.when.edtf ?? "?", r.grade, r.claim.description, r.source.rawValue, r.outlet ?? "",
-                        String(r.recordedAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "),
-                        String(r.summary.prefix(60)),
+                        String(r.recordedAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "), r.summary,
                     ]
                 }
                 // On a narrow terminal the outlet, record time and source give way, in that
-                // order (JSON and CSV keep every field).
+                // order, then the claim id takes a line of its own (JSON and CSV keep every
+                // field).
                 return Format.table(
                     ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"], rows,
                     fit: Format.Fit(
-                        cuttable: [0: .end, 2: .middle, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
-                        readable: [0: 21, 2: 16, 3: 10, 6: 24]))
+                        cuttable: [0: .end, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
+                        readable: [0: 21, 3: 10, 6: 24], heading: 2))
                     + "\n" + point.caption
             }
         }

@@ -1,0 +1,22 @@
+import Foundation
+
+extension Double {
+    /// This value rounded to 15 significant digits, as many as a double holds of any
+    /// decimal: the decimal a computation on exact inputs means, without the noise of binary
+    /// arithmetic (24.3 × 0.001 is 0.024300000000000002, .75 × .95 is 0.7124999999999999;
+    /// rounded, 0.0243 and 0.7125). Values under 10⁻⁸ or over 10¹⁴, and zero, infinities and
+    /// NaN, are returned as they are.
+    public var decimalRounded: Double {
+        guard self != 0, isFinite else { return self }
+        let digits = 14 - Int(log10(abs(self)).rounded(.down))
+        guard digits >= 0, digits < Double.powersOfTen.count else { return self }
+        let scale = Double.powersOfTen[digits]
+        return (self * scale).rounded() / scale
+    }
+
+    /// 10⁰ … 10²², every power of ten a double holds exactly.
+    private static let powersOfTen: [Double] = [
+        1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,
+        1e20, 1e21, 1e22,
+    ]
+}
