@@ -86,10 +86,7 @@ public struct JournalState: Sendable, Equatable {
             return true
         }
         state.position = limit
-        let point = ViewPoint(
-            position: limit, asOf: view.asOf, publishedBy: view.publishedBy, from: view.from, to: view.to,
-            certainly: view.certainly)
-        return (state, point)
+        return (state, point(view, limit))
     }
 
     /// Whether a report counts under `--published-by`: corrections citing no report count.

@@ -2,12 +2,6 @@ import LMDB
 import StrataDomain
 import StrataLog
 
-/// The read models kept falling behind concurrent writes while a view was being read:
-/// temporary, retrying may succeed.
-public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {
-    public var description: String { "the read models kept falling behind concurrent writes; try again" }
-}
-
 /// The read models' stored state: every claim, report, source, grade, link and alias as
 /// versioned rows (see ``VersionedTable``), written in the same transaction as the events
 /// that change them, with a checkpoint. The state at any position is read back with one
@@ -206,109 +200,6 @@ public struct StateStore: Sendable {
             if done { return total }
         }
     }
-    /// What is wrong with the stored read models: a checkpoint past the log's head, or a
-    /// stored state that differs from a fresh fold of the log at the checkpoint.
-    /// `progress` is told the position reached and the checkpoint's.
-    public func problems(progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
-        guard let at = try log.environment.read({ tx in try checkpoint(tx, try active(tx)) }) else { return [] }
-        let head = try log.head().lastPosition
-        guard at.position <= head else { return ["read-model checkpoint \(at.position) is past the log's head \(head)"] }
-        guard at.version == StateStore.version else {
-            return []  // another version's rows: rebuilt on first use, not wrong
-        }
-        // The checkpoint and 3 earlier positions (as-of views read those), compared with
-        // one fold of the log that stops at each in turn (four folds from the start read
-        // the log two and a half times).
-        let step = max(UInt64(1), at.position.rawValue / 4)
-        var positions = Set(stride(from: step, to: at.position.rawValue, by: Int(step)).map { Position($0) })
-        positions.insert(at.position)
-        var out: [String] = []
-        var folded = try JournalState(roomFor: log)
-        for p in positions.sorted() {
-            try log.environment.read { tx in
-                var n = 0
-                try log.read(in: tx, after: folded.position, families: JournalState.families) { position, e in
-                    guard position <= p else { return false }
-                    if let e { try folded.apply(e, publishedBy: nil) }
-                    n += 1
-                    if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
-                    return true
-                }
-            }
-            folded.position = p
-            out += try differences(at: p, folded: folded)
-            progress?(Int(p.rawValue), Int(at.position.rawValue))
-            if !out.isEmpty { break }
-        }
-        if out.isEmpty, try !claimPositionsMatch(folded) {
-            out.append("the stored claim positions differ from a fold of the log at \(at.position)")
-        }
-        return out
-    }
-
-    /// Whether the table of claim positions maps the claims of `folded` (the log folded to
-    /// a checkpoint) to where they were asserted. The table is not versioned and appends
-    /// may have gone on since the fold, so an entry may also name a later assertion (a new
-    /// claim, or an id asserted again) but nothing else.
-    private func claimPositionsMatch(_ folded: JournalState) throws -> Bool {
-        try log.environment.read { tx in
-            var matched = 0
-            var consistent = true
-            try tx.withCursor(try active(tx).claimPositions) { c in
-                try c.scan { key, value in
-                    guard let id = ClaimID(String(decoding: key, as: UTF8.self)), let p = Position(key: value) else {
-                        consistent = false
-                        return false
-                    }
-                    let known = folded.claims[id]
-                    if known != nil { matched += 1 }
-                    // Where the fold saw it asserted, or an assertion after the fold.
-                    guard known?.position == p || p > folded.position else {
-                        consistent = false
-                        return false
-                    }
-                    return true
-                }
-            }
-            return consistent && matched == folded.claims.count
-        }
-    }
-
-    /// How the stored rows at `position` differ from `folded`, the log folded up to there.
-    private func differences(at position: Position, folded: JournalState) throws -> [String] {
-        // Everything but the claims, then the claims one by one as they are read, so that
-        // the stored ones are never all in memory beside the folded ones.
-        guard let stored = try state(at: position, ifCovered: false, filter: nil, claims: false) else { return [] }
-        var out: [String] = []
-        var storedClaims = 0
-        var claimsDiffer = false
-        try log.environment.read { tx in
-            try active(tx).claims.scan(tx, at: position) { _, v in
-                let c = try StateCodec.claim(v)
-                storedClaims += 1
-                if !claimsDiffer && folded.claims[c.id] != c { claimsDiffer = true }
-                if storedClaims % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
-            }
-        }
-        if claimsDiffer || storedClaims != folded.claims.count {
-            out.append("stored claims differ from a fold of the log at \(position)")
-        }
-        if stored.reports != folded.reports { out.append("stored reports differ from a fold of the log at \(position)") }
-        if stored.sources != folded.sources || stored.grades != folded.grades {
-            out.append("stored sources or grades differ from a fold of the log at \(position)")
-        }
-        if stored.links != folded.links { out.append("stored links differ from a fold of the log at \(position)") }
-        if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log at \(position)") }
-        if try volumeCells(at: position) != Volumes.monthlyCells(state: folded, resolver: Resolver(state: folded)) {
-            out.append("the stored volumes differ from a fold of the log at \(position)")
-        }
-        let indexed = try log.environment.read { tx in try active(tx).claimIndex.presentDigest(tx, at: position) }
-        if indexed != ClaimIndex.expectedDigest(folded.claims.values, folded.links) {
-            out.append("the stored claim index differs from a fold of the log at \(position)")
-        }
-        return out
-    }
-
     // MARK: reading
 
     /// The state a view (without `--published-by`) stands at, from the stored rows after
@@ -320,14 +211,20 @@ public struct StateStore: Sendable {
     /// that follows the rows it shows rather than every claim in the journal.
     public func state(for view: View, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint) {
         precondition(view.publishedBy == nil, "published-by views are folds")
-        // Events may be committed (an import does not project) between catching up and
-        // reading: read only when the rows reach the view's position, else catch up again.
+        return try caughtUp(view) { position in
+            try state(at: position, ifCovered: true, filter: claimsFiltered ? view : nil)
+                .map { ($0, JournalState.point(view, position)) }
+        }
+    }
+
+    /// What `read` gives at `view`'s position after catching the rows up. Events may be
+    /// committed (an import does not project) between catching up and reading: `read`
+    /// returns `nil` when the rows do not reach the position, and the store catches up
+    /// again, a few times before giving up with ``ReadModelBusy``.
+    private func caughtUp<T>(_ view: View, _ read: (Position) throws -> T?) throws -> T {
         for _ in 0..<5 {
             try catchUp()
-            let position = try JournalState.position(of: view, in: log)
-            if let state = try state(at: position, ifCovered: true, filter: claimsFiltered ? view : nil) {
-                return (state, JournalState.point(view, position))
-            }
+            if let answer = try read(try JournalState.position(of: view, in: log)) { return answer }
         }
         throw ReadModelBusy()
     }
@@ -343,7 +240,7 @@ public struct StateStore: Sendable {
 
     /// The state at `position`, or `nil` when `ifCovered` and the active rows' checkpoint
     /// (read in the same transaction) is before `position`.
-    private func state(at position: Position, ifCovered: Bool, filter: View?, claims: Bool = true) throws -> JournalState? {
+    func state(at position: Position, ifCovered: Bool, filter: View?, claims: Bool = true) throws -> JournalState? {
         try log.environment.read { tx -> JournalState? in
             let tables = try active(tx)
             if ifCovered {
@@ -364,9 +261,11 @@ public struct StateStore: Sendable {
                 return state
             }
             if claims {
-                // Room for every claim asserted (the table's size, known without reading it):
-                // growing the dictionary claim by claim moved each claim many times.
-                state.claims.reserveCapacity(try tx.stat(tables.claims.asserted.database).entries)
+                // Room for every claim asserted by then (at most the table's size or the
+                // position, known without reading it): growing the dictionary claim by claim
+                // moved each claim many times.
+                let asserted = try tx.stat(tables.claims.asserted.database).entries
+                state.claims.reserveCapacity(min(asserted, Int(clamping: position.rawValue)))
                 try tables.claims.scan(tx, at: position) { _, v in
                     let c = try StateCodec.claim(v)
                     state.claims[c.id] = c
@@ -389,12 +288,7 @@ public struct StateStore: Sendable {
     /// found through the index; `nil` for other views, which are computed from the state.
     public func volumes(for view: View, by granularity: Granularity) throws -> Volumes? {
         guard StateStore.storesVolumes(for: view) else { return nil }
-        for _ in 0..<5 {
-            try catchUp()
-            let position = try JournalState.position(of: view, in: log)
-            if let volumes = try volumes(at: position, view: view, by: granularity) { return volumes }
-        }
-        throw ReadModelBusy()
+        return try caughtUp(view) { try volumes(at: $0, view: view, by: granularity) }
     }
 
     /// Whether the stored cells answer `view`: no filter, valid-time window or `--published-by`.

@@ -23,23 +23,3 @@ public struct View: Sendable, Equatable {
 
     public init() {}
 }
-
-/// The view a read model answered for, printed with its rows.
-public struct ViewPoint: Sendable, Equatable {
-    public let position: Position
-    public let asOf: RecordTime?
-    public let publishedBy: RecordTime?
-    public let from: Day?
-    public let to: Day?
-    public let certainly: Bool
-
-    /// `{"position", "as_of", "published_by", "from", "to", "certainly"}`.
-    public var payload: Payload {
-        .object([
-            "position": .int(Int64(position.rawValue)), "as_of": asOf.map { .string($0.iso8601) } ?? .null,
-            "published_by": publishedBy.map { .string($0.iso8601) } ?? .null,
-            "from": from.map { .string($0.description) } ?? .null, "to": to.map { .string($0.description) } ?? .null,
-            "certainly": .bool(certainly),
-        ])
-    }
-}

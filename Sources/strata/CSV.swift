@@ -25,18 +25,6 @@ enum CSV {
     }
 
     private static func quote(_ s: String) -> String {
-        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingOccurrences("\"", "\"\"") + "\"" : s
-    }
-}
-
-extension String {
-    func replacingOccurrences(_ a: String, _ b: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound] + b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
+        s.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" }) ? "\"" + s.replacingAll("\"", with: "\"\"") + "\"" : s
     }
 }

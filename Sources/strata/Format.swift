@@ -79,7 +79,7 @@ enum Format {
 
         /// These settings for the table of the columns `shown` (in that order), and where
         /// each shown column now is.
-        func keeping(_ shown: [Int], width: Int) -> (fit: Fit, at: [Int: Int]) {
+        func keeping(_ shown: [Int]) -> (fit: Fit, at: [Int: Int]) {
             let at = Dictionary(uniqueKeysWithValues: shown.enumerated().map { ($1, $0) })
             var kept = Fit(cuttable: [:], optional: optional.compactMap { at[$0] }, width: width)
             for (i, cut) in cuttable { if let j = at[i] { kept.cuttable[j] = cut } }
@@ -141,10 +141,14 @@ enum Format {
     }
 
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned. With
-    /// `fit`, the widest cuttable column loses a column at a time until the table fits.
+    /// `fit`, a table wider than the terminal first leaves out the optional columns, in
+    /// order, while it would not fit with its cuttable columns at their readable widths;
+    /// a heading column that still does not fit whole goes on a line of its own above each
+    /// row (the rest indented by two); then the widest cuttable column loses a column at a
+    /// time until the table fits.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], fit: Fit? = nil) -> String {
         func columns(_ shown: [Int], _ fit: Fit) -> String {
-            let (kept, at) = fit.keeping(shown, width: fit.width)
+            let (kept, at) = fit.keeping(shown)
             return table(
                 shown.map { header[$0] }, rows.map { row in shown.map { $0 < row.count ? row[$0] : "" } },
                 rightAligned: Set(rightAligned.compactMap { at[$0] }), fit: kept)
@@ -159,7 +163,7 @@ enum Format {
                 var whole = fit
                 whole.heading = nil
                 whole.cuttable[h] = nil
-                if whole.least(whole.visible(natural), natural) <= fit.width { return columns(header.indices.map { $0 }, whole) }
+                if whole.least(whole.visible(natural), natural) <= fit.width { return columns(Array(header.indices), whole) }
                 var rest = fit
                 rest.heading = nil
                 rest.width = fit.width - 2

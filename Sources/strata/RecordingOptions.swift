@@ -21,9 +21,10 @@ struct RecordingOptions: ParsableArguments {
 }
 
 extension JournalOptions {
-    /// The domain journal over the log, for recording and reading claims.
-    /// The journal for recording: its read models are kept in the same transactions.
+    /// The journal for recording (created when missing): its read models are kept in the
+    /// same transactions as its events.
     func journalForWriting() throws -> Journal { try recordingJournal(at: path) }
+    /// The journal for reading (a missing one is exit 66).
     func journalForReading() throws -> Journal { Journal(log: try openForReading()) }
 }
 
@@ -51,4 +52,11 @@ func recordingJournal(at path: String) throws -> Journal {
     let log = try EventLog(path: path, options: StateStore.logOptions)
     let store = StateStore(log: log)
     return Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+}
+
+/// A `--report ID` option's value, checked.
+func reportID(_ text: String?) throws -> ReportID? {
+    guard let text else { return nil }
+    guard let id = ReportID(text) else { throw InputError(field: "--report", "\"\(text)\" is not a report id") }
+    return id
 }

@@ -35,7 +35,7 @@ struct CorrectCommand: ParsableCommand {
             var members: [DocumentNode.Member] = []
             for a in assignments {
                 let eq = a.firstIndex(of: "=") ?? a.endIndex
-                let field = String(a[..<eq]).trimmingCharacters(in: " ")
+                let field = String(a[..<eq]).trimming(" ")
                 let valueText = String(a[a.index(after: eq)...])
                 // Nothing after `=` is YAML's empty value, null, as `field:` is in a report file.
                 var value = DocumentNode.Value.null
@@ -66,51 +66,5 @@ struct CorrectCommand: ParsableCommand {
                 throw e
             }
         }
-    }
-}
-
-/// `strata retract CLAIM --reason TEXT [--report ID]`.
-struct RetractCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "retract",
-        abstract: "Withdraw a claim from the read models from now on (its history stays).")
-
-    @OptionGroup var journal: JournalOptions
-    @OptionGroup var recording: RecordingOptions
-    @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
-    @Option(help: "Why the claim is retracted.") var reason: String
-    @Option(help: "The report that brings the retraction.") var report: String?
-
-    func run() throws {
-        try reporting {
-            let target = try claimID(claim, argument: "CLAIM")
-            let ref = ReportDocument.ClaimReference(text: target.description, line: 0, field: "CLAIM")
-            let j = try journal.journalForWriting()
-            if let record = try j.claim(target), record.retracted {
-                throw InputError(field: "CLAIM", "claim \(target) is already retracted")
-            }
-            let outcome = try j.apply(.retract(ref, reason: reason), citing: try reportID(report), recordedAt: recording.time, by: Analyst.current)
-            printOutcome(outcome, "retracted \(target)")
-        }
-    }
-}
-
-/// A `--report ID` option's value, checked.
-func reportID(_ text: String?) throws -> ReportID? {
-    guard let text else { return nil }
-    guard let id = ReportID(text) else { throw InputError(field: "--report", "\"\(text)\" is not a report id") }
-    return id
-}
-
-extension String {
-    func replacingPrefix(_ prefix: String, _ with: String) -> String {
-        hasPrefix(prefix) ? with + dropFirst(prefix.count) : self
-    }
-
-    func trimmingCharacters(in set: String) -> String {
-        var s = Substring(self)
-        while let f = s.first, set.contains(f) { s.removeFirst() }
-        while let l = s.last, set.contains(l) { s.removeLast() }
-        return String(s)
     }
 }

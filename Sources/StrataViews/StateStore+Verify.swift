@@ -1,0 +1,109 @@
+import LMDB
+import StrataDomain
+import StrataLog
+
+/// `strata verify`'s check of the read models: the stored rows against a fresh fold of the log.
+extension StateStore {
+    /// What is wrong with the stored read models: a checkpoint past the log's head, or a
+    /// stored state that differs from a fresh fold of the log at the checkpoint.
+    /// `progress` is told the position reached and the checkpoint's.
+    public func problems(progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
+        guard let at = try log.environment.read({ tx in try checkpoint(tx, try active(tx)) }) else { return [] }
+        let head = try log.head().lastPosition
+        guard at.position <= head else { return ["read-model checkpoint \(at.position) is past the log's head \(head)"] }
+        guard at.version == StateStore.version else {
+            return []  // another version's rows: rebuilt on first use, not wrong
+        }
+        // The checkpoint and 3 earlier positions (as-of views read those), compared with
+        // one fold of the log that stops at each in turn (four folds from the start read
+        // the log two and a half times).
+        let step = max(UInt64(1), at.position.rawValue / 4)
+        var positions = Set(stride(from: step, to: at.position.rawValue, by: Int(step)).map { Position($0) })
+        positions.insert(at.position)
+        var out: [String] = []
+        var folded = try JournalState(roomFor: log)
+        for p in positions.sorted() {
+            try log.environment.read { tx in
+                var n = 0
+                try log.read(in: tx, after: folded.position, families: JournalState.families) { position, e in
+                    guard position <= p else { return false }
+                    if let e { try folded.apply(e, publishedBy: nil) }
+                    n += 1
+                    if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+                    return true
+                }
+            }
+            folded.position = p
+            out += try differences(at: p, folded: folded)
+            progress?(Int(p.rawValue), Int(at.position.rawValue))
+            if !out.isEmpty { break }
+        }
+        if out.isEmpty, try !claimPositionsMatch(folded) {
+            out.append("the stored claim positions differ from a fold of the log at \(at.position)")
+        }
+        return out
+    }
+
+    /// Whether the table of claim positions maps the claims of `folded` (the log folded to
+    /// a checkpoint) to where they were asserted. The table is not versioned and appends
+    /// may have gone on since the fold, so an entry may also name a later assertion (a new
+    /// claim, or an id asserted again) but nothing else.
+    private func claimPositionsMatch(_ folded: JournalState) throws -> Bool {
+        try log.environment.read { tx in
+            var matched = 0
+            var consistent = true
+            try tx.withCursor(try active(tx).claimPositions) { c in
+                try c.scan { key, value in
+                    guard let id = ClaimID(String(decoding: key, as: UTF8.self)), let p = Position(key: value) else {
+                        consistent = false
+                        return false
+                    }
+                    let known = folded.claims[id]
+                    if known != nil { matched += 1 }
+                    // Where the fold saw it asserted, or an assertion after the fold.
+                    guard known?.position == p || p > folded.position else {
+                        consistent = false
+                        return false
+                    }
+                    return true
+                }
+            }
+            return consistent && matched == folded.claims.count
+        }
+    }
+
+    /// How the stored rows at `position` differ from `folded`, the log folded up to there.
+    private func differences(at position: Position, folded: JournalState) throws -> [String] {
+        // Everything but the claims, then the claims one by one as they are read, so that
+        // the stored ones are never all in memory beside the folded ones.
+        guard let stored = try state(at: position, ifCovered: false, filter: nil, claims: false) else { return [] }
+        var out: [String] = []
+        var storedClaims = 0
+        var claimsDiffer = false
+        try log.environment.read { tx in
+            try active(tx).claims.scan(tx, at: position) { _, v in
+                let c = try StateCodec.claim(v)
+                storedClaims += 1
+                if !claimsDiffer && folded.claims[c.id] != c { claimsDiffer = true }
+                if storedClaims % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+            }
+        }
+        if claimsDiffer || storedClaims != folded.claims.count {
+            out.append("stored claims differ from a fold of the log at \(position)")
+        }
+        if stored.reports != folded.reports { out.append("stored reports differ from a fold of the log at \(position)") }
+        if stored.sources != folded.sources || stored.grades != folded.grades {
+            out.append("stored sources or grades differ from a fold of the log at \(position)")
+        }
+        if stored.links != folded.links { out.append("stored links differ from a fold of the log at \(position)") }
+        if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log at \(position)") }
+        if try volumeCells(at: position) != Volumes.monthlyCells(state: folded, resolver: Resolver(state: folded)) {
+            out.append("the stored volumes differ from a fold of the log at \(position)")
+        }
+        let indexed = try log.environment.read { tx in try active(tx).claimIndex.presentDigest(tx, at: position) }
+        if indexed != ClaimIndex.expectedDigest(folded.claims.values, folded.links) {
+            out.append("the stored claim index differs from a fold of the log at \(position)")
+        }
+        return out
+    }
+}

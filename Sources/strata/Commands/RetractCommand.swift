@@ -1,0 +1,29 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+
+/// `strata retract CLAIM --reason TEXT [--report ID]`.
+struct RetractCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "retract",
+        abstract: "Withdraw a claim from the read models from now on (its history stays).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
+    @Option(help: "Why the claim is retracted.") var reason: String
+    @Option(help: "The report that brings the retraction.") var report: String?
+
+    func run() throws {
+        try reporting {
+            let target = try claimID(claim, argument: "CLAIM")
+            let ref = ReportDocument.ClaimReference(text: target.description, line: 0, field: "CLAIM")
+            let j = try journal.journalForWriting()
+            if let record = try j.claim(target), record.retracted {
+                throw InputError(field: "CLAIM", "claim \(target) is already retracted")
+            }
+            let outcome = try j.apply(.retract(ref, reason: reason), citing: try reportID(report), recordedAt: recording.time, by: Analyst.current)
+            printOutcome(outcome, "retracted \(target)")
+        }
+    }
+}

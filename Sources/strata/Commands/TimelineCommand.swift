@@ -1,0 +1,41 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+import StrataViews
+
+/// `strata timeline`.
+struct TimelineCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "timeline",
+        abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
+        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order, and then prints each claim id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` and `strata correct` take them). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var options: ViewOptions
+
+    func run() throws {
+        try reporting {
+            // The timeline reads only the claims its commodity and place filters can admit.
+            let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
+            let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
+            ExitReclaim.keep(timeline)
+            options.print(point: point, rows: timeline.rows.map(\.payload), columns: Timeline.Row.columns) {
+                let rows = timeline.rows.map { r in
+                    [
+                        r.when.edtf ?? "?", r.grade, r.claim.description, r.source.rawValue, r.outlet ?? "",
+                        String(r.recordedAt.iso8601.prefix(16)).replacingOccurrences(of: "T", with: " "), r.summary,
+                    ]
+                }
+                // On a narrow terminal the outlet, record time and source give way, in that
+                // order, then the claim id takes a line of its own (JSON and CSV keep every
+                // field).
+                return Format.table(
+                    ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"], rows,
+                    fit: Format.Fit(
+                        cuttable: [0: .end, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
+                        readable: [0: 21, 3: 10, 6: 24], heading: 2))
+                    + "\n" + point.caption
+            }
+        }
+    }
+}

@@ -1,0 +1,21 @@
+import ArgumentParser
+import StrataDomain
+
+/// `strata unalias place|commodity|vessel NAME`.
+struct UnaliasCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "unalias", abstract: "Withdraw an alias.")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var recording: RecordingOptions
+    @OptionGroup var entity: EntityKindArgument
+    @Argument(help: "The aliased name.") var name: String
+    @Option(help: "Why.") var reason: String?
+
+    func run() throws {
+        try reporting {
+            let kind = entity.kind
+            let j = try journal.journalForWriting()
+            printOutcome(try j.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current), "unaliased \(kind.rawValue) \"\(name)\"")
+        }
+    }
+}

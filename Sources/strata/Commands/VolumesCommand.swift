@@ -1,0 +1,65 @@
+import ArgumentParser
+import StrataDomain
+import StrataLog
+import StrataViews
+
+extension Granularity: ExpressibleByArgument {}
+
+/// `strata volumes`.
+struct VolumesCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "volumes",
+        abstract: "Tonnes per commodity, route and period (low / best / high), with reported totals beside them.",
+        discussion: "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. The table lists the sums, then each reported total once with the periods it spans; JSON gives the totals in each period's reported_totals. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
+
+    @OptionGroup var journal: JournalOptions
+    @OptionGroup var options: ViewOptions
+    @Option(help: "Period: month, quarter or year.") var by: Granularity = .month
+
+    func run() throws {
+        try reporting {
+            let volumes = try options.volumes(journal, by: by)
+            let point = volumes.view
+            options.print(point: point, rows: volumes.rows.map(\.payload), columns: Volumes.Row.columns) {
+                let route = { (r: Volumes.Row) in "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")" }
+                let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
+                    [
+                        r.commodity ?? "?", r.period ?? "?", route(r),
+                        Format.tonnes(r.low), Format.tonnes(r.best), r.high.map(Format.tonnes) ?? "open",
+                        "\(r.shipments)\(r.unquantified > 0 ? " (\(r.unquantified) no qty)" : "")",
+                    ]
+                }
+                var text = Format.table(
+                    ["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS"], rows, rightAligned: [3, 4, 5],
+                    fit: Format.Fit(cuttable: [0: .end, 2: .end]))
+                // Reported totals under the sums, each once with the periods it spans.
+                // Rows come in commodity, period, route order, so a total's rows are in period order.
+                var totals: [(claim: String, row: Volumes.Row, tonnes: Tonnes?, last: String?)] = []
+                var listed: [String: Int] = [:]
+                for r in volumes.rows {
+                    for t in r.reportedTotals {
+                        if let i = listed[t.claim.description] {
+                            totals[i].last = r.period
+                        } else {
+                            listed[t.claim.description] = totals.count
+                            totals.append((t.claim.description, r, t.tonnes, r.period))
+                        }
+                    }
+                }
+                if !totals.isEmpty {
+                    let lines = totals.map { t in
+                        [
+                            t.claim, t.row.commodity ?? "?", route(t.row),
+                            t.row.period == t.last ? t.last ?? "?" : "\(t.row.period ?? "?")–\(t.last ?? "?")",
+                            Format.tonnes(t.tonnes?.best),
+                        ]
+                    }
+                    text += "\n\nreported totals, beside the sums and never added to them:\n"
+                        + Format.table(["TOTAL", "COMMODITY", "ROUTE", "PERIODS", "BEST t"], lines, rightAligned: [4],
+                            fit: Format.Fit(cuttable: [1: .end, 2: .end], heading: 0))
+                }
+                return text + "\n" + point.caption
+            }
+        }
+    }
+}

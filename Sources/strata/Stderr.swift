@@ -1,0 +1,35 @@
+import ArgumentParser
+import LMDB
+import StrataDomain
+import StrataLog
+import StrataViews
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Writes to standard error, unbuffered.
+enum Stderr {
+    /// Prints a message; control characters from input files are shown escaped, so a file
+    /// cannot send escape sequences to the terminal.
+    static func print(_ text: String) {
+        var safe = ""
+        for scalar in text.unicodeScalars {
+            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" || scalar.value == 0x7F {
+                safe += "\\u{\(String(scalar.value, radix: 16))}"
+            } else {
+                safe.unicodeScalars.append(scalar)
+            }
+        }
+        write(safe.hasSuffix("\n") ? safe : safe + "\n")
+    }
+
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+    }
+
+    static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
