@@ -25,7 +25,7 @@ public struct Shipments: Sendable {
         public let earliest: Day?
         public let latest: Day?
         public let confidence: Double
-        public let status: String
+        public let status: Status
         public let claims: [ClaimID]
         public let sources: [SourceID]
 
@@ -51,7 +51,7 @@ public struct Shipments: Sendable {
                 Payload.Field("id", .string(id.description)), Payload.Field("commodity", .text(commodity)),
                 Payload.Field("tonnes", tonnes?.payload ?? .null), Payload.Field("from", from), Payload.Field("to", to),
                 Payload.Field("vessel", vesselPayload), Payload.Field("when", whenPayload),
-                Payload.Field("confidence", .double(confidence)), Payload.Field("status", .string(status)),
+                Payload.Field("confidence", .double(confidence)), Payload.Field("status", .string(status.rawValue)),
                 Payload.Field("claims", .texts(claims.map(\.description))),
                 Payload.Field("sources", .texts(sources.map(\.rawValue))),
             ]
@@ -141,6 +141,15 @@ public struct Shipments: Sendable {
         Confidence.of(state.grades[c.fields.source], c.fields.credibility)
     }
 
+    /// Whether a shipment is contested, backed by more than one source, or neither.
+    public enum Status: String, Sendable {
+        /// A `contradicts` link touches one of its claims (and the claim at its other end is live).
+        case disputed
+        /// Two or more sources support it.
+        case corroborated
+        case singleSource = "single-source"
+    }
+
     static func row(
         _ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver, _ relations: Relations
     ) -> Row {
@@ -151,64 +160,85 @@ public struct Shipments: Sendable {
             return a != b ? a > b : x.changed > y.changed
         }
         let best = ranked[0]
-        let quantified: [(JournalState.Claim, Tonnes)] = ranked.compactMap { c in
-            c.fields.quantity.map { (c, $0.tonnes) }
-        }
-        var tonnes: Tonnes? = nil
-        if let top = quantified.first {
-            let lows = quantified.map(\.1.low)
-            let highs = quantified.map(\.1.high)
-            tonnes = Tonnes(
-                low: lows.min() ?? top.1.low, best: top.1.best,
-                high: highs.contains(where: { $0 == nil }) ? nil : highs.compactMap { $0 }.max())
-        }
-        func places(_ pick: (ClaimFields) -> [Location]) -> ([String], [String]) {
-            var ps: [String] = []
-            var cs: [String] = []
-            for c in cluster {
-                for l in pick(c.fields) {
-                    let r = resolver.resolve(l)
-                    if let p = r.place, !ps.contains(p) { ps.append(p) }
-                    if let k = r.country, !cs.contains(k) { cs.append(k) }
-                }
-            }
-            return (ps, cs)
-        }
-        let (fp, fc) = places(\.from)
-        let (tp, tc) = places(\.to)
-        func live(_ id: ClaimID) -> JournalState.Claim? { state.claims[id].flatMap { $0.retracted ? nil : $0 } }
-        var seen = Set(cluster.map(\.id))
-        var corroborating: [JournalState.Claim] = []
-        for c in cluster {
-            for other in relations.corroborating[c.id] ?? [] where seen.insert(other).inserted {
-                if let claim = live(other) { corroborating.append(claim) }
-            }
-        }
-        corroborating.sort { $0.position < $1.position }
-        let supporting = cluster + corroborating
+        let (fromPlaces, fromCountries) = places(cluster, \.from, resolver)
+        let (toPlaces, toCountries) = places(cluster, \.to, resolver)
+        let supporting = cluster + corroborating(cluster, relations, state)
         let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
-        // A contradiction counts while the claim at its other end is live.
-        let disputed = cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0) != nil } }
-        var score = Shipments.confidence(best, state)
-        if sources.count > 1 {
-            // Independent sources: each source's best supporting claim counts once.
-            let perSource = sources.map { s in
-                supporting.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0
-            }
-            score = 1 - perSource.reduce(1) { $0 * (1 - $1) }
-        }
         let whens = cluster.map(\.fields.when)
-        let earliest = whens.contains { $0.earliestStart == nil } ? nil : whens.compactMap(\.earliestStart).min()
-        let latest = whens.contains { $0.latestEnd == nil } ? nil : whens.compactMap(\.latestEnd).max()
         return Row(
             id: cluster.min { $0.position < $1.position }?.id ?? best.id,
             commodity: resolver.commodity(best.fields.commodity ?? cluster.compactMap(\.fields.commodity).first),
-            tonnes: tonnes, fromPlaces: fp, fromCountries: fc, toPlaces: tp, toCountries: tc,
+            tonnes: reconciledTonnes(ranked), fromPlaces: fromPlaces, fromCountries: fromCountries, toPlaces: toPlaces,
+            toCountries: toCountries,
             vessel: (best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first)?.renamed(resolver.vessel),
             when: best.fields.when,
-            earliest: earliest, latest: latest, confidence: Confidence.rounded(score),
-            status: disputed ? "disputed" : sources.count > 1 ? "corroborated" : "single-source",
+            earliest: whens.contains { $0.earliestStart == nil } ? nil : whens.compactMap(\.earliestStart).min(),
+            latest: whens.contains { $0.latestEnd == nil } ? nil : whens.compactMap(\.latestEnd).max(),
+            confidence: Confidence.rounded(score(best: best, supporting: supporting, sources: sources, state)),
+            status: disputed(cluster, relations, state)
+                ? .disputed : sources.count > 1 ? .corroborated : .singleSource,
             claims: supporting.map(\.id), sources: sources)
+    }
+
+    /// Best tonnes from the first claim of `ranked` with a quantity, low the smallest low,
+    /// high the largest high (`nil` when any claim leaves it open); `nil` without quantities.
+    private static func reconciledTonnes(_ ranked: [JournalState.Claim]) -> Tonnes? {
+        let quantified = ranked.compactMap { $0.fields.quantity?.tonnes }
+        guard let top = quantified.first else { return nil }
+        return Tonnes(
+            low: quantified.map(\.low).min() ?? top.low, best: top.best,
+            high: quantified.contains { $0.high == nil } ? nil : quantified.compactMap(\.high).max())
+    }
+
+    /// The distinct places and countries the claims name on one side, resolved, in order.
+    private static func places(
+        _ cluster: [JournalState.Claim], _ side: KeyPath<ClaimFields, [Location]>, _ resolver: Resolver
+    ) -> ([String], [String]) {
+        var ps: [String] = []
+        var cs: [String] = []
+        for c in cluster {
+            for l in c.fields[keyPath: side] {
+                let r = resolver.resolve(l)
+                if let p = r.place, !ps.contains(p) { ps.append(p) }
+                if let k = r.country, !cs.contains(k) { cs.append(k) }
+            }
+        }
+        return (ps, cs)
+    }
+
+    private static func live(_ id: ClaimID, _ state: JournalState) -> JournalState.Claim? {
+        state.claims[id].flatMap { $0.retracted ? nil : $0 }
+    }
+
+    /// The live claims linked `corroborates` to the cluster's, outside it, in record order.
+    private static func corroborating(
+        _ cluster: [JournalState.Claim], _ relations: Relations, _ state: JournalState
+    ) -> [JournalState.Claim] {
+        var seen = Set(cluster.map(\.id))
+        var out: [JournalState.Claim] = []
+        for c in cluster {
+            for other in relations.corroborating[c.id] ?? [] where seen.insert(other).inserted {
+                if let claim = live(other, state) { out.append(claim) }
+            }
+        }
+        return out.sorted { $0.position < $1.position }
+    }
+
+    /// Whether a `contradicts` link from the cluster reaches a live claim.
+    private static func disputed(_ cluster: [JournalState.Claim], _ relations: Relations, _ state: JournalState) -> Bool {
+        cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0, state) != nil } }
+    }
+
+    /// The best claim's confidence; with independent sources, 1 − Π(1 − c) over each
+    /// source's best supporting claim.
+    private static func score(
+        best: JournalState.Claim, supporting: [JournalState.Claim], sources: [SourceID], _ state: JournalState
+    ) -> Double {
+        guard sources.count > 1 else { return Shipments.confidence(best, state) }
+        let perSource = sources.map { s in
+            supporting.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0
+        }
+        return 1 - perSource.reduce(1) { $0 * (1 - $1) }
     }
 }
 

@@ -461,26 +461,26 @@ struct ReadModelRuleTests {
                 .first { $0.id.local == local }
         }
         let alone = try #require(try shipment("a"))
-        #expect(alone.status == "single-source" && alone.sources.map(\.rawValue) == ["s1"])
+        #expect(alone.status == .singleSource && alone.sources.map(\.rawValue) == ["s1"])
         #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
 
         // An observation and another, more confident shipment corroborate `a`.
         _ = try j.apply(.link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
         _ = try j.apply(.link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
         let supported = try #require(try shipment("a"))
-        #expect(supported.status == "corroborated")
+        #expect(supported.status == .corroborated)
         #expect(supported.sources.map(\.rawValue) == ["s1", "s2"])
         #expect(supported.claims.map(\.local) == ["a", "o", "x"])
         #expect(abs(supported.confidence - 0.942) < 1e-9)  // 1 − (1 − .6)(1 − .855)
         // Its tonnes, time and route are its own: x's 9,000 t and September count for nothing.
         #expect(supported.tonnes == alone.tonnes && supported.earliest == alone.earliest && supported.latest == alone.latest)
-        #expect(try shipment("x")?.status == "corroborated")
+        #expect(try shipment("x")?.status == .corroborated)
         // A shipment outside the links is not touched.
-        #expect(try shipment("y")?.status == "single-source")
+        #expect(try shipment("y")?.status == .singleSource)
 
         _ = try j.apply(.retract(ref("r1/o"), reason: "misread image"), citing: nil, recordedAt: nil, by: "t")
         _ = try j.apply(.retract(ref("r1/x"), reason: "another ship"), citing: nil, recordedAt: nil, by: "t")
-        #expect(try shipment("a")?.status == "single-source")
+        #expect(try shipment("a")?.status == .singleSource)
         #expect(try shipment("a")?.claims.map(\.local) == ["a"])
     }
 
@@ -493,7 +493,7 @@ struct ReadModelRuleTests {
         func status() throws -> String? {
             let (state, point) = try JournalState.fold(j.log, view: View())
             return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
-                .first { $0.id.local == "a" }?.status
+                .first { $0.id.local == "a" }?.status.rawValue
         }
         #expect(try status() == "disputed")
         _ = try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
