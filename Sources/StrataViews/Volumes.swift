@@ -74,44 +74,57 @@ public struct Volumes: Sendable {
         resolver: Resolver, by granularity: Granularity
     ) {
         self.view = point
-        // The cells per period (in `VolumeKey.month`): the monthly cells themselves by month
-        // without a window, else summed over the periods the window touches.
-        var cells: [VolumeKey: VolumeCell]
-        if granularity == .month && view.from == nil && view.to == nil {
-            cells = monthly
-        } else {
-            cells = [:]
-            cells.reserveCapacity(monthly.count)
-            // The same few dozen months come back for every commodity and route.
-            var periods: [String: String?] = [:]
-            for (m, cell) in monthly {
-                var period = ""
-                if !m.month.isEmpty {
-                    let known: String?
-                    if let cached = periods[m.month] {
-                        known = cached
-                    } else {
-                        let p = granularity.period(ofMonth: m.month)
-                        known = p.flatMap { Volumes.inWindow($0.first, $0.last, view) ? $0.label : nil }
-                        periods[m.month] = .some(known)
-                    }
-                    guard let label = known else { continue }
-                    period = label
+        var (keys, table) = Volumes.sums(Volumes.periodCells(monthly, view: view, by: granularity), by: granularity)
+        Volumes.addTotals(totals, to: &keys, &table, view: view, resolver: resolver, by: granularity)
+        // In the stored keys' order: as UTF-8 bytes, fields joined by a byte below any character.
+        let encoded = keys.map(\.encoded)
+        rows = encoded.indices.sorted { VolumeKey.precedes(encoded[$0], encoded[$1]) }.map { table[$0] }
+    }
+
+    /// The cells per period (the period's label in `VolumeKey.month`): the monthly cells
+    /// themselves by month without a window, else summed over the periods the window touches.
+    private static func periodCells(
+        _ monthly: [VolumeKey: VolumeCell], view: View, by granularity: Granularity
+    ) -> [VolumeKey: VolumeCell] {
+        if granularity == .month && view.from == nil && view.to == nil { return monthly }
+        var cells: [VolumeKey: VolumeCell] = [:]
+        cells.reserveCapacity(monthly.count)
+        // The same few dozen months come back for every commodity and route.
+        var periods: [String: String?] = [:]
+        for (m, cell) in monthly {
+            var period = ""
+            if !m.month.isEmpty {
+                let known: String?
+                if let cached = periods[m.month] {
+                    known = cached
+                } else {
+                    let p = granularity.period(ofMonth: m.month)
+                    known = p.flatMap { Volumes.inWindow($0.first, $0.last, view) ? $0.label : nil }
+                    periods[m.month] = .some(known)
                 }
-                cells[VolumeKey(commodity: m.commodity, month: period, from: m.from, to: m.to), default: VolumeCell()] += cell
+                guard let label = known else { continue }
+                period = label
             }
+            cells[VolumeKey(commodity: m.commodity, month: period, from: m.from, to: m.to), default: VolumeCell()] += cell
         }
-        func row(_ k: VolumeKey) -> Row {
-            Row(
-                commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.month.isEmpty ? nil : k.month,
-                fromCountry: k.from.isEmpty ? nil : k.from, toCountry: k.to.isEmpty ? nil : k.to)
-        }
+        return cells
+    }
+
+    /// A row with no sums yet, for a period's key.
+    private static func emptyRow(_ k: VolumeKey) -> Row {
+        Row(
+            commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.month.isEmpty ? nil : k.month,
+            fromCountry: k.from.isEmpty ? nil : k.from, toCountry: k.to.isEmpty ? nil : k.to)
+    }
+
+    /// The rows of the cells that count shipments, and their keys, in the same order.
+    private static func sums(_ cells: [VolumeKey: VolumeCell], by granularity: Granularity) -> ([VolumeKey], [Row]) {
         var keys: [VolumeKey] = []
         var table: [Row] = []
         keys.reserveCapacity(cells.count)
         table.reserveCapacity(cells.count)
         for (k, cell) in cells where cell.shipments(granularity) > 0 {
-            var r = row(k)
+            var r = emptyRow(k)
             r.low = VolumeCell.tonnes(cell.low)
             r.best = VolumeCell.tonnes(cell.best)
             r.high = cell.unbounded > 0 ? nil : VolumeCell.tonnes(cell.high)
@@ -120,13 +133,23 @@ public struct Volumes: Sendable {
             keys.append(k)
             table.append(r)
         }
-        // Totals: beside the sums of every period they overlap.
+        return (keys, table)
+    }
+
+    /// Lists each `total` claim the view admits beside the sums of every period it overlaps,
+    /// adding a row for a period with a total and no shipment.
+    private static func addTotals(
+        _ totals: some Sequence<JournalState.Claim>, to keys: inout [VolumeKey], _ table: inout [Row], view: View,
+        resolver: Resolver, by granularity: Granularity
+    ) {
         let rolled = view.commodity.map { resolver.commodity($0) ?? $0 }
         var totalView = view
-        if view.kind != nil && view.kind != .total { totalView.kind = .shipment } else { totalView.kind = .total }
+        totalView.kind = view.kind != nil && view.kind != .total ? .shipment : .total
         let filter = ViewFilter(view: totalView, resolver: resolver)
-        var rowOf: [VolumeKey: Int]?
-        for c in totals.sorted(by: { $0.position < $1.position }) where filter.admits(c) {
+        let admitted = totals.filter(filter.admits).sorted { $0.position < $1.position }
+        guard !admitted.isEmpty else { return }
+        var rowOf = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) })
+        for c in admitted {
             let f = c.fields
             let commodity = rolled ?? resolver.commodity(f.commodity)
             let from = f.from.lazy.compactMap { resolver.resolve($0).country }.first
@@ -136,20 +159,20 @@ public struct Volumes: Sendable {
                 labels = granularity.split(start, f.when.latestEnd ?? start)
                     .filter { Volumes.inWindow($0.first, $0.last, view) }.map { $0.label }
             }
-            if rowOf == nil { rowOf = Dictionary(uniqueKeysWithValues: keys.enumerated().map { ($1, $0) }) }
             for label in labels {
                 let k = VolumeKey(commodity: commodity ?? "", month: label, from: from ?? "", to: to ?? "")
-                if rowOf![k] == nil {  // a period with a total and no shipment
+                let i: Int
+                if let known = rowOf[k] {
+                    i = known
+                } else {
+                    i = keys.count
                     keys.append(k)
-                    table.append(row(k))
-                    rowOf![k] = keys.count - 1
+                    table.append(emptyRow(k))
+                    rowOf[k] = i
                 }
-                table[rowOf![k]!].reportedTotals.append((c.id, f.quantity?.tonnes))
+                table[i].reportedTotals.append((c.id, f.quantity?.tonnes))
             }
         }
-        // In the stored keys' order: as UTF-8 bytes, fields joined by a byte below any character.
-        let encoded = keys.map(\.encoded)
-        rows = encoded.indices.sorted { VolumeKey.precedes(encoded[$0], encoded[$1]) }.map { table[$0] }
     }
 
     /// The monthly cells of `shipments`, each under its own commodity or `commodity`.
