@@ -82,7 +82,7 @@ extension EventLog {
     /// Whether `event` is already recorded; throws when its id is recorded with other content.
     private func isRecorded(_ event: ProposedEvent, in stream: StreamID, _ tx: Transaction) throws -> Bool {
         guard let pos = try tx.value(eventIDs, key: event.id.bytes) else { return false }
-        let position = Position(BigEndian.uint64(pos))
+        let position = try Position.stored(pos, "the index entry of event id \(event.id)")
         guard let stored = try envelope(at: position, tx) else {
             throw LogError.corrupted(position: position, reason: "event id \(event.id) indexes a missing event")
         }

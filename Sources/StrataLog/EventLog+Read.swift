@@ -10,7 +10,7 @@ public struct LogHead: Sendable, Equatable {
 
 extension EventLog {
     func lastPosition(_ tx: Transaction) throws -> Position {
-        try tx.withCursor(events) { c in try c.last().map { Position(BigEndian.uint64($0.key)) } ?? .zero }
+        try tx.withCursor(events) { c in try c.last().map { try Position.stored($0.key, "the last event's key") } ?? .zero }
     }
 
     func lastCommit(_ tx: Transaction) throws -> CommitRecord? {
@@ -90,7 +90,7 @@ extension EventLog {
         try storage {
             try environment.read { tx in
                 guard let pos = try tx.value(eventIDs, key: id.bytes) else { return nil }
-                return try envelope(at: Position(BigEndian.uint64(pos)), tx)
+                return try envelope(at: try Position.stored(pos, "the index entry of event id \(id)"), tx)
             }
         }
     }

@@ -143,7 +143,7 @@ extension EventLog {
     }
 
     private func checkIndexes(_ e: Envelope, _ tx: Transaction, _ report: inout VerifyReport) throws {
-        let byID = try tx.value(eventIDs, key: e.id.bytes).map { Position(BigEndian.uint64($0)) }
+        let byID = try tx.value(eventIDs, key: e.id.bytes).map { try Position.stored($0, "the index entry of event id \(e.id)") }
         if byID != e.position {
             report.add(e.position, "event id \(e.id) indexed at \(byID.map(String.init(describing:)) ?? "nothing")")
         }

@@ -18,4 +18,14 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
         guard key.count == 8 else { return nil }
         self.init(BigEndian.uint64(key))
     }
+
+    /// The position stored in `bytes` (a key or an index value), or, when they are not 8
+    /// bytes, a ``LogError/corrupted(position:reason:)`` naming `what` they are: bytes read
+    /// back from a damaged file must not trap.
+    static func stored(_ bytes: [UInt8], _ what: @autoclosure () -> String) throws -> Position {
+        guard bytes.count == 8 else {
+            throw LogError.corrupted(position: nil, reason: "\(what()) is \(bytes.count) bytes, not a position's 8")
+        }
+        return Position(BigEndian.uint64(bytes))
+    }
 }

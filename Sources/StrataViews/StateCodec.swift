@@ -24,8 +24,8 @@ enum StateCodec {
     }
 
     static func claim(_ bytes: [UInt8]) throws -> JournalState.Claim {
-        do {
-            return try bytes.withUnsafeBytes { raw in
+        try row("claim") {
+            try bytes.withUnsafeBytes { raw in
                 var r = ByteReader(raw)
                 let text = try r.string()
                 guard let id = ClaimID(text) else { throw ByteReader.Truncated(offset: 0, reason: "claim id \(text)") }
@@ -41,13 +41,24 @@ enum StateCodec {
                 guard r.remaining == 0 else { throw ByteReader.Truncated(offset: r.offset, reason: "trailing bytes") }
                 return c
             }
-        } catch let e as ByteReader.Truncated {
-            throw LogError.corrupted(position: nil, reason: "malformed stored claim (\(e.reason) at byte \(e.offset))")
+        }
+    }
+
+    /// Runs `decode` on a stored row: whatever it throws means the row is damaged (the code
+    /// that wrote it wrote what it reads), so it is reported as a corrupted journal, not as
+    /// an event this version cannot read.
+    private static func row<T>(_ what: String, _ decode: () throws -> T) throws -> T {
+        do {
+            return try decode()
+        } catch let e as LogError {
+            throw e
+        } catch {
+            throw LogError.corrupted(position: nil, reason: "malformed stored \(what) (\(error))")
         }
     }
 
     static func report(_ bytes: [UInt8]) throws -> ReportFiled {
-        try ReportFiled(payload: try Payload(binary: bytes), type: ReportFiled.eventType)
+        try row("report") { try ReportFiled(payload: try Payload(binary: bytes), type: ReportFiled.eventType) }
     }
 
     static func source(_ registration: SourceRegistered, _ grade: Reliability?) -> [UInt8] {
@@ -55,9 +66,11 @@ enum StateCodec {
     }
 
     static func source(_ bytes: [UInt8]) throws -> (SourceRegistered, Reliability?) {
-        let p = try Payload(binary: bytes)
-        let registration = try SourceRegistered(payload: p["registration"] ?? .null, type: SourceRegistered.eventType)
-        return (registration, p["grade"]?.stringValue.flatMap(Reliability.init(rawValue:)))
+        try row("source") {
+            let p = try Payload(binary: bytes)
+            let registration = try SourceRegistered(payload: p["registration"] ?? .null, type: SourceRegistered.eventType)
+            return (registration, p["grade"]?.stringValue.flatMap(Reliability.init(rawValue:)))
+        }
     }
 
     static func link(_ key: [UInt8]) -> JournalState.Link? {

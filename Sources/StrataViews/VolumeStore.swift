@@ -28,8 +28,9 @@ struct VolumeStore {
         return k + cell
     }
 
-    private static func position(_ key: UnsafeRawBufferPointer) -> Position {
-        Position(UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)))
+    private static func position(_ key: UnsafeRawBufferPointer) throws -> Position {
+        guard key.count >= 8 else { throw LogError.corrupted(position: nil, reason: "malformed volumes row key") }
+        return Position(UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)))
     }
 
     /// A cell as it stands now (as `tx` sees it).
@@ -91,7 +92,7 @@ struct VolumeStore {
         var base = Position.zero
         try tx.withCursor(snapshots) { c in
             guard let e = try c.seek(atMost: VolumeStore.key(Position(position.rawValue), [0xFF])) else { return }
-            base = e.key.withUnsafeBytes { VolumeStore.position($0) }
+            base = try e.key.withUnsafeBytes { try VolumeStore.position($0) }
         }
         if base != .zero {
             let prefix = VolumeStore.key(base, [])
@@ -109,7 +110,7 @@ struct VolumeStore {
         }
         try tx.withCursor(log) { c in
             try c.scan(from: VolumeStore.key(base.next, [])) { k, v in
-                guard VolumeStore.position(k) <= position else { return false }
+                guard try VolumeStore.position(k) <= position else { return false }
                 guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])), let delta = VolumeCell(encoded: v) else {
                     throw LogError.corrupted(position: nil, reason: "malformed volumes log row")
                 }

@@ -1,20 +1,36 @@
+import LMDB
+
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
     import Darwin
 #endif
 
-/// LMDB trusts its pages: a data file damaged in its B-tree structure can make it fault
-/// while `verify` walks it. For `verify` only, a fault is turned into the contract's
-/// message and exit 74 instead of a crash.
+/// LMDB trusts its pages: a data file damaged in its B-tree structure can make it fail one
+/// of its own consistency checks (and abort), or fault while it follows a damaged page
+/// pointer through the mapped file. Both are turned into the contract's message and exit 74
+/// instead of an abort or a crash, for every command: LMDB's failed checks through
+/// ``LMDB/AssertionHandler``, faults (`SIGSEGV`, `SIGBUS`) by a signal handler. Swift code
+/// does not fault (it traps on its own errors, which stay crashes), so a fault in this
+/// program is LMDB, or code reading what LMDB returned, on a damaged file.
 enum CrashGuard {
     static func install() {
-        for sig in [SIGSEGV, SIGBUS] {
-            signal(sig) { _ in
-                let message = "error: journal corrupted: the data file is damaged beyond reading\n"
-                message.utf8CString.withUnsafeBufferPointer { _ = write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
-                _exit(74)
-            }
+        AssertionHandler.install { message in
+            CrashGuard.fail("the data file is damaged (LMDB: \(message.map { String(cString: $0) } ?? "failed check"))")
         }
+        for sig in [SIGSEGV, SIGBUS] {
+            signal(sig) { _ in CrashGuard.fail(nil) }
+        }
+    }
+
+    /// Writes `error: journal corrupted: …` and exits 74 at once (no cleanup: the process
+    /// may be inside LMDB, or in a signal handler, where only `write` and `_exit` are safe;
+    /// with `detail` nil it allocates nothing).
+    private static func fail(_ detail: String?) -> Never {
+        let message =
+            detail.map { "error: journal corrupted: \($0)\n" }
+            ?? "error: journal corrupted: the data file is damaged beyond reading\n"
+        message.utf8CString.withUnsafeBufferPointer { _ = write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+        _exit(74)
     }
 }

@@ -43,6 +43,8 @@ struct Strata: ParsableCommand {
             if !message.isEmpty { FileHandle.standardError.write(Data((message + "\n").utf8)) }
             exit(withError: ExitCode(code.rawValue))
         }
+        // A data file damaged in its pages fails LMDB's own checks or faults: exit 74.
+        CrashGuard.install()
         do {
             try command.run()
         } catch {

@@ -20,7 +20,6 @@ struct VerifyCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let log = try journal.openForReading()
-            CrashGuard.install()
             var progress = Progress("verify")
             let report = try log.verify { progress.show($0) }
             progress.finish()

@@ -1,0 +1,52 @@
+import Foundation
+import StrataLog
+import Testing
+
+/// Bytes damaged anywhere in the data file — in LMDB's own pages as well as in stored
+/// events — are reported as a corrupted journal (exit 74) or are harmless (exit 0): never
+/// a crash or an abort. LMDB trusts its pages: it checks some with assertions that abort
+/// the process, and follows damaged page pointers into faults; strata turns both into
+/// exit 74. (Without that, heavy damage crashed views and export with SIGSEGV or SIGBUS and
+/// verify with LMDB's abort; a stored index value of the wrong length trapped verify.)
+@Suite("damaged pages")
+struct DamagedPagesTests {
+    @Test("verify, views and export on a journal with random damage exit 0 or 74, never by a signal (seeded)")
+    func randomDamage() throws {
+        try withTemporaryDirectory { dir in
+            let base = dir.appendingPathComponent("base").path
+            let generated = try bench("journal", "--journal", base, "--events", "5000")
+            try #require(generated.exited(0), "\(generated.err)")
+            try #require(try strata("verify", "--journal", base).exited(0))
+            let original = try Data(contentsOf: URL(fileURLWithPath: base + "/data.mdb"))
+            var rng = SplitMix64(seed: 20261129)  // the same damage on every run
+            var outcomes: [Int32: Int] = [:]
+            for trial in 0..<24 {
+                let journal = dir.appendingPathComponent("t\(trial)").path
+                try FileManager.default.createDirectory(atPath: journal, withIntermediateDirectories: false)
+                var bytes = original
+                // From a few bytes to many: many flips reach branch pages and page headers.
+                for _ in 0..<(trial % 2 == 0 ? 8 : 300) {
+                    let at = Int.random(in: 0..<bytes.count, using: &rng)
+                    bytes[at] ^= UInt8(1 << Int.random(in: 0..<8, using: &rng))
+                }
+                try bytes.write(to: URL(fileURLWithPath: journal + "/data.mdb"))
+                let commands = [
+                    ["verify"], ["volumes", "--by", "year"], ["volumes", "--from", "2019"], ["shipments"],
+                    ["timeline", "--commodity", "coal", "--place", "Nampo"], ["export"],
+                ]
+                for command in commands {
+                    let r = try Running(Binaries.strata, command + ["--journal", journal]).wait()
+                    #expect(!r.signaled, "\(command) on trial \(trial) died by a signal: \(r.err)")
+                    #expect(r.exited(0) || r.exited(74), "\(command) on trial \(trial): exit \(r.status): \(r.err)")
+                    if r.exited(74) {
+                        #expect(r.err.hasPrefix("error: journal corrupted: ") || r.err.hasPrefix("error: storage: "), "\(r.err)")
+                    }
+                    if command == ["verify"] { outcomes[r.status, default: 0] += 1 }
+                }
+                try? FileManager.default.removeItem(atPath: journal)
+            }
+            // The damage is found: verify cannot call every one of these journals healthy.
+            #expect((outcomes[74] ?? 0) >= 12, "outcomes: \(outcomes)")
+        }
+    }
+}
