@@ -8,7 +8,7 @@ struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
-        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order, and then prints each claim id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` and `strata correct` take them). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order, before it cuts SUMMARY below 40 columns, and then prints each claim id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` and `strata correct` take them). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -33,7 +33,7 @@ struct TimelineCommand: ParsableCommand {
                     ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"], rows,
                     fit: Format.Fit(
                         cuttable: [0: .end, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
-                        readable: [0: 21, 3: 10, 6: 24], heading: 2))
+                        readable: [0: 21, 3: 10, 6: 40], heading: 2))
                     + "\n" + point.caption
             }
         }
