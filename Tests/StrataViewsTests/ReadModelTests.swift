@@ -236,6 +236,12 @@ struct ReadModelRuleTests {
         return (j, dir)
     }
 
+    /// The shipments of `j` now, from a fresh fold.
+    private func shipments(_ j: Journal) throws -> [Shipments.Row] {
+        let (state, point) = try JournalState.fold(j.log, view: View())
+        return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
+    }
+
     /// One report's journal folded at `view` (the journal is removed afterwards).
     private func fold(_ yaml: String, view: View = View()) throws -> (state: JournalState, point: ViewPoint) {
         let (j, dir) = try journal(yaml)
@@ -427,19 +433,15 @@ struct ReadModelRuleTests {
               - {id: b, kind: shipment, source: s2, credibility: 3, commodity: coal, from: KP, to: CN, when: 2019-08}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        func rows() throws -> [Shipments.Row] {
-            let (state, point) = try JournalState.fold(j.log, view: View())
-            return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
-        }
-        #expect(try rows().map(\.confidence) == [0.7125, 0.21])  // B .75 × 1 .95; D .35 × 3 .6
+        #expect(try shipments(j).map(\.confidence) == [0.7125, 0.21])  // B .75 × 1 .95; D .35 × 3 .6
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
-        #expect(try rows().map(\.confidence) == [0.772875])  // 1 − (1 − .7125)(1 − .21)
+        #expect(try shipments(j).map(\.confidence) == [0.772875])  // 1 − (1 − .7125)(1 − .21)
         _ = try j.rate(try #require(SourceID("s2")), .b, reason: "r", recordedAt: nil, by: "t")
         _ = try j.apply(
             .correct(ref("r1/b"), set: [Payload.Field("credibility", .int(1))], setLines: [:], reason: "r"),
             citing: nil, recordedAt: nil, by: "t")
-        #expect(try rows().map(\.confidence) == [0.91734375])  // 1 − (1 − .7125)²
+        #expect(try shipments(j).map(\.confidence) == [0.91734375])  // 1 − (1 − .7125)²
     }
 
     @Test("a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing")
@@ -455,11 +457,7 @@ struct ReadModelRuleTests {
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        func shipment(_ local: String) throws -> Shipments.Row? {
-            let (state, point) = try JournalState.fold(j.log, view: View())
-            return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
-                .first { $0.id.local == local }
-        }
+        func shipment(_ local: String) throws -> Shipments.Row? { try shipments(j).first { $0.id.local == local } }
         let alone = try #require(try shipment("a"))
         #expect(alone.status == .singleSource && alone.sources.map(\.rawValue) == ["s1"])
         #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
@@ -490,11 +488,7 @@ struct ReadModelRuleTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
-        func status() throws -> String? {
-            let (state, point) = try JournalState.fold(j.log, view: View())
-            return Shipments(state: state, view: View(), point: point, resolver: Resolver(state: state)).rows
-                .first { $0.id.local == "a" }?.status.rawValue
-        }
+        func status() throws -> String? { try shipments(j).first { $0.id.local == "a" }?.status.rawValue }
         #expect(try status() == "disputed")
         _ = try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
         #expect(try status() == "single-source")
