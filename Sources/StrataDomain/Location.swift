@@ -36,3 +36,11 @@ public struct Price: Hashable, Sendable {
         self.per = per
     }
 }
+
+extension Price: CustomStringConvertible {
+    /// `85 USD per t`.
+    public var description: String {
+        let a = amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
+        return "\(a) \(currency)" + (per.map { " per \($0)" } ?? "")
+    }
+}

@@ -74,7 +74,7 @@ public struct Timeline: Sendable {
         }
         var parts: [String] = []
         parts.append(resolver.commodity(f.commodity) ?? "goods")
-        if let q = f.quantity { parts.append(Timeline.describe(q)) }
+        if let q = f.quantity { parts.append(q.description) }
         func places(_ ls: [Location]) -> String {
             ls.map { l in let r = resolver.resolve(l); return r.place ?? r.country ?? "?" }.joined(separator: ", ")
         }
@@ -83,17 +83,6 @@ public struct Timeline: Sendable {
         }
         if let v = f.vessel?.name { parts.append("on \(resolver.vessel(v))") }
         return (f.kind == .total ? "total: " : "") + parts.joined(separator: " ")
-    }
-
-    static func describe(_ q: Quantity) -> String {
-        func n(_ v: Double) -> String { v == v.rounded() ? String(Int64(v)) : String(v) }
-        switch q.amount {
-        case .value(let v, .exact): return "\(n(v)) \(q.unit.rawValue)"
-        case .value(let v, .about): return "about \(n(v)) \(q.unit.rawValue)"
-        case .value(let v, .atLeast): return "at least \(n(v)) \(q.unit.rawValue)"
-        case .value(let v, .upTo): return "up to \(n(v)) \(q.unit.rawValue)"
-        case .range(let lo, let hi): return "\(n(lo))–\(n(hi)) \(q.unit.rawValue)"
-        }
     }
 }
 

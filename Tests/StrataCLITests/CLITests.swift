@@ -311,6 +311,28 @@ struct CLITests {
         }
     }
 
+    @Test("strata claim shows structured fields as a reader writes them: quantity, places, vessel, method, no JSON")
+    func claimTableReadable() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            for name in ["07-mofa-japan-2018-02-27-chon-ma-san.yaml", "08-ap-2018-08-10-kcs-coal-via-russia.yaml"] {
+                #expect(try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j).exited(0))
+            }
+            let tanker = try strata("claim", "mofa-japan-2018-02-27-chon-ma-san/c1", "--journal", j)
+            #expect(tanker.exited(0), "\(tanker.err)")
+            #expect(tanker.out.contains("\n  vessel: Chon Ma San (IMO 8660313, KP)\n"), "\(tanker.out)")
+            #expect(tanker.out.contains("\n  method: ship-to-ship\n"), "\(tanker.out)")
+            let coal = try strata("claim", "ap-2018-08-10-kcs-coal-via-russia/c2", "--journal", j)
+            #expect(coal.out.contains("\n  from: Wonsan, Chongjin, Daean, Songrim\n  to: KR\n"), "\(coal.out)")
+            #expect(coal.out.contains("\n  method: transshipment, relabelled\n"), "\(coal.out)")
+            let total = try strata("claim", "ap-2018-08-10-kcs-coal-via-russia/c1", "--journal", j)
+            #expect(total.out.contains("\n  quantity: about 35 kt\n"), "\(total.out)")
+            for out in [tanker.out, coal.out, total.out] {
+                #expect(!out.contains("{") && !out.contains("[\""), "JSON in the table: \(out)")
+            }
+        }
+    }
+
     @Test("import of a missing file exits 66 and does not create the journal")
     func importMissingFile() throws {
         try withTemporaryDirectory { dir in

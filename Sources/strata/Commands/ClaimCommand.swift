@@ -53,7 +53,7 @@ struct ClaimCommand: ParsableCommand {
     static func text(_ r: ClaimRecord) -> String {
         var lines = ["claim \(r.id)\(r.retracted ? "  (retracted)" : "")"]
         for f in r.fields.payloadFields where !f.value.isNull && f.value != .array([]) {
-            lines.append("  \(f.key): \(display(f.value))")
+            lines.append("  \(f.key): \(display(f.key, r.fields) ?? display(f.value))")
         }
         lines.append("")
         let rows = r.versions.map { v in
@@ -61,6 +61,21 @@ struct ClaimCommand: ParsableCommand {
         }
         lines.append(Format.table(["POSITION", "RECORDED AT", "BY", "CHANGE", "REPORT", "REASON"], rows, rightAligned: [0]))
         return lines.joined(separator: "\n")
+    }
+
+    /// A field as a reader writes it (`about 20 t`, `Nampo (KP), Dalian`), where its JSON
+    /// form would be a structure; `nil` for the fields shown as their plain value.
+    static func display(_ key: String, _ f: ClaimFields) -> String? {
+        switch key {
+        case "quantity": return f.quantity?.description
+        case "from": return f.from.map(\.description).joined(separator: ", ")
+        case "to": return f.to.map(\.description).joined(separator: ", ")
+        case "vessel": return f.vessel?.description
+        case "method": return f.method.map(\.rawValue).joined(separator: ", ")
+        case "price": return f.price?.description
+        case "parties": return f.parties.joined(separator: ", ")
+        default: return nil
+        }
     }
 
     static func display(_ p: Payload) -> String {
