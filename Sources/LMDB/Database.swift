@@ -6,6 +6,11 @@ public struct Database: Sendable, Hashable {
     let dbi: MDB_dbi
     /// The name the database was opened with.
     public let name: String
+
+    /// LMDB's own record of the environment's free pages (`FREE_DBI`), to read with a
+    /// cursor only (LMDB refuses writes to it): a damaged page of it shows otherwise only
+    /// when a write needs a free page.
+    public static let freePages = Database(dbi: 0, name: "free pages")
 }
 
 /// How `put` writes a key.

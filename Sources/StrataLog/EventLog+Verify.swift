@@ -114,6 +114,13 @@ extension EventLog {
         } catch let error as LMDBError {
             report.add(nil, "storage: \(error)")
         }
+        // LMDB's record of free pages, which only writes read: in a transaction of its own,
+        // since a damaged page invalidates the transaction that meets it.
+        do {
+            try environment.read { tx in try tx.withCursor(.freePages) { c in try c.scan { _, _ in true } } }
+        } catch let error as LMDBError where error.isCorrupted {
+            report.add(nil, "LMDB's record of free pages is damaged (writes would fail): \(error)")
+        }
         return report
     }
 

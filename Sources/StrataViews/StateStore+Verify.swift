@@ -8,6 +8,8 @@ extension StateStore {
     /// stored state that differs from a fresh fold of the log at the checkpoint.
     /// `progress` is told the position reached and the checkpoint's.
     public func problems(progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
+        let damaged = try damagedTables()
+        guard damaged.isEmpty else { return damaged }
         guard let at = try log.environment.read({ tx in try checkpoint(tx, try active(tx)) }) else { return [] }
         let head = try log.head().lastPosition
         guard at.position <= head else { return ["read-model checkpoint \(at.position) is past the log's head \(head)"] }
@@ -41,7 +43,59 @@ extension StateStore {
         if out.isEmpty, try !claimPositionsMatch(folded) {
             out.append("the stored claim positions differ from a fold of the log at \(at.position)")
         }
+        if out.isEmpty, try !currentCellsMatch() {
+            out.append("the volume cells kept for appends differ from the volumes at their checkpoint")
+        }
         return out
+    }
+
+    /// Every read-model table of both generations read from end to end, so that a damaged
+    /// page is found even in rows no view or fold reads (the inactive generation, the cells
+    /// appends add to): one problem for each table LMDB cannot read.
+    private func damagedTables() throws -> [String] {
+        var out: [String] = []
+        let tables = generations.values.sorted { $0.generation < $1.generation }
+        for db in tables.flatMap(\.databases) + [meta] {
+            // A transaction of its own: LMDB invalidates a transaction that met a damaged page.
+            do {
+                try log.environment.read { tx in
+                    var n = 0
+                    try tx.withCursor(db) { c in
+                        try c.scan { _, _ in
+                            n += 1
+                            if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+                            return true
+                        }
+                    }
+                }
+            } catch let e as LMDBError where e.isCorrupted {
+                out.append("the read-model table \(db.name) is damaged: \(e)")
+            }
+        }
+        return out
+    }
+
+    /// Whether the cells appends add to are the volumes at the checkpoint they stand at
+    /// (the last snapshot and the changes logged since), read in one transaction: appends
+    /// may have moved both since the fold.
+    private func currentCellsMatch() throws -> Bool {
+        try log.environment.read { tx in
+            let tables = try active(tx)
+            guard let position = try checkpoint(tx, tables)?.position else { return true }
+            let volumes = tables.volumes
+            var current: [VolumeKey: VolumeCell] = [:]
+            try tx.withCursor(volumes.current) { c in
+                try c.scan { k, v in
+                    guard k.count > 1 || k.first != 0 else { return true }  // the change counter
+                    guard let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) else {
+                        throw LogError.corrupted(position: nil, reason: "malformed volume cell")
+                    }
+                    current[key, default: VolumeCell()] += cell
+                    return true
+                }
+            }
+            return current == (try volumes.cells(tx, at: position))
+        }
     }
 
     /// Whether the table of claim positions maps the claims of `folded` (the log folded to

@@ -79,12 +79,14 @@ extension Failure {
             case .corrupted:
                 return Failure(.ioError, "journal corrupted: \(e.description)")
             case .storage(let lmdb):
-                return Failure(lmdb.isBusy ? .tempFail : .ioError, "storage: \(lmdb)")
+                return Failure.from(lmdb, file: file)
             }
         case let e as ByteReader.Truncated:
             // Stored bytes that do not parse (input is parsed into InputError or LogError).
             return Failure(.ioError, "journal corrupted: malformed stored data (\(e.reason) at byte \(e.offset))")
         case let e as LMDBError:
+            // LMDB finding a page it cannot use (MDB_CORRUPTED, MDB_PAGE_NOTFOUND) is damage.
+            if e.isCorrupted { return Failure(.ioError, "journal corrupted: \(e)") }
             return Failure(e.isBusy ? .tempFail : .ioError, "storage: \(e)")
         case let e as FileError:
             // A missing input is 66; failing to create or write an output is I/O (74).

@@ -118,26 +118,62 @@ enum Format {
         return 80
     }
 
-    /// Columns are counted in Unicode scalars (names here have no combining marks): the
-    /// UTF-8 bytes that start one, which is much cheaper than counting characters.
+    /// The terminal columns `text` takes: one a character, two for East Asian wide and
+    /// fullwidth ones (Hangul, CJK ideographs, kana, fullwidth forms), which terminals draw
+    /// double. ASCII, most of what tables hold, is counted by its bytes.
     static func width(_ s: String) -> Int {
         var n = 0
-        for b in s.utf8 where b & 0xC0 != 0x80 { n += 1 }
-        return n
+        var ascii = true
+        for b in s.utf8 {
+            if b >= 0x80 { ascii = false; break }
+            n += 1
+        }
+        if ascii { return n }
+        return s.unicodeScalars.reduce(0) { $0 + columns($1) }
+    }
+
+    /// The columns one scalar takes (see ``width(_:)``).
+    static func columns(_ s: Unicode.Scalar) -> Int {
+        switch s.value {
+        case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
+            0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:
+            return 2
+        default:
+            return 1
+        }
     }
 
     /// `text` cut to `width` columns with `…`.
     static func cut(_ text: String, to width: Int, _ how: Fit.Cut) -> String {
-        let scalars = text.unicodeScalars
         guard Format.width(text) > width, width >= 1 else { return text }
+        let scalars = Array(text.unicodeScalars)
+        /// As many scalars from `from` (one way or the other) as fit in `budget` columns.
+        func take(_ budget: Int, fromEnd: Bool) -> [Unicode.Scalar] {
+            var used = 0
+            var out: [Unicode.Scalar] = []
+            for s in fromEnd ? Array(scalars.reversed()) : scalars {
+                let c = columns(s)
+                if used + c > budget { break }
+                used += c
+                out.append(s)
+            }
+            return fromEnd ? out.reversed() : out
+        }
+        func string(_ s: [Unicode.Scalar]) -> String { String(String.UnicodeScalarView(s)) }
         switch how {
         case .end:
-            return String(String.UnicodeScalarView(scalars.prefix(width - 1))) + "…"
+            return string(take(width - 1, fromEnd: false)) + "…"
         case .middle:
             let tail = (width - 1) / 2
-            return String(String.UnicodeScalarView(scalars.prefix(width - 1 - tail))) + "…"
-                + String(String.UnicodeScalarView(scalars.suffix(tail)))
+            return string(take(width - 1 - tail, fromEnd: false)) + "…" + string(take(tail, fromEnd: true))
         }
+    }
+
+    /// A cell on one line: line breaks and tabs (which a name may hold) become spaces, so
+    /// they cannot break a row in two.
+    static func oneLine(_ cell: String) -> String {
+        guard cell.utf8.contains(where: { $0 < 0x20 }) else { return cell }
+        return String(String.UnicodeScalarView(cell.unicodeScalars.map { $0.value < 0x20 ? " " : $0 }))
     }
 
     /// Left-aligned columns separated by two spaces; numeric columns right-aligned. With
@@ -147,9 +183,11 @@ enum Format {
     /// row (the rest indented by two); then the widest cuttable column loses a column at a
     /// time until the table fits.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], fit: Fit? = nil) -> String {
-        func columns(_ shown: [Int], _ fit: Fit) -> String {
+        let header = header.map(oneLine)
+        let rows = rows.map { $0.map(oneLine) }
+        func table(of shown: [Int], _ fit: Fit) -> String {
             let (kept, at) = fit.keeping(shown)
-            return table(
+            return Format.table(
                 shown.map { header[$0] }, rows.map { row in shown.map { $0 < row.count ? row[$0] : "" } },
                 rightAligned: Set(rightAligned.compactMap { at[$0] }), fit: kept)
         }
@@ -163,16 +201,16 @@ enum Format {
                 var whole = fit
                 whole.heading = nil
                 whole.cuttable[h] = nil
-                if whole.least(whole.visible(natural), natural) <= fit.width { return columns(Array(header.indices), whole) }
+                if whole.least(whole.visible(natural), natural) <= fit.width { return table(of: Array(header.indices), whole) }
                 var rest = fit
                 rest.heading = nil
                 rest.width = fit.width - 2
-                let body = columns(header.indices.filter { $0 != h }, rest).split(separator: "\n", omittingEmptySubsequences: false)
+                let body = table(of: header.indices.filter { $0 != h }, rest).split(separator: "\n", omittingEmptySubsequences: false)
                 let headings = [header[h]] + rows.map { h < $0.count ? $0[h] : "" }
                 return zip(headings, body).map { "\($0)\n  \($1)" }.joined(separator: "\n")
             }
             let shown = fit.visible(natural)
-            if shown.count < header.count { return columns(shown, fit) }
+            if shown.count < header.count { return table(of: shown, fit) }
         }
         var all = [header] + rows
         var cellWidths = all.map { $0.map(width) }
