@@ -349,6 +349,25 @@ struct ProjectionPropertyTests {
                 _ = try tx.put(store.active(tx).claimPositions, key: Array(claim.id.description.utf8), value: Position(1).key)
             }
             #expect(try store.problems().contains { $0.contains("claim positions") })
+            try store.rebuild()
+            // A current volume cell (the one appends add to) that lost a shipment.
+            try log.environment.write { tx in
+                let current = try store.active(tx).volumes.current
+                var first: ([UInt8], [UInt8])? = nil
+                try tx.withCursor(current) { c in
+                    try c.scan { k, v in
+                        guard k.count > 1 else { return true }  // the change counter
+                        first = (Array(k), Array(v))
+                        return false
+                    }
+                }
+                let (key, value) = try #require(first)
+                let cell = try #require(VolumeCell(encoded: value))
+                var one = VolumeCell()
+                one.count(.month, unquantified: false)
+                try tx.put(current, key: key, value: (cell - one).encoded)
+            }
+            #expect(try store.problems().contains { $0.contains("volume cells kept for appends") })
         }
     }
 
