@@ -168,6 +168,29 @@ extension Environment {
         return try body(tx)
     }
 
+    /// Reads every page of `db`, in a read transaction of its own (LMDB invalidates a
+    /// transaction that meets a damaged page), dropping its mapped pages every
+    /// `releaseEvery` entries. Returns the error LMDB gives for a damaged page it meets
+    /// (``LMDBError/isCorrupted``), or `nil` when the whole database reads; other errors
+    /// are thrown.
+    public func damage(in db: Database, releaseEvery: Int = 2_000) throws -> LMDBError? {
+        do {
+            try read { tx in
+                var n = 0
+                try tx.withCursor(db) { c in
+                    try c.scan { _, _ in
+                        n += 1
+                        if n % releaseEvery == 0 { tx.releaseMappedPages() }
+                        return true
+                    }
+                }
+            }
+            return nil
+        } catch let e as LMDBError where e.isCorrupted {
+            return e
+        }
+    }
+
     /// Runs `body` in a write transaction, committing when it returns and aborting when it
     /// throws. If the map fills, the transaction is aborted, the map grown and `body` run
     /// again, so `body` must only change the database through `tx`.

@@ -14,6 +14,10 @@ extension Double {
         return (self * scale).rounded() / scale
     }
 
+    /// As an analyst writes it: whole numbers without a decimal point (`35`), others as
+    /// Swift prints them (`24.3`).
+    public var plainText: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
+
     /// 10⁰ … 10²², every power of ten a double holds exactly.
     private static let powersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,

@@ -40,7 +40,6 @@ public struct Price: Hashable, Sendable {
 extension Price: CustomStringConvertible {
     /// `85 USD per t`.
     public var description: String {
-        let a = amount == amount.rounded() && abs(amount) < 1e15 ? String(Int64(amount)) : String(amount)
-        return "\(a) \(currency)" + (per.map { " per \($0)" } ?? "")
+        "\(amount.plainText) \(currency)" + (per.map { " per \($0)" } ?? "")
     }
 }

@@ -86,14 +86,13 @@ public struct Tonnes: Hashable, Sendable {
 extension Quantity: CustomStringConvertible {
     /// As written: `5000 t`, `about 20 t`, `at least 5500 t`, `up to 300 kt`, `250–350 t`.
     public var description: String {
-        func n(_ v: Double) -> String { v == v.rounded() && abs(v) < 1e15 ? String(Int64(v)) : String(v) }
         let u = unit.rawValue
         switch amount {
-        case .value(let v, .exact): return "\(n(v)) \(u)"
-        case .value(let v, .about): return "about \(n(v)) \(u)"
-        case .value(let v, .atLeast): return "at least \(n(v)) \(u)"
-        case .value(let v, .upTo): return "up to \(n(v)) \(u)"
-        case .range(let lo, let hi): return "\(n(lo))–\(n(hi)) \(u)"
+        case .value(let v, .exact): return "\(v.plainText) \(u)"
+        case .value(let v, .about): return "about \(v.plainText) \(u)"
+        case .value(let v, .atLeast): return "at least \(v.plainText) \(u)"
+        case .value(let v, .upTo): return "up to \(v.plainText) \(u)"
+        case .range(let lo, let hi): return "\(lo.plainText)–\(hi.plainText) \(u)"
         }
     }
 }

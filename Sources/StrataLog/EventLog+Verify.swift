@@ -116,9 +116,7 @@ extension EventLog {
         }
         // LMDB's record of free pages, which only writes read: in a transaction of its own,
         // since a damaged page invalidates the transaction that meets it.
-        do {
-            try environment.read { tx in try tx.withCursor(.freePages) { c in try c.scan { _, _ in true } } }
-        } catch let error as LMDBError where error.isCorrupted {
+        if let error = try environment.damage(in: .freePages) {
             report.add(nil, "LMDB's record of free pages is damaged (writes would fail): \(error)")
         }
         return report

@@ -23,9 +23,9 @@ public struct Position: RawRepresentable, Hashable, Comparable, Sendable, Custom
     /// bytes, a ``LogError/corrupted(position:reason:)`` naming `what` they are: bytes read
     /// back from a damaged file must not trap.
     static func stored(_ bytes: [UInt8], _ what: @autoclosure () -> String) throws -> Position {
-        guard bytes.count == 8 else {
+        guard let p = bytes.withUnsafeBytes(Position.init(key:)) else {
             throw LogError.corrupted(position: nil, reason: "\(what()) is \(bytes.count) bytes, not a position's 8")
         }
-        return Position(BigEndian.uint64(bytes))
+        return p
     }
 }

@@ -53,26 +53,11 @@ extension StateStore {
     /// page is found even in rows no view or fold reads (the inactive generation, the cells
     /// appends add to): one problem for each table LMDB cannot read.
     private func damagedTables() throws -> [String] {
-        var out: [String] = []
         let tables = generations.values.sorted { $0.generation < $1.generation }
-        for db in tables.flatMap(\.databases) + [meta] {
-            // A transaction of its own: LMDB invalidates a transaction that met a damaged page.
-            do {
-                try log.environment.read { tx in
-                    var n = 0
-                    try tx.withCursor(db) { c in
-                        try c.scan { _, _ in
-                            n += 1
-                            if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
-                            return true
-                        }
-                    }
-                }
-            } catch let e as LMDBError where e.isCorrupted {
-                out.append("the read-model table \(db.name) is damaged: \(e)")
-            }
+        return try (tables.flatMap(\.databases) + [meta]).compactMap { db in
+            try log.environment.damage(in: db, releaseEvery: StateStore.releaseEvery)
+                .map { "the read-model table \(db.name) is damaged: \($0)" }
         }
-        return out
     }
 
     /// Whether the cells appends add to are the volumes at the checkpoint they stand at
@@ -82,19 +67,7 @@ extension StateStore {
         try log.environment.read { tx in
             let tables = try active(tx)
             guard let position = try checkpoint(tx, tables)?.position else { return true }
-            let volumes = tables.volumes
-            var current: [VolumeKey: VolumeCell] = [:]
-            try tx.withCursor(volumes.current) { c in
-                try c.scan { k, v in
-                    guard k.count > 1 || k.first != 0 else { return true }  // the change counter
-                    guard let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) else {
-                        throw LogError.corrupted(position: nil, reason: "malformed volume cell")
-                    }
-                    current[key, default: VolumeCell()] += cell
-                    return true
-                }
-            }
-            return current == (try volumes.cells(tx, at: position))
+            return try tables.volumes.currentCells(tx) == (try tables.volumes.cells(tx, at: position))
         }
     }
 

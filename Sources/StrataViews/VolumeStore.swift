@@ -21,6 +21,9 @@ struct VolumeStore {
 
     private static let counterKey: [UInt8] = [0]
 
+    /// Whether a key of `current` is the change counter rather than a cell.
+    private static func isCounter(_ key: UnsafeRawBufferPointer) -> Bool { key.elementsEqual(counterKey) }
+
     private static func key(_ position: Position, _ cell: [UInt8]) -> [UInt8] {
         var k: [UInt8] = []
         k.reserveCapacity(8 + cell.count)
@@ -76,12 +79,28 @@ struct VolumeStore {
         var rows: [([UInt8], [UInt8])] = []
         try tx.withCursor(current) { c in
             try c.scan { k, v in
-                if k.count > 1 || k.first != 0 { rows.append((Array(k), Array(v))) }
+                if !VolumeStore.isCounter(k) { rows.append((Array(k), Array(v))) }
                 return true
             }
         }
         try tx.putAppending(snapshots, key: VolumeStore.key(position, []), value: [])
         for (k, v) in rows { try tx.putAppending(snapshots, key: VolumeStore.key(position, k), value: v) }
+    }
+
+    /// Every cell as it now stands (the table appends add to), without the change counter.
+    func currentCells(_ tx: Transaction) throws -> [VolumeKey: VolumeCell] {
+        var cells: [VolumeKey: VolumeCell] = [:]
+        try tx.withCursor(current) { c in
+            try c.scan { k, v in
+                guard !VolumeStore.isCounter(k) else { return true }
+                guard let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) else {
+                    throw LogError.corrupted(position: nil, reason: "malformed volume cell")
+                }
+                cells[key, default: VolumeCell()] += cell
+                return true
+            }
+        }
+        return cells
     }
 
     /// Every nonzero cell at `position`.

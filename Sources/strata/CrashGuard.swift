@@ -19,18 +19,22 @@ enum CrashGuard {
             CrashGuard.fail("the data file is damaged (LMDB: \(message.map { String(cString: $0) } ?? "failed check"))")
         }
         for sig in [SIGSEGV, SIGBUS] {
-            signal(sig) { _ in CrashGuard.fail(nil) }
+            signal(sig) { _ in
+                // In a signal handler only `write` and `_exit` are safe: a static message,
+                // nothing allocated (the fault may have been inside malloc).
+                let message: StaticString = "error: journal corrupted: the data file is damaged beyond reading\n"
+                _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+                _exit(74)
+            }
         }
     }
 
-    /// Writes `error: journal corrupted: …` and exits 74 at once (no cleanup: the process
-    /// may be inside LMDB, or in a signal handler, where only `write` and `_exit` are safe;
-    /// with `detail` nil it allocates nothing).
-    private static func fail(_ detail: String?) -> Never {
-        let message =
-            detail.map { "error: journal corrupted: \($0)\n" }
-            ?? "error: journal corrupted: the data file is damaged beyond reading\n"
-        message.utf8CString.withUnsafeBufferPointer { _ = write(STDERR_FILENO, $0.baseAddress, $0.count - 1) }
+    /// Writes `error: journal corrupted: DETAIL` and exits 74 at once, without cleanup:
+    /// the process is inside LMDB.
+    private static func fail(_ detail: String) -> Never {
+        "error: journal corrupted: \(detail)\n".utf8CString.withUnsafeBufferPointer {
+            _ = write(STDERR_FILENO, $0.baseAddress, $0.count - 1)
+        }
         _exit(74)
     }
 }

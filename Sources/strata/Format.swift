@@ -183,11 +183,14 @@ enum Format {
     /// row (the rest indented by two); then the widest cuttable column loses a column at a
     /// time until the table fits.
     static func table(_ header: [String], _ rows: [[String]], rightAligned: Set<Int> = [], fit: Fit? = nil) -> String {
-        let header = header.map(oneLine)
-        let rows = rows.map { $0.map(oneLine) }
+        fitted(header.map(oneLine), rows.map { $0.map(oneLine) }, rightAligned: rightAligned, fit: fit)
+    }
+
+    /// ``table(_:_:rightAligned:fit:)`` of cells already on one line.
+    private static func fitted(_ header: [String], _ rows: [[String]], rightAligned: Set<Int>, fit: Fit?) -> String {
         func table(of shown: [Int], _ fit: Fit) -> String {
             let (kept, at) = fit.keeping(shown)
-            return Format.table(
+            return fitted(
                 shown.map { header[$0] }, rows.map { row in shown.map { $0 < row.count ? row[$0] : "" } },
                 rightAligned: Set(rightAligned.compactMap { at[$0] }), fit: kept)
         }
