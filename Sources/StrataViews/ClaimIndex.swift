@@ -200,6 +200,20 @@ struct ClaimIndex {
         }
     }
 
+    /// Every name of `kind` (commodity or place) that a claim has named, as first written,
+    /// with its key in the table of names.
+    func writtenNames(_ tx: Transaction, _ kind: Kind) throws -> [(key: [UInt8], written: String)] {
+        var out: [(key: [UInt8], written: String)] = []
+        try tx.withCursor(names) { c in
+            try c.scan(from: [kind.rawValue]) { key, value in
+                guard key.first == kind.rawValue else { return false }
+                out.append((Array(key), String(decoding: value, as: UTF8.self)))
+                return true
+            }
+        }
+        return out
+    }
+
     /// The keys of the claims indexed at `position` under a commodity that `commodity`
     /// accepts and a place that `place` accepts (each given the name as first written);
     /// `nil` accepts any, and at least one must be given.
@@ -207,15 +221,7 @@ struct ClaimIndex {
         _ tx: Transaction, at position: Position, commodity: ((String) -> Bool)?, place: ((String) -> Bool)?
     ) throws -> Set<Position> {
         func matching(_ kind: Kind, _ accepts: (String) -> Bool) throws -> [[UInt8]] {
-            var out: [[UInt8]] = []
-            try tx.withCursor(names) { c in
-                try c.scan(from: [kind.rawValue]) { key, value in
-                    guard key.first == kind.rawValue else { return false }
-                    if accepts(String(decoding: value, as: UTF8.self)) { out.append(Array(key)) }
-                    return true
-                }
-            }
-            return out
+            try writtenNames(tx, kind).filter { accepts($0.written) }.map(\.key)
         }
         let prefixes: [[UInt8]]
         switch (commodity, place) {

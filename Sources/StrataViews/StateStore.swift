@@ -321,6 +321,17 @@ public struct StateStore: Sendable {
         }
     }
 
+    /// Every commodity and every place name the journal's claims have named (as first
+    /// written, whatever their claims' state now), after catching the rows up: what a
+    /// filter can match beside the taxonomy, the gazetteer and the aliases.
+    public func namesInClaims() throws -> (commodities: [String], places: [String]) {
+        try catchUp()
+        return try log.environment.read { tx in
+            let index = try active(tx).claimIndex
+            return (try index.writtenNames(tx, .commodity).map(\.written), try index.writtenNames(tx, .place).map(\.written))
+        }
+    }
+
     /// The stored volume cells at `position` (for checking them against a fold).
     func volumeCells(at position: Position) throws -> [VolumeKey: VolumeCell] {
         try log.environment.read { tx in try active(tx).volumes.cells(tx, at: position) }

@@ -19,7 +19,7 @@ struct ViewOptions: ParsableArguments {
     var to: String?
     @Flag(help: "Keep what certainly lies within --from/--to (default: what possibly overlaps it).")
     var certainly = false
-    @Option(help: "A commodity and its children.") var commodity: String?
+    @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
     @Option(help: "A vessel name.") var vessel: String?
@@ -95,7 +95,18 @@ struct ViewOptions: ParsableArguments {
             : try StateStore(log: log).state(for: view, claimsFiltered: claimsFiltered)
         let resolver = Resolver(state: state)
         ExitReclaim.keep((state, resolver))
+        try warnOfUnknownNames(log, view, resolver, allClaims: !(claimsFiltered && (view.commodity != nil || view.place != nil)))
         return (state, point, resolver, view)
+    }
+
+    /// Warns of each filter that names nothing the journal knows (its answer is empty: most
+    /// likely a typo), on standard error; the view is answered all the same.
+    private func warnOfUnknownNames(_ log: EventLog, _ view: View, _ resolver: Resolver, allClaims: Bool) throws {
+        guard view.commodity != nil || view.place != nil || view.vessel != nil || view.source != nil else { return }
+        let names = view.commodity != nil || view.place != nil ? try StateStore(log: log).namesInClaims() : ([], [])
+        for message in UnknownFilterNames.messages(view: view, resolver: resolver, claimNames: names, allClaims: allClaims) {
+            Stderr.print("warning: \(message)")
+        }
     }
 
     /// The volumes for this view: from the stored monthly cells when the view has no

@@ -285,6 +285,49 @@ struct CLITests {
         }
     }
 
+    @Test("a filter naming nothing known (not in the taxonomy, gazetteer, aliases, claims or sources) is warned of; known names are not")
+    func unknownFilterNamesWarn() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            for name in ["07-mofa-japan-2018-02-27-chon-ma-san.yaml", "08-ap-2018-08-10-kcs-coal-via-russia.yaml"] {
+                let r = try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j)
+                try #require(r.exited(0), "\(name): \(r.err)")
+            }
+            // Vessel names an alias declares, and nothing else knows.
+            let alias = try strata("alias", "vessel", "Ghost", "Phantom", "--journal", j)
+            try #require(alias.exited(0), "\(alias.err)")
+            func warnings(_ command: String, _ filter: [String]) throws -> [String] {
+                let r = try Running(Binaries.strata, [command, "--journal", j, "--format", "json"] + filter).wait()
+                #expect(r.exited(0), "\(command) \(filter): exit \(r.status) \(r.err)")
+                return r.err.split(separator: "\n").map(String.init).filter { $0.hasPrefix("warning:") }
+            }
+            let unknown: [([String], String)] = [
+                (["--commodity", "coall"], #"warning: --commodity "coall": no such commodity"#),
+                (["--place", "Nampho2"], #"warning: --place "Nampho2": no such place or country"#),
+                (["--vessel", "Chon Ma Sun"], #"warning: --vessel "Chon Ma Sun": no claim or alias"#),
+                (["--source", "kcs2"], #"warning: --source "kcs2": no source of that id"#),
+            ]
+            for command in ["timeline", "shipments", "volumes"] {
+                for (filter, expected) in unknown {
+                    let said = try warnings(command, filter)
+                    #expect(said.count == 1 && said[0].hasPrefix(expected), "\(command) \(filter): \(said)")
+                }
+                // The taxonomy, a parent commodity, the gazetteer, a country name, a name only
+                // claims use (Daean), a vessel of a claim (any case), both names of an alias, a source.
+                for filter in [
+                    ["--commodity", "coal"], ["--commodity", "minerals"], ["--place", "Nampo"], ["--place", "Russia"],
+                    ["--place", "Daean"], ["--vessel", "chon ma san"], ["--vessel", "Ghost"], ["--vessel", "phantom"],
+                    ["--source", "kcs"],
+                ] {
+                    #expect(try warnings(command, filter) == [], "\(command) \(filter)")
+                }
+            }
+            // A source registered after the view is unknown at it.
+            let early = try strata("timeline", "--journal", j, "--source", "kcs", "--at-position", "1")
+            #expect(early.exited(0) && early.err.contains(#"--source "kcs": no source of that id is registered at this view"#))
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in
