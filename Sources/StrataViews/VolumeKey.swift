@@ -1,11 +1,12 @@
 import StrataDomain
 import StrataLog
 
-/// Where a cell belongs: commodity, month (`2020-05`, or empty for a shipment with no known
-/// time), origin and destination countries; empty strings for unknowns.
+/// Where a cell belongs: commodity, period (stored cells are monthly, `2020-05`; a view by
+/// quarter or year labels its cells `2020-Q2` or `2020`; empty for a shipment with no
+/// known time), origin and destination countries; empty strings for unknowns.
 struct VolumeKey: Hashable, Sendable {
     let commodity: String
-    let month: String
+    let period: String
     let from: String
     let to: String
 
@@ -23,10 +24,10 @@ struct VolumeKey: Hashable, Sendable {
 
     var encoded: [UInt8] {
         var out: [UInt8] = []
-        out.reserveCapacity(commodity.utf8.count + month.utf8.count + from.utf8.count + to.utf8.count + 3)
+        out.reserveCapacity(commodity.utf8.count + period.utf8.count + from.utf8.count + to.utf8.count + 3)
         out.append(contentsOf: commodity.utf8)
         out.append(VolumeKey.separator)
-        out.append(contentsOf: month.utf8)
+        out.append(contentsOf: period.utf8)
         out.append(VolumeKey.separator)
         out.append(contentsOf: from.utf8)
         out.append(VolumeKey.separator)
@@ -34,9 +35,9 @@ struct VolumeKey: Hashable, Sendable {
         return out
     }
 
-    init(commodity: String, month: String, from: String, to: String) {
+    init(commodity: String, period: String, from: String, to: String) {
         self.commodity = commodity
-        self.month = month
+        self.period = period
         self.from = from
         self.to = to
     }
@@ -64,6 +65,6 @@ struct VolumeKey: Hashable, Sendable {
         }
         guard found == 3 else { return nil }
         let to = String(decoding: UnsafeRawBufferPointer(rebasing: raw[start...]), as: UTF8.self)
-        self.init(commodity: fields.0, month: fields.1, from: fields.2, to: to)
+        self.init(commodity: fields.0, period: fields.1, from: fields.2, to: to)
     }
 }

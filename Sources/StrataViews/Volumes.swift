@@ -81,7 +81,7 @@ public struct Volumes: Sendable {
         rows = encoded.indices.sorted { VolumeKey.precedes(encoded[$0], encoded[$1]) }.map { table[$0] }
     }
 
-    /// The cells per period (the period's label in `VolumeKey.month`): the monthly cells
+    /// The cells per period (the period's label in `VolumeKey.period`): the monthly cells
     /// themselves by month without a window, else summed over the periods the window touches.
     private static func periodCells(
         _ monthly: [VolumeKey: VolumeCell], view: View, by granularity: Granularity
@@ -93,19 +93,19 @@ public struct Volumes: Sendable {
         var periods: [String: String?] = [:]
         for (m, cell) in monthly {
             var period = ""
-            if !m.month.isEmpty {
+            if !m.period.isEmpty {
                 let known: String?
-                if let cached = periods[m.month] {
+                if let cached = periods[m.period] {
                     known = cached
                 } else {
-                    let p = granularity.period(ofMonth: m.month)
+                    let p = granularity.period(ofMonth: m.period)
                     known = p.flatMap { Volumes.inWindow($0.first, $0.last, view) ? $0.label : nil }
-                    periods[m.month] = .some(known)
+                    periods[m.period] = .some(known)
                 }
                 guard let label = known else { continue }
                 period = label
             }
-            cells[VolumeKey(commodity: m.commodity, month: period, from: m.from, to: m.to), default: VolumeCell()] += cell
+            cells[VolumeKey(commodity: m.commodity, period: period, from: m.from, to: m.to), default: VolumeCell()] += cell
         }
         return cells
     }
@@ -113,7 +113,7 @@ public struct Volumes: Sendable {
     /// A row with no sums yet, for a period's key.
     private static func emptyRow(_ k: VolumeKey) -> Row {
         Row(
-            commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.month.isEmpty ? nil : k.month,
+            commodity: k.commodity.isEmpty ? nil : k.commodity, period: k.period.isEmpty ? nil : k.period,
             fromCountry: k.from.isEmpty ? nil : k.from, toCountry: k.to.isEmpty ? nil : k.to)
     }
 
@@ -160,7 +160,7 @@ public struct Volumes: Sendable {
                     .filter { Volumes.inWindow($0.first, $0.last, view) }.map { $0.label }
             }
             for label in labels {
-                let k = VolumeKey(commodity: commodity ?? "", month: label, from: from ?? "", to: to ?? "")
+                let k = VolumeKey(commodity: commodity ?? "", period: label, from: from ?? "", to: to ?? "")
                 let i: Int
                 if let known = rowOf[k] {
                     i = known
@@ -219,7 +219,7 @@ public struct Volumes: Sendable {
             if i == 0 || (month - 1) % 3 == 0 { cell.count(.quarter, unquantified: s.tonnes == nil) }
             if i == 0 || month == 1 { cell.count(.year, unquantified: s.tonnes == nil) }
             let key = VolumeKey(
-                commodity: commodity ?? "", month: m.label, from: s.fromCountries.first ?? "", to: s.toCountries.first ?? "")
+                commodity: commodity ?? "", period: m.label, from: s.fromCountries.first ?? "", to: s.toCountries.first ?? "")
             out.append((key, cell))
         }
         return out

@@ -155,13 +155,13 @@ struct ReadModelTests {
     @Test("cell keys and cells survive their stored form; rows come in the stored keys' byte order")
     func cellCodecAndOrder() throws {
         let keys = [
-            VolumeKey(commodity: "coal", month: "2020-05", from: "KP", to: "CN"),
-            VolumeKey(commodity: "coal", month: "", from: "", to: ""),
-            VolumeKey(commodity: "Ölschiefer", month: "2020-05", from: "KP", to: "CN"),
-            VolumeKey(commodity: "Zinc", month: "2020-05", from: "KP", to: "CN"),
-            VolumeKey(commodity: "coal", month: "2020-05", from: "KP", to: "C"),
-            VolumeKey(commodity: "co", month: "2020-05", from: "KP", to: "CN"),
-            VolumeKey(commodity: "\u{e9}tain", month: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "coal", period: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "coal", period: "", from: "", to: ""),
+            VolumeKey(commodity: "Ölschiefer", period: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "Zinc", period: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "coal", period: "2020-05", from: "KP", to: "C"),
+            VolumeKey(commodity: "co", period: "2020-05", from: "KP", to: "CN"),
+            VolumeKey(commodity: "\u{e9}tain", period: "2020-05", from: "KP", to: "CN"),
         ]
         for k in keys {
             #expect(VolumeKey(encoded: k.encoded) == k)
@@ -196,10 +196,10 @@ struct ReadModelTests {
         let volumes = Volumes(
             monthly: monthly, totals: [JournalState.Claim](), view: View(), point: JournalState.point(View(), Position(1)),
             resolver: Resolver(state: JournalState()), by: .month)
-        #expect(volumes.rows.map { VolumeKey(commodity: $0.commodity ?? "", month: $0.period ?? "", from: $0.fromCountry ?? "", to: $0.toCountry ?? "").encoded } == byBytes)
+        #expect(volumes.rows.map { VolumeKey(commodity: $0.commodity ?? "", period: $0.period ?? "", from: $0.fromCountry ?? "", to: $0.toCountry ?? "").encoded } == byBytes)
 
         // A name written decomposed is the same name (as everywhere in Swift): one cell.
-        let decomposed = VolumeKey(commodity: "e\u{301}tain", month: "2020-05", from: "KP", to: "CN")
+        let decomposed = VolumeKey(commodity: "e\u{301}tain", period: "2020-05", from: "KP", to: "CN")
         #expect(decomposed.encoded != keys.last!.encoded)
         monthly[decomposed, default: VolumeCell()] += one
         #expect(monthly.count == keys.count)
