@@ -223,9 +223,11 @@ enum Format {
         }
         if let fit, widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width {
             // The widest column above its readable width loses a column; once all are
-            // there, the widest above the narrowest.
+            // there, the widest above the narrowest. Of equally wide ones, the leftmost:
+            // in column order, not the dictionary's (which changes from run to run).
+            let cuttable = fit.cuttable.keys.sorted()
             func widest(above floor: (Int) -> Int) -> Int? {
-                fit.cuttable.keys.filter { $0 < widths.count && widths[$0] > floor($0) }.max { widths[$0] < widths[$1] }
+                cuttable.filter { $0 < widths.count && widths[$0] > floor($0) }.max { widths[$0] < widths[$1] }
             }
             while widths.reduce(0, +) + 2 * (widths.count - 1) > fit.width,
                 let i = widest(above: { max(fit.readable[$0] ?? Fit.narrowest, Fit.narrowest) })
