@@ -9,7 +9,8 @@ extension EventLog {
     /// - Each stream's version must satisfy its ``ExpectedVersion`` unless all of that
     ///   stream's events are already there.
     /// - Record time is `recordedAt` if given — it may not be earlier than the log's last
-    ///   record time — else the clock, never earlier than the last record time.
+    ///   record time, nor later than the clock (``clockSkew``) — else the clock, never
+    ///   earlier than the last record time.
     /// - `alsoWrite` runs in the same transaction after the events are written, with the
     ///   new envelopes, so read models can commit with the events they fold.
     @discardableResult
@@ -32,9 +33,10 @@ extension EventLog {
                 let recordedAt: RecordTime
                 if let requested {
                     if let last, requested < last { throw LogError.recordTimeBackwards(requested: requested, last: last) }
+                    try checkNotAhead(requested)
                     recordedAt = requested
                 } else {
-                    recordedAt = max(RecordTime.now(), last ?? RecordTime(microseconds: .min))
+                    recordedAt = max(clock(), last ?? RecordTime(microseconds: .min))
                 }
                 var unchanged = 0
                 var versions: [StreamID: UInt64] = [:]
@@ -90,5 +92,13 @@ extension EventLog {
             stored.causationID == event.causationID
         else { throw LogError.idConflict(id: event.id, position: position) }
         return true
+    }
+}
+
+extension EventLog {
+    /// Throws ``LogError/recordTimeInFuture(requested:clock:)`` when `requested` is later than
+    /// the clock allows (``clockSkew``).
+    public func checkNotAhead(_ requested: RecordTime) throws {
+        if requested > latestAllowedRecordTime() { throw LogError.recordTimeInFuture(requested: requested, clock: clock()) }
     }
 }

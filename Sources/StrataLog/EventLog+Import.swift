@@ -220,6 +220,11 @@ extension EventLog {
             throw LogError.importRejected(
                 line: line, field: "recorded_at", reason: "record time \(e.recordedAt) is earlier than \(last)")
         }
+        if !continues, e.recordedAt > latestAllowedRecordTime() {
+            throw LogError.importRejected(
+                line: line, field: "recorded_at",
+                reason: "record time \(e.recordedAt) is later than the clock (\(clock())): record times are never ahead of it")
+        }
         let slot = try writer.slot(for: e.stream)
         let current = writer.version(of: slot)
         guard e.version == current + 1 else {

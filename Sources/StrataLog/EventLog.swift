@@ -38,7 +38,20 @@ public final class EventLog: Sendable {
         public var extraDatabases: [String] = []
         /// Those of `extraDatabases` that are sets (``LMDB/Environment/Options/sets``).
         public var extraSets: Set<String> = []
+        /// The clock record times are taken from, and checked against (tests set their own).
+        public var clock: @Sendable () -> RecordTime = { RecordTime.now() }
         public init() {}
+    }
+
+    /// How far past the clock a given record time may be (another machine's clock may run
+    /// a little ahead): record time is when the journal learned something, so `--recorded-at`
+    /// and imported times may go back (back-filling), never ahead — one mistyped year would
+    /// hold every later event's record time there, for good.
+    public static let clockSkew: Int64 = 5 * 60 * 1_000_000
+
+    /// The latest record time an append or import may set now.
+    func latestAllowedRecordTime() -> RecordTime {
+        RecordTime(microseconds: clock().microseconds + EventLog.clockSkew)
     }
 
     /// The stored layout's version; a journal of another layout is refused by name.
@@ -49,6 +62,8 @@ public final class EventLog: Sendable {
     public let environment: Environment
     /// The journal directory.
     public let path: String
+    /// The clock (``Options/clock``).
+    public let clock: @Sendable () -> RecordTime
     let events: Database
     let eventIDs: Database
     let streams: Database
@@ -95,6 +110,7 @@ public final class EventLog: Sendable {
         }
         self.environment = env
         self.path = path
+        clock = options.clock
         events = env.database("events")
         eventIDs = env.database("event_ids")
         streams = env.database("streams")

@@ -8,6 +8,8 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     case idConflict(id: EventID, position: Position)
     /// The requested record time is earlier than the last one in the log.
     case recordTimeBackwards(requested: RecordTime, last: RecordTime)
+    /// The requested record time is later than the clock (beyond ``EventLog/clockSkew``).
+    case recordTimeInFuture(requested: RecordTime, clock: RecordTime)
     /// The same event id appears twice in one append.
     case duplicateIDInBatch(EventID)
     /// A stored event or index is damaged.
@@ -25,6 +27,8 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
             return "event \(id) is already recorded at position \(position) with other content"
         case .recordTimeBackwards(let requested, let last):
             return "record time \(requested) is earlier than the journal's last record time \(last)"
+        case .recordTimeInFuture(let requested, let clock):
+            return "record time \(requested) is later than the clock (\(clock)); it may be set back for back-filling, never ahead"
         case .duplicateIDInBatch(let id):
             return "event id \(id) appears twice in one append"
         case .corrupted(let position, let reason):

@@ -74,7 +74,7 @@ extension Failure {
                 return Failure(.dataError, where_ + reason)
             case .wrongExpectedVersion:
                 return Failure(.tempFail, prefix + e.description)
-            case .idConflict, .recordTimeBackwards, .duplicateIDInBatch:
+            case .idConflict, .recordTimeBackwards, .recordTimeInFuture, .duplicateIDInBatch:
                 return Failure(.dataError, prefix + e.description)
             case .corrupted:
                 return Failure(.ioError, "journal corrupted: \(e.description)")

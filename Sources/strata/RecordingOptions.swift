@@ -7,13 +7,18 @@ import StrataViews
 struct RecordingOptions: ParsableArguments {
     @Option(
         help: ArgumentHelp(
-            "Record time for back-filling (ISO 8601; a date alone is 00:00 UTC). Never earlier than the journal's last record time.",
+            "Record time for back-filling (ISO 8601; a date alone is 00:00 UTC). Never earlier than the journal's last record time, nor later than the clock (5 minutes' allowance for another machine's clock).",
             valueName: "T"))
     var recordedAt: String?
 
     func validate() throws {
         if let recordedAt, RecordTime(iso8601: recordedAt) == nil {
             throw invalidValue("--recorded-at: expected an ISO 8601 date or date-time, not \"\(recordedAt)\"")
+        }
+        // Checked again by the log when it writes; here before a journal is made.
+        if let time, time.microseconds > RecordTime.now().microseconds + EventLog.clockSkew {
+            throw invalidValue(
+                "--recorded-at: \(time.iso8601) is later than the clock (\(RecordTime.now().iso8601)); --recorded-at back-fills: it may set record time back, never ahead")
         }
     }
 

@@ -11,19 +11,57 @@ struct RecordTimeIndexTests {
 
     @Test("record time moves only forward; --recorded-at may not go back")
     func monotonic() throws {
-        let t = try TemporaryLog()
+        let clock = TestClock(try at("2100-01-01T00:00:00Z"))
+        let t = try TemporaryLog(clock: clock)
         defer { t.remove() }
         let future = try at("2100-01-01T00:00:00Z")
         try t.log.append([StreamAppend(stream: s, events: [event(1)])], recordedAt: future, recordedBy: "x")
-        // The clock is behind the last record time: the new event takes the last time.
+        // The clock is behind the last record time (it was set back): the new event takes
+        // the last time.
+        clock.now = try at("2099-06-01T00:00:00Z")
         let r = try t.log.append([StreamAppend(stream: s, events: [event(2)])], recordedBy: "x")
         #expect(r.recordedAt == future)
         let earlier = try at("2099-12-31T23:59:59Z")
         #expect(throws: LogError.recordTimeBackwards(requested: earlier, last: future)) {
             try t.log.append([StreamAppend(stream: s, events: [event(3)])], recordedAt: earlier, recordedBy: "x")
         }
+        clock.now = future
         try t.log.append([StreamAppend(stream: s, events: [event(4)])], recordedAt: future, recordedBy: "x")
         #expect(try t.log.head().lastPosition == Position(3))
+    }
+
+    @Test("a record time past the clock (beyond the allowed skew) is refused, by append and by import; nothing is written")
+    func notAheadOfTheClock() throws {
+        let now = try at("2026-06-01T12:00:00Z")
+        let t = try TemporaryLog(clock: TestClock(now))
+        defer { t.remove() }
+        let skew = EventLog.clockSkew
+        let justInside = RecordTime(microseconds: now.microseconds + skew)
+        let justPast = RecordTime(microseconds: now.microseconds + skew + 1)
+        #expect(throws: LogError.recordTimeInFuture(requested: justPast, clock: now)) {
+            try t.log.append([StreamAppend(stream: s, events: [event(1)])], recordedAt: justPast, recordedBy: "x")
+        }
+        #expect(try t.log.head().lastPosition == .zero)
+        let r = try t.log.append([StreamAppend(stream: s, events: [event(1)])], recordedAt: justInside, recordedBy: "x")
+        #expect(r.recordedAt == justInside)
+
+        // An export whose second command is recorded past the clock: refused at that line,
+        // and none of the file is imported.
+        let source = try TemporaryLog(clock: TestClock(try at("2100-01-01T00:00:00Z")))
+        defer { source.remove() }
+        try source.log.append([StreamAppend(stream: s, events: [event(10)])], recordedAt: now, recordedBy: "x")
+        try source.log.append([StreamAppend(stream: s, events: [event(11)])], recordedAt: justPast, recordedBy: "x")
+        var exported: [Envelope] = []
+        try source.log.read { exported.append($0); return true }
+        let target = try TemporaryLog(clock: TestClock(now))
+        defer { target.remove() }
+        do {
+            try target.log.importEnvelopes(exported)
+            Issue.record("the import was accepted")
+        } catch LogError.importRejected(let line, let field, _) {
+            #expect(line == 2 && field == "recorded_at")
+        }
+        #expect(try target.log.head().lastPosition == .zero)
     }
 
     @Test("as-of finds the last position recorded at or before a time")

@@ -2,16 +2,28 @@ import Foundation
 import StrataLog
 
 /// A log in a fresh temporary directory, removed by `remove()`.
+/// A clock a test sets by hand.
+final class TestClock: @unchecked Sendable {
+    private let lock = NSLock()
+    private var time: RecordTime
+    init(_ time: RecordTime) { self.time = time }
+    var now: RecordTime {
+        get { lock.withLock { time } }
+        set { lock.withLock { time = newValue } }
+    }
+}
+
 struct TemporaryLog {
     let directory: String
     let log: EventLog
     var path: String { directory + "/journal" }
 
-    init(mapSize: Int = 1 << 26) throws {
+    init(mapSize: Int = 1 << 26, clock: TestClock? = nil) throws {
         directory = NSTemporaryDirectory() + "strata-log-tests-" + UUID().uuidString
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         var options = EventLog.Options()
         options.mapSize = mapSize
+        if let clock { options.clock = { clock.now } }
         log = try EventLog(path: directory + "/journal", options: options)
     }
 

@@ -45,15 +45,29 @@ public final class Journal: Sendable {
             throw conflict(id)
         } catch LogError.recordTimeBackwards(let requested, let last) {
             throw Journal.backwards(requested, last)
+        } catch LogError.recordTimeInFuture(let requested, let clock) {
+            throw Journal.ahead(requested, clock)
         }
     }
 
     /// Throws what an append at `requested` would: the journal's record time never goes
-    /// backwards. For dry runs, which write nothing.
+    /// backwards, nor ahead of the clock. For dry runs, which write nothing.
     public func checkRecordTime(_ requested: RecordTime?) throws {
-        if let requested, let last = try log.head().lastRecordedAt, requested < last {
+        guard let requested else { return }
+        if let last = try log.head().lastRecordedAt, requested < last {
             throw Journal.backwards(requested, last)
         }
+        do {
+            try log.checkNotAhead(requested)
+        } catch LogError.recordTimeInFuture(let requested, let clock) {
+            throw Journal.ahead(requested, clock)
+        }
+    }
+
+    private static func ahead(_ requested: RecordTime, _ clock: RecordTime) -> InputError {
+        InputError(
+            field: "--recorded-at",
+            "\(requested.iso8601) is later than the clock (\(clock.iso8601)); --recorded-at back-fills: it may set record time back, never ahead")
     }
 
     private static func backwards(_ requested: RecordTime, _ last: RecordTime) -> InputError {

@@ -20,7 +20,7 @@ struct ImportCommand: ParsableCommand {
             event (including one of the journal's types whose payload does not have that type's \
             fields), or does not continue the journal, is refused with its line number and \
             exit 65. \
-            With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time).
+            With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time). No record time, given or imported, may be later than the clock (by more than 5 minutes).
             """)
 
     @OptionGroup var journal: JournalOptions
