@@ -3,14 +3,14 @@ import StrataLog
 /// Flattens JSON rows into CSV under fixed columns: nested objects become dotted paths
 /// (a null object leaves its columns empty), lists are joined by `;`.
 enum CSV {
-    static func render(_ rows: [Payload], columns: [String]) -> String {
-        var lines = [columns.map(quote).joined(separator: ",")]
-        for row in rows {
-            var cells: [String: String] = [:]
-            flatten(row, prefix: "", into: &cells)
-            lines.append(columns.map { quote(cells[$0] ?? "") }.joined(separator: ","))
-        }
-        return lines.joined(separator: "\n")
+    /// The header line (without its line break).
+    static func header(_ columns: [String]) -> String { columns.map(quote).joined(separator: ",") }
+
+    /// One row's line (without its line break).
+    static func line(_ row: Payload, columns: [String]) -> String {
+        var cells: [String: String] = [:]
+        flatten(row, prefix: "", into: &cells)
+        return columns.map { quote(cells[$0] ?? "") }.joined(separator: ",")
     }
 
     private static func flatten(_ p: Payload, prefix: String, into cells: inout [String: String]) {

@@ -123,25 +123,37 @@ struct ViewOptions: ParsableArguments {
 
     /// Prints rows in the chosen format: JSON is `{"view", "rows"}`; NDJSON a row a line;
     /// CSV has the read model's `columns` (nested fields as dotted paths); table is `table`.
-    /// `rows` are made only for the formats that print them.
-    func print(
-        point: ViewPoint, rows makeRows: @autoclosure () -> [Payload], columns: [String], table: () -> String
+    /// Each row's `payload` is made as it is written, a buffer at a time (``Stdout``).
+    func print<Row>(
+        point: ViewPoint, rows: [Row], payload: (Row) -> Payload, columns: [String], table: () -> String
     ) {
-        if format == .table {
-            Swift.print(table())
-            return
-        }
-        let rows = makeRows()
-        ExitReclaim.keep(rows)
+        var out = Stdout()
         switch format {
-        case .json:
-            Swift.print(Payload.object(["view": point.payload, "rows": .array(rows)]).json)
-        case .ndjson:
-            for r in rows { Swift.print(r.json) }
-        case .csv:
-            Swift.print(CSV.render(rows, columns: columns))
         case .table:
             Swift.print(table())
+            return
+        case .json:
+            out.write { $0.append(contentsOf: #"{"view":"#.utf8) }
+            out.write { point.payload.writeJSON(into: &$0) }
+            out.write { $0.append(contentsOf: #","rows":["#.utf8) }
+            for (i, row) in rows.enumerated() {
+                out.write { bytes in
+                    if i > 0 { bytes.append(UInt8(ascii: ",")) }
+                    payload(row).writeJSON(into: &bytes)
+                }
+            }
+            out.write("]}\n")
+        case .ndjson:
+            for row in rows {
+                out.write { bytes in
+                    payload(row).writeJSON(into: &bytes)
+                    bytes.append(UInt8(ascii: "\n"))
+                }
+            }
+        case .csv:
+            out.write(CSV.header(columns) + "\n")
+            for row in rows { out.write(CSV.line(payload(row), columns: columns) + "\n") }
         }
+        out.flush()
     }
 }

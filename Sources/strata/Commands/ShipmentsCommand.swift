@@ -18,7 +18,7 @@ struct ShipmentsCommand: ParsableCommand {
             let (state, point, resolver, view) = try options.state(journal)
             let shipments = Shipments(state: state, view: view, point: point, resolver: resolver)
             ExitReclaim.keep(shipments)
-            options.print(point: point, rows: shipments.rows.map(\.payload), columns: Shipments.Row.columns) {
+            options.print(point: point, rows: shipments.rows, payload: \.payload, columns: Shipments.Row.columns) {
                 func places(_ names: [String], _ countries: [String]) -> String {
                     let all = names + countries
                     return all.isEmpty ? "?" : all.joined(separator: ", ")

@@ -19,7 +19,7 @@ struct TimelineCommand: ParsableCommand {
             let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
             let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
             ExitReclaim.keep(timeline)
-            options.print(point: point, rows: timeline.rows.map(\.payload), columns: Timeline.Row.columns) {
+            options.print(point: point, rows: timeline.rows, payload: \.payload, columns: Timeline.Row.columns) {
                 let rows = timeline.rows.map { r in
                     [
                         r.when.edtf ?? "?", r.grade, r.claim.description, r.source.rawValue, r.outlet ?? "",

@@ -20,7 +20,7 @@ struct VolumesCommand: ParsableCommand {
         try reporting {
             let volumes = try options.volumes(journal, by: by)
             let point = volumes.view
-            options.print(point: point, rows: volumes.rows.map(\.payload), columns: Volumes.Row.columns) {
+            options.print(point: point, rows: volumes.rows, payload: \.payload, columns: Volumes.Row.columns) {
                 let route = { (r: Volumes.Row) in "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")" }
                 let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
                     [
