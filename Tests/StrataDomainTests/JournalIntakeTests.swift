@@ -155,6 +155,58 @@ struct JournalIntakeTests {
         }
     }
 
+    @Test("a report's corrections and links obey the rules of the correcting commands: nothing retracted twice or changed after its retraction, no link twice, links that fit the claims' kinds")
+    func reportCorrectionsFollowTheCommandsRules() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        try t.append("""
+            report: {id: totals, outlet: X, published: 2020-07-01}
+            claims:
+              - {id: t1, kind: total, commodity: coal, quantity: {value: 5, unit: kt}}
+              - {id: t2, kind: total, commodity: coal, quantity: {value: 9, unit: kt}, links: [{relation: part-of, claim: t1}]}
+              - {id: s1, kind: shipment, commodity: coal, links: [{relation: part-of, claim: t2}]}
+            """)
+        let before = try t.journal.log.head().lastPosition
+        let c = "dailynk-2020-05-minerals"
+        func refused(_ body: String, _ expected: String, sourceLocation: SourceLocation = #_sourceLocation) {
+            do {
+                try t.append("report: {id: bad-\(abs(body.hashValue)), outlet: X, published: 2020-07-02}\n" + body)
+                Issue.record("accepted:\n\(body)", sourceLocation: sourceLocation)
+            } catch let e as InputError {
+                #expect(e.description.contains(expected), "\(e)", sourceLocation: sourceLocation)
+            } catch {
+                Issue.record("\(error)", sourceLocation: sourceLocation)
+            }
+        }
+        refused("corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {retract: \(c)/c1, reason: r}", "corrections[1].retract: claim \(c)/c1 is retracted earlier in this report")
+        refused("corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {correct: \(c)/c1, set: {credibility: 2}, reason: r}", "is retracted earlier in this report")
+        refused("corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {link: [\(c)/c1, \(c)/c3], relation: corroborates}", "is retracted earlier in this report")
+        refused("corrections:\n  - {link: [\(c)/c1, \(c)/c3], relation: corroborates}\n  - {link: [\(c)/c3, \(c)/c1], relation: corroborates}", "already linked as corroborates")
+        refused("claims:\n  - {id: x1, kind: shipment, commodity: coal, links: [{relation: same-shipment, claim: \(c)/c1}, {relation: same-shipment, claim: \(c)/c1}]}", "already linked as same-shipment")
+        refused("corrections:\n  - {link: [\(c)/c1, \(c)/c2], relation: same-shipment}", "same-shipment joins shipment claims; \(c)/c2 is a policy claim")
+        refused("corrections:\n  - {link: [\(c)/c1, \(c)/c3], relation: part-of}", "part-of itemises a claim in a total; \(c)/c3 is a shipment claim")
+        refused("corrections:\n  - {link: [totals/t1, totals/t2], relation: part-of}", "totals/t2 is part of totals/t1: part-of cannot go both ways")
+        refused("corrections:\n  - {link: [totals/s1, totals/t2], relation: part-of}", "already linked as part-of")
+        #expect(try t.journal.log.head().lastPosition == before, "nothing appended")
+
+        // The correcting commands share the rules: no link to a retracted claim.
+        try t.append("report: {id: r-retract, outlet: X, published: 2020-07-02}\ncorrections:\n  - {retract: \(c)/c4, reason: r}")
+        let link = ReportDocument.Correction.link(
+            .init(text: "\(c)/c3", line: 0, field: "CLAIM"), .init(text: "\(c)/c4", line: 0, field: "OTHER"), .corroborates, reason: nil)
+        #expect {
+            try t.journal.apply(link, citing: nil, recordedAt: nil, by: "tester")
+        } throws: { ($0 as? InputError)?.description.contains("claim \(c)/c4 is retracted") == true }
+        // A total may be part of another total, and different relations may join the same claims.
+        try t.append("""
+            report: {id: fine, outlet: X, published: 2020-07-03}
+            corrections:
+              - {link: [\(c)/c1, \(c)/c3], relation: same-shipment}
+              - {link: [\(c)/c1, \(c)/c3], relation: corroborates}
+              - {link: [totals/s1, totals/t1], relation: part-of}
+            """)
+    }
+
     @Test("an alias is one step from an unknown name to a known one: no chains, loops, known or empty names")
     func aliasesAreOneStep() throws {
         let t = try TemporaryJournal()

@@ -18,6 +18,22 @@ struct ClaimReferences {
     /// Claims as the report's corrections so far leave them: each correction is checked
     /// against the claim after the ones before it in the same report.
     var corrected: [ClaimID: ClaimFields] = [:]
+    /// Claims the report's corrections so far retract: later ones see them retracted.
+    var retracted: Set<ClaimID> = []
+    /// Links the report makes so far (its claims' `links` and its corrections).
+    var links: Set<LinkKey> = []
+
+    /// A link as a set member: the pair in order for `part-of`, either way for the others.
+    struct LinkKey: Hashable {
+        let claim: ClaimID
+        let other: ClaimID
+        let relation: Relation
+
+        init(_ a: ClaimID, _ b: ClaimID, _ relation: Relation) {
+            (claim, other) = relation == .partOf || a < b ? (a, b) : (b, a)
+            self.relation = relation
+        }
+    }
 
     /// A claim that exists in the report being filed or the journal.
     func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID {
@@ -39,6 +55,9 @@ struct ClaimReferences {
 
     /// The claim's fields now; refuses retracted claims.
     func currentFields(of id: ClaimID, ref: ReportDocument.ClaimReference) throws -> ClaimFields {
+        if retracted.contains(id) {
+            throw InputError(line: ref.line, field: ref.field, "claim \(id) is retracted earlier in this report")
+        }
         if let here = corrected[id] ?? local[id] { return here }
         guard let record = try journal.claim(id) else {
             throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal")
@@ -70,14 +89,55 @@ struct ClaimReferences {
         case .retract(let ref, let reason):
             let target = try resolve(ref)
             _ = try currentFields(of: target, ref: ref)
+            if !recheck { retracted.insert(target) }
             return (Streams.claim(target), ClaimRetracted(claim: target, reason: reason, report: citation).proposed(id: id))
         case .link(let a, let b, let relation, let reason):
             let x = try resolve(a)
             let y = try resolve(b)
-            guard x != y else { throw InputError(line: b.line, field: b.field, "a claim cannot link to itself") }
+            try checkLink(x, y, relation, a, b)
             let e = ClaimsLinked(claim: x, other: y, relation: relation, reason: reason, report: citation)
             return (Streams.link(x, y), e.proposed(id: id))
         }
+    }
+
+    /// Checks a new link, from a report's claim or correction or from `strata link`: two
+    /// different claims, both live; kinds that fit the relation (`same-shipment` joins
+    /// shipment claims, `part-of` itemises a claim in a `total`); not a link already in
+    /// force, in the journal or earlier in this report; no `part-of` both ways.
+    mutating func checkLink(
+        _ x: ClaimID, _ y: ClaimID, _ relation: Relation, _ a: ReportDocument.ClaimReference,
+        _ b: ReportDocument.ClaimReference
+    ) throws {
+        guard x != y else { throw InputError(line: b.line, field: b.field, "a claim cannot link to itself") }
+        // A report already recorded is compared, not re-validated.
+        guard !recheck else { return }
+        let fx = try currentFields(of: x, ref: a)
+        let fy = try currentFields(of: y, ref: b)
+        switch relation {
+        case .sameShipment:
+            for (id, f, ref) in [(x, fx, a), (y, fy, b)] where f.kind != .shipment {
+                throw InputError(
+                    line: ref.line, field: ref.field, "same-shipment joins shipment claims; \(id) is a \(f.kind.rawValue) claim")
+            }
+        case .partOf:
+            guard fy.kind == .total else {
+                throw InputError(
+                    line: b.line, field: b.field, "part-of itemises a claim in a total; \(y) is a \(fy.kind.rawValue) claim")
+            }
+        case .corroborates, .contradicts:
+            break
+        }
+        // Links in force in the journal (two claims of this report have none yet).
+        let inJournal = local[x] != nil && local[y] != nil ? [] : try journal.activeLinks(x, y)
+        if links.contains(LinkKey(x, y, relation)) || inJournal.contains(where: { $0.relation == relation && $0.matches(x, y) }) {
+            throw InputError(line: b.line, field: b.field, "\(x) and \(y) are already linked as \(relation.rawValue)")
+        }
+        if relation == .partOf,
+            links.contains(LinkKey(y, x, .partOf)) || inJournal.contains(where: { $0.relation == .partOf && $0.matches(y, x) })
+        {
+            throw InputError(line: b.line, field: b.field, "\(y) is part of \(x): part-of cannot go both ways")
+        }
+        links.insert(LinkKey(x, y, relation))
     }
 
     /// `current` with a correction's `set` applied, checked to be a claim: each value of

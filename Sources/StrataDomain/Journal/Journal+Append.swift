@@ -172,7 +172,7 @@ struct ReportPlanBuilder {
         events.append((Streams.claim(claim.id), asserted.proposed()))
         for link in claim.links {
             let other = try resolve(link.claim)
-            guard other != claim.id else { throw InputError(line: link.claim.line, field: link.claim.field, "a claim cannot link to itself") }
+            try references.checkLink(claim.id, other, link.relation, link.claim, link.claim)
             let e = ClaimsLinked(claim: claim.id, other: other, relation: link.relation, reason: nil, report: doc.header.id)
             events.append((Streams.link(claim.id, other), e.proposed()))
         }

@@ -12,13 +12,6 @@ extension Journal {
         }
         var refs = ClaimReferences(journal: self, report: nil, local: [:])
         let (stream, event) = try refs.event(for: correction, field: "", citing: report, id: .make())
-        if case .link(let a, let b, let relation, _) = correction {
-            let x = try refs.resolve(a)
-            let y = try refs.resolve(b)
-            if try activeLinks(x, y).contains(where: { $0.relation == relation && $0.matches(x, y) }) {
-                throw InputError(field: "--as", "\(x) and \(y) are already linked as \(relation.rawValue)")
-            }
-        }
         return try recordOne(stream, event, recordedAt: recordedAt, by: analyst)
     }
 

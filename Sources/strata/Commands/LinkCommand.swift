@@ -6,7 +6,7 @@ struct LinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
         abstract: "Relate two claims: same-shipment, corroborates, contradicts or part-of.",
-        discussion: "part-of reads \"the first claim is part of the second\" (an item of a reported total).")
+        discussion: "part-of reads \"the first claim is part of the second\" (an item of a reported total): the second must be a total claim, and part-of never goes both ways. same-shipment joins shipment claims. Both claims must be live (not retracted), and a link already in force is refused.")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
