@@ -33,6 +33,13 @@ extension JournalOptions {
     func journalForReading() throws -> Journal { Journal(log: try openForReading()) }
 }
 
+/// Refuses a `--reason` given blank (exit 65): the reason is the audit trail's *why*.
+func checkReason(_ reason: String?) throws {
+    if let reason, reason.allSatisfy(\.isWhitespace) {
+        throw invalidValue("--reason: must not be blank (\"\(reason)\")")
+    }
+}
+
 /// Parses an argument that must be a claim id.
 func claimID(_ text: String, argument: String) throws -> ClaimID {
     guard let id = ClaimID(text) else {

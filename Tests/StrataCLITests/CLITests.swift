@@ -328,6 +328,30 @@ struct CLITests {
         }
     }
 
+    @Test("a blank --reason, a --set of one field twice and a --set without a field are refused with exit 65, and nothing is appended")
+    func blankReasonsAndRepeatedFields() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            try #require(try strata("append", seed, "--journal", j).exited(0))
+            let c1 = "dailynk-2020-05-minerals/c1", c3 = "dailynk-2020-05-minerals/c3"
+            let refused: [([String], String)] = [
+                (["retract", c1, "--reason", "  "], "--reason: must not be blank"),
+                (["rate", "daily-nk", "B", "--reason", ""], "--reason: must not be blank"),
+                (["alias", "place", "Foo", "Nampo", "--reason", " "], "--reason: must not be blank"),
+                (["link", c1, c3, "--as", "corroborates", "--reason", ""], "--reason: must not be blank"),
+                (["correct", c1, "--set", "credibility=2", "--set", "credibility=5", "--reason", "r"], "--set credibility: given twice"),
+                (["correct", c1, "--set", "=5", "--reason", "r"], "with a field name"),
+            ]
+            for (args, message) in refused {
+                let r = try Running(Binaries.strata, args + ["--journal", j]).wait()
+                #expect(r.exited(65), "\(args): \(r.status) \(r.err)")
+                #expect(r.err.contains(message), "\(args): \(r.err)")
+            }
+            #expect(try statsJSON(journal: j)["events"] as? Int == 15)
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in

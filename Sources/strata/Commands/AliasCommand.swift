@@ -15,6 +15,8 @@ struct AliasCommand: ParsableCommand {
     @Argument(help: "The gazetteer, taxonomy or vessel name it stands for.") var canonical: String
     @Option(help: "Why.") var reason: String?
 
+    func validate() throws { try checkReason(reason) }
+
     func run() throws {
         try reporting {
             let kind = entity.kind

@@ -36,6 +36,11 @@ struct CorrectCommand: ParsableCommand {
             for a in assignments {
                 let eq = a.firstIndex(of: "=") ?? a.endIndex
                 let field = String(a[..<eq]).trimming(" ")
+                guard !field.isEmpty else { throw InputError(field: "--set", "\"\(a)\": expected FIELD=VALUE, with a field name") }
+                // One value a field, as one key a mapping in a report file.
+                guard !members.contains(where: { $0.key == field }) else {
+                    throw InputError(field: "--set \(field)", "given twice: set each field once")
+                }
                 let valueText = String(a[a.index(after: eq)...])
                 // Nothing after `=` is YAML's empty value, null, as `field:` is in a report file.
                 var value = DocumentNode.Value.null

@@ -16,6 +16,7 @@ struct LinkArguments: ParsableArguments {
             let all = Relation.allCases.map(\.rawValue).joined(separator: ", ")
             throw invalidValue("--as: expected one of \(all), not \"\(relationText)\"")
         }
+        try checkReason(reason)
     }
 
     var relation: Relation { Relation(rawValue: relationText)! }  // checked by validate()

@@ -12,6 +12,8 @@ struct RateCommand: ParsableCommand {
     @Argument(help: "The grade, A–F.") var grade: String
     @Option(help: "Why.") var reason: String
 
+    func validate() throws { try checkReason(reason) }
+
     func run() throws {
         try reporting {
             guard let id = SourceID(source) else { throw InputError(field: "SOURCE", "\"\(source)\" is not a source id") }

@@ -11,6 +11,8 @@ struct UnaliasCommand: ParsableCommand {
     @Argument(help: "The aliased name.") var name: String
     @Option(help: "Why.") var reason: String?
 
+    func validate() throws { try checkReason(reason) }
+
     func run() throws {
         try reporting {
             let kind = entity.kind
