@@ -21,25 +21,3 @@ public struct Location: Hashable, Sendable, CustomStringConvertible {
         }
     }
 }
-
-/// A price as reported.
-public struct Price: Hashable, Sendable {
-    public let amount: Double
-    /// ISO 4217 code, e.g. `USD`.
-    public let currency: String
-    /// The unit priced, e.g. `t`.
-    public let per: String?
-
-    public init(amount: Double, currency: String, per: String?) {
-        self.amount = amount
-        self.currency = currency
-        self.per = per
-    }
-}
-
-extension Price: CustomStringConvertible {
-    /// `85 USD per t`.
-    public var description: String {
-        "\(amount.plainText) \(currency)" + (per.map { " per \($0)" } ?? "")
-    }
-}

@@ -45,14 +45,18 @@ public struct Quantity: Hashable, Sendable {
                 throw InputError(field: name, "is absurdly large (more than 100 billion tonnes)")
             }
         }
+        // -0 is 0 (it printed as -0.0 tonnes).
+        func unsigned(_ v: Double) -> Double { v == 0 ? 0 : v }
         switch amount {
-        case .value(let v, _): try check(v, "value")
+        case .value(let v, let qualifier):
+            try check(v, "value")
+            self.amount = .value(unsigned(v), qualifier)
         case .range(let lo, let hi):
             try check(lo, "min")
             try check(hi, "max")
             guard lo <= hi else { throw InputError(field: "max", "must not be less than min") }
+            self.amount = .range(min: unsigned(lo), max: unsigned(hi))
         }
-        self.amount = amount
         self.unit = unit
     }
 

@@ -352,6 +352,28 @@ struct CLITests {
         }
     }
 
+    @Test("append - - is a usage error before anything is read; a report published in the future and a correction to unknown names are accepted with warnings")
+    func stdinOnceAndWarnings() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml")
+            let twice = try strata("append", "-", "-", "--journal", j, stdin: seed)
+            #expect(twice.exited(64) && twice.err.contains("can be given once"), "\(twice.status) \(twice.err)")
+            #expect(!FileManager.default.fileExists(atPath: j))
+            let future = dir.appendingPathComponent("future.yaml")
+            try String(contentsOf: seed, encoding: .utf8).replacingOccurrences(of: "published: 2020-05-22", with: "published: 2099-05-22")
+                .write(to: future, atomically: true, encoding: .utf8)
+            let appended = try strata("append", future.path, "--journal", j)
+            #expect(appended.exited(0), "\(appended.err)")
+            #expect(appended.err.contains("report.published: 2099-05-22 is in the future, accepted"), "\(appended.err)")
+            let corrected = try strata(
+                "correct", "dailynk-2020-05-minerals/c1", "--set", "commodity=coall", "--set", "from=Narnia", "--reason", "r", "--journal", j)
+            #expect(corrected.exited(0), "\(corrected.err)")
+            #expect(corrected.err.contains(#"warning: --set commodity: unknown commodity "coall", accepted"#), "\(corrected.err)")
+            #expect(corrected.err.contains(#"warning: --set from: unknown place "Narnia", accepted"#), "\(corrected.err)")
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in

@@ -255,12 +255,20 @@ struct JournalIntakeTests {
         try DomainEvents.check(type: "bench.recorded.v1", payload: try payload("anything"))
     }
 
-    @Test("a YAML report may start with a byte order mark")
+    @Test("a YAML or JSON report may start with a byte order mark; errors keep their lines")
     func byteOrderMark() throws {
-        let t = try TemporaryJournal()
-        defer { t.remove() }
-        let doc = try ReportDecoder().decode(Array("\u{FEFF}".utf8) + Array(seedReport.utf8), json: false)
+        let bom = Array("\u{FEFF}".utf8)
+        let doc = try ReportDecoder().decode(bom + Array(seedReport.utf8), json: false)
         #expect(doc.claims.count == 12 && doc.sources.count == 1)
+        let json = #"{"report": {"id": "j1", "outlet": "Wire", "published": "2020-06-01"},\#n "claims": [{"id": "c1", "kind": "policy"}]}"#
+        #expect(try ReportDecoder().decode(bom + Array(json.utf8), json: true).claims.count == 1)
+        let bad = json.replacingOccurrences(of: #""policy""#, with: #""policy"#)
+        #expect(throws: InputError.self) { try ReportDecoder().decode(bom + Array(bad.utf8), json: true) }
+        do {
+            _ = try ReportDecoder().decode(bom + Array(bad.utf8), json: true)
+        } catch {
+            #expect(error.line == 2, "\(error)")
+        }
     }
 
     @Test("record time cannot go backwards")

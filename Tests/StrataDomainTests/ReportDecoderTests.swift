@@ -76,6 +76,9 @@ struct ReportDecoderTests {
         ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),
         ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
         ("    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit", "duplicate key"),
+        ("    voyages: -3", 9, "claims[0].voyages", "must not be negative"),
+        ("    price: {amount: 85, currency: ABC}", 9, "claims[0].price.currency", "not an ISO 4217 currency code"),
+        ("    price: {amount: 85, currency: RMB}", 9, "claims[0].price.currency", "for RMB write CNY"),
     ])
     func errors(line: String, expectedLine: Int, field: String, fragment: String) throws {
         let text = report(claims: "  - id: c1\n    kind: shipment\n" + line)
@@ -87,6 +90,16 @@ struct ReportDecoderTests {
             #expect(error.field == field, "\(error)")
             #expect(error.message.contains(fragment), "\(error)")
         }
+    }
+
+    @Test("a quantity or price of -0 is 0; a JSON voyages of -3 is refused like the YAML text")
+    func negativeZero() throws {
+        let doc = try decode(report(claims: "  - id: c1\n    kind: shipment\n    quantity: {value: -0, unit: t}\n    price: {amount: -0.0, currency: USD}"))
+        let fields = try #require(doc.claims.first?.fields)
+        #expect(fields.quantity?.tonnes.best == 0 && fields.quantity?.tonnes.best.sign == .plus)
+        #expect(fields.price?.amount == 0 && fields.price?.amount.sign == .plus)
+        let json = #"{"report": {"id": "j", "outlet": "W", "published": "2020-06-01"}, "claims": [{"id": "c1", "kind": "shipment", "voyages": -3}]}"#
+        #expect(throws: InputError.self) { try ReportDecoder().decode(Array(json.utf8), json: true) }
     }
 
     @Test("a repeated YAML key in flow style is named by its path and its own line", arguments: [

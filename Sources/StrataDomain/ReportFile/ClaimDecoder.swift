@@ -137,7 +137,11 @@ struct ClaimDecoder {
         case "from": fields.from = try locations(r)
         case "to": fields.to = try locations(r)
         case "vessel": fields.vessel = try vessel(r)
-        case "voyages": fields.voyages = try r.text()
+        case "voyages":
+            let voyages = try r.text()
+            // A count or a word ("several"); a count is never negative.
+            if let n = Double(voyages), n < 0 || (n == 0 && voyages.hasPrefix("-")) { throw r.error("must not be negative") }
+            fields.voyages = voyages
         case "method": fields.method = try r.texts().map { (t: String) throws(InputError) -> ShipmentMethod in
                 guard let m = ShipmentMethod(rawValue: t) else { throw r.error("\"\(t)\" is not one of \(ShipmentMethod.choices)") }
                 return m
@@ -145,13 +149,12 @@ struct ClaimDecoder {
         case "price":
             let m = try r.mapping(allowed: ["amount", "currency", "per"])
             let currency = try m.required("currency").text()
-            guard currency.count == 3, currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
-                throw try m.required("currency").error("expected an ISO 4217 code such as USD")
-            }
+            if let problem = Price.currencyProblem(currency) { throw try m.required("currency").error(problem) }
             let amount = try m.required("amount")
             let value = try amount.number()
             guard value >= 0 else { throw amount.error("must not be negative") }
-            fields.price = Price(amount: value, currency: currency, per: try m.optional("per")?.text())
+            // -0 is 0 (it printed as -0.0).
+            fields.price = Price(amount: value == 0 ? 0 : value, currency: currency, per: try m.optional("per")?.text())
         case "parties": fields.parties = try r.texts()
         case "note": fields.note = try r.text()
         default: throw r.error("not a claim field")

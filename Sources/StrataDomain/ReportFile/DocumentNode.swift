@@ -47,9 +47,11 @@ public struct DocumentNode: Sendable, Equatable {
             let line = firstInvalidUTF8Line(bytes)
             throw InputError(line: line, "the file is not UTF-8 text")
         }
-        if json { return try readJSON(bytes) }
-        // YAML allows a byte order mark before the stream (some editors write one).
-        return try readYAML(text.hasPrefix("\u{FEFF}") ? String(text.dropFirst()) : text)
+        // A byte order mark before the text (Windows editors write one): YAML allows it,
+        // and RFC 8259 lets a JSON parser ignore it. Lines and columns are unchanged.
+        let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        if json { return try readJSON(bom ? Array(bytes.dropFirst(3)) : bytes) }
+        return try readYAML(bom ? String(text.dropFirst()) : text)
     }
 
     static func lineOf(offset: Int, in bytes: [UInt8]) -> Int {

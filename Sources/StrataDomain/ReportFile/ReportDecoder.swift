@@ -6,9 +6,13 @@ public struct ReportDecoder: Sendable {
     public let gazetteer: Gazetteer
     public let taxonomy: CommodityTaxonomy
 
-    public init(gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled) {
+    /// The clock's time, for the warning a report published in the future gets.
+    public let now: RecordTime
+
+    public init(gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled, now: RecordTime = .now()) {
         self.gazetteer = gazetteer
         self.taxonomy = taxonomy
+        self.now = now
     }
 
     static let topKeys = ["report", "sources", "claims", "corrections"]
@@ -25,6 +29,12 @@ public struct ReportDecoder: Sendable {
     public func decode(_ root: DocumentNode) throws(InputError) -> ReportDocument {
         let top = try NodeReader(root, path: "").mapping(allowed: Self.topKeys)
         var document = ReportDocument(header: try header(try top.required("report")))
+        if let published = RecordTime(iso8601: document.header.published, dateOnly: .startOfDay), published > now {
+            document.warnings.append(
+                InputError(
+                    line: document.header.line, field: "report.published",
+                    "\(document.header.published) is in the future, accepted; a report is read after it is published (a mistyped year?)"))
+        }
         if let list = top.optional("sources") {
             for item in try list.sequence() { document.sources.append(try source(item)) }
             try unique(document.sources.map { ($0.id.rawValue, $0.line) }, what: "source id", field: "sources")
@@ -44,10 +54,14 @@ public struct ReportDecoder: Sendable {
     }
 
     /// Decodes one correction entry as a report's `corrections:` holds it: how the
-    /// `correct`, `retract` and `link` commands check their arguments.
-    public func correction(_ node: DocumentNode, report: ReportID) throws(InputError) -> ReportDocument.Correction {
+    /// `correct`, `retract` and `link` commands check their arguments. Returns it with the
+    /// warnings a report file would get for it (unknown names it sets).
+    public func correction(_ node: DocumentNode, report: ReportID) throws(InputError) -> (
+        ReportDocument.Correction, warnings: [InputError]
+    ) {
         var decoder = ClaimDecoder(report: report, gazetteer: gazetteer, taxonomy: taxonomy)
-        return try decoder.correction(NodeReader(node, path: ""))
+        let correction = try decoder.correction(NodeReader(node, path: ""))
+        return (correction, decoder.warnings)
     }
 
     private func header(_ r: NodeReader) throws(InputError) -> ReportDocument.Header {

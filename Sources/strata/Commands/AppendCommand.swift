@@ -30,6 +30,7 @@ struct AppendCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one report file") }
+        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once: it is read once") }
     }
 
     func run() throws {

@@ -59,17 +59,23 @@ struct CorrectCommand: ParsableCommand {
                 DocumentNode.Member(key: "reason", line: 1, value: DocumentNode(line: 1, value: .scalar(reason))),
             ]))
             do {
-                let correction = try ReportDecoder().correction(entry, report: target.report)
+                let (correction, warnings) = try ReportDecoder().correction(entry, report: target.report)
                 let j = try journal.journalForWriting()
                 let outcome = try j.apply(correction, citing: try reportID(report), recordedAt: recording.time, by: Analyst.current)
+                for w in warnings { Stderr.print("warning: \(CorrectCommand.naming(w).description)") }
                 printOutcome(outcome, "corrected \(target)")
-            } catch var e as InputError {
-                // Name the option the analyst typed, not a report-file path.
-                e.line = nil
-                e.field = e.field.map { $0.replacingPrefix(".set.", "--set ").replacingPrefix("set.", "--set ") }
-                if e.field == "correct" || e.field == "" { e.field = "CLAIM" }
-                throw e
+            } catch let e as InputError {
+                throw CorrectCommand.naming(e)
             }
         }
+    }
+
+    /// `e` naming the option the analyst typed, not a report-file path.
+    private static func naming(_ e: InputError) -> InputError {
+        var e = e
+        e.line = nil
+        e.field = e.field.map { $0.replacingPrefix(".set.", "--set ").replacingPrefix("set.", "--set ") }
+        if e.field == "correct" || e.field == "" { e.field = "CLAIM" }
+        return e
     }
 }
