@@ -7,6 +7,7 @@ public enum EntityName {
 
     /// Why `name` cannot name a `what` ("place", "commodity", "vessel"), or `nil`.
     public static func problem(_ name: String, _ what: String) -> String? {
+        if let problem = TextCharacters.problem(in: name) { return problem }
         if NameKey(name).rawValue.isEmpty { return "a \(what) name needs letters or digits" }
         return tooLong(name, what)
     }

@@ -38,6 +38,7 @@ func checkReason(_ reason: String?) throws {
     if let reason, reason.allSatisfy(\.isWhitespace) {
         throw invalidValue("--reason: must not be blank (\"\(reason)\")")
     }
+    if let reason, let problem = TextCharacters.problem(in: reason) { throw invalidValue("--reason: \(problem)") }
 }
 
 /// Parses an argument that must be a claim id.

@@ -374,6 +374,33 @@ struct CLITests {
         }
     }
 
+    @Test("report text with a control character or a bidirectional override is refused (exit 65, nothing appended); CSV cells that would run as formulas are defused")
+    func untrustedText() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            func report(_ id: String, _ claim: String) throws -> String {
+                let file = dir.appendingPathComponent("\(id).yaml")
+                try "report: {id: \(id), outlet: Daily NK, published: 2020-05-22}\nclaims:\n  - \(claim)\n"
+                    .write(to: file, atomically: true, encoding: .utf8)
+                return file.path
+            }
+            for (id, claim, message) in [
+                ("esc", #"{id: c1, kind: observation, said: "red \e[31mALERT"}"#, "claims[0].said: holds a control character (U+001B)"),
+                ("rtl", #"{id: c1, kind: shipment, commodity: coal, from: "\u202EopmaN"}"#, "claims[0].from: holds a bidirectional control (U+202E)"),
+            ] {
+                let r = try strata("append", try report(id, claim), "--journal", j)
+                #expect(r.exited(65) && r.err.contains(message), "\(r.status) \(r.err)")
+            }
+            let recorded = FileManager.default.fileExists(atPath: j + "/data.mdb") ? try statsJSON(journal: j)["events"] as? Int : 0
+            #expect(recorded == 0)
+            let formula = try report("csv", #"{id: c1, kind: observation, said: '=HYPERLINK("http://evil","click")'}"#)
+            try #require(try strata("append", formula, "--journal", j).exited(0))
+            let csv = try strata("timeline", "--format", "csv", "--journal", j).out
+            #expect(csv.contains(#""'=HYPERLINK(""http://evil"",""click"")""#), "\(csv)")
+            #expect(!csv.contains(#","=HYPERLINK"#) && !csv.contains(#",=HYPERLINK"#))
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in

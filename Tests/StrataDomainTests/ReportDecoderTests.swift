@@ -77,6 +77,10 @@ struct ReportDecoderTests {
         ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
         ("    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit", "duplicate key"),
         ("    voyages: -3", 9, "claims[0].voyages", "must not be negative"),
+        (#"    said: "red \e[31mALERT""#, 9, "claims[0].said", "control character (U+001B)"),
+        (#"    from: "\u202EopmaN""#, 9, "claims[0].from", "bidirectional control (U+202E)"),
+        (#"    note: "line1\rover""#, 9, "claims[0].note", "carriage return (U+000D)"),
+        (#"    vessel: {name: "Chon\u0000Ma San"}"#, 9, "claims[0].vessel.name", "control character (U+0000)"),
         ("    price: {amount: 85, currency: ABC}", 9, "claims[0].price.currency", "not an ISO 4217 currency code"),
         ("    price: {amount: 85, currency: RMB}", 9, "claims[0].price.currency", "for RMB write CNY"),
     ])
@@ -90,6 +94,14 @@ struct ReportDecoderTests {
             #expect(error.field == field, "\(error)")
             #expect(error.message.contains(fragment), "\(error)")
         }
+    }
+
+    @Test("text keeps line breaks (LF or CR LF), tabs and right-to-left script")
+    func textCharacters() throws {
+        let doc = try decode(report(claims: #"  - {id: c1, kind: policy, said: "a\r\nb\tc", note: "كوريا الشمالية"}"#))
+        #expect(doc.claims.first?.fields.said == "a\r\nb\tc")
+        #expect(TextCharacters.problem(in: "Nampo\u{200F}") == nil, "marks are not overrides")
+        #expect(TextCharacters.problem(in: "x\u{85}") != nil, "C1 controls are refused")
     }
 
     @Test("a quantity or price of -0 is 0; a JSON voyages of -3 is refused like the YAML text")

@@ -231,6 +231,8 @@ struct ClaimDecoder {
             let member = m.members.first { $0.key == error.field }
             throw InputError(
                 line: member?.line ?? r.node.line, field: member == nil ? r.path : "\(r.path).\(error.field)", error.reason)
+        } catch let error as InputError {
+            throw error  // a member's own text, already named
         } catch {
             throw r.error("\(error)")
         }

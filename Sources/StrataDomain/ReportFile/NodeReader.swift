@@ -33,11 +33,13 @@ struct NodeReader {
         return items.enumerated().map { NodeReader($0.element, path: "\(path)[\($0.offset)]") }
     }
 
-    /// A scalar's text, trimmed; empty text is refused.
+    /// A scalar's text, trimmed; empty text, and characters report text may not hold
+    /// (``TextCharacters``), are refused.
     func text() throws(InputError) -> String {
         guard case .scalar(let s) = node.value else { throw error(expected("text")) }
         let t = s.trimmingSpaces
         guard !t.isEmpty else { throw error("must not be empty") }
+        if let problem = TextCharacters.problem(in: t) { throw error(problem) }
         return t
     }
 

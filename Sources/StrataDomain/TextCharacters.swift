@@ -1,0 +1,31 @@
+/// The characters report text may hold. Report text comes from web pages and documents
+/// nobody vouches for, and Strata prints it to terminals and into CSV: control characters
+/// other than line breaks and tabs (an escape sequence recolours or rewrites a terminal, a
+/// lone carriage return overwrites the start of a line, NUL cuts C strings), and
+/// bidirectional embeddings, overrides and isolates (which make "‮opmaN" display as
+/// "Nampo") are refused wherever text is read.
+public enum TextCharacters {
+    /// Why `text` cannot be report text, or `nil`.
+    public static func problem(in text: String) -> String? {
+        let scalars = Array(text.unicodeScalars)
+        for (i, scalar) in scalars.enumerated() {
+            let v = scalar.value
+            let code = "U+" + String(String(v, radix: 16, uppercase: true).leftPadded(4))
+            switch v {
+            case 0x09, 0x0A:
+                continue
+            case 0x0D:
+                // A Windows line break (CR LF) is a line break; a lone CR is not.
+                if i + 1 < scalars.count, scalars[i + 1] == "\n" { continue }
+                return "holds a carriage return (\(code)) that is not part of a line break"
+            case 0x00...0x1F, 0x7F...0x9F:
+                return "holds a control character (\(code)); text may hold line breaks and tabs, nothing else below U+0020"
+            case 0x202A...0x202E, 0x2066...0x2069:
+                return "holds a bidirectional control (\(code)), which makes text display as other text"
+            default:
+                continue
+            }
+        }
+        return nil
+    }
+}
