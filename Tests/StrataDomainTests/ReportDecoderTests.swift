@@ -152,6 +152,21 @@ struct ReportDecoderTests {
         #expect(doc.warnings.allSatisfy { $0.line == 9 || $0.line == 10 })
     }
 
+    @Test("a known place written with another country is accepted with a warning; with its own country, or an unknown place with one, without")
+    func placeWithAnotherCountry() throws {
+        let doc = try decode(report(claims: """
+              - id: c1
+                kind: shipment
+                from: {place: Nampo, country: CN}
+                to: [{place: Dalian, country: CN}, {place: Lianyun anchorage, country: CN}, {place: North Korea, country: CN}]
+            """))
+        let said = doc.warnings.map(\.description)
+        #expect(said.count == 2, "\(said)")
+        #expect(said.contains { $0.contains("claims[0].from: Nampo is in KP in the gazetteer, not CN") }, "\(said)")
+        #expect(said.contains { $0.contains("claims[0].to[2]: North Korea is in KP in the gazetteer, not CN") }, "\(said)")
+        #expect(doc.claims.first?.fields.from == [Location(place: "Nampo", country: "CN")], "the written country is kept")
+    }
+
     @Test("duplicate claim ids are refused at the second one")
     func duplicateClaims() {
         #expect(throws: InputError.self) {

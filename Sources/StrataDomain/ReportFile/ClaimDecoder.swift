@@ -199,6 +199,17 @@ struct ClaimDecoder {
                 if let place, country == nil, gazetteer.place(named: place) == nil {
                     warnings.append(item.error("unknown place \"\(place)\" with no country, accepted; resolve it with `strata alias place \"\(place)\" CANONICAL`"))
                 }
+                // A place the gazetteer knows, written with another country: the written
+                // country counts (it may be a place of the same name elsewhere), but a
+                // mistake here turns a route round in the volumes.
+                if let place, let country,
+                    let known = gazetteer.place(named: place).map({ ($0.name, $0.country) })
+                        ?? gazetteer.country(named: place).map({ ($0.name, $0.code) }),
+                    known.1 != country
+                {
+                    warnings.append(
+                        item.error("\(known.0) is in \(known.1) in the gazetteer, not \(country); accepted with \(country) as written (if that is a mistake, correct it)"))
+                }
                 out.append(Location(place: place, country: country))
                 continue
             }
