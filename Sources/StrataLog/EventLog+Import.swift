@@ -29,12 +29,14 @@ extension EventLog {
     /// (back-filling events from elsewhere); it may not be earlier than the journal's last
     /// record time.
     ///
-    /// `check`, if given, is called with each event's type and stored payload as it is
-    /// read; what it throws refuses the line (field `payload`) before anything of the
-    /// batch is written.
+    /// `check`, if given, is called with each event's type, stream and stored payload as
+    /// it is read; what it throws refuses the line (field `payload`, or the field an
+    /// ``ImportRefusal`` names) before anything of the batch is written. The streams it
+    /// returns must have events when the event is written (earlier in the journal or the
+    /// file), or the line is refused.
     public func importNDJSON(
         from reader: LineReader, batchSize: Int = 10_000, recordedAt: RecordTime? = nil,
-        check: ((EventType, [UInt8]) throws -> Void)? = nil, progress: ((ImportResult) -> Void)? = nil
+        check: ImportCheck? = nil, progress: ((ImportResult) -> Void)? = nil
     ) throws -> ImportResult {
         let batches = BatchChannel<ImportBatch>(capacity: 2)
         let outcome = ImportOutcome()
@@ -117,7 +119,7 @@ extension EventLog {
     /// Reads whole commands into batches of at least `batchSize` events (the last may be
     /// smaller) and hands each to `deliver`, until the input ends or `deliver` says stop.
     private func readBatches(
-        from reader: LineReader, batchSize: Int, recordedAt: RecordTime?, check: ((EventType, [UInt8]) throws -> Void)?,
+        from reader: LineReader, batchSize: Int, recordedAt: RecordTime?, check: ImportCheck?,
         _ deliver: (ImportBatch) -> Bool
     ) throws {
         var batch = ImportBatch()
@@ -143,13 +145,15 @@ extension EventLog {
     /// error that refuses the line.
     private static func importedEvent(
         _ bytes: UnsafeRawBufferPointer, line: Int, cache: inout EncodedEvent.LineCache,
-        check: ((EventType, [UInt8]) throws -> Void)?
+        check: ImportCheck?
     ) throws -> EncodedEvent? {
         if bytes.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { return nil }
-        let e = try EncodedEvent(jsonLine: bytes, line: line, cache: &cache)
+        var e = try EncodedEvent(jsonLine: bytes, line: line, cache: &cache)
         if let check {
             do {
-                try check(e.type, e.payload)
+                e.requires = try check(e.type, e.stream, e.payload)
+            } catch let refusal as ImportRefusal {
+                throw LogError.importRejected(line: line, field: refusal.field, reason: refusal.reason)
             } catch {
                 throw LogError.importRejected(line: line, field: "payload", reason: "\(error)")
             }
@@ -161,7 +165,7 @@ extension EventLog {
     /// throwing what would refuse it; without events, nothing. Lets a command refuse a
     /// file that is not an export before it creates a journal to import it into.
     public static func checkFirstEvent(
-        from reader: LineReader, check: ((EventType, [UInt8]) throws -> Void)? = nil
+        from reader: LineReader, check: ImportCheck? = nil
     ) throws {
         var cache = EncodedEvent.LineCache()
         while let found = try reader.next({ bytes in
@@ -231,6 +235,10 @@ extension EventLog {
             throw LogError.importRejected(
                 line: line, field: "version",
                 reason: "stream \(e.stream) is at version \(current); version \(e.version) does not follow")
+        }
+        for required in e.requires where try writer.streamVersion(required) == 0 {
+            throw LogError.importRejected(
+                line: line, field: "payload", reason: "refers to stream \(required), which has no event before this one")
         }
         let fresh = try writer.write(
             id: e.id, type: e.type, slot: slot, version: e.version, recordedAt: e.recordedAt,
@@ -303,4 +311,20 @@ final class ImportOutcome: @unchecked Sendable {
         while !finished { condition.wait() }
         condition.unlock()
     }
+}
+
+/// Checks an event an import reads, given its type, stream and stored payload; returns the
+/// streams that must have events before it is written (see
+/// ``EventLog/importNDJSON(from:batchSize:recordedAt:check:progress:)``).
+public typealias ImportCheck = (EventType, StreamID, [UInt8]) throws -> [StreamID]
+
+/// Why an import check refuses a line, naming the line's field.
+public struct ImportRefusal: Error, CustomStringConvertible {
+    public let field: String
+    public let reason: String
+    public init(field: String, reason: String) {
+        self.field = field
+        self.reason = reason
+    }
+    public var description: String { reason }
 }

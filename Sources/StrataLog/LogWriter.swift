@@ -51,7 +51,12 @@ struct LogWriter {
     func version(of slot: Int) -> UInt64 { streams[slot].head.version }
 
     /// The stream's current version as this transaction sees it (0: no stream).
-    mutating func streamVersion(_ stream: StreamID) throws -> UInt64 { version(of: try slot(for: stream)) }
+    mutating func streamVersion(_ stream: StreamID) throws -> UInt64 {
+        // The slot first: `version(of: try slot(for:))` read `streams` as it was before the
+        // slot was added (out of range for a stream not met yet).
+        let slot = try slot(for: stream)
+        return version(of: slot)
+    }
 
     /// Writes one event at the next position of the stream in `slot`. Returns `false`,
     /// writing nothing, when its id is already in the log; the caller decides whether

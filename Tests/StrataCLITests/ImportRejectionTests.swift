@@ -251,3 +251,41 @@ private func setField(_ line: String, _ key: String, to raw: String?) -> String 
     }
     return line
 }
+
+/// An export of the journal's own events that was edited: each event must sit in the stream
+/// its payload names, after what it refers to, with text a report could hold.
+@Suite("strata import checks the journal's events against each other")
+struct ImportReferenceTests {
+    @Test(
+        "a claim in another claim's stream, a claim of an unregistered source, or text with a control character: exit 65 with line and field, nothing imported",
+        arguments: [
+            (#""claim":"dailynk-2020-05-minerals/c1""#, #""claim":"other/c1""#, "stream: a claim.asserted.v1 event of this payload belongs in stream claim-other/c1, not claim-dailynk-2020-05-minerals/c1"),
+            (#""source":"dailynk-china-source","said":"Ships"#, #""source":"nosuch","said":"Ships"#, "payload: refers to stream source-nosuch, which has no event before this one"),
+            (#""said":"Ships"#, #""said":"\u001b[31mShips"#, "payload: \""),
+        ])
+    func refused(from: String, to: String, message: String) throws {
+        try withTemporaryDirectory { dir in
+            let source = dir.appendingPathComponent("source").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            try #require(try strata("append", seed, "--journal", source).exited(0))
+            var lines = ndjsonLines(try strata("export", "--journal", source).stdout).map { String(decoding: $0, as: UTF8.self) }
+            let line = try #require(lines.firstIndex { $0.contains(#""type":"claim.asserted.v1""#) && $0.contains(from) })
+            lines[line] = lines[line].replacingOccurrences(of: from, with: to)
+            let input = dir.appendingPathComponent("edited.ndjson")
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
+            let journal = dir.appendingPathComponent("journal").path
+            let r = try strata("import", input.path, "--journal", journal)
+            #expect(r.exited(65), "\(r.status) \(r.err)")
+            #expect(r.err.hasPrefix("error: \(input.path):\(line + 1): \(message)"), "\(r.err)")
+            if r.err.contains("U+001B") == false && message.hasPrefix("payload: \"") {
+                Issue.record("the control character is not named: \(r.err)")
+            }
+            let recorded = FileManager.default.fileExists(atPath: journal + "/data.mdb") ? try statsJSON(journal: journal)["events"] as? Int : 0
+            #expect(recorded == 0)
+            // The export as it was imports whole.
+            let original = dir.appendingPathComponent("original.ndjson")
+            try strata("export", "--journal", source).stdout.write(to: original)
+            #expect(try strata("import", original.path, "--journal", journal).exited(0))
+        }
+    }
+}

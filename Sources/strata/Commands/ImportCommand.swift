@@ -18,8 +18,9 @@ struct ImportCommand: ParsableCommand {
             import keeps whole commands only; running it again skips the events already \
             there, after checking they are the same, and goes on. A line that is not a valid \
             event (including one of the journal's types whose payload does not have that type's \
-            fields), or does not continue the journal, is refused with its line number and \
-            exit 65. \
+            fields, is not in the stream its payload names, refers to a claim, source or report \
+            with no event before it, or holds text with control characters), or does not \
+            continue the journal, is refused with its line number and exit 65. \
             With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time). No record time, given or imported, may be later than the clock (by more than 5 minutes).
             """)
 
@@ -51,13 +52,23 @@ struct ImportCommand: ParsableCommand {
             // is kept.)
             var lastType: EventType? = nil
             var isJournalType = false
-            let check = { (type: EventType, payload: [UInt8]) throws in
+            let check: ImportCheck = { type, stream, bytes in
                 if type != lastType {
                     lastType = type
                     isJournalType = DomainEvents.isJournalType(type)
                 }
-                guard isJournalType else { return }
-                try DomainEvents.check(type: type, payload: try Payload(binary: payload))
+                guard isJournalType else { return [] }
+                let payload = try Payload(binary: bytes)
+                try DomainEvents.check(type: type, payload: payload)
+                if let problem = DomainEvents.textProblem(in: payload) { throw ImportRefusal(field: "payload", reason: problem) }
+                // In the stream its payload names, after what it refers to (as the
+                // journal's commands write events).
+                guard let references = try DomainEvents.references(type: type, payload: payload) else { return [] }
+                guard references.stream == stream else {
+                    throw ImportRefusal(
+                        field: "stream", reason: "a \(type.name) event of this payload belongs in stream \(references.stream), not \(stream)")
+                }
+                return references.requires
             }
             // Importing a file that is not an export (a report, a CSV) into a journal that
             // does not exist yet leaves no empty journal behind: its first event is read
