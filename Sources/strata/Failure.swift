@@ -29,6 +29,14 @@ struct Failure: Error {
         self.exit = exit
         self.message = message
     }
+
+    /// An input file that could not be opened (`code`: the errno): one that is missing, a
+    /// directory or unreadable is a missing input (66), anything else an I/O error (74).
+    static func cannotOpen(_ file: String, _ code: Int32) -> Failure {
+        let missing = [ENOENT, ENOTDIR, EISDIR, EACCES].contains(code)
+        let why = code == EISDIR ? "it is a directory, not a file" : String(cString: strerror(code))
+        return Failure(missing ? .noInput : .ioError, "\(file): cannot open: \(why)")
+    }
 }
 
 /// A value that is well-formed as an argument but invalid as data — a record time, a date

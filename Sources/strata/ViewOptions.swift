@@ -9,8 +9,10 @@ struct ViewOptions: ParsableArguments {
 
     @Option(help: ArgumentHelp("Only what the journal had recorded at T (ISO 8601; a date means the end of that day, UTC).", valueName: "T"))
     var asOf: String?
-    @Option(help: ArgumentHelp("Only events up to this log position.", valueName: "N"))
-    var atPosition: UInt64?
+    @Option(
+        parsing: .unconditional,  // so -1 is a value to refuse (65), not a missing one
+        help: ArgumentHelp("Only events up to this log position (past the last one: the last, with a warning).", valueName: "N"))
+    var atPosition: Int?
     @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.", valueName: "T"))
     var publishedBy: String?
     @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
@@ -29,6 +31,9 @@ struct ViewOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     func validate() throws {
+        if let atPosition, atPosition < 0 {
+            throw invalidValue("--at-position: expected a position, 0 or more, not \(atPosition)")
+        }
         if let asOf, RecordTime(iso8601: asOf) == nil {
             throw invalidValue("--as-of: expected an ISO 8601 date or date-time, not \"\(asOf)\"")
         }
@@ -68,7 +73,7 @@ struct ViewOptions: ParsableArguments {
     var view: View {
         var v = View()
         v.asOf = asOf.flatMap { RecordTime(iso8601: $0, dateOnly: .endOfDay) }
-        v.atPosition = atPosition.map { Position($0) }
+        v.atPosition = atPosition.map { Position(UInt64($0)) }
         v.publishedBy = publishedBy.flatMap { RecordTime(iso8601: $0, dateOnly: .endOfDay) }
         v.from = from.flatMap { ViewOptions.day($0, end: false) }
         v.to = to.flatMap { ViewOptions.day($0, end: true) }
@@ -96,7 +101,16 @@ struct ViewOptions: ParsableArguments {
         let resolver = Resolver(state: state)
         ExitReclaim.keep((state, resolver))
         try warnOfUnknownNames(log, view, resolver, allClaims: !(claimsFiltered && (view.commodity != nil || view.place != nil)))
+        warnIfPastTheEnd(point)
         return (state, point, resolver, view)
+    }
+
+    /// Warns when `--at-position` is past the journal's last position: the view is the
+    /// last one (as its `view` object says), not the position asked for.
+    private func warnIfPastTheEnd(_ point: ViewPoint) {
+        if let asked = atPosition, UInt64(asked) > point.position.rawValue, asOf == nil {
+            Stderr.print("warning: --at-position \(asked) is past the journal's last position, \(point.position.rawValue): the view is at \(point.position.rawValue)")
+        }
     }
 
     /// Warns of each filter that names nothing the journal knows (its answer is empty: most
@@ -115,6 +129,7 @@ struct ViewOptions: ParsableArguments {
         if StateStore.storesVolumes(for: view),
             let stored = try StateStore(log: try journal.openForReading()).volumes(for: view, by: granularity)
         {
+            warnIfPastTheEnd(stored.view)
             return stored
         }
         let (state, point, resolver, view) = try state(journal)

@@ -401,6 +401,32 @@ struct CLITests {
         }
     }
 
+    @Test("negative positions and limits are bad data (65), a directory is not an input file (66), and --at-position past the end warns")
+    func positionsAndInputs() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            try #require(try strata("append", seed, "--journal", j).exited(0))
+            for (args, code, message) in [
+                (["timeline", "--at-position", "-1"], Int32(65), "--at-position: expected a position, 0 or more, not -1"),
+                (["log", "--limit", "-1"], 65, "--limit: must not be negative"),
+                (["log", "--after", "-3"], 65, "--after: expected a position"),
+                (["append", dir.path], 66, "it is a directory, not a file"),
+                (["import", dir.path], 66, "it is a directory, not a file"),
+            ] {
+                let r = try Running(Binaries.strata, args + ["--journal", j]).wait()
+                #expect(r.exited(code) && r.err.contains(message), "\(args): \(r.status) \(r.err)")
+            }
+            for command in ["timeline", "volumes", "shipments"] {
+                let r = try strata(command, "--at-position", "999", "--format", "json", "--journal", j)
+                #expect(r.exited(0))
+                #expect(r.err.contains("warning: --at-position 999 is past the journal's last position, 15"), "\(command): \(r.err)")
+                #expect(try (jsonObject(r.stdout)["view"] as? [String: Any])?["position"] as? Int == 15)
+                #expect(try strata(command, "--at-position", "15", "--journal", j).err.isEmpty)
+            }
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in

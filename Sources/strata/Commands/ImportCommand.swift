@@ -45,7 +45,7 @@ struct ImportCommand: ParsableCommand {
     func run() throws {
         try reporting(file: file) {
             guard let reader = LineReader(path: file) else {
-                throw Failure(errno == ENOENT ? .noInput : .ioError, "\(file): cannot open: \(String(cString: strerror(errno)))")
+                throw Failure.cannotOpen(file, errno)
             }
             // An event of the journal's types must decode as its type says: appended, it
             // could not be taken back. (Types repeat from line to line: the last verdict

@@ -19,17 +19,20 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
-    @Option(help: "Only events after this position.")
-    var after: UInt64 = 0
+    @Option(parsing: .unconditional, help: "Only events after this position.")
+    var after: Int = 0
 
-    @Option(help: "At most this many events.")
+    @Option(parsing: .unconditional, help: "At most this many events.")
     var limit: Int?
 
     @Option(help: "Output format: table, json or ndjson.")
     var format: LogFormat = .table
 
     func validate() throws {
-        if let limit, limit < 0 { throw ValidationError("--limit must not be negative") }
+        // Negative numbers reach here (parsing: .unconditional) and are bad data, like any
+        // invalid value given to an option.
+        if after < 0 { throw invalidValue("--after: expected a position, 0 or more, not \(after)") }
+        if let limit, limit < 0 { throw invalidValue("--limit: must not be negative, not \(limit)") }
     }
 
     func run() throws {
@@ -40,7 +43,7 @@ struct LogCommand: ParsableCommand {
             var rows: [[String]] = []
             var first = true
             if format == .json { buffer.append(UInt8(ascii: "[")) }
-            try log.read(after: Position(after), limit: limit) { e in
+            try log.read(after: Position(UInt64(after)), limit: limit) { e in
                 switch format {
                 case .ndjson:
                     e.writeJSONLine(into: &buffer)

@@ -11,7 +11,7 @@ import StrataLog
 enum ReportFileReader {
     static func read(_ file: String) throws -> [UInt8] {
         guard let reader = LineReader(path: file) else {
-            throw Failure(errno == ENOENT ? .noInput : .ioError, "\(file): cannot open: \(String(cString: strerror(errno)))")
+            throw Failure.cannotOpen(file, errno)
         }
         var bytes: [UInt8] = []
         var more = true
