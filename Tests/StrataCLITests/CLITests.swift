@@ -492,7 +492,7 @@ struct CLITests {
         "wrong usage exits 64",
         arguments: [
             ["log", "--bogus"], ["stats", "--format", "yaml"], ["import"], ["frobnicate"],
-            ["log", "--limit", "-1"], ["log", "--after", "x"], ["export", "--output"],
+            ["log", "--after", "x"], ["export", "--output"],
         ])
     func wrongUsage(arguments: [String]) throws {
         try withTemporaryDirectory { dir in

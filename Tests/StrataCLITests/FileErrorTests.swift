@@ -15,12 +15,12 @@ struct FileErrorTests {
         }
     }
 
-    @Test("importing a directory names it, exits 74 and creates no journal")
+    @Test("importing a directory names it, exits 66 (not an input file) and creates no journal")
     func directoryInput() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             let r = try strata("import", dir.path, "--journal", j)
-            #expect(r.exited(74), "\(r.status) \(r.err)")
+            #expect(r.exited(66), "\(r.status) \(r.err)")
             #expect(r.err.contains(dir.path) && r.err.contains("directory"), "\(r.err)")
             #expect(!FileManager.default.fileExists(atPath: j))
         }
