@@ -70,8 +70,20 @@ public struct Shipments: Sendable {
             return
         }
         let relations = Relations(state.links)
-        rows = Shipments.clusters(state).lazy.map { Shipments.row($0, state, resolver, relations) }
-            .filter(filter.admits)
+        let padded = view.padding > 0 && (view.from != nil || view.to != nil)
+        rows = Shipments.clusters(state).lazy.compactMap { cluster in
+            let row = Shipments.row(cluster, state, resolver, relations)
+            return filter.admits(row, padded: padded ? Shipments.paddedBounds(cluster, view.padding) : nil) ? row : nil
+        }
+    }
+
+    /// The valid time of a shipment's claims together, with qualified ends widened by
+    /// `padding` days (as the row's `earliest` and `latest` are without).
+    static func paddedBounds(_ cluster: [JournalState.Claim], _ padding: Int) -> ValidTime.Bounds {
+        let bounds = cluster.map { $0.fields.when.bounds(padding: padding) }
+        return ValidTime.Bounds(
+            earliestStart: bounds.contains { $0.earliestStart == nil } ? nil : bounds.compactMap(\.earliestStart).min(),
+            latestEnd: bounds.contains { $0.latestEnd == nil } ? nil : bounds.compactMap(\.latestEnd).max())
     }
 
     /// The `corroborates` and `contradicts` links of a state, by claim, both ways.

@@ -14,6 +14,9 @@ public struct View: Sendable, Equatable {
     public var to: Day?
     /// Keep what certainly lies within the window rather than what possibly overlaps it.
     public var certainly = false
+    /// Days by which the window judges the ends of valid times qualified `~`, `?` or `%`
+    /// wider than written (the query-time padding of product.md); 0: as written.
+    public var padding = 0
     public var commodity: String?
     public var place: String?
     public var country: String?

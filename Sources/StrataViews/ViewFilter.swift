@@ -14,13 +14,14 @@ struct ViewFilter {
         if let place = view.place, !resolver.mentions(place: place, in: f.from + f.to) { return false }
         if let country = view.country, !resolver.mentions(country: country, in: f.from + f.to) { return false }
         if view.vessel != nil, !admits(vessel: f.vessel) { return false }
-        return admits(f.when.bounds())  // autoclosure: bounds are worked out only under a window
+        return admits(f.when.bounds(padding: view.padding))  // autoclosure: worked out only under a window
     }
 
     /// A shipment is judged as its row shows it: by its commodity (the best claim's), any
     /// of its places, countries and sources, its vessel, and the valid time of all its
-    /// claims together, so that a filtered answer is part of the unfiltered one.
-    func admits(_ shipment: Shipments.Row) -> Bool {
+    /// claims together (`padded`: with the view's padding, see ``Shipments/paddedBounds``),
+    /// so that a filtered answer is part of the unfiltered one.
+    func admits(_ shipment: Shipments.Row, padded: ValidTime.Bounds? = nil) -> Bool {
         if let kind = view.kind, kind != .shipment { return false }
         if let source = view.source, !shipment.sources.contains(where: { $0.rawValue == source }) { return false }
         if let commodity = view.commodity, !resolver.commodity(shipment.commodity, isA: commodity) { return false }
@@ -35,7 +36,7 @@ struct ViewFilter {
             return false
         }
         if view.vessel != nil, !admits(vessel: shipment.vessel) { return false }
-        return admits(ValidTime.Bounds(earliestStart: shipment.earliest, latestEnd: shipment.latest))
+        return admits(padded ?? ValidTime.Bounds(earliestStart: shipment.earliest, latestEnd: shipment.latest))
     }
 
     private func admits(vessel: Vessel?) -> Bool {

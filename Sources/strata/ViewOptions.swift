@@ -21,6 +21,12 @@ struct ViewOptions: ParsableArguments {
     var to: String?
     @Flag(help: "Keep what certainly lies within --from/--to (default: what possibly overlaps it).")
     var certainly = false
+    @Option(
+        parsing: .unconditional,
+        help: ArgumentHelp(
+            "Judge the ends of valid times qualified ~ (approximate), ? (uncertain) or % (both) DAYS days wider than written, for --from/--to (default 0: as written). `2020-05~` with --pad 15 possibly overlaps 16 April – 15 June, and certainly lies only in windows that hold all of it.",
+            valueName: "DAYS"))
+    var pad: Int = 0
     @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
@@ -31,6 +37,7 @@ struct ViewOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     func validate() throws {
+        if pad < 0 { throw invalidValue("--pad: expected days, 0 or more, not \(pad)") }
         if let atPosition, atPosition < 0 {
             throw invalidValue("--at-position: expected a position, 0 or more, not \(atPosition)")
         }
@@ -78,6 +85,7 @@ struct ViewOptions: ParsableArguments {
         v.from = from.flatMap { ViewOptions.day($0, end: false) }
         v.to = to.flatMap { ViewOptions.day($0, end: true) }
         v.certainly = certainly
+        v.padding = pad
         v.commodity = commodity
         v.place = place
         v.country = country.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }

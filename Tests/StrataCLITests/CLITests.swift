@@ -427,6 +427,36 @@ struct CLITests {
         }
     }
 
+    @Test("--pad widens the qualified ends of valid times for --from/--to: what possibly overlaps grows, what certainly lies within shrinks")
+    func paddingQualifiedTimes() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let file = dir.appendingPathComponent("r.yaml")
+            try """
+                report: {id: pad, outlet: Daily NK, published: 2020-07-01}
+                claims:
+                  - {id: about, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05~}
+                  - {id: exact, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05}
+                """.write(to: file, atomically: true, encoding: .utf8)
+            try #require(try strata("append", file.path, "--journal", j).exited(0))
+            func ids(_ command: String, _ args: [String]) throws -> Set<String> {
+                let r = try Running(Binaries.strata, [command, "--format", "ndjson", "--journal", j] + args).wait()
+                #expect(r.exited(0), "\(args): \(r.err)")
+                return Set(try jsonObjects(r.stdout).compactMap { ($0["claim"] ?? $0["id"]) as? String })
+            }
+            for command in ["timeline", "shipments"] {
+                let june = ["--from", "2020-06", "--to", "2020-06"]
+                let may = ["--from", "2020-05", "--to", "2020-05", "--certainly"]
+                #expect(try ids(command, june).isEmpty)
+                #expect(try ids(command, june + ["--pad", "15"]).map { $0.hasPrefix("pad/about") } == [true], "\(command)")
+                #expect(try ids(command, may).count == 2, "\(command)")
+                #expect(try ids(command, may + ["--pad", "1"]).map { $0.hasPrefix("pad/exact") } == [true], "\(command)")
+            }
+            let r = try strata("timeline", "--pad", "-1", "--journal", j)
+            #expect(r.exited(65) && r.err.contains("--pad: expected days"), "\(r.err)")
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in
