@@ -33,7 +33,7 @@ public struct Resolver: Sendable {
         guard let written = location.place else { return (nil, location.country) }
         let name = state.canonical(.place, written)
         if let place = gazetteer.place(named: name) { return (place.name, location.country ?? place.country) }
-        if let country = gazetteer.country(named: name) { return (nil, country.code) }
+        if let country = gazetteer.country(named: name) ?? gazetteer.country(writtenCode: name) { return (nil, country.code) }
         return (name, location.country)
     }
 

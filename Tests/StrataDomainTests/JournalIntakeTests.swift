@@ -226,6 +226,9 @@ struct JournalIntakeTests {
         _ = try j.alias(.commodity, "blackstuff", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
         refused(.commodity, "anthracite", "iron ore", "NAME")  // a taxonomy name
         refused(.place, "Nampo", "Dalian", "NAME")  // a gazetteer place
+        refused(.place, "KP", "Nampo", "NAME")  // a country code, as reports write it
+        _ = try j.alias(.place, "Korea", as: "KP", reason: nil, recordedAt: nil, by: "t")  // to a code
+        _ = try j.alias(.place, "Kor", as: "Nampo", reason: nil, recordedAt: nil, by: "t")  // not taken for KOR
         refused(.commodity, "???", "coal", "NAME")  // no letters or digits
         refused(.place, "Xyz Bay", "—", "CANONICAL")
         _ = try j.alias(.vessel, "Alpha", as: "Beta", reason: nil, recordedAt: nil, by: "t")

@@ -38,6 +38,15 @@ struct ReadModelTests {
         func at(_ text: String) -> RecordTime? { RecordTime(iso8601: text) }
     }
 
+    @Test("a place aliased to a country code resolves to that country")
+    func aliasToCountryCode() throws {
+        var state = JournalState()
+        state.aliases[.place] = [NameKey("Korea"): "KP"]
+        let resolver = Resolver(state: state)
+        #expect(resolver.resolve(Location(place: "Korea", country: nil)) == (nil, "KP"))
+        #expect(resolver.mentions(country: "KP", in: [Location(place: "Korea", country: nil)]))
+    }
+
     @Test("volumes: gold 20 t (18–22) KP→CN in 2020-05; fertilizer rolls up to 1,100 t; coal unquantified")
     func seedVolumes() throws {
         let f = try Fixture()

@@ -65,11 +65,15 @@ extension Journal {
         // names a different number of steps.
         switch kind {
         case .place:
-            guard gazetteer.place(named: canonical) != nil || gazetteer.country(named: canonical) != nil else {
+            // What the gazetteer knows a name as: a place, a country by name, or a country
+            // by its code as reports write it (`KP`).
+            func known(_ n: String) -> String? {
+                gazetteer.place(named: n)?.name ?? gazetteer.country(named: n)?.code ?? gazetteer.country(writtenCode: n)?.code
+            }
+            guard known(canonical) != nil else {
                 throw InputError(field: "CANONICAL", "\"\(canonical)\" is not a place or country in the gazetteer")
             }
             // A name the gazetteer knows may only be aliased to what it already is.
-            func known(_ n: String) -> String? { gazetteer.place(named: n)?.name ?? gazetteer.country(named: n)?.code }
             if let already = known(name), already != known(canonical) {
                 throw InputError(field: "NAME", "\"\(name)\" is \(already) in the gazetteer; an alias names what it does not know")
             }
