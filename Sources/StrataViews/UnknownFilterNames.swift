@@ -22,7 +22,7 @@ public enum UnknownFilterNames {
             out.append("--place \"\(p)\": no such place or country in the gazetteer, the aliases or the claims")
         }
         if let v = view.vessel, allClaims, !knows(vessel: v, resolver) {
-            out.append("--vessel \"\(v)\": no claim or alias at this view names that vessel")
+            out.append("--vessel \"\(v)\": no claim or alias at this view names that vessel (by name or IMO number)")
         }
         if let s = view.source, SourceID(s).flatMap({ resolver.state.sources[$0] }) == nil {
             out.append("--source \"\(s)\": no source of that id is registered at this view")
@@ -54,9 +54,6 @@ public enum UnknownFilterNames {
 
     private static func knows(vessel name: String, _ resolver: Resolver) -> Bool {
         if aliased(.vessel, name, resolver) { return true }
-        let wanted = NameKey(resolver.vessel(name))
-        return resolver.state.claims.values.contains { claim in
-            claim.fields.vessel?.name.map { NameKey(resolver.vessel($0)) == wanted } ?? false
-        }
+        return resolver.state.claims.values.contains { ViewFilter.vessel($0.fields.vessel, matches: name, resolver) }
     }
 }

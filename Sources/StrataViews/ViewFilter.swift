@@ -41,6 +41,14 @@ struct ViewFilter {
 
     private func admits(vessel: Vessel?) -> Bool {
         guard let wanted = view.vessel else { return true }
+        return ViewFilter.vessel(vessel, matches: wanted, resolver)
+    }
+
+    /// Whether `vessel` is the one `wanted` names: by IMO number when `wanted` is one
+    /// (`8905490`, `IMO 8905490`: the number stays when a ship is renamed), else by name
+    /// through the aliases in force.
+    static func vessel(_ vessel: Vessel?, matches wanted: String, _ resolver: Resolver) -> Bool {
+        if let imo = Vessel.imoDigits(wanted), Vessel.isValidIMO(imo) { return vessel?.imo == imo }
         guard let name = vessel?.name else { return false }
         return NameKey(resolver.vessel(name)) == NameKey(resolver.vessel(wanted))
     }

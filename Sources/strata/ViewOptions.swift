@@ -30,8 +30,8 @@ struct ViewOptions: ParsableArguments {
     @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
-    @Option(help: "A vessel name.") var vessel: String?
-    @Option(help: "A source id.") var source: String?
+    @Option(help: "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\").") var vessel: String?
+    @Option(help: "A source id, or an outlet's name (\"Daily NK\").") var source: String?
     @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (the best claim's commodity and vessel, all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
     @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula).")
     var format: OutputFormat = .table
@@ -90,7 +90,8 @@ struct ViewOptions: ParsableArguments {
         v.place = place
         v.country = country.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
         v.vessel = vessel
-        v.source = source
+        // A source id, or an outlet's name as report files take it ("Daily NK" → daily-nk).
+        v.source = source.map { SourceID($0) == nil ? SourceID.outlet(named: $0)?.rawValue ?? $0 : $0 }
         v.kind = kind.flatMap(ClaimKind.init(rawValue:))
         return v
     }

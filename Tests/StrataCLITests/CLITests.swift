@@ -457,6 +457,28 @@ struct CLITests {
         }
     }
 
+    @Test("--vessel takes an IMO number as well as a name; --source takes an outlet's name as well as a source id")
+    func vesselByIMOAndSourceByName() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            for name in ["07-mofa-japan-2018-02-27-chon-ma-san.yaml", "dailynk-2020-05-minerals.yaml"] {
+                try #require(try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j).exited(0))
+            }
+            func rows(_ args: String...) throws -> [[String: Any]] {
+                let r = try Running(Binaries.strata, args + ["--format", "json", "--journal", j]).wait()
+                #expect(r.exited(0) && !r.err.contains("warning"), "\(args): \(r.err)")
+                return try #require(try jsonObject(r.stdout)["rows"] as? [[String: Any]])
+            }
+            let byName = try rows("timeline", "--vessel", "Chon Ma San").compactMap { $0["claim"] as? String }
+            #expect(!byName.isEmpty)
+            #expect(try rows("timeline", "--vessel", "8660313").compactMap { $0["claim"] as? String } == byName)
+            #expect(try rows("timeline", "--vessel", "IMO 8660313").compactMap { $0["claim"] as? String } == byName)
+            let byID = try rows("timeline", "--source", "daily-nk").compactMap { $0["claim"] as? String }
+            #expect(!byID.isEmpty)
+            #expect(try rows("timeline", "--source", "Daily NK").compactMap { $0["claim"] as? String } == byID)
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in
