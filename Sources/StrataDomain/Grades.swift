@@ -39,6 +39,9 @@ public enum SourceKind: String, CaseIterable, Hashable, Sendable {
 /// What a claim states.
 public enum ClaimKind: String, CaseIterable, Hashable, Sendable {
     case shipment, total, agreement, policy, price, observation
+
+    /// "a shipment", "an agreement", "an observation".
+    public var withArticle: String { ("aeiou".contains(rawValue.first ?? "x") ? "an " : "a ") + rawValue }
 }
 
 /// How two claims relate.

@@ -234,6 +234,8 @@ struct JournalIntakeTests {
         _ = try j.alias(.vessel, "Alpha", as: "Beta", reason: nil, recordedAt: nil, by: "t")
         refused(.vessel, "Beta", "Gamma", "NAME")  // Beta is what Alpha stands for
         refused(.vessel, "Gamma", "Alpha", "CANONICAL")  // Alpha is itself an alias
+        refused(.vessel, "Beta", "Alpha", "aliasing back would make a loop (unalias \"Alpha\" first)")
+        refused(.place, "Baz", "baz", "\"Baz\" and \"baz\" are the same name")
         _ = try j.alias(.vessel, "Delta", as: "Beta", reason: nil, recordedAt: nil, by: "t")
         #expect(try j.aliasTarget(.vessel, "Delta") == "Beta")
         // Unaliased, a name may be aliased again, to anything known.

@@ -104,6 +104,21 @@ struct ReportDecoderTests {
         #expect(TextCharacters.problem(in: "x\u{85}") != nil, "C1 controls are refused")
     }
 
+    @Test("libyaml's messages are put in the analyst's terms: a second document, deep nesting")
+    func yamlMessages() throws {
+        for (text, expected) in [
+            (report(claims: "  - {id: c1, kind: policy}") + "\n---\nreport: {}\n", "a report file is one YAML document"),
+            ("report: " + String(repeating: "[", count: 2000) + String(repeating: "]", count: 2000) + "\n", "nested too deeply"),
+        ] {
+            do {
+                _ = try decode(text)
+                Issue.record("accepted")
+            } catch let error as InputError {
+                #expect(error.message.contains(expected) && !error.message.contains("yaml_set"), "\(error)")
+            }
+        }
+    }
+
     @Test("a quantity or price of -0 is 0; a JSON voyages of -3 is refused like the YAML text")
     func negativeZero() throws {
         let doc = try decode(report(claims: "  - id: c1\n    kind: shipment\n    quantity: {value: -0, unit: t}\n    price: {amount: -0.0, currency: USD}"))

@@ -117,12 +117,12 @@ struct ClaimReferences {
         case .sameShipment:
             for (id, f, ref) in [(x, fx, a), (y, fy, b)] where f.kind != .shipment {
                 throw InputError(
-                    line: ref.line, field: ref.field, "same-shipment joins shipment claims; \(id) is a \(f.kind.rawValue) claim")
+                    line: ref.line, field: ref.field, "same-shipment joins shipment claims; \(id) is \(f.kind.withArticle) claim")
             }
         case .partOf:
             guard fy.kind == .total else {
                 throw InputError(
-                    line: b.line, field: b.field, "part-of itemises a claim in a total; \(y) is a \(fy.kind.rawValue) claim")
+                    line: b.line, field: b.field, "part-of itemises a claim in a total; \(y) is \(fy.kind.withArticle) claim")
             }
         case .corroborates, .contradicts:
             break
@@ -175,7 +175,7 @@ struct ClaimReferences {
                 if case .array(let items) = f.value, items.isEmpty { continue }
                 throw InputError(
                     line: lines["kind"] ?? ref.line, field: "\(field).set.kind",
-                    "a \(kind.rawValue) claim has no \(f.key): set \(f.key) to null in the same correction")
+                    "\(kind.withArticle) claim has no \(f.key): set \(f.key) to null in the same correction")
             }
         }
         if let value = set.first(where: { $0.key == "source" })?.value, !value.isNull {

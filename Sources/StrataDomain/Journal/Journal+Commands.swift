@@ -59,7 +59,9 @@ extension Journal {
         guard !canonical.isEmpty else { throw InputError(field: "CANONICAL", "must not be empty") }
         if let problem = EntityName.problem(name, kind.rawValue) { throw InputError(field: "NAME", problem) }
         if let problem = EntityName.problem(canonical, kind.rawValue) { throw InputError(field: "CANONICAL", problem) }
-        guard NameKey(name) != NameKey(canonical) else { throw InputError(field: "NAME", "is already the same name as \(canonical)") }
+        guard NameKey(name) != NameKey(canonical) else {
+            throw InputError(field: "NAME", "\"\(name)\" and \"\(canonical)\" are the same name: an alias names another")
+        }
         // An alias is one step from a name the journal does not know to one it does:
         // chains and loops (A → B → C, A → B → A) would make each read model resolve
         // names a different number of steps.
@@ -92,6 +94,10 @@ extension Journal {
             throw InputError(field: "NAME", "\"\(name)\" is already an alias of \"\(current)\"; unalias it first")
         }
         if let next = try aliasTarget(kind, canonical) {
+            if NameKey(next) == NameKey(name) {
+                throw InputError(
+                    field: "CANONICAL", "\"\(canonical)\" is already an alias of \"\(name)\"; aliasing back would make a loop (unalias \"\(canonical)\" first)")
+            }
             throw InputError(field: "CANONICAL", "\"\(canonical)\" is itself an alias of \"\(next)\"; alias \"\(name)\" to \"\(next)\"")
         }
         for stream in try log.streams(category: "alias-\(kind.rawValue)") {

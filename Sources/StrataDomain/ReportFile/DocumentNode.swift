@@ -268,12 +268,16 @@ extension DocumentNode {
     }
 
     private static func yamlReason(_ error: YamlError) -> String {
+        let problem: String
         switch error {
-        case .scanner(_, let problem, _, _), .parser(_, let problem, _, _), .composer(_, let problem, _, _),
-            .reader(let problem, _, _, _):
-            return problem
+        case .scanner(_, let p, _, _), .parser(_, let p, _, _), .composer(_, let p, _, _), .reader(let p, _, _, _):
+            problem = p
         default:
-            return "\(error)"
+            problem = "\(error)"
         }
+        // libyaml's wording, where it speaks to a programmer rather than to the analyst.
+        if problem.contains("another document") { return "a report file is one YAML document; this one goes on after `---` or `...`" }
+        if problem.contains("nesting level") { return "nested too deeply" }
+        return problem
     }
 }
