@@ -502,4 +502,102 @@ struct ReadModelRuleTests {
         _ = try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
         #expect(try status() == "single-source")
     }
+
+    // Rules the projection properties cannot see (incremental and fold share them): each
+    // with values worked out by hand from product.md's rules.
+
+    @Test("a merged shipment: best from the most confident claim, low the smallest, high the largest or open; corroborated by two sources, each by its best claim; an open start leaves it open")
+    func mergedShipmentRules() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: s1, name: S1, kind: human, reliability: B}, {id: s2, name: S2, kind: human, reliability: D}, {id: s0, name: S0, kind: human}]
+            claims:
+              - {id: a, kind: shipment, source: s1, credibility: 1, commodity: coal, from: KP, to: CN, when: 2020-04, quantity: {value: 1000, unit: t, qualifier: about}}
+              - {id: b, kind: shipment, source: s2, credibility: 3, commodity: coal, from: KP, to: CN, when: ../2020-05, quantity: {value: 500, unit: t}}
+              - {id: c, kind: shipment, source: s1, credibility: 4, commodity: coal, from: KP, to: CN, when: 2020-04, quantity: {value: 700, unit: t}}
+              - {id: d, kind: shipment, source: s2, credibility: 2, commodity: iron ore, from: KP, to: CN, when: 2020-04}
+              - {id: e, kind: shipment, source: s2, credibility: 3, commodity: iron ore, from: KP, to: CN, when: 2020-04}
+              - {id: f, kind: shipment, source: s0, credibility: 1, commodity: gold, from: KP, to: CN, when: 2020-04}
+              - {id: g, kind: shipment, source: s1, credibility: 1, commodity: zinc, from: KP, to: CN, when: 2020-04, quantity: {value: 100, unit: t}}
+              - {id: h, kind: shipment, source: s2, credibility: 1, commodity: zinc, from: KP, to: CN, when: 2020-04, quantity: {value: 800, unit: t, qualifier: at_least}}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
+        for (x, y) in [("a", "b"), ("a", "c"), ("d", "e"), ("g", "h")] {
+            _ = try j.apply(.link(ref("r1/\(x)"), ref("r1/\(y)"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        }
+        let rows = Dictionary(uniqueKeysWithValues: try shipments(j).map { ($0.id.local, $0) })
+        let abc = try #require(rows["a"])
+        // a: B1 = .75 × .95 = .7125 (about 1000: 900–1100); b: D3 = .35 × .6 = .21; c: B4 = .3.
+        #expect(abc.tonnes == Tonnes(low: 500, best: 1000, high: 1100))
+        #expect(abc.status == .corroborated && Set(abc.sources.map(\.rawValue)) == ["s1", "s2"])
+        // s1 counts with its best claim (a, not c): 1 − (1 − .7125)(1 − .21).
+        #expect(abs(abc.confidence - 0.772875) < 1e-12, "\(abc.confidence)")
+        #expect(abc.earliest == nil && abc.latest == Day(year: 2020, month: 5, day: 31), "b's open start")
+        // Two claims of one source are one source.
+        let de = try #require(rows["d"])
+        #expect(de.status == .singleSource && de.sources.map(\.rawValue) == ["s2"])
+        // A source with no grade is F (.5): .5 × .95.
+        #expect(abs((try #require(rows["f"])).confidence - 0.475) < 1e-12)
+        #expect(Confidence.of(nil, .confirmed) == Confidence.of(.f, .confirmed))
+        // At least 800 t: the merged high is open.
+        #expect(rows["g"]?.tonnes?.high == nil && rows["g"]?.tonnes?.low == 100)
+        // ... and so is the high of the volumes row it is summed into.
+        let (state, point) = try JournalState.fold(j.log, view: View())
+        let zinc = volumes((state, point), by: .month).first { $0.commodity == "zinc" }
+        #expect(zinc != nil && zinc?.high == nil, "\(String(describing: zinc))")
+        #expect(volumes((state, point), by: .month).first { $0.commodity == "gold" }?.high == 0)
+    }
+
+    @Test("--published-by admits a report published at that very moment, and holds back a later report's retraction")
+    func publishedByBoundaries() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-05-22}
+            claims: [{id: a, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 10, unit: t}}]
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        _ = try j.append(try ReportDecoder().decode(Array("""
+            report: {id: r2, outlet: Wire, published: 2020-06-01}
+            corrections: [{retract: r1/a, reason: withdrawn}]
+            """.utf8), json: false), by: "t")
+        func live(_ publishedBy: String) throws -> [String] {
+            var view = View()
+            view.publishedBy = RecordTime(iso8601: publishedBy)
+            let (state, point) = try JournalState.fold(j.log, view: view)
+            return Shipments(state: state, view: view, point: point, resolver: Resolver(state: state)).rows.map(\.id.local)
+        }
+        #expect(try live("2020-05-21T23:59:59.999999Z") == [])
+        #expect(try live("2020-05-22T00:00:00Z") == ["a"], "published at that moment")
+        #expect(try live("2020-05-31T00:00:00Z") == ["a"], "the retraction's report is not published yet")
+        #expect(try live("2020-06-01T00:00:00Z") == [])
+    }
+
+    @Test("volumes: a window from a period's last day keeps that period; leftover grams go to the earliest parts")
+    func windowEdgesAndLeftovers() throws {
+        let folded = try fold("""
+            report: {id: r1, outlet: Wire, published: 2020-07-01}
+            claims: [{id: a, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05/2020-06, quantity: {value: 61, unit: t}}]
+            """)
+        var view = View()
+        view.from = Day(year: 2020, month: 5, day: 31)
+        #expect(volumes(folded, view, by: .month).map(\.period) == ["2020-05", "2020-06"])
+        #expect(VolumeCell.apportion(1, [1, 1]) == [1, 0])
+        #expect(VolumeCell.apportion(2, [1, 1, 1]) == [1, 1, 0])
+    }
+
+    @Test("part-of has a direction: after a part-of t, only unlinking a from t removes it")
+    func partOfDirection() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-07-01}
+            claims:
+              - {id: t, kind: total, commodity: coal, from: KP, to: CN, when: '2020', quantity: {value: 5, unit: kt}}
+              - {id: a, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: part-of, claim: t}]}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let a = ClaimID("r1/a")!, t = ClaimID("r1/t")!
+        #expect(throws: InputError.self) { try j.unlink(t, a, relation: .partOf, reason: nil, recordedAt: nil, by: "t") }
+        #expect(try j.activeLinks(a, t).map(\.relation) == [.partOf])
+        _ = try j.unlink(a, t, relation: .partOf, reason: nil, recordedAt: nil, by: "t")
+        #expect(try j.activeLinks(a, t).isEmpty)
+    }
 }
