@@ -108,10 +108,12 @@ struct StateWriter {
     mutating func apply(_ e: Envelope) throws {
         let touched = try volumeClaims(touchedBy: e)
         guard !touched.isEmpty else { return try applyToEntities(e) }
-        var reach = try linkedClaims(touched)
+        // The claims whose shipments the event can change, found before it: a link or
+        // unlink changes only the edge between two claims that are both in it already, so
+        // the same set holds every claim linked to them after it too.
+        let reach = try linkedClaims(touched)
         let before = try volumeCells(reach)
         try applyToEntities(e)
-        if e.type.family == ClaimsLinked.eventType.family { reach = try linkedClaims(reach) }
         let after = try volumeCells(reach)
         try addCells(after, minus: before, at: e.position)
     }
