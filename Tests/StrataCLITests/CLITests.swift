@@ -330,10 +330,7 @@ struct CLITests {
 
     @Test("a blank --reason, a --set of one field twice and a --set without a field are refused with exit 65, and nothing is appended")
     func blankReasonsAndRepeatedFields() throws {
-        try withTemporaryDirectory { dir in
-            let j = dir.appendingPathComponent("journal").path
-            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
-            try #require(try strata("append", seed, "--journal", j).exited(0))
+        try withSeedJournal { dir, j in
             let c1 = "dailynk-2020-05-minerals/c1", c3 = "dailynk-2020-05-minerals/c3"
             let refused: [([String], String)] = [
                 (["retract", c1, "--reason", "  "], "--reason: must not be blank"),
@@ -403,10 +400,7 @@ struct CLITests {
 
     @Test("negative positions and limits are bad data (65), a directory is not an input file (66), and --at-position past the end warns")
     func positionsAndInputs() throws {
-        try withTemporaryDirectory { dir in
-            let j = dir.appendingPathComponent("journal").path
-            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
-            try #require(try strata("append", seed, "--journal", j).exited(0))
+        try withSeedJournal { dir, j in
             for (args, code, message) in [
                 (["timeline", "--at-position", "-1"], Int32(65), "--at-position: expected a position, 0 or more, not -1"),
                 (["log", "--limit", "-1"], 65, "--limit: must not be negative"),

@@ -220,3 +220,17 @@ func statsJSON(journal: String, sourceLocation: SourceLocation = #_sourceLocatio
     try #require(stats.exited(0), "stats: exit \(stats.status): \(stats.err)", sourceLocation: sourceLocation)
     return try jsonObject(stats.stdout)
 }
+
+/// The seed example (the Daily NK article of the spec), a report of 15 events.
+let seedExample = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml")
+
+/// Runs `body` with a fresh temporary directory and the path of a journal in it that holds
+/// the seed example, appended.
+func withSeedJournal<R>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (URL, String) throws -> R) throws -> R {
+    try withTemporaryDirectory { dir in
+        let j = dir.appendingPathComponent("journal").path
+        let r = try strata("append", seedExample.path, "--journal", j)
+        try #require(r.exited(0), "append the seed: \(r.err)", sourceLocation: sourceLocation)
+        return try body(dir, j)
+    }
+}
