@@ -23,19 +23,32 @@ extension StateStore {
         var positions = Set(stride(from: step, to: at.position.rawValue, by: Int(step)).map { Position($0) })
         positions.insert(at.position)
         var out: [String] = []
+        var misplaced: [String] = []
         var folded = try JournalState(roomFor: log)
         for p in positions.sorted() {
             try log.environment.read { tx in
                 var n = 0
                 try log.read(in: tx, after: folded.position, families: JournalState.families) { position, e in
                     guard position <= p else { return false }
-                    if let e { try folded.apply(e, publishedBy: nil) }
+                    if let e {
+                        // An event in another stream than its payload names (an import of
+                        // an edited export could make one before imports checked that).
+                        if misplaced.count < 10, let refs = try? DomainEvents.references(type: e.type, payload: e.payload),
+                            refs.stream != e.stream
+                        {
+                            misplaced.append(
+                                "event at position \(position): a \(e.type.name) of this payload belongs in stream \(refs.stream), not \(e.stream)")
+                        }
+                        try folded.apply(e, publishedBy: nil)
+                    }
                     n += 1
                     if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
                     return true
                 }
             }
             folded.position = p
+            out += misplaced
+            misplaced = []
             out += try differences(at: p, folded: folded)
             progress?(Int(p.rawValue), Int(at.position.rawValue))
             if !out.isEmpty { break }

@@ -600,4 +600,29 @@ struct ReadModelRuleTests {
         _ = try j.unlink(a, t, relation: .partOf, reason: nil, recordedAt: nil, by: "t")
         #expect(try j.activeLinks(a, t).isEmpty)
     }
+
+    @Test("verify reports an event in another stream than its payload names (a journal imported before imports checked it)")
+    func verifyFindsMisplacedEvents() throws {
+        let (j, dir) = try journal("""
+            report: {id: r1, outlet: Wire, published: 2020-07-01}
+            claims: [{id: a, kind: policy}, {id: b, kind: policy}]
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var events: [Envelope] = []
+        try j.log.read { events.append($0); return true }
+        // Claim a's assertion names claim x in its payload.
+        events = events.map { e in
+            guard e.stream.rawValue == "claim-r1/a", case .object(let fields) = e.payload else { return e }
+            let payload = Payload.object(fields.map { $0.key == "claim" ? Payload.Field("claim", .string("r1/x")) : $0 })
+            return Envelope(
+                position: e.position, id: e.id, type: e.type, stream: e.stream, version: e.version, recordedAt: e.recordedAt,
+                recordedBy: e.recordedBy, correlationID: e.correlationID, causationID: e.causationID, payload: payload)
+        }
+        let copy = try EventLog(path: dir + "/copy", options: StateStore.logOptions)
+        _ = try copy.importEnvelopes(events)
+        let store = StateStore(log: copy)
+        try store.catchUp()
+        let problems = try store.problems()
+        #expect(problems.contains { $0.contains("a claim.asserted.v1 of this payload belongs in stream claim-r1/x, not claim-r1/a") }, "\(problems)")
+    }
 }
