@@ -55,32 +55,37 @@ public enum DomainEvents {
     public static func isJournalType(_ type: EventType) -> Bool { byFamily[String(type.family)] != nil }
 
     /// Throws unless a payload has the shape its type promises, for the journal's event
-    /// types; events of other families (which the read models ignore) pass. For events
-    /// that come from outside, such as an import: once appended, an event cannot be
-    /// taken back, and one that does not decode would stop every view.
-    public static func check(type: EventType, payload: Payload) throws(EventDecodingError) {
-        guard let t = byFamily[String(type.family)] else { return }
+    /// types, and returns where the event belongs and what must come before it (see
+    /// ``references(type:payload:)``); events of other families (which the read models
+    /// ignore) pass, with `nil`. For events that come from outside, such as an import:
+    /// once appended, an event cannot be taken back, and one that does not decode would
+    /// stop every view. Each event is decoded once.
+    @discardableResult
+    public static func check(type: EventType, payload: Payload) throws(EventDecodingError) -> References? {
+        guard byFamily[String(type.family)] != nil else { return nil }
         // Names longer than the claim index holds would stop every view too.
         let names: [String]
+        let references: References?
         switch type.family {
         case ClaimAsserted.eventType.family:
-            names = EntityName.indexed(in: try ClaimAsserted(payload: payload, type: type).fields)
+            let e = try ClaimAsserted(payload: payload, type: type)
+            names = EntityName.indexed(in: e.fields)
+            references = Self.references(e)
         case ClaimCorrected.eventType.family:
+            let e = try ClaimCorrected(payload: payload, type: type)
             var f = ClaimFields(kind: .shipment, source: SourceID("checked")!)
-            for field in try ClaimCorrected(payload: payload, type: type).set where ["commodity", "from", "to"].contains(field.key) {
+            for field in e.set where ["commodity", "from", "to"].contains(field.key) {
                 try f.set(field.key, field.value, type: type)
             }
             names = EntityName.indexed(in: f)
+            references = Self.references(e)
         default:
-            try decode(t, payload, type)
+            references = try Self.references(type: type, payload: payload)  // decodes it
             names = []
         }
         for name in names {
             if let problem = EntityName.tooLong(name, "place or commodity") { throw EventDecodingError(type: type, reason: problem) }
         }
-    }
-
-    private static func decode<E: DomainEvent>(_: E.Type, _ payload: Payload, _ type: EventType) throws(EventDecodingError) {
-        _ = try E(payload: payload, type: type)
+        return references
     }
 }

@@ -9,9 +9,9 @@ extension DomainEvents {
     /// own. The journal's commands always write events so; an import checks that the
     /// events it takes do too, or it would take claims that `strata claim` cannot find, or
     /// sources that were never registered. `nil` for other families.
-    public static func references(type: EventType, payload: Payload) throws(EventDecodingError) -> (
-        stream: StreamID, requires: [StreamID]
-    )? {
+    public typealias References = (stream: StreamID, requires: [StreamID])
+
+    public static func references(type: EventType, payload: Payload) throws(EventDecodingError) -> References? {
         switch type.family {
         case ReportFiled.eventType.family:
             let e = try ReportFiled(payload: payload, type: type)
@@ -22,13 +22,9 @@ extension DomainEvents {
             let own = Streams.source(try SourceRated(payload: payload, type: type).source)
             return (own, [own])
         case ClaimAsserted.eventType.family:
-            let e = try ClaimAsserted(payload: payload, type: type)
-            return (Streams.claim(e.claim), [Streams.report(e.claim.report), Streams.source(e.fields.source)])
+            return references(try ClaimAsserted(payload: payload, type: type))
         case ClaimCorrected.eventType.family:
-            let e = try ClaimCorrected(payload: payload, type: type)
-            let own = Streams.claim(e.claim)
-            let source = e.set.first { $0.key == "source" }?.value.stringValue.flatMap(SourceID.init).map(Streams.source)
-            return (own, [own] + [e.report.map(Streams.report), source].compactMap { $0 })
+            return references(try ClaimCorrected(payload: payload, type: type))
         case ClaimRetracted.eventType.family:
             let e = try ClaimRetracted(payload: payload, type: type)
             let own = Streams.claim(e.claim)
@@ -53,6 +49,16 @@ extension DomainEvents {
         default:
             return nil
         }
+    }
+
+    static func references(_ e: ClaimAsserted) -> References {
+        (Streams.claim(e.claim), [Streams.report(e.claim.report), Streams.source(e.fields.source)])
+    }
+
+    static func references(_ e: ClaimCorrected) -> References {
+        let own = Streams.claim(e.claim)
+        let source = e.set.first { $0.key == "source" }?.value.stringValue.flatMap(SourceID.init).map(Streams.source)
+        return (own, [own] + [e.report.map(Streams.report), source].compactMap { $0 })
     }
 
     /// The first string in a payload of the journal's types that report text may not hold

@@ -59,11 +59,11 @@ struct ImportCommand: ParsableCommand {
                 }
                 guard isJournalType else { return [] }
                 let payload = try Payload(binary: bytes)
-                try DomainEvents.check(type: type, payload: payload)
+                let references = try DomainEvents.check(type: type, payload: payload)
                 if let problem = DomainEvents.textProblem(in: payload) { throw ImportRefusal(field: "payload", reason: problem) }
                 // In the stream its payload names, after what it refers to (as the
                 // journal's commands write events).
-                guard let references = try DomainEvents.references(type: type, payload: payload) else { return [] }
+                guard let references else { return [] }
                 guard references.stream == stream else {
                     throw ImportRefusal(
                         field: "stream", reason: "a \(type.name) event of this payload belongs in stream \(references.stream), not \(stream)")
