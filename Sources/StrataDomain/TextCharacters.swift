@@ -2,8 +2,8 @@
 /// nobody vouches for, and Strata prints it to terminals and into CSV: control characters
 /// other than line breaks and tabs (an escape sequence recolours or rewrites a terminal, a
 /// lone carriage return overwrites the start of a line, NUL cuts C strings), and
-/// bidirectional embeddings, overrides and isolates (which make "‮opmaN" display as
-/// "Nampo") are refused wherever text is read.
+/// bidirectional overrides (which make "‮opmaN" display as "Nampo") are refused wherever
+/// text is read.
 public enum TextCharacters {
     /// Why `text` cannot be report text, or `nil`.
     public static func problem(in text: String) -> String? {
@@ -20,8 +20,10 @@ public enum TextCharacters {
                 return "holds a carriage return (\(code)) that is not part of a line break"
             case 0x00...0x1F, 0x7F...0x9F:
                 return "holds a control character (\(code)); text may hold line breaks and tabs, nothing else below U+0020"
-            case 0x202A...0x202E, 0x2066...0x2069:
-                return "holds a bidirectional control (\(code)), which makes text display as other text"
+            case 0x202D, 0x202E:
+                // Overrides force a direction on text whatever its script; embeddings and
+                // isolates (U+202A–C, U+2066–9), which right-to-left text may carry, pass.
+                return "holds a bidirectional override (\(code)), which makes text display as other text"
             default:
                 continue
             }

@@ -18,7 +18,7 @@ public struct EncodedEvent: Sendable {
     let correlationID: EventID
     let causationID: EventID?
     let payload: [UInt8]
-    /// Streams that must have events when this one is written (an import's check says).
+    /// Streams that must have events by the end of this one's command (an import's check says).
     var requires: [StreamID] = []
 
     /// Encodes a decoded event's payload.

@@ -32,8 +32,8 @@ extension EventLog {
     /// `check`, if given, is called with each event's type, stream and stored payload as
     /// it is read; what it throws refuses the line (field `payload`, or the field an
     /// ``ImportRefusal`` names) before anything of the batch is written. The streams it
-    /// returns must have events when the event is written (earlier in the journal or the
-    /// file), or the line is refused.
+    /// returns must have events by the end of the event's command (earlier in the journal,
+    /// the file or the command), or the line is refused.
     public func importNDJSON(
         from reader: LineReader, batchSize: Int = 10_000, recordedAt: RecordTime? = nil,
         check: ImportCheck? = nil, progress: ((ImportResult) -> Void)? = nil
@@ -179,16 +179,30 @@ extension EventLog {
                 var writer = try LogWriter(log: self, tx: tx)
                 var imported = 0
                 var skipped = 0
+                // Streams the events written must find, checked at the end of their command:
+                // one command may refer to a stream it makes later (a report's claim linked
+                // to a claim listed after it).
+                var required: [(line: Int, stream: StreamID)] = []
+                func checkRequired() throws {
+                    for r in required where try writer.streamVersion(r.stream) == 0 {
+                        throw LogError.importRejected(
+                            line: r.line, field: "payload", reason: "refers to stream \(r.stream), which has no event in its command or before it")
+                    }
+                    required.removeAll()
+                }
                 for i in batch.events.indices {
+                    if i > 0, !batch.events[i - 1].sameCommand(as: batch.events[i]) { try checkRequired() }
                     // Whether the event continues the command before it; unknown (`nil`)
                     // for the first event written, whose command may be the journal's last.
                     let continues = imported == 0 ? nil : batch.events[i - 1].sameCommand(as: batch.events[i])
                     if try write(batch.events[i], line: batch.lines[i], continuing: continues, &writer, tx) {
                         imported += 1
+                        required += batch.events[i].requires.map { (batch.lines[i], $0) }
                     } else {
                         skipped += 1
                     }
                 }
+                try checkRequired()  // a batch ends at the end of a command
                 try writer.endCommit()
                 return (imported, skipped)
             }
@@ -235,10 +249,6 @@ extension EventLog {
             throw LogError.importRejected(
                 line: line, field: "version",
                 reason: "stream \(e.stream) is at version \(current); version \(e.version) does not follow")
-        }
-        for required in e.requires where try writer.streamVersion(required) == 0 {
-            throw LogError.importRejected(
-                line: line, field: "payload", reason: "refers to stream \(required), which has no event before this one")
         }
         let fresh = try writer.write(
             id: e.id, type: e.type, slot: slot, version: e.version, recordedAt: e.recordedAt,

@@ -18,8 +18,14 @@ public enum UnknownFilterNames {
         if let c = view.commodity, !knows(commodity: c, resolver, claimNames.commodities) {
             out.append("--commodity \"\(c)\": no such commodity in the taxonomy, the aliases or the claims")
         }
-        if let p = view.place, !knows(place: p, resolver, claimNames.places) {
-            out.append("--place \"\(p)\": no such place or country in the gazetteer, the aliases or the claims")
+        if let p = view.place {
+            let resolved = resolver.resolve(Location(place: p, country: nil))
+            if resolved.place == nil, let country = resolved.country {
+                // A country's name, code or alias: --place matches places, so nothing.
+                out.append("--place \"\(p)\" names a country: --place matches places and ports; use --country \(country)")
+            } else if !knows(place: p, resolver, claimNames.places) {
+                out.append("--place \"\(p)\": no such place or country in the gazetteer, the aliases or the claims")
+            }
         }
         if let v = view.vessel, allClaims, !knows(vessel: v, resolver) {
             out.append("--vessel \"\(v)\": no claim or alias at this view names that vessel (by name or IMO number)")

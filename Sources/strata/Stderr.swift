@@ -12,12 +12,17 @@ import StrataViews
 
 /// Writes to standard error, unbuffered.
 enum Stderr {
-    /// Prints a message; control characters from input files are shown escaped, so a file
-    /// cannot send escape sequences to the terminal.
+    /// Prints a message; control characters and bidirectional controls from input files
+    /// are shown escaped, so a file cannot send escape sequences to the terminal or make
+    /// a message display as another.
     static func print(_ text: String) {
         var safe = ""
         for scalar in text.unicodeScalars {
-            if scalar.value < 0x20 && scalar != "\n" && scalar != "\t" || scalar.value == 0x7F {
+            let v = scalar.value
+            // C0 and C1 controls, and the bidirectional controls that reorder what follows.
+            if v < 0x20 && scalar != "\n" && scalar != "\t" || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+                || (0x2066...0x2069).contains(v)
+            {
                 safe += "\\u{\(String(scalar.value, radix: 16))}"
             } else {
                 safe.unicodeScalars.append(scalar)

@@ -31,7 +31,12 @@ struct Stdout {
             while offset < raw.count {
                 let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
                 if n < 0 && errno == EINTR { continue }
-                guard n > 0 else { return }  // a closed pipe: SIGPIPE ends the process as `print` would
+                guard n > 0 else {
+                    // A closed pipe raises SIGPIPE, which ends the process as `print` would;
+                    // anything else (a full disk) must not pass for a whole answer.
+                    Stderr.print("error: standard output: \(String(cString: strerror(errno)))")
+                    exit(Exit.ioError.rawValue)
+                }
                 offset += n
             }
         }

@@ -24,7 +24,7 @@ struct ViewOptions: ParsableArguments {
     @Option(
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Judge the ends of valid times qualified ~ (approximate), ? (uncertain) or % (both) DAYS days wider than written, for --from/--to (default 0: as written). `2020-05~` with --pad 15 possibly overlaps 16 April – 15 June, and certainly lies only in windows that hold all of it.",
+            "Judge the ends of valid times qualified ~ (approximate), ? (uncertain) or % (both) DAYS days wider than written, for --from/--to (default 0: as written). `2020-05~` with --pad 15 possibly overlaps 16 April – 15 June, and certainly lies only in windows that hold all of it. Padding decides what a window admits; volumes still split tonnes over the time as written.",
             valueName: "DAYS"))
     var pad: Int = 0
     @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?

@@ -306,16 +306,17 @@ struct CLITests {
                 (["--place", "Nampho2"], #"warning: --place "Nampho2": no such place or country"#),
                 (["--vessel", "Chon Ma Sun"], #"warning: --vessel "Chon Ma Sun": no claim or alias"#),
                 (["--source", "kcs2"], #"warning: --source "kcs2": no source of that id"#),
+                (["--place", "Russia"], #"warning: --place "Russia" names a country: --place matches places and ports; use --country RU"#),
             ]
             for command in ["timeline", "shipments", "volumes"] {
                 for (filter, expected) in unknown {
                     let said = try warnings(command, filter)
                     #expect(said.count == 1 && said[0].hasPrefix(expected), "\(command) \(filter): \(said)")
                 }
-                // The taxonomy, a parent commodity, the gazetteer, a country name, a name only
+                // The taxonomy, a parent commodity, the gazetteer, a name only
                 // claims use (Daean), a vessel of a claim (any case), both names of an alias, a source.
                 for filter in [
-                    ["--commodity", "coal"], ["--commodity", "minerals"], ["--place", "Nampo"], ["--place", "Russia"],
+                    ["--commodity", "coal"], ["--commodity", "minerals"], ["--place", "Nampo"],
                     ["--place", "Daean"], ["--vessel", "chon ma san"], ["--vessel", "Ghost"], ["--vessel", "phantom"],
                     ["--source", "kcs"],
                 ] {
@@ -383,7 +384,7 @@ struct CLITests {
             }
             for (id, claim, message) in [
                 ("esc", #"{id: c1, kind: observation, said: "red \e[31mALERT"}"#, "claims[0].said: holds a control character (U+001B)"),
-                ("rtl", #"{id: c1, kind: shipment, commodity: coal, from: "\u202EopmaN"}"#, "claims[0].from: holds a bidirectional control (U+202E)"),
+                ("rtl", #"{id: c1, kind: shipment, commodity: coal, from: "\u202EopmaN"}"#, "claims[0].from: holds a bidirectional override (U+202E)"),
             ] {
                 let r = try strata("append", try report(id, claim), "--journal", j)
                 #expect(r.exited(65) && r.err.contains(message), "\(r.status) \(r.err)")

@@ -256,11 +256,34 @@ private func setField(_ line: String, _ key: String, to raw: String?) -> String 
 /// its payload names, after what it refers to, with text a report could hold.
 @Suite("strata import checks the journal's events against each other")
 struct ImportReferenceTests {
+    @Test("an export imports whole when a report's claim links to a claim listed after it (the link's event comes first)")
+    func forwardLinkRoundTrip() throws {
+        try withTemporaryDirectory { dir in
+            let source = dir.appendingPathComponent("source").path
+            let file = dir.appendingPathComponent("fwd.yaml")
+            try """
+                report: {id: fwd, outlet: Wire, published: 2020-07-01}
+                claims:
+                  - {id: c1, kind: shipment, commodity: coal, from: KP, to: CN, links: [{relation: same-shipment, claim: c2}]}
+                  - {id: c2, kind: shipment, commodity: coal, from: KP, to: CN}
+                """.write(to: file, atomically: true, encoding: .utf8)
+            try #require(try strata("append", file.path, "--journal", source).exited(0))
+            let exported = try strata("export", "--journal", source).stdout
+            let input = dir.appendingPathComponent("fwd.ndjson")
+            try exported.write(to: input)
+            let journal = dir.appendingPathComponent("journal").path
+            let r = try strata("import", input.path, "--journal", journal)
+            #expect(r.exited(0), "\(r.status) \(r.err)")
+            #expect(try strata("export", "--journal", journal).stdout == exported)
+            #expect(try strata("verify", "--journal", journal).exited(0))
+        }
+    }
+
     @Test(
         "a claim in another claim's stream, a claim of an unregistered source, or text with a control character: exit 65 with line and field, nothing imported",
         arguments: [
             (#""claim":"dailynk-2020-05-minerals/c1""#, #""claim":"other/c1""#, "stream: a claim.asserted.v1 event of this payload belongs in stream claim-other/c1, not claim-dailynk-2020-05-minerals/c1"),
-            (#""source":"dailynk-china-source","said":"Ships"#, #""source":"nosuch","said":"Ships"#, "payload: refers to stream source-nosuch, which has no event before this one"),
+            (#""source":"dailynk-china-source","said":"Ships"#, #""source":"nosuch","said":"Ships"#, "payload: refers to stream source-nosuch, which has no event in its command or before it"),
             (#""said":"Ships"#, #""said":"\u001b[31mShips"#, "payload: \""),
         ])
     func refused(from: String, to: String, message: String) throws {

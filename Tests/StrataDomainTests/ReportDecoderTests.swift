@@ -78,7 +78,7 @@ struct ReportDecoderTests {
         ("    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit", "duplicate key"),
         ("    voyages: -3", 9, "claims[0].voyages", "must not be negative"),
         (#"    said: "red \e[31mALERT""#, 9, "claims[0].said", "control character (U+001B)"),
-        (#"    from: "\u202EopmaN""#, 9, "claims[0].from", "bidirectional control (U+202E)"),
+        (#"    from: "\u202EopmaN""#, 9, "claims[0].from", "bidirectional override (U+202E)"),
         (#"    note: "line1\rover""#, 9, "claims[0].note", "carriage return (U+000D)"),
         (#"    vessel: {name: "Chon\u0000Ma San"}"#, 9, "claims[0].vessel.name", "control character (U+0000)"),
         ("    price: {amount: 85, currency: ABC}", 9, "claims[0].price.currency", "not an ISO 4217 currency code"),
@@ -101,6 +101,7 @@ struct ReportDecoderTests {
         let doc = try decode(report(claims: #"  - {id: c1, kind: policy, said: "a\r\nb\tc", note: "كوريا الشمالية"}"#))
         #expect(doc.claims.first?.fields.said == "a\r\nb\tc")
         #expect(TextCharacters.problem(in: "Nampo\u{200F}") == nil, "marks are not overrides")
+        #expect(TextCharacters.problem(in: "\u{2067}كوريا\u{2069} and \u{202B}x\u{202C}") == nil, "isolates and embeddings pass")
         #expect(TextCharacters.problem(in: "x\u{85}") != nil, "C1 controls are refused")
     }
 

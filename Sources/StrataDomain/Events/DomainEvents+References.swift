@@ -3,7 +3,7 @@ import StrataLog
 extension DomainEvents {
     /// Where an event of the journal's types belongs, and what must come before it: the
     /// stream its payload names (a claim's events in that claim's stream, a link's in the
-    /// link's), and the streams that must already have events when it is written — a
+    /// link's), and the streams that must have events by the end of its command — a
     /// claim's report and source, a link's two claims, the report a correction cites, and
     /// for an event that cannot start a stream (a correction, a re-grading, an unlink) its
     /// own. The journal's commands always write events so; an import checks that the

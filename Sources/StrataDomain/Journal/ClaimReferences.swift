@@ -22,6 +22,9 @@ struct ClaimReferences {
     var retracted: Set<ClaimID> = []
     /// Links the report makes so far (its claims' `links` and its corrections).
     var links: Set<LinkKey> = []
+    /// What is accepted but probably not meant (a link between claims of kinds that do not
+    /// fit its relation).
+    var warnings: [InputError] = []
 
     /// A link as a set member: the pair in order for `part-of`, either way for the others.
     struct LinkKey: Hashable {
@@ -101,9 +104,10 @@ struct ClaimReferences {
     }
 
     /// Checks a new link, from a report's claim or correction or from `strata link`: two
-    /// different claims, both live; kinds that fit the relation (`same-shipment` joins
-    /// shipment claims, `part-of` itemises a claim in a `total`); not a link already in
-    /// force, in the journal or earlier in this report; no `part-of` both ways.
+    /// different claims, both live; not a link already in force, in the journal or earlier
+    /// in this report; no `part-of` both ways. Kinds that do not fit the relation
+    /// (`same-shipment` joins shipment claims, `part-of` itemises a claim in a `total`)
+    /// are warned of (``warnings``).
     mutating func checkLink(
         _ x: ClaimID, _ y: ClaimID, _ relation: Relation, _ a: ReportDocument.ClaimReference,
         _ b: ReportDocument.ClaimReference
@@ -113,16 +117,22 @@ struct ClaimReferences {
         guard !recheck else { return }
         let fx = try currentFields(of: x, ref: a)
         let fy = try currentFields(of: y, ref: b)
+        // Kinds that do not fit the relation are accepted with a warning: the link is
+        // recorded as the analyst made it, but no read model uses it.
         switch relation {
         case .sameShipment:
             for (id, f, ref) in [(x, fx, a), (y, fy, b)] where f.kind != .shipment {
-                throw InputError(
-                    line: ref.line, field: ref.field, "same-shipment joins shipment claims; \(id) is \(f.kind.withArticle) claim")
+                warnings.append(
+                    InputError(
+                        line: ref.line, field: ref.field,
+                        "same-shipment joins shipment claims; \(id) is \(f.kind.withArticle) claim, so the link joins no shipment (accepted)"))
             }
         case .partOf:
-            guard fy.kind == .total else {
-                throw InputError(
-                    line: b.line, field: b.field, "part-of itemises a claim in a total; \(y) is \(fy.kind.withArticle) claim")
+            if fy.kind != .total {
+                warnings.append(
+                    InputError(
+                        line: b.line, field: b.field,
+                        "part-of itemises a claim in a total; \(y) is \(fy.kind.withArticle) claim, so the link itemises nothing (accepted)"))
             }
         case .corroborates, .contradicts:
             break

@@ -8,6 +8,9 @@ public struct ReportPlan: Sendable {
     public var eventCount: Int { parts.reduce(0) { $0 + $1.events.count } }
     /// The report id is already recorded with the same content.
     public let alreadyRecorded: Bool
+    /// What is accepted but probably not meant (links between claims of kinds that do not
+    /// fit their relation), beside the decoder's warnings.
+    public var warnings: [InputError] = []
 }
 
 extension Journal {
@@ -32,9 +35,11 @@ extension Journal {
                 return Outcome(appended: 0, unchanged: plan.eventCount, positions: nil, recordedAt: last)
             }
             do {
-                return try record(plan.parts, recordedAt: recordedAt, by: analyst) { _ in
+                var outcome = try record(plan.parts, recordedAt: recordedAt, by: analyst) { _ in
                     InputError(field: "report.id", "an event id of report \(doc.header.id) is already recorded")
                 }
+                outcome.warnings = plan.warnings
+                return outcome
             } catch LogError.wrongExpectedVersion where attempt == 0 {
                 continue
             }
@@ -100,6 +105,7 @@ struct ReportPlanBuilder {
         // The streams of this report's claims, made once (a search per stream made a
         // report of 10,000 claims take 12 s).
         let claimStreams = Set(doc.claims.map { Streams.claim($0.id) })
+        let warnings = already ? [] : references.warnings
         return ReportPlan(
             report: id,
             parts: order.map { stream in
@@ -109,7 +115,7 @@ struct ReportPlanBuilder {
                     || (stream.category == "source" && byStream[stream]?.first?.type == SourceRegistered.eventType)
                 return StreamAppend(stream: stream, expected: creates ? .noStream : .any, events: byStream[stream] ?? [])
             },
-            alreadyRecorded: already)
+            alreadyRecorded: already, warnings: warnings)
     }
 
     private mutating func addSources() throws {

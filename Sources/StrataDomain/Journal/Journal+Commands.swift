@@ -12,7 +12,9 @@ extension Journal {
         }
         var refs = ClaimReferences(journal: self, report: nil, local: [:])
         let (stream, event) = try refs.event(for: correction, field: "", citing: report, id: .make())
-        return try recordOne(stream, event, recordedAt: recordedAt, by: analyst)
+        var outcome = try recordOne(stream, event, recordedAt: recordedAt, by: analyst)
+        outcome.warnings = refs.warnings
+        return outcome
     }
 
     /// Removes a link between two claims.

@@ -31,6 +31,8 @@ public final class Journal: Sendable {
         /// Where the new events are.
         public let positions: ClosedRange<Position>?
         public let recordedAt: RecordTime
+        /// What was accepted but probably not meant (see ``ReportPlan/warnings``).
+        public var warnings: [InputError] = []
     }
 
     /// Appends one command's events, turning the log's refusals into bad-input errors.

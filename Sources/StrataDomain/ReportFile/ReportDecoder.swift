@@ -29,7 +29,12 @@ public struct ReportDecoder: Sendable {
     public func decode(_ root: DocumentNode) throws(InputError) -> ReportDocument {
         let top = try NodeReader(root, path: "").mapping(allowed: Self.topKeys)
         var document = ReportDocument(header: try header(try top.required("report")))
-        if let published = RecordTime(iso8601: document.header.published, dateOnly: .startOfDay), published > now {
+        // A date alone is read as 00:00 UTC; outlets east of UTC (Seoul, Tokyo: +9; up to
+        // +14) publish on "tomorrow" while it is still today in UTC.
+        let eastmost: Int64 = 14 * 3600 * 1_000_000
+        if let published = RecordTime(iso8601: document.header.published, dateOnly: .startOfDay),
+            published.microseconds > now.microseconds + eastmost
+        {
             document.warnings.append(
                 InputError(
                     line: document.header.line, field: "report.published",

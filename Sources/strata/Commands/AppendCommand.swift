@@ -89,6 +89,7 @@ struct AppendCommand: ParsableCommand {
                     return
                 }
                 try journal.checkRecordTime(recording.time)
+                for warning in plan.warnings { Stderr.print("warning: \(warning.in(file: file))") }
                 print("\(plan.report): would append \(plan.eventCount) events")
                 for part in plan.parts {
                     for e in part.events { print("  \(e.type.name)  \(part.stream)") }
@@ -100,6 +101,7 @@ struct AppendCommand: ParsableCommand {
                 return
             }
             let outcome = try journal.append(document, recordedAt: recording.time, by: Analyst.current)
+            for warning in outcome.warnings { Stderr.print("warning: \(warning.in(file: file))") }
             printOutcome(outcome, document.header.id.rawValue)
         } catch let error as InputError {
             throw error.in(file: file)

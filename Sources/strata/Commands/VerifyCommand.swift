@@ -28,9 +28,11 @@ struct VerifyCommand: ParsableCommand {
             // way (a stored row that does not decode, an event its type does not read) is
             // listed as a problem; storage and lock errors end the command as usual.
             var readModels: [String] = []
+            var misplaced: [String] = []
             var unreadable: [String] = []
             if report.isClean {
                 do {
+                    misplaced = try StateStore(log: log).misplacedEvents()
                     var compared = Progress("verify read models")
                     defer { compared.finish() }
                     readModels = try StateStore(log: log).problems { compared.show($0, of: $1) }
@@ -40,18 +42,19 @@ struct VerifyCommand: ParsableCommand {
                     unreadable = ["\(error)"]
                 }
             }
-            if report.isClean && readModels.isEmpty && unreadable.isEmpty {
+            if report.isClean && readModels.isEmpty && misplaced.isEmpty && unreadable.isEmpty {
                 print(
                     "ok: \(Format.thousands(report.events)) events, \(Format.thousands(report.commits)) commits, "
                         + "\(Format.thousands(report.streams)) streams; checksums, chain, positions and indexes agree")
                 return
             }
             for p in report.problems { print("problem: \(p)") }
+            for p in misplaced { print("problem: \(p)") }
             for p in readModels { print("problem: read models: \(p) (strata rebuild repairs them)") }
             for p in unreadable { print("problem: \(p)") }
             if report.unlisted > 0 { print("… and \(report.unlisted) more problems") }
             if !report.isClean { print("read models not checked: they are compared with a fold of the log, which is damaged") }
-            let count = report.problems.count + report.unlisted + readModels.count + unreadable.count
+            let count = report.problems.count + report.unlisted + readModels.count + misplaced.count + unreadable.count
             throw Failure(.ioError, "journal corrupted: \(count) problems found")
         }
     }
