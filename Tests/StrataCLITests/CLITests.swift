@@ -377,10 +377,8 @@ struct CLITests {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             func report(_ id: String, _ claim: String) throws -> String {
-                let file = dir.appendingPathComponent("\(id).yaml")
-                try "report: {id: \(id), outlet: Daily NK, published: 2020-05-22}\nclaims:\n  - \(claim)\n"
-                    .write(to: file, atomically: true, encoding: .utf8)
-                return file.path
+                try reportFile(
+                    "report: {id: \(id), outlet: Daily NK, published: 2020-05-22}\nclaims:\n  - \(claim)\n", named: "\(id).yaml", in: dir)
             }
             for (id, claim, message) in [
                 ("esc", #"{id: c1, kind: observation, said: "red \e[31mALERT"}"#, "claims[0].said: holds a control character (U+001B)"),
@@ -426,14 +424,13 @@ struct CLITests {
     func paddingQualifiedTimes() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
-            let file = dir.appendingPathComponent("r.yaml")
-            try """
+            let file = try reportFile("""
                 report: {id: pad, outlet: Daily NK, published: 2020-07-01}
                 claims:
                   - {id: about, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05~}
                   - {id: exact, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05}
-                """.write(to: file, atomically: true, encoding: .utf8)
-            try #require(try strata("append", file.path, "--journal", j).exited(0))
+                """, named: "r.yaml", in: dir)
+            try #require(try strata("append", file, "--journal", j).exited(0))
             func ids(_ command: String, _ args: [String]) throws -> Set<String> {
                 let r = try Running(Binaries.strata, [command, "--format", "ndjson", "--journal", j] + args).wait()
                 #expect(r.exited(0), "\(args): \(r.err)")

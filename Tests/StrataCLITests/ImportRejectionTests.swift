@@ -260,14 +260,13 @@ struct ImportReferenceTests {
     func forwardLinkRoundTrip() throws {
         try withTemporaryDirectory { dir in
             let source = dir.appendingPathComponent("source").path
-            let file = dir.appendingPathComponent("fwd.yaml")
-            try """
+            let file = try reportFile("""
                 report: {id: fwd, outlet: Wire, published: 2020-07-01}
                 claims:
                   - {id: c1, kind: shipment, commodity: coal, from: KP, to: CN, links: [{relation: same-shipment, claim: c2}]}
                   - {id: c2, kind: shipment, commodity: coal, from: KP, to: CN}
-                """.write(to: file, atomically: true, encoding: .utf8)
-            try #require(try strata("append", file.path, "--journal", source).exited(0))
+                """, named: "fwd.yaml", in: dir)
+            try #require(try strata("append", file, "--journal", source).exited(0))
             let exported = try strata("export", "--journal", source).stdout
             let input = dir.appendingPathComponent("fwd.ndjson")
             try exported.write(to: input)

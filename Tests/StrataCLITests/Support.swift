@@ -234,3 +234,10 @@ func withSeedJournal<R>(sourceLocation: SourceLocation = #_sourceLocation, _ bod
         return try body(dir, j)
     }
 }
+
+/// Writes a report file `name` with `yaml` in `dir`; returns its path.
+func reportFile(_ yaml: String, named name: String, in dir: URL) throws -> String {
+    let file = dir.appendingPathComponent(name)
+    try yaml.write(to: file, atomically: true, encoding: .utf8)
+    return file.path
+}
