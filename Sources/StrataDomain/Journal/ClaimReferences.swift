@@ -104,10 +104,10 @@ struct ClaimReferences {
     }
 
     /// Checks a new link, from a report's claim or correction or from `strata link`: two
-    /// different claims, both live; not a link already in force, in the journal or earlier
-    /// in this report; no `part-of` both ways. Kinds that do not fit the relation
-    /// (`same-shipment` joins shipment claims, `part-of` itemises a claim in a `total`)
-    /// are warned of (``warnings``).
+    /// different claims, both live; no `part-of` both ways; from `strata link`, not a link
+    /// already in force. Warned of (``warnings``): in a report file, a link already in force
+    /// (in the journal or earlier in the report); kinds that do not fit the relation
+    /// (`same-shipment` joins shipment claims, `part-of` itemises a claim in a `total`).
     mutating func checkLink(
         _ x: ClaimID, _ y: ClaimID, _ relation: Relation, _ a: ReportDocument.ClaimReference,
         _ b: ReportDocument.ClaimReference
@@ -140,7 +140,12 @@ struct ClaimReferences {
         // Links in force in the journal (two claims of this report have none yet).
         let inJournal = local[x] != nil && local[y] != nil ? [] : try journal.activeLinks(x, y)
         if links.contains(LinkKey(x, y, relation)) || inJournal.contains(where: { $0.relation == relation && $0.matches(x, y) }) {
-            throw InputError(line: b.line, field: b.field, "\(x) and \(y) are already linked as \(relation.rawValue)")
+            let already = "\(x) and \(y) are already linked as \(relation.rawValue)"
+            // `strata link` of a link in force does nothing: refused. A report file may state
+            // a link from both claims, or again after an earlier report: recorded, with a
+            // warning (it changes nothing).
+            guard report != nil else { throw InputError(line: b.line, field: b.field, already) }
+            warnings.append(InputError(line: b.line, field: b.field, already + "; recorded again, which changes nothing"))
         }
         if relation == .partOf,
             links.contains(LinkKey(y, x, .partOf)) || inJournal.contains(where: { $0.relation == .partOf && $0.matches(y, x) })
