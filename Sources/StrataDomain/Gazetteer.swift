@@ -105,10 +105,10 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
         return codeIndex[code.uppercased()].map { countries[$0] }
     }
 
-    /// The country whose code this is, written as reports write codes: two capital
-    /// letters (`KP`), so that a name such as "Kor" is never taken for a code.
+    /// The country whose code this is, written as reports write codes
+    /// (``Country/isWrittenCode(_:)``).
     public func country(writtenCode text: String) -> Country? {
-        text.count == 2 && text.allSatisfy({ $0.isASCII && $0.isUppercase }) ? country(code: text) : nil
+        Country.isWrittenCode(text) ? country(code: text) : nil
     }
 
     /// The country with this name or alias (`"North Korea"`, `"DPRK"`, `"Russian

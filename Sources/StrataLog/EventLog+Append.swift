@@ -99,6 +99,7 @@ extension EventLog {
     /// Throws ``LogError/recordTimeInFuture(requested:clock:)`` when `requested` is later than
     /// the clock allows (``clockSkew``).
     public func checkNotAhead(_ requested: RecordTime) throws {
-        if requested > latestAllowedRecordTime() { throw LogError.recordTimeInFuture(requested: requested, clock: clock()) }
+        let now = clock()
+        if EventLog.isAhead(requested, of: now) { throw LogError.recordTimeInFuture(requested: requested, clock: now) }
     }
 }

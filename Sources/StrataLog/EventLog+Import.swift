@@ -191,10 +191,11 @@ extension EventLog {
                     required.removeAll()
                 }
                 for i in batch.events.indices {
-                    if i > 0, !batch.events[i - 1].sameCommand(as: batch.events[i]) { try checkRequired() }
+                    let sameCommand = i > 0 && batch.events[i - 1].sameCommand(as: batch.events[i])
+                    if i > 0, !sameCommand { try checkRequired() }
                     // Whether the event continues the command before it; unknown (`nil`)
                     // for the first event written, whose command may be the journal's last.
-                    let continues = imported == 0 ? nil : batch.events[i - 1].sameCommand(as: batch.events[i])
+                    let continues = imported == 0 ? nil : sameCommand
                     if try write(batch.events[i], line: batch.lines[i], continuing: continues, &writer, tx) {
                         imported += 1
                         required += batch.events[i].requires.map { (batch.lines[i], $0) }
@@ -238,7 +239,7 @@ extension EventLog {
             throw LogError.importRejected(
                 line: line, field: "recorded_at", reason: "record time \(e.recordedAt) is earlier than \(last)")
         }
-        if !continues, e.recordedAt > latestAllowedRecordTime() {
+        if !continues, EventLog.isAhead(e.recordedAt, of: clock()) {
             throw LogError.importRejected(
                 line: line, field: "recorded_at",
                 reason: "record time \(e.recordedAt) is later than the clock (\(clock())): record times are never ahead of it")

@@ -49,9 +49,10 @@ public final class EventLog: Sendable {
     /// hold every later event's record time there, for good.
     public static let clockSkew: Int64 = 5 * 60 * 1_000_000
 
-    /// The latest record time an append or import may set now.
-    func latestAllowedRecordTime() -> RecordTime {
-        RecordTime(microseconds: clock().microseconds + EventLog.clockSkew)
+    /// Whether `time` is later than `clock` allows (beyond ``clockSkew``): the one rule for
+    /// `--recorded-at`, appends and imports.
+    public static func isAhead(_ time: RecordTime, of clock: RecordTime) -> Bool {
+        time.microseconds > clock.microseconds + clockSkew
     }
 
     /// The stored layout's version; a journal of another layout is refused by name.

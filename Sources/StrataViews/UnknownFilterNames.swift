@@ -51,10 +51,8 @@ public enum UnknownFilterNames {
 
     private static func knows(place name: String, _ resolver: Resolver, _ inClaims: [String]) -> Bool {
         if aliased(.place, name, resolver) { return true }
-        let canonical = resolver.state.canonical(.place, name)
-        if resolver.gazetteer.place(named: canonical) != nil || resolver.gazetteer.country(named: canonical) != nil {
-            return true
-        }
+        // (A name that resolves to a country is reported before this is asked.)
+        if resolver.gazetteer.place(named: resolver.state.canonical(.place, name)) != nil { return true }
         return inClaims.contains { resolver.mentions(place: name, in: [Location(place: $0, country: nil)]) }
     }
 

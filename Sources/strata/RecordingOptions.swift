@@ -16,7 +16,7 @@ struct RecordingOptions: ParsableArguments {
             throw invalidValue("--recorded-at: expected an ISO 8601 date or date-time, not \"\(recordedAt)\"")
         }
         // Checked again by the log when it writes; here before a journal is made.
-        if let time, time.microseconds > RecordTime.now().microseconds + EventLog.clockSkew {
+        if let time, EventLog.isAhead(time, of: RecordTime.now()) {
             throw invalidValue(
                 "--recorded-at: \(time.iso8601) is later than the clock (\(RecordTime.now().iso8601)); --recorded-at back-fills: it may set record time back, never ahead")
         }

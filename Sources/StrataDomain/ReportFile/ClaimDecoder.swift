@@ -214,7 +214,7 @@ struct ClaimDecoder {
                 continue
             }
             let t = try item.text()
-            if t.count == 2, t.allSatisfy({ $0.isASCII && $0.isUppercase }) {
+            if Country.isWrittenCode(t) {
                 out.append(Location(place: nil, country: try countryCode(item)))
             } else {
                 if let problem = EntityName.problem(t, "place") { throw item.error(problem) }
