@@ -360,7 +360,7 @@ struct CLITests {
             #expect(!FileManager.default.fileExists(atPath: j))
             let future = dir.appendingPathComponent("future.yaml")
             try String(contentsOf: seed, encoding: .utf8).replacingOccurrences(of: "published: 2020-05-22", with: "published: 2099-05-22")
-                .write(to: future, atomically: true, encoding: .utf8)
+                .write(to: future, atomically: false, encoding: .utf8)
             let appended = try strata("append", future.path, "--journal", j)
             #expect(appended.exited(0), "\(appended.err)")
             #expect(appended.err.contains("report.published: 2099-05-22 is in the future, accepted"), "\(appended.err)")

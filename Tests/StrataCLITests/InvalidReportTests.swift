@@ -172,7 +172,7 @@ struct InvalidReportTests {
                     \(line)
 
                 """
-            try text.write(to: file, atomically: true, encoding: .utf8)
+            try text.write(to: file, atomically: false, encoding: .utf8)
             let result = try strata("append", file.path, "--journal", journal)
             #expect(result.exited(0), "exit \(result.status): \(result.err)")
         }
@@ -201,10 +201,10 @@ struct InvalidReportTests {
             }
             lines += ["  - id: c11", "    kind: shipment", "    commodity: coal", "    from: KP"]
             let good = dir.appendingPathComponent("good.yaml")
-            try (lines.joined(separator: "\n") + "\n").write(to: good, atomically: true, encoding: .utf8)
+            try (lines.joined(separator: "\n") + "\n").write(to: good, atomically: false, encoding: .utf8)
             let defectLine = lines.count + defect.split(separator: "\n").count  // the defect's last line
             let bad = dir.appendingPathComponent("bad.yaml")
-            try (lines.joined(separator: "\n") + "\n" + defect + "\n").write(to: bad, atomically: true, encoding: .utf8)
+            try (lines.joined(separator: "\n") + "\n" + defect + "\n").write(to: bad, atomically: false, encoding: .utf8)
 
             let result = try strata("append", bad.path, "--journal", journal)
             expectRefused(result, file: bad.path, exit: 65, line: defectLine, fragments: [field])

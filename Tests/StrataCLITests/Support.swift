@@ -238,6 +238,6 @@ func withSeedJournal<R>(sourceLocation: SourceLocation = #_sourceLocation, _ bod
 /// Writes a report file `name` with `yaml` in `dir`; returns its path.
 func reportFile(_ yaml: String, named name: String, in dir: URL) throws -> String {
     let file = dir.appendingPathComponent(name)
-    try yaml.write(to: file, atomically: true, encoding: .utf8)
+    try yaml.write(to: file, atomically: false, encoding: .utf8)
     return file.path
 }
