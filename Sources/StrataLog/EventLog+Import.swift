@@ -190,9 +190,10 @@ extension EventLog {
                     }
                     required.removeAll()
                 }
+                let first = batch.events.startIndex  // a slice: not always 0
                 for i in batch.events.indices {
-                    let sameCommand = i > 0 && batch.events[i - 1].sameCommand(as: batch.events[i])
-                    if i > 0, !sameCommand { try checkRequired() }
+                    let sameCommand = i > first && batch.events[i - 1].sameCommand(as: batch.events[i])
+                    if i > first, !sameCommand { try checkRequired() }
                     // Whether the event continues the command before it; unknown (`nil`)
                     // for the first event written, whose command may be the journal's last.
                     let continues = imported == 0 ? nil : sameCommand

@@ -45,6 +45,24 @@ struct ExportImportTests {
         #expect(try copy.verify().isClean)
     }
 
+    @Test("the write path alone (importEncoded, for the benchmark) writes the same journal in many batches")
+    func encodedImport() throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        try fill(t.log, seed: 21, commands: 200)
+        let first = try exportText(t.log, to: t.directory + "/one.ndjson")
+        let reader = try #require(LineReader(path: t.directory + "/one.ndjson"))
+        var events: [EncodedEvent] = []
+        while let e = try reader.next({ try Envelope(jsonLine: $0, line: reader.lineNumber) }) { events.append(EncodedEvent(e)) }
+        let copy = try t.sibling("copy")
+        // Batches that start inside the array: its slices are not indexed from 0.
+        let result = try copy.importEncoded(events, batchSize: 37)
+        #expect(result.imported == events.count)
+        #expect(result.transactions > 1)
+        #expect(try exportText(copy, to: t.directory + "/two.ndjson") == first)
+        #expect(try copy.verify().isClean)
+    }
+
     @Test("a resumed import skips what is there and finishes the same")
     func resume() throws {
         let t = try TemporaryLog()

@@ -20,6 +20,17 @@
  *   lmdb_raw append-one DIR SIZE      append one record at last+1 in its own durable
  *                                     txn (for whole-process comparisons); prints the
  *                                     position written
+ *   lmdb_raw copy-tables SRC DST PREFIXES COMMITS
+ *                                     the floor of Strata's writes: reads every row of
+ *                                     SRC's named databases whose names start with one
+ *                                     of the comma-separated PREFIXES into memory
+ *                                     (untimed), then times writing them all into a
+ *                                     fresh environment DST, each database with its own
+ *                                     flags, in key order with MDB_APPEND (MDB_APPENDDUP
+ *                                     for sets), spread evenly over COMMITS durable
+ *                                     commits: the cheapest way LMDB can be given the
+ *                                     rows Strata stores (a lower bound on any program's
+ *                                     time to write them)
  *
  * Output: ONE JSON line on stdout, e.g.
  *   {"peer":"lmdb-c","op":"write","events":N,"seconds":S,"events_per_s":R}
@@ -291,11 +302,163 @@ static int cmd_append_one(const char *dir, uint64_t size) {
     return 0;
 }
 
+/* One database's rows, read from the source environment. */
+struct table {
+    char name[256];
+    unsigned int flags;
+    size_t rows, cap;
+    MDB_val *keys, *values;
+    unsigned char *bytes; /* every key and value, back to back */
+    size_t used, space;
+};
+
+static void *grow(void *p, size_t size) {
+    void *q = realloc(p, size);
+    if (!q) {
+        fprintf(stderr, "lmdb_raw: out of memory\n");
+        exit(1);
+    }
+    return q;
+}
+
+static size_t keep(struct table *t, const MDB_val *v) {
+    if (t->used + v->mv_size > t->space) {
+        t->space = (t->space + v->mv_size) * 2;
+        t->bytes = grow(t->bytes, t->space);
+    }
+    size_t at = t->used;
+    memcpy(t->bytes + at, v->mv_data, v->mv_size);
+    t->used += v->mv_size;
+    return at;
+}
+
+/* Whether NAME (SIZE bytes) starts with one of the comma-separated PREFIXES. */
+static int matches(const char *name, size_t size, const char *prefixes) {
+    for (const char *p = prefixes;;) {
+        const char *end = strchr(p, ',');
+        size_t n = end ? (size_t)(end - p) : strlen(p);
+        if (size >= n && memcmp(name, p, n) == 0) return 1;
+        if (!end) return 0;
+        p = end + 1;
+    }
+}
+
+static int cmd_copy_tables(const char *src, const char *dst, const char *prefix, uint64_t commits) {
+    char path[4096];
+    struct stat st;
+    if (snprintf(path, sizeof path, "%s/data.mdb", dst) >= (int)sizeof path) return 2;
+    if (stat(path, &st) == 0) {
+        fprintf(stderr, "lmdb_raw: %s already exists; copy-tables needs a fresh directory\n", path);
+        return 2;
+    }
+    MDB_env *in = NULL;
+    CHECK(mdb_env_create(&in));
+    CHECK(mdb_env_set_maxdbs(in, 256));
+    CHECK(mdb_env_open(in, src, MDB_RDONLY, 0600));
+    MDB_txn *rt = NULL;
+    CHECK(mdb_txn_begin(in, NULL, MDB_RDONLY, &rt));
+    MDB_dbi main_db;
+    CHECK(mdb_dbi_open(rt, NULL, 0, &main_db));
+    struct table tables[128];
+    int ntables = 0;
+    MDB_cursor *names = NULL;
+    CHECK(mdb_cursor_open(rt, main_db, &names));
+    MDB_val k, v;
+    for (int rc = mdb_cursor_get(names, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+         rc = mdb_cursor_get(names, &k, &v, MDB_NEXT)) {
+        if (k.mv_size >= 256 || !matches(k.mv_data, k.mv_size, prefix)) continue;
+        if (ntables == 128) break;
+        struct table *t = &tables[ntables++];
+        memset(t, 0, sizeof *t);
+        memcpy(t->name, k.mv_data, k.mv_size);
+        t->name[k.mv_size] = 0;
+    }
+    mdb_cursor_close(names);
+    uint64_t total = 0;
+    for (int i = 0; i < ntables; i++) {
+        struct table *t = &tables[i];
+        MDB_dbi dbi;
+        CHECK(mdb_dbi_open(rt, t->name, 0, &dbi));
+        CHECK(mdb_dbi_flags(rt, dbi, &t->flags));
+        MDB_cursor *c = NULL;
+        CHECK(mdb_cursor_open(rt, dbi, &c));
+        size_t *offsets = NULL;
+        for (int rc = mdb_cursor_get(c, &k, &v, MDB_FIRST); rc == MDB_SUCCESS;
+             rc = mdb_cursor_get(c, &k, &v, MDB_NEXT)) {
+            if (t->rows == t->cap) {
+                t->cap = t->cap ? t->cap * 2 : 1024;
+                t->keys = grow(t->keys, t->cap * sizeof(MDB_val));
+                t->values = grow(t->values, t->cap * sizeof(MDB_val));
+                offsets = grow(offsets, t->cap * 2 * sizeof(size_t));
+            }
+            offsets[2 * t->rows] = keep(t, &k);
+            t->keys[t->rows].mv_size = k.mv_size;
+            offsets[2 * t->rows + 1] = keep(t, &v);
+            t->values[t->rows].mv_size = v.mv_size;
+            t->rows++;
+        }
+        for (size_t r = 0; r < t->rows; r++) { /* the buffer may have moved while growing */
+            t->keys[r].mv_data = t->bytes + offsets[2 * r];
+            t->values[r].mv_data = t->bytes + offsets[2 * r + 1];
+        }
+        free(offsets);
+        mdb_cursor_close(c);
+        total += t->rows;
+    }
+    mdb_txn_abort(rt);
+    mdb_env_close(in);
+    uint64_t batch = total / commits + (total % commits != 0);
+    if (batch == 0) batch = 1;
+
+    double t0 = now_seconds();
+    if (mkdir(dst, 0700) != 0 && errno != EEXIST) {
+        fprintf(stderr, "lmdb_raw: mkdir %s: %s\n", dst, strerror(errno));
+        return 1;
+    }
+    MDB_env *out = NULL;
+    CHECK(mdb_env_create(&out));
+    CHECK(mdb_env_set_maxdbs(out, 256));
+    CHECK(mdb_env_set_mapsize(out, MAP_SIZE));
+    CHECK(mdb_env_open(out, dst, 0, 0600));
+    MDB_txn *txn = NULL;
+    CHECK(mdb_txn_begin(out, NULL, 0, &txn));
+    MDB_dbi dbis[128];
+    for (int i = 0; i < ntables; i++)
+        CHECK(mdb_dbi_open(txn, tables[i].name, MDB_CREATE | (tables[i].flags & (MDB_DUPSORT | MDB_DUPFIXED)), &dbis[i]));
+    uint64_t in_txn = 0;
+    for (int i = 0; i < ntables; i++) {
+        struct table *t = &tables[i];
+        unsigned int flag = (t->flags & MDB_DUPSORT) ? MDB_APPENDDUP : MDB_APPEND;
+        for (size_t r = 0; r < t->rows; r++) {
+            if (txn == NULL) CHECK(mdb_txn_begin(out, NULL, 0, &txn));
+            CHECK(mdb_put(txn, dbis[i], &t->keys[r], &t->values[r], flag));
+            if (++in_txn == batch) {
+                CHECK(mdb_txn_commit(txn));
+                txn = NULL;
+                in_txn = 0;
+            }
+        }
+    }
+    if (txn != NULL) CHECK(mdb_txn_commit(txn));
+    double t1 = now_seconds();
+    mdb_env_close(out);
+    printf("{\"peer\":\"" PEER "\",\"op\":\"copy-tables\",\"tables\":%d,\"rows\":%" PRIu64
+           ",\"commits\":%" PRIu64 ",\"seconds\":%.6f,\"rows_per_s\":%.1f}\n",
+           ntables, total, (total + batch - 1) / batch, t1 - t0, t1 > t0 ? (double)total / (t1 - t0) : 0.0);
+    for (int i = 0; i < ntables; i++) {
+        free(tables[i].keys);
+        free(tables[i].values);
+        free(tables[i].bytes);
+    }
+    return 0;
+}
+
 static void usage(FILE *f) {
     fprintf(f,
             "usage: lmdb_raw write DIR N SIZE BATCH\n"
             "       lmdb_raw scan DIR\n"
-            "       lmdb_raw append-one DIR SIZE\n");
+            "       lmdb_raw append-one DIR SIZE\n"
+            "       lmdb_raw copy-tables SRC DST PREFIXES COMMITS\n");
 }
 
 int main(int argc, char **argv) {
@@ -308,6 +471,8 @@ int main(int argc, char **argv) {
     if (argc >= 2 && strcmp(argv[1], "scan") == 0 && argc == 3) return cmd_scan(argv[2]);
     if (argc >= 2 && strcmp(argv[1], "append-one") == 0 && argc == 4)
         return cmd_append_one(argv[2], parse_u64(argv[3], "SIZE", 0));
+    if (argc >= 2 && strcmp(argv[1], "copy-tables") == 0 && argc == 6)
+        return cmd_copy_tables(argv[2], argv[3], argv[4], parse_u64(argv[5], "COMMITS", 1));
     if (argc >= 2 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
         usage(stdout);
         return 0;
