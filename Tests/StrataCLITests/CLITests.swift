@@ -285,6 +285,29 @@ struct CLITests {
         }
     }
 
+    @Test("correct --set source takes an outlet's name as report files do, stored as the source's id")
+    func correctSourceByOutletName() throws {
+        try withSeedJournal { _, j in
+            func source() throws -> String? {
+                let out = try strata("claim", "dailynk-2020-05-minerals/c6", "--format", "json", "--journal", j).out
+                let claim = try JSONSerialization.jsonObject(with: Data(out.utf8)) as? [String: Any]
+                return (claim?["current"] as? [String: Any])?["source"] as? String
+            }
+            let before = try source()
+            #expect(before != "daily-nk")
+            let r = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "source=Daily NK", "--reason", "the outlet's own", "--journal", j)
+            #expect(r.exited(0), "\(r.status) \(r.err)")
+            #expect(try source() == "daily-nk")
+            // The event holds the id, not the name as typed.
+            let last = try strata("log", "--format", "ndjson", "--journal", j).out.split(separator: "\n").last.map(String.init) ?? ""
+            #expect(last.contains(#""source":"daily-nk""#), "\(last)")
+            let unknown = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "source=Nobody Press", "--reason", "r", "--journal", j)
+            #expect(unknown.exited(65))
+            #expect(unknown.err.contains(#"--set source: unknown source "Nobody Press""#), "\(unknown.err)")
+            #expect(try source() == "daily-nk")
+        }
+    }
+
     @Test("a filter naming nothing known (not in the taxonomy, gazetteer, aliases, claims or sources) is warned of; known names are not")
     func unknownFilterNamesWarn() throws {
         try withTemporaryDirectory { dir in

@@ -76,8 +76,9 @@ struct ClaimReferences {
         for correction: ReportDocument.Correction, field: String, citing citation: ReportID?, id: EventID
     ) throws -> (StreamID, ProposedEvent) {
         switch correction {
-        case .correct(let ref, let set, let lines, let reason):
+        case .correct(let ref, let written, let lines, let reason):
             let target = try resolve(ref)
+            let set = try withSourceIDs(written, line: lines["source"] ?? ref.line, field: "\(field).set.source")
             let current = try currentFields(of: target, ref: ref)
             let kind = set.first { $0.key == "kind" }?.value.stringValue.flatMap(ClaimKind.init(rawValue:)) ?? current.kind
             for f in set where !f.value.isNull && !ClaimFields.allows(f.key, for: kind) {
@@ -155,6 +156,24 @@ struct ClaimReferences {
         links.insert(LinkKey(x, y, relation))
     }
 
+    /// Whether `id` names a source of the journal or of the report being recorded.
+    private func knows(_ id: SourceID) throws -> Bool {
+        try reportSources.contains(id) || journal.exists(Streams.source(id))
+    }
+
+    /// `set` with its `source` as the id of a known source: an id, or an outlet's name
+    /// ("Daily NK") as the id of the source registered under it (daily-nk).
+    private func withSourceIDs(_ set: [Payload.Field], line: Int?, field: String) throws -> [Payload.Field] {
+        try set.map { f in
+            guard f.key == "source", let text = f.value.stringValue else { return f }
+            if let id = SourceID(text), try knows(id) { return f }
+            if let id = SourceID.outlet(named: text), try knows(id) { return Payload.Field(f.key, .string(id.rawValue)) }
+            throw InputError(
+                line: line, field: field,
+                "unknown source \"\(text)\": use a source id in the journal (strata sources), or an outlet's name\(report == nil ? "" : ", or a source this report lists")")
+        }
+    }
+
     /// `current` with a correction's `set` applied, checked to be a claim: each value of
     /// its field's type, names the index can hold, only fields of its (new) `kind`, a
     /// known source.
@@ -191,16 +210,6 @@ struct ClaimReferences {
                 throw InputError(
                     line: lines["kind"] ?? ref.line, field: "\(field).set.kind",
                     "\(kind.withArticle) claim has no \(f.key): set \(f.key) to null in the same correction")
-            }
-        }
-        if let value = set.first(where: { $0.key == "source" })?.value, !value.isNull {
-            let text = value.stringValue ?? ""
-            var known = false
-            if let id = SourceID(text) { known = try reportSources.contains(id) || journal.exists(Streams.source(id)) }
-            guard known else {
-                throw InputError(
-                    line: lines["source"] ?? ref.line, field: "\(field).set.source",
-                    "unknown source \"\(text)\": use a source id in the journal (strata sources)\(report == nil ? "" : " or one this report lists")")
             }
         }
         return corrected

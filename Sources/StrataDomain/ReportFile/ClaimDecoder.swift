@@ -77,10 +77,14 @@ struct ClaimDecoder {
                 let field = setReader.child(member.value, key: key)
                 if member.value.value == .null {
                     guard !["kind", "source", "credibility"].contains(key) else { throw field.error("cannot be removed") }
+                    set.append(Payload.Field(key, .null))
+                } else if key == "source" {
+                    // A source id or an outlet's name: resolved against the journal when recorded.
+                    set.append(Payload.Field(key, .string(try field.text())))
                 } else {
                     try self.set(key, from: field, into: &scratch, whenSaid: sm.optional("when_said"))
+                    set.append(Payload.Field(key, scratch.value(of: key)))
                 }
-                set.append(Payload.Field(key, member.value.value == .null ? .null : scratch.value(of: key)))
                 lines[key] = member.line
             }
             return .correct(target, set: set, setLines: lines, reason: try m.required("reason").text())
