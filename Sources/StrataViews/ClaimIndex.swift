@@ -56,30 +56,49 @@ struct ClaimIndex {
         [Kind.pair.rawValue] + commodity.dropFirst() + [pairSeparator] + place.dropFirst()
     }
 
-    /// The names a claim's fields are indexed under. `keys` remembers the key of each name
-    /// (the same few names come back claim after claim, and keys are costly to fold).
-    static func names(of fields: ClaimFields?, keys: inout [String: NameKey]) -> Set<Entry> {
+    /// The names a claim's fields are indexed under, each once. `names` remembers the name
+    /// made of each string met (the same few names come back claim after claim, and name
+    /// keys are costly to fold).
+    static func names(of fields: ClaimFields?, names: inout NameCache) -> [Entry] {
         guard let fields else { return [] }
-        func key(_ written: String) -> NameKey {
-            if let known = keys[written] { return known }
-            let k = NameKey(written)
-            keys[written] = k
-            return k
-        }
-        var out: Set<Entry> = [Entry(name: [Kind.source.rawValue] + Array(fields.source.rawValue.utf8), written: nil)]
-        if fields.kind == .total { out.insert(Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil)) }
+        var out = [Entry(name: names.source(fields.source), written: nil)]
+        out.reserveCapacity(8)
+        func add(_ e: Entry) { if !out.contains(e) { out.append(e) } }
+        if fields.kind == .total { add(Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil)) }
         var commodity: [UInt8]? = nil
-        if let c = fields.commodity, case let k = key(c), !k.isEmpty {
-            commodity = name(.commodity, k)
-            out.insert(Entry(name: commodity!, written: c))
+        if let c = fields.commodity, let name = names.name(.commodity, c) {
+            commodity = name
+            add(Entry(name: name, written: c))
         }
         for l in fields.from + fields.to {
-            guard let p = l.place, case let k = key(p), !k.isEmpty else { continue }
-            let place = name(.place, k)
-            out.insert(Entry(name: place, written: p))
-            if let commodity { out.insert(Entry(name: pair(commodity, place), written: nil)) }
+            guard let p = l.place, let place = names.name(.place, p) else { continue }
+            add(Entry(name: place, written: p))
+            if let commodity { add(Entry(name: pair(commodity, place), written: nil)) }
         }
         return out
+    }
+
+    /// The index names of the strings a writer meets, made once each.
+    struct NameCache {
+        private var made: [Kind: [String: [UInt8]]] = [:]
+        private var sources: [SourceID: [UInt8]] = [:]
+
+        /// The name `written` is indexed under as a commodity or place; `nil` when its key
+        /// is empty (nothing to index).
+        mutating func name(_ kind: Kind, _ written: String) -> [UInt8]? {
+            if let known = made[kind]?[written] { return known.isEmpty ? nil : known }
+            let key = NameKey(written)
+            let name = key.isEmpty ? [] : ClaimIndex.name(kind, key)
+            made[kind, default: [:]][written] = name
+            return name.isEmpty ? nil : name
+        }
+
+        mutating func source(_ id: SourceID) -> [UInt8] {
+            if let known = sources[id] { return known }
+            let name = [Kind.source.rawValue] + Array(id.rawValue.utf8)
+            sources[id] = name
+            return name
+        }
     }
 
     /// Calls `body` once with each row the index must hold where the journal has
@@ -87,10 +106,10 @@ struct ClaimIndex {
     static func forEachExpectedRow(
         _ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>, _ body: ([UInt8]) -> Void
     ) {
-        var keys: [String: NameKey] = [:]
+        var cache = NameCache()
         for c in claims {
-            // Unique: a claim's names are a set, and its key is in the row.
-            for e in names(of: c.fields, keys: &keys) { body(row(e.name, c.position)) }
+            // Unique: a claim's names are distinct, and its key is in the row.
+            for e in names(of: c.fields, names: &cache) { body(row(e.name, c.position)) }
         }
         // Links in both directions give each neighbour row twice.
         var adjacent: Set<[UInt8]> = []
@@ -175,8 +194,8 @@ struct ClaimIndex {
 
     /// What a writer keeps from one update to the next within a transaction.
     struct Memo {
-        /// The key of each name met (the same few names come back claim after claim).
-        var keys: [String: NameKey] = [:]
+        /// The name made of each string met (the same few come back claim after claim).
+        var names = NameCache()
         /// Names known to be in the table of names.
         var named: Set<[UInt8]> = []
     }
@@ -187,15 +206,15 @@ struct ClaimIndex {
         _ tx: WriteTransaction, claim: Position, before: ClaimFields?, after: ClaimFields?, at position: Position,
         memo: inout Memo
     ) throws {
-        let old = ClaimIndex.names(of: before, keys: &memo.keys)
-        let new = ClaimIndex.names(of: after, keys: &memo.keys)
-        for e in new.subtracting(old) {
+        let old = ClaimIndex.names(of: before, names: &memo.names)
+        let new = ClaimIndex.names(of: after, names: &memo.names)
+        for e in new where !old.contains(e) {
             try rows.set(tx, name: e.name, member: claim, present: true, at: position)
             if let written = e.written, memo.named.insert(e.name).inserted {
                 _ = try tx.put(names, key: e.name, value: Array(written.utf8), flags: .noOverwrite)
             }
         }
-        for e in old.subtracting(new) {
+        for e in old where !new.contains(e) {
             try rows.set(tx, name: e.name, member: claim, present: false, at: position)
         }
     }

@@ -112,51 +112,45 @@ public struct JournalState: Sendable, Equatable {
     ])
 
     mutating func apply(_ e: Envelope, publishedBy: RecordTime?) throws {
+        try apply(StateEvent(e), publishedBy: publishedBy)
+    }
+
+    mutating func apply(_ e: StateEvent, publishedBy: RecordTime?) throws {
         position = e.position
-        switch e.type.family {
-        case ReportFiled.eventType.family:
-            let r = try ReportFiled(payload: e.payload, type: e.type)
+        switch e.change {
+        case .reportFiled(let r):
             reports[r.report] = r
-        case SourceRegistered.eventType.family:
-            let s = try SourceRegistered(payload: e.payload, type: e.type)
+        case .sourceRegistered(let s):
             sources[s.source] = s
             if let r = s.reliability { grades[s.source] = r }
-        case SourceRated.eventType.family:
-            let s = try SourceRated(payload: e.payload, type: e.type)
+        case .sourceRated(let s):
             grades[s.source] = s.reliability
-        case ClaimAsserted.eventType.family:
-            let c = try ClaimAsserted(payload: e.payload, type: e.type)
+        case .claimAsserted(let c):
             guard admits(c.claim.report, publishedBy) else { return }
             claims[c.claim] = Claim(
                 id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position,
                 outlet: reports[c.claim.report]?.outlet)
-        case ClaimCorrected.eventType.family:
-            let c = try ClaimCorrected(payload: e.payload, type: e.type)
+        case .claimCorrected(let c):
             guard admits(c.report, publishedBy), var claim = claims[c.claim] else { return }
             claim.fields = try c.applied(to: claim.fields)
             claim.changed = e.position
             claims[c.claim] = claim
-        case ClaimRetracted.eventType.family:
-            let c = try ClaimRetracted(payload: e.payload, type: e.type)
+        case .claimRetracted(let c):
             guard admits(c.report, publishedBy) else { return }
             claims[c.claim]?.retracted = true
-        case ClaimsLinked.eventType.family:
-            let l = try ClaimsLinked(payload: e.payload, type: e.type)
+        case .linked(let l):
             guard admits(l.report, publishedBy) else { return }
             links.insert(Link(claim: l.claim, other: l.other, relation: l.relation))
-        case ClaimsUnlinked.eventType.family:
-            let l = try ClaimsUnlinked(payload: e.payload, type: e.type)
+        case .unlinked(let l):
             // `part-of` has a direction; the other relations are undone either way round.
             links.remove(Link(claim: l.claim, other: l.other, relation: l.relation))
             if l.relation != .partOf { links.remove(Link(claim: l.other, other: l.claim, relation: l.relation)) }
-        case EntityAliased.eventType.family:
-            let a = try EntityAliased(payload: e.payload, type: e.type)
+        case .aliased(let a):
             aliases[a.kind, default: [:]][NameKey(a.name)] = a.canonical
-        case EntityUnaliased.eventType.family:
-            let a = try EntityUnaliased(payload: e.payload, type: e.type)
+        case .unaliased(let a):
             aliases[a.kind]?[NameKey(a.name)] = nil
             if aliases[a.kind]?.isEmpty == true { aliases[a.kind] = nil }
-        default:
+        case nil:
             return
         }
     }

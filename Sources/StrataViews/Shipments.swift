@@ -162,30 +162,51 @@ public struct Shipments: Sendable {
         case singleSource = "single-source"
     }
 
+    /// What the volumes read model keeps of a shipment — commodity, tonnes, route and the
+    /// span of its valid time — and its claims ranked, computed as ``row(_:_:_:_:)`` computes
+    /// them (it is built on this), without the rest of a row.
+    struct Extent {
+        /// Most confident first; ties: most recently recorded first.
+        let ranked: [JournalState.Claim]
+        let commodity: String?
+        let tonnes: Tonnes?
+        let from: (places: [String], countries: [String])
+        let to: (places: [String], countries: [String])
+        let earliest: Day?
+        let latest: Day?
+    }
+
+    static func extent(_ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver) -> Extent {
+        let ranked =
+            cluster.count == 1
+            ? cluster
+            : cluster.sorted { x, y in
+                let a = Shipments.confidence(x, state)
+                let b = Shipments.confidence(y, state)
+                return a != b ? a > b : x.changed > y.changed
+            }
+        let best = ranked[0]
+        let whens = cluster.map(\.fields.when)
+        return Extent(
+            ranked: ranked,
+            commodity: resolver.commodity(best.fields.commodity ?? cluster.compactMap(\.fields.commodity).first),
+            tonnes: reconciledTonnes(ranked), from: places(cluster, \.from, resolver), to: places(cluster, \.to, resolver),
+            earliest: whens.contains { $0.earliestStart == nil } ? nil : whens.compactMap(\.earliestStart).min(),
+            latest: whens.contains { $0.latestEnd == nil } ? nil : whens.compactMap(\.latestEnd).max())
+    }
+
     static func row(
         _ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver, _ relations: Relations
     ) -> Row {
-        // Most confident first; ties: most recently recorded first.
-        let ranked = cluster.sorted { x, y in
-            let a = Shipments.confidence(x, state)
-            let b = Shipments.confidence(y, state)
-            return a != b ? a > b : x.changed > y.changed
-        }
-        let best = ranked[0]
-        let (fromPlaces, fromCountries) = places(cluster, \.from, resolver)
-        let (toPlaces, toCountries) = places(cluster, \.to, resolver)
+        let x = extent(cluster, state, resolver)
+        let best = x.ranked[0]
         let supporting = cluster + corroborating(cluster, relations, state)
         let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
-        let whens = cluster.map(\.fields.when)
         return Row(
-            id: cluster.min { $0.position < $1.position }?.id ?? best.id,
-            commodity: resolver.commodity(best.fields.commodity ?? cluster.compactMap(\.fields.commodity).first),
-            tonnes: reconciledTonnes(ranked), fromPlaces: fromPlaces, fromCountries: fromCountries, toPlaces: toPlaces,
-            toCountries: toCountries,
+            id: cluster.min { $0.position < $1.position }?.id ?? best.id, commodity: x.commodity, tonnes: x.tonnes,
+            fromPlaces: x.from.places, fromCountries: x.from.countries, toPlaces: x.to.places, toCountries: x.to.countries,
             vessel: (best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first)?.renamed(resolver.vessel),
-            when: best.fields.when,
-            earliest: whens.contains { $0.earliestStart == nil } ? nil : whens.compactMap(\.earliestStart).min(),
-            latest: whens.contains { $0.latestEnd == nil } ? nil : whens.compactMap(\.latestEnd).max(),
+            when: best.fields.when, earliest: x.earliest, latest: x.latest,
             confidence: Confidence.rounded(score(best: best, supporting: supporting, sources: sources, state)),
             status: disputed(cluster, relations, state)
                 ? .disputed : sources.count > 1 ? .corroborated : .singleSource,

@@ -124,11 +124,13 @@ public struct StateStore: Sendable {
         }
         if current { return 0 }
         var total = 0
+        var ahead: DecodedEvents? = nil
         while true {
             let step: Int? = try log.environment.write { tx in
                 let tables = try active(tx)
                 guard let at = try checkpoint(tx, tables), at.version == StateStore.version else { return nil }
-                return try fold(tx, into: tables, after: at.position, limit: batch)
+                if ahead == nil { ahead = DecodedEvents(log, after: at.position) }
+                return try fold(tx, into: tables, after: at.position, limit: batch, ahead: ahead)
             }
             guard let step else { return try rebuild() }
             total += step
@@ -136,20 +138,35 @@ public struct StateStore: Sendable {
         }
     }
 
-    /// Folds up to `limit` events after `position` into `tables` and moves their checkpoint.
-    private func fold(_ tx: WriteTransaction, into tables: StateTables, after position: Position, limit: Int?) throws -> Int {
-        var writer = StateWriter(store: tables, tx: tx)
+    /// Folds up to `limit` events after `position` into `tables` and moves their checkpoint:
+    /// those `ahead` has decoded, then any after them read here.
+    private func fold(
+        _ tx: WriteTransaction, into tables: StateTables, after position: Position, limit: Int?,
+        ahead: DecodedEvents? = nil
+    ) throws -> Int {
+        var writer = StateWriter(store: tables, tx: tx, events: limit ?? 0)
         var n = 0
         var last = position
-        try log.read(in: tx, after: position, families: JournalState.families) { p, e in
-            if let limit, n >= limit { return false }
-            if let e { try writer.apply(e) }
+        func folded(_ p: Position) {
             n += 1
             last = p
             // A fold reads much of the file: keep only its recent pages mapped (see
             // `releaseMappedPages`), so its resident set stays that of a few thousand events.
             if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
-            return true
+        }
+        if let ahead {
+            while limit.map({ n < $0 }) ?? true, let item = try ahead.next(after: last) {
+                if let e = item.value { try writer.apply(e) }
+                folded(item.position)
+            }
+        }
+        if ahead?.exhausted ?? true {
+            try log.read(in: tx, after: last, families: JournalState.families) { p, e in
+                if let limit, n >= limit { return false }
+                if let e { try writer.apply(e) }
+                folded(p)
+                return true
+            }
         }
         try writer.finish()
         try setCheckpoint(tx, tables, last)
@@ -175,10 +192,11 @@ public struct StateStore: Sendable {
             return target
         }
         var total = 0
+        let ahead = DecodedEvents(log, after: .zero)
         while true {
             let (n, done) = try log.environment.write { tx -> (Int, Bool) in
                 guard let at = try checkpoint(tx, target) else { return (0, true) }
-                let n = try fold(tx, into: target, after: at.position, limit: batch)
+                let n = try fold(tx, into: target, after: at.position, limit: batch, ahead: ahead)
                 guard n < batch else { return (n, false) }
                 // Caught up with the head inside this transaction: switch, and free the
                 // old generation's pages for the journal to reuse (readers that still
@@ -353,5 +371,38 @@ public struct StateStore: Sendable {
                 state.claims[c.id] = c
             }
         }
+    }
+}
+
+/// The events a fold takes from a ``ReadAhead`` decoding them on another thread, with what
+/// the last transaction left of its chunk. Once it has nothing for the position a fold is
+/// at (the reader found the end of the log, or another process moved the checkpoint), it
+/// is exhausted and the fold reads the rest itself.
+final class DecodedEvents {
+    private let ahead: ReadAhead<StateEvent>
+    private var pending: ArraySlice<ReadAhead<StateEvent>.Item> = []
+    private(set) var exhausted = false
+
+    init(_ log: EventLog, after position: Position) {
+        ahead = log.readAhead(after: position, families: JournalState.families) { try StateEvent($0) }
+    }
+
+    /// The event after `position`, or `nil` when the reader has none to give for it.
+    func next(after position: Position) throws -> ReadAhead<StateEvent>.Item? {
+        guard !exhausted else { return nil }
+        if pending.isEmpty {
+            guard let chunk = try ahead.next() else {
+                exhausted = true
+                return nil
+            }
+            pending = chunk[...]
+        }
+        guard let item = pending.first, item.position == position.next else {
+            exhausted = true
+            ahead.cancel()
+            return nil
+        }
+        pending = pending.dropFirst()
+        return item
     }
 }

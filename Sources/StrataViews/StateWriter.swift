@@ -11,7 +11,7 @@ import StrataLog
 /// claim's assertion, correction or retraction, a `same-shipment` link or unlink, a
 /// source's grade, a commodity or place alias) it finds the claims reachable through
 /// `same-shipment` links from the claims it touches, computes those shipments' monthly
-/// cells (``Volumes/cells(of:commodity:)``) before and after, and adds the difference to
+/// cells (``Volumes/cells(of:)``) before and after, and adds the difference to
 /// the stored cells, exactly, in grams.
 struct StateWriter {
     let store: StateTables
@@ -35,9 +35,12 @@ struct StateWriter {
     /// Volume cells read or written in this transaction, as they now stand.
     private var cells: [VolumeKey: VolumeCell] = [:]
 
-    init(store: StateTables, tx: WriteTransaction) {
+    /// `events`: about how many events the writer will apply (room is made for as many
+    /// claims, so a batch's claims do not move as the dictionary grows).
+    init(store: StateTables, tx: WriteTransaction, events: Int = 0) {
         self.store = store
         self.tx = tx
+        scratch.claims.reserveCapacity(events)
     }
 
     private static let latest = Position(UInt64.max)
@@ -105,7 +108,9 @@ struct StateWriter {
         }
     }
 
-    mutating func apply(_ e: Envelope) throws {
+    mutating func apply(_ e: Envelope) throws { try apply(StateEvent(e)) }
+
+    mutating func apply(_ e: StateEvent) throws {
         let touched = try volumeClaims(touchedBy: e)
         guard !touched.isEmpty else { return try applyToEntities(e) }
         // The claims whose shipments the event can change, found before it: a link or
@@ -118,15 +123,18 @@ struct StateWriter {
         try addCells(after, minus: before, at: e.position)
     }
 
-    private mutating func applyToEntities(_ e: Envelope) throws {
-        switch e.type.family {
-        case ReportFiled.eventType.family:
-            let r = try ReportFiled(payload: e.payload, type: e.type)
+    private mutating func applyToEntities(_ e: StateEvent) throws {
+        switch e.change {
+        case .reportFiled(let r):
             try store.reports.put(tx, entity: Array(r.report.rawValue.utf8), at: e.position, value: r.payload.encode())
             try scratch.apply(e, publishedBy: nil)
-        case SourceRegistered.eventType.family, SourceRated.eventType.family:
-            let id = SourceID(e.payload["source"]?.stringValue ?? "")
-            guard let id else { return }
+        case .sourceRegistered, .sourceRated:
+            let id: SourceID
+            switch e.change {
+            case .sourceRegistered(let s): id = s.source
+            case .sourceRated(let s): id = s.source
+            default: return
+            }
             try loadSource(id)
             try scratch.apply(e, publishedBy: nil)
             if let registration = scratch.sources[id] {
@@ -134,10 +142,10 @@ struct StateWriter {
                     tx, entity: Array(id.rawValue.utf8), at: e.position,
                     value: StateCodec.source(registration, scratch.grades[id]))
             }
-        case ClaimAsserted.eventType.family, ClaimCorrected.eventType.family, ClaimRetracted.eventType.family:
-            guard let id = e.payload["claim"]?.stringValue.flatMap(ClaimID.init) else { return }
+        case .claimAsserted, .claimCorrected, .claimRetracted:
+            guard let id = e.claim else { return }
             try loadClaim(id)
-            if e.type.family == ClaimAsserted.eventType.family { try loadReport(id.report) }
+            if case .claimAsserted = e.change { try loadReport(id.report) }
             let previous = scratch.claims[id]
             try scratch.apply(e, publishedBy: nil)
             guard let claim = scratch.claims[id] else { return }
@@ -159,8 +167,8 @@ struct StateWriter {
                 try store.claimIndex.update(
                     tx, claim: claim.position, before: before, after: claim.fields, at: e.position, memo: &indexMemo)
             }
-        case ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family:
-            let (a, b, relation, _, _) = try ClaimsLinked.fields(e)
+        case .linked, .unlinked:
+            guard let (a, b, relation) = e.link else { return }
             try loadLinks(a, b, relation)
             // A link or unlink changes at most these two links: compare them, not every
             // link loaded (diffing the whole set made a report of 20,000 links quadratic).
@@ -179,17 +187,20 @@ struct StateWriter {
             for (link, (was, now)) in zip(candidates, zip(before, after)) where was != now {
                 try store.links.put(tx, entity: StateCodec.key(link), at: e.position, value: now ? [1] : [])
             }
-        case EntityAliased.eventType.family, EntityUnaliased.eventType.family:
+        case .aliased, .unaliased:
             try scratch.apply(e, publishedBy: nil)
-            guard let kindText = e.payload["kind"]?.stringValue, let kind = EntityKind(rawValue: kindText),
-                let name = e.payload["name"]?.stringValue
-            else { return }
+            let (kind, name): (EntityKind, String)
+            switch e.change {
+            case .aliased(let a): (kind, name) = (a.kind, a.name)
+            case .unaliased(let a): (kind, name) = (a.kind, a.name)
+            default: return
+            }
             let key = NameKey(name)
             let canonical = scratch.aliases[kind]?[key]
             try store.aliases.put(
                 tx, entity: StateCodec.key(kind, key), at: e.position, value: canonical.map { Array($0.utf8) } ?? [])
             resolver = nil
-        default:
+        case nil:
             return
         }
     }
@@ -199,27 +210,34 @@ struct StateWriter {
 
 extension StateWriter {
     /// The claims whose shipments `e` can change (before it is applied).
-    private mutating func volumeClaims(touchedBy e: Envelope) throws -> Set<ClaimID> {
+    private mutating func volumeClaims(touchedBy e: StateEvent) throws -> Set<ClaimID> {
         let index = store.claimIndex
-        switch e.type.family {
-        case ClaimAsserted.eventType.family, ClaimCorrected.eventType.family, ClaimRetracted.eventType.family:
-            return Set([e.payload["claim"]?.stringValue.flatMap(ClaimID.init)].compactMap { $0 })
-        case ClaimsLinked.eventType.family, ClaimsUnlinked.eventType.family:
-            let (a, b, relation, _, _) = try ClaimsLinked.fields(e)
+        switch e.change {
+        case .claimAsserted, .claimCorrected, .claimRetracted:
+            return e.claim.map { [$0] } ?? []
+        case .linked, .unlinked:
+            guard let (a, b, relation) = e.link else { return [] }
             return relation == .sameShipment ? [a, b] : []
-        case SourceRegistered.eventType.family, SourceRated.eventType.family:
-            guard let source = e.payload["source"]?.stringValue else { return [] }
-            return Set(try loadClaims(at: try index.claims(tx, .source, source, at: StateWriter.latest)))
-        case EntityAliased.eventType.family, EntityUnaliased.eventType.family:
-            guard let name = e.payload["name"]?.stringValue else { return [] }
-            switch e.payload["kind"]?.stringValue.flatMap(EntityKind.init(rawValue:)) {
-            case .place: return Set(try loadClaims(at: try index.claims(tx, named: name, .place, at: StateWriter.latest)))
-            case .commodity:
-                return Set(try loadClaims(at: try index.claims(tx, named: name, .commodity, at: StateWriter.latest)))
-            default: return []
-            }
-        default:
+        case .sourceRegistered(let s):
+            return Set(try loadClaims(at: try index.claims(tx, .source, s.source.rawValue, at: StateWriter.latest)))
+        case .sourceRated(let s):
+            return Set(try loadClaims(at: try index.claims(tx, .source, s.source.rawValue, at: StateWriter.latest)))
+        case .aliased(let a):
+            return try claims(named: a.name, a.kind)
+        case .unaliased(let a):
+            return try claims(named: a.name, a.kind)
+        case .reportFiled, nil:
             return []
+        }
+    }
+
+    /// The claims naming `name` as a place or commodity (`kind`), loaded.
+    private mutating func claims(named name: String, _ kind: EntityKind) throws -> Set<ClaimID> {
+        switch kind {
+        case .place: return Set(try loadClaims(at: try store.claimIndex.claims(tx, named: name, .place, at: StateWriter.latest)))
+        case .commodity:
+            return Set(try loadClaims(at: try store.claimIndex.claims(tx, named: name, .commodity, at: StateWriter.latest)))
+        default: return []
         }
     }
 
@@ -275,11 +293,9 @@ extension StateWriter {
             }
         }
         var out: [VolumeKey: VolumeCell] = [:]
-        // Cells need no supporting claims or disputes: only tonnes, commodity, route and time.
-        let relations = Shipments.Relations([])
+        // Cells need only each shipment's extent: tonnes, commodity, route and time.
         for cluster in Shipments.group(live, linked: pairs) {
-            let row = Shipments.row(cluster, scratch, resolver, relations)
-            for (k, cell) in Volumes.cells(of: row, commodity: row.commodity) { out[k, default: VolumeCell()] += cell }
+            for (k, cell) in Volumes.cells(of: Shipments.extent(cluster, scratch, resolver)) { out[k, default: VolumeCell()] += cell }
         }
         return out
     }
@@ -289,7 +305,7 @@ extension StateWriter {
         _ after: [VolumeKey: VolumeCell], minus before: [VolumeKey: VolumeCell], at position: Position
     ) throws {
         var changes: [(VolumeKey, VolumeCell, VolumeCell)] = []
-        for key in Set(after.keys).union(before.keys) {
+        for key in after.keys + before.keys.filter({ after[$0] == nil }) {
             let delta = after[key, default: VolumeCell()] - before[key, default: VolumeCell()]
             guard !delta.isZero else { continue }
             let current = try cells[key] ?? store.volumes.cell(tx, key)
@@ -305,17 +321,5 @@ extension StateWriter {
     /// transaction commits.
     mutating func finish() throws {
         if let volumeChanges { try store.volumes.setChangesSinceSnapshot(tx, volumeChanges) }
-    }
-}
-
-extension ClaimsLinked {
-    /// The two claims and relation of a linked or unlinked event.
-    static func fields(_ e: Envelope) throws -> (ClaimID, ClaimID, Relation, String?, ReportID?) {
-        if e.type.family == ClaimsUnlinked.eventType.family {
-            let u = try ClaimsUnlinked(payload: e.payload, type: e.type)
-            return (u.claim, u.other, u.relation, u.reason, u.report)
-        }
-        let l = try ClaimsLinked(payload: e.payload, type: e.type)
-        return (l.claim, l.other, l.relation, l.reason, l.report)
     }
 }

@@ -197,29 +197,43 @@ public struct Volumes: Sendable {
     /// possible end; an open end counts as its start), the parts adding up to the whole to
     /// the gram; a shipment with no known time is one cell with no month.
     static func cells(of s: Shipments.Row, commodity: String?) -> [(VolumeKey, VolumeCell)] {
+        cells(
+            commodity: commodity, tonnes: s.tonnes, from: s.fromCountries.first, to: s.toCountries.first,
+            earliest: s.earliest, latest: s.latest)
+    }
+
+    /// The same for a shipment's extent (what the stored volumes are kept from).
+    static func cells(of s: Shipments.Extent) -> [(VolumeKey, VolumeCell)] {
+        cells(
+            commodity: s.commodity, tonnes: s.tonnes, from: s.from.countries.first, to: s.to.countries.first,
+            earliest: s.earliest, latest: s.latest)
+    }
+
+    private static func cells(
+        commodity: String?, tonnes: Tonnes?, from: String?, to: String?, earliest: Day?, latest: Day?
+    ) -> [(VolumeKey, VolumeCell)] {
         let months: [(label: String, first: Day?, days: Int64)]
-        if let start = s.earliest {
-            months = Granularity.month.split(start, s.latest ?? start).map { ($0.label, $0.first, $0.days) }
+        if let start = earliest {
+            months = Granularity.month.split(start, latest ?? start).map { ($0.label, $0.first, $0.days) }
         } else {
             months = [("", nil, 1)]
         }
         let days = months.map(\.days)
-        let low = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.low), days) }
-        let best = s.tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.best), days) }
-        let high = s.tonnes?.high.map { VolumeCell.apportion(VolumeCell.grams($0), days) }
+        let low = tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.low), days) }
+        let best = tonnes.map { VolumeCell.apportion(VolumeCell.grams($0.best), days) }
+        let high = tonnes?.high.map { VolumeCell.apportion(VolumeCell.grams($0), days) }
         var out: [(VolumeKey, VolumeCell)] = []
         for (i, m) in months.enumerated() {
             var cell = VolumeCell()
-            if s.tonnes != nil { cell.add(low: low?[i] ?? 0, best: best?[i] ?? 0, high: high?[i]) }
+            if tonnes != nil { cell.add(low: low?[i] ?? 0, best: best?[i] ?? 0, high: high?[i]) }
             // Counted once per period of each granularity, in its first month there: the
             // months are consecutive, so that is the shipment's first month or one that
             // opens a quarter (or a year).
             let month = m.first?.components.month ?? 1
-            cell.count(.month, unquantified: s.tonnes == nil)
-            if i == 0 || (month - 1) % 3 == 0 { cell.count(.quarter, unquantified: s.tonnes == nil) }
-            if i == 0 || month == 1 { cell.count(.year, unquantified: s.tonnes == nil) }
-            let key = VolumeKey(
-                commodity: commodity ?? "", period: m.label, from: s.fromCountries.first ?? "", to: s.toCountries.first ?? "")
+            cell.count(.month, unquantified: tonnes == nil)
+            if i == 0 || (month - 1) % 3 == 0 { cell.count(.quarter, unquantified: tonnes == nil) }
+            if i == 0 || month == 1 { cell.count(.year, unquantified: tonnes == nil) }
+            let key = VolumeKey(commodity: commodity ?? "", period: m.label, from: from ?? "", to: to ?? "")
             out.append((key, cell))
         }
         return out
