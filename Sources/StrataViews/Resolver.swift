@@ -21,6 +21,16 @@ public struct Resolver: Sendable {
         customTaxonomy = taxonomy
     }
 
+    /// The source a view's `--source` names: the source registered at the view under that
+    /// id, else the one registered under the id an outlet of that name gets, as a report
+    /// file's `source` takes it ("Reuters" → reuters, "Daily NK" → daily-nk); `nil` when
+    /// neither is registered.
+    public func source(_ written: String) -> SourceID? {
+        if let id = SourceID(written), state.sources[id] != nil { return id }
+        if let id = SourceID.outlet(named: written), state.sources[id] != nil { return id }
+        return nil
+    }
+
     /// A location's canonical place name (if a place) and its ISO country code.
     public func resolve(_ location: Location) -> (place: String?, country: String?) {
         if let known = cache.location(location) { return known }

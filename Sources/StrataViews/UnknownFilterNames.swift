@@ -30,8 +30,8 @@ public enum UnknownFilterNames {
         if let v = view.vessel, allClaims, !knows(vessel: v, resolver) {
             out.append("--vessel \"\(v)\": no claim or alias at this view names that vessel (by name or IMO number)")
         }
-        if let s = view.source, SourceID(s).flatMap({ resolver.state.sources[$0] }) == nil {
-            out.append("--source \"\(s)\": no source of that id is registered at this view")
+        if let s = view.source, resolver.source(s) == nil {
+            out.append("--source \"\(s)\": no source of that id or outlet name is registered at this view")
         }
         return out
     }

@@ -5,11 +5,20 @@ import StrataDomain
 struct ViewFilter {
     let view: View
     let resolver: Resolver
+    /// The id of the source `--source` names (see ``Resolver/source(_:)``), or the text
+    /// as written when it names none (and admits nothing).
+    private let source: String?
+
+    init(view: View, resolver: Resolver) {
+        self.view = view
+        self.resolver = resolver
+        source = view.source.map { resolver.source($0)?.rawValue ?? $0 }
+    }
 
     func admits(_ claim: JournalState.Claim) -> Bool {
         let f = claim.fields
         if let kind = view.kind, f.kind != kind { return false }
-        if let source = view.source, f.source.rawValue != source { return false }
+        if let source, f.source.rawValue != source { return false }
         if let commodity = view.commodity, !resolver.commodity(f.commodity, isA: commodity) { return false }
         if let place = view.place, !resolver.mentions(place: place, in: f.from + f.to) { return false }
         if let country = view.country, !resolver.mentions(country: country, in: f.from + f.to) { return false }
@@ -23,7 +32,7 @@ struct ViewFilter {
     /// so that a filtered answer is part of the unfiltered one.
     func admits(_ shipment: Shipments.Row, padded: ValidTime.Bounds? = nil) -> Bool {
         if let kind = view.kind, kind != .shipment { return false }
-        if let source = view.source, !shipment.sources.contains(where: { $0.rawValue == source }) { return false }
+        if let source, !shipment.sources.contains(where: { $0.rawValue == source }) { return false }
         if let commodity = view.commodity, !resolver.commodity(shipment.commodity, isA: commodity) { return false }
         if let place = view.place, !resolver.mentions(place: place, in: (shipment.fromPlaces + shipment.toPlaces).map {
             Location(place: $0, country: nil)

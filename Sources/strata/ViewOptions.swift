@@ -90,8 +90,9 @@ struct ViewOptions: ParsableArguments {
         v.place = place
         v.country = country.map { $0.trimmingCharacters(in: .whitespaces).uppercased() }
         v.vessel = vessel
-        // A source id, or an outlet's name as report files take it ("Daily NK" → daily-nk).
-        v.source = source.map { SourceID($0) == nil ? SourceID.outlet(named: $0)?.rawValue ?? $0 : $0 }
+        // A source id, or an outlet's name as report files take it: resolved at the view
+        // (Resolver.source), since "Reuters" is a well-formed id as well as a name.
+        v.source = source
         v.kind = kind.flatMap(ClaimKind.init(rawValue:))
         return v
     }

@@ -328,7 +328,7 @@ struct CLITests {
                 (["--commodity", "coall"], #"warning: --commodity "coall": no such commodity"#),
                 (["--place", "Nampho2"], #"warning: --place "Nampho2": no such place or country"#),
                 (["--vessel", "Chon Ma Sun"], #"warning: --vessel "Chon Ma Sun": no claim or alias"#),
-                (["--source", "kcs2"], #"warning: --source "kcs2": no source of that id"#),
+                (["--source", "kcs2"], #"warning: --source "kcs2": no source of that id or outlet name"#),
                 (["--place", "Russia"], #"warning: --place "Russia" names a country: --place matches places and ports; use --country RU"#),
             ]
             for command in ["timeline", "shipments", "volumes"] {
@@ -348,7 +348,7 @@ struct CLITests {
             }
             // A source registered after the view is unknown at it.
             let early = try strata("timeline", "--journal", j, "--source", "kcs", "--at-position", "1")
-            #expect(early.exited(0) && early.err.contains(#"--source "kcs": no source of that id is registered at this view"#))
+            #expect(early.exited(0) && early.err.contains(#"--source "kcs": no source of that id or outlet name is registered at this view"#))
         }
     }
 
@@ -476,7 +476,7 @@ struct CLITests {
     func vesselByIMOAndSourceByName() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
-            for name in ["07-mofa-japan-2018-02-27-chon-ma-san.yaml", "dailynk-2020-05-minerals.yaml"] {
+            for name in ["01-reuters-2015-03-06-dhaka-gold.yaml", "07-mofa-japan-2018-02-27-chon-ma-san.yaml", "dailynk-2020-05-minerals.yaml"] {
                 try #require(try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j).exited(0))
             }
             func rows(_ args: String...) throws -> [[String: Any]] {
@@ -491,6 +491,11 @@ struct CLITests {
             let byID = try rows("timeline", "--source", "daily-nk").compactMap { $0["claim"] as? String }
             #expect(!byID.isEmpty)
             #expect(try rows("timeline", "--source", "Daily NK").compactMap { $0["claim"] as? String } == byID)
+            // "Reuters" is a well-formed id too, but no source has it: it names the outlet.
+            let reuters = try rows("timeline", "--source", "reuters").compactMap { $0["claim"] as? String }
+            #expect(reuters == ["reuters-2015-03-06-dhaka-gold/c2"])
+            #expect(try rows("timeline", "--source", "Reuters").compactMap { $0["claim"] as? String } == reuters)
+            #expect(try rows("shipments", "--source", "Reuters").count == (try rows("shipments", "--source", "reuters").count))
         }
     }
 
