@@ -22,6 +22,17 @@ public struct ByteWriter {
     /// A signed integer as a zigzag varint: small magnitudes of either sign take few bytes.
     public mutating func zigzag(_ v: Int64) { varint(UInt64(bitPattern: (v << 1) ^ (v >> 63))) }
 
+    /// A 128-bit signed integer as a zigzag varint: the same bytes as ``zigzag(_:)-(Int64)``
+    /// gives a value that fits in 64 bits.
+    public mutating func zigzag(_ v: Int128) {
+        var z = UInt128(bitPattern: (v << 1) ^ (v >> 127))
+        while z >= 0x80 {
+            bytes.append(UInt8(truncatingIfNeeded: z) | 0x80)
+            z >>= 7
+        }
+        bytes.append(UInt8(z))
+    }
+
     public mutating func string(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
@@ -81,6 +92,20 @@ public struct ByteReader {
             if b < 0x80 { return result }
             shift += 7
         }
+    }
+
+    /// A 128-bit signed integer written by ``ByteWriter/zigzag(_:)-(Int128)`` (or a 64-bit one).
+    public mutating func zigzag128() throws -> Int128 {
+        var z: UInt128 = 0
+        var shift: UInt128 = 0
+        while true {
+            let b = try u8()
+            guard shift < 128 else { throw Truncated(offset: offset, reason: "varint too long") }
+            z |= UInt128(b & 0x7F) << shift
+            if b < 0x80 { break }
+            shift += 7
+        }
+        return Int128(bitPattern: z >> 1) ^ -Int128(bitPattern: z & 1)
     }
 
     /// A signed integer written by ``ByteWriter/zigzag(_:)``.

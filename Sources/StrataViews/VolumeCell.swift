@@ -5,59 +5,72 @@ import StrataLog
 /// add and subtract exactly: the stored, incrementally maintained cells and a fresh
 /// computation from the claims agree to the gram whatever order shipments came in.
 struct VolumeCell: Equatable, Sendable {
-    /// The fields, in stored order: low, best and high grams (the sum of the bounded
-    /// highs), the number of shipments with no upper bound, then shipments and shipments
-    /// with no quantity counted for month, quarter and year: a shipment spanning several
-    /// months counts once in each month and once in each quarter and year (in its first
-    /// month there), so the months of a period add up to the period's count.
-    /// Inline, so cells add and subtract without allocating; lanes 10–15 stay zero.
-    private(set) var values: SIMD16<Int64>
+    /// Low, best and high grams (the sum of the bounded highs), in 128 bits: a cell sums any
+    /// number of shipments, and 64 bits of grams end at 9.2 million million tonnes, which
+    /// a hundred accepted claims of 10¹¹ t passed (the sums wrapped round to negative
+    /// tonnes). Each shipment's own grams fit in 64 bits (``grams(_:)``).
+    private(set) var low: Int128 = 0
+    private(set) var best: Int128 = 0
+    private(set) var high: Int128 = 0
+    /// Then, in stored order: the number of shipments with no upper bound, then shipments
+    /// and shipments with no quantity counted for month, quarter and year: a shipment
+    /// spanning several months counts once in each month and once in each quarter and
+    /// year (in its first month there), so the months of a period add up to the period's
+    /// count. Inline, so cells add and subtract without allocating; lane 7 stays zero.
+    private var counts: SIMD8<Int64> = .zero
 
+    /// Stored fields: the three sums and seven counts.
     static let fieldCount = 10
 
-    init() { values = .zero }
+    init() {}
 
-    var low: Int64 { values[0] }
-    var best: Int64 { values[1] }
-    var high: Int64 { values[2] }
-    var unbounded: Int64 { values[3] }
+    var unbounded: Int64 { counts[0] }
 
-    func shipments(_ g: Granularity) -> Int64 { values[4 + g.index] }
-    func unquantified(_ g: Granularity) -> Int64 { values[7 + g.index] }
+    func shipments(_ g: Granularity) -> Int64 { counts[1 + g.index] }
+    func unquantified(_ g: Granularity) -> Int64 { counts[4 + g.index] }
 
     mutating func add(low: Int64, best: Int64, high: Int64?) {
-        values[0] += low
-        values[1] += best
-        if let high { values[2] += high } else { values[3] += 1 }
+        self.low += Int128(low)
+        self.best += Int128(best)
+        if let high { self.high += Int128(high) } else { counts[0] += 1 }
     }
 
     mutating func count(_ g: Granularity, unquantified: Bool) {
-        values[4 + g.index] += 1
-        if unquantified { values[7 + g.index] += 1 }
+        counts[1 + g.index] += 1
+        if unquantified { counts[4 + g.index] += 1 }
     }
 
-    var isZero: Bool { values == .zero }
+    var isZero: Bool { low == 0 && best == 0 && high == 0 && counts == .zero }
 
     static func + (a: VolumeCell, b: VolumeCell) -> VolumeCell {
         var out = a
-        out.values &+= b.values
+        out += b
         return out
     }
 
-    static func += (a: inout VolumeCell, b: VolumeCell) { a.values &+= b.values }
+    static func += (a: inout VolumeCell, b: VolumeCell) {
+        a.low += b.low
+        a.best += b.best
+        a.high += b.high
+        a.counts &+= b.counts
+    }
 
     static func - (a: VolumeCell, b: VolumeCell) -> VolumeCell {
         var out = a
-        out.values &-= b.values
+        out.low -= b.low
+        out.best -= b.best
+        out.high -= b.high
+        out.counts &-= b.counts
         return out
     }
 
     /// The fields as zigzag varints, in order: most are small counts or zero, and a
     /// stored cell (a delta in the volume log, a snapshot row) takes about 20 bytes
-    /// instead of 80.
+    /// instead of 80. A sum within 64 bits is stored in the same bytes as a 64-bit one.
     var encoded: [UInt8] {
         var w = ByteWriter(capacity: 3 * 9 + VolumeCell.fieldCount)
-        for i in 0..<VolumeCell.fieldCount { w.zigzag(values[i]) }
+        for v in [low, best, high] { w.zigzag(v) }
+        for i in 0..<(VolumeCell.fieldCount - 3) { w.zigzag(counts[i]) }
         return w.bytes
     }
 
@@ -70,17 +83,18 @@ struct VolumeCell: Equatable, Sendable {
     /// `raw` is exactly the fields.
     init?(encoded raw: UnsafeRawBufferPointer) {
         var r = ByteReader(raw)
-        values = .zero
-        for i in 0..<VolumeCell.fieldCount {
+        guard let low = try? r.zigzag128(), let best = try? r.zigzag128(), let high = try? r.zigzag128() else { return nil }
+        (self.low, self.best, self.high) = (low, best, high)
+        for i in 0..<(VolumeCell.fieldCount - 3) {
             guard let v = try? r.zigzag() else { return nil }
-            values[i] = v
+            counts[i] = v
         }
         guard r.remaining == 0 else { return nil }
     }
 
     static func grams(_ tonnes: Double) -> Int64 { Int64((tonnes * 1_000_000).rounded()) }
 
-    static func tonnes(_ grams: Int64) -> Double { Double(grams) / 1_000_000 }
+    static func tonnes(_ grams: Int128) -> Double { Double(grams) / 1_000_000 }
 
     /// `total` split in proportion to `weights` (which are positive), the parts adding up
     /// to `total` exactly: each part rounded down, and the units left over given to the

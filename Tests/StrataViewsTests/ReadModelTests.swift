@@ -585,6 +585,31 @@ struct ReadModelRuleTests {
         #expect(VolumeCell.apportion(2, [1, 1, 1]) == [1, 1, 0])
     }
 
+    @Test("volume sums pass 64 bits of grams without wrapping: 100 claims of 10¹¹ t make 10¹³ t, stored and folded")
+    func sumsPast64Bits() throws {
+        let claims = (0..<100).map {
+            "  - {id: c\($0), kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 100000000000, unit: t, qualifier: about}}"
+        }
+        let dir = NSTemporaryDirectory() + "strata-views-rules-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let log = try EventLog(path: dir + "/j", options: StateStore.logOptions)
+        let yaml = "report: {id: r1, outlet: Wire, published: 2020-07-01}\nclaims:\n" + claims.joined(separator: "\n")
+        _ = try Journal(log: log).append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
+        let (state, point) = try JournalState.fold(log, view: View())
+        let folded = volumes((state, point), by: .month)
+        // Each sum is 10¹⁹ grams or more: past Int64.max (9.2 × 10¹⁸).
+        #expect(folded.map(\.low) == [9e12] && folded.map(\.best) == [1e13] && folded.map(\.high) == [1.1e13], "\(folded)")
+        let stored = try #require(try StateStore(log: log).volumes(for: View(), by: .month))
+        #expect(stored.rows.map(\.best) == [1e13] && stored.rows.map(\.high) == [1.1e13], "\(stored.rows)")
+        // The stored form of a cell that fits in 64 bits is unchanged: a byte per small field.
+        var big = VolumeCell()
+        for _ in 0..<100 { big.add(low: VolumeCell.grams(9e10), best: VolumeCell.grams(1e11), high: VolumeCell.grams(1.1e11)) }
+        #expect(VolumeCell(encoded: big.encoded) == big)
+        #expect(VolumeCell.tonnes(big.best) == 1e13)
+        #expect((big - big).isZero)
+    }
+
     @Test("part-of has a direction: after a part-of t, only unlinking a from t removes it")
     func partOfDirection() throws {
         let (j, dir) = try journal("""

@@ -195,7 +195,7 @@ struct ClaimDecoder {
         for item in items {
             if case .mapping = item.node.value {
                 let m = try item.mapping(allowed: ["place", "country"])
-                let placeReader = try m.optional("place")
+                let placeReader = m.optional("place")
                 let place = try placeReader?.text()
                 if let place, let placeReader, let problem = EntityName.problem(place, "place") { throw placeReader.error(problem) }
                 let country = try m.optional("country").map { (c: NodeReader) throws(InputError) -> String in try countryCode(c) }
