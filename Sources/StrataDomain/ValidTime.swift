@@ -60,6 +60,17 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
             self.latestEnd = latestEnd
         }
 
+        /// The span of several valid times together (a shipment's claims), each with
+        /// `padding`: from the earliest start to the latest end, open at an end where any
+        /// of them is open. A time not known adds nothing; with none known, both ends are
+        /// unknown (`nil`).
+        public init(spanning times: some Sequence<ValidTime>, padding: Int = 0) {
+            let bounds = times.filter { !$0.isUnknown }.map { $0.bounds(padding: padding) }
+            self.init(
+                earliestStart: bounds.contains { $0.earliestStart == nil } ? nil : bounds.compactMap(\.earliestStart).min(),
+                latestEnd: bounds.contains { $0.latestEnd == nil } ? nil : bounds.compactMap(\.latestEnd).max())
+        }
+
         /// Whether something within these bounds could overlap `[from, to]` (see
         /// ``ValidTime/possiblyOverlaps(from:to:padding:)``): only the earliest start and
         /// latest end count.

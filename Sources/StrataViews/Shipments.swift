@@ -5,7 +5,9 @@ import StrataLog
 /// (directly or through others) are one shipment. Best tonnes come from the most
 /// confident claim with a quantity (ties: the one whose current version — assertion or
 /// latest correction — was recorded most recently), low from the
-/// smallest low and high from the largest high (`nil` when any claim leaves it open).
+/// smallest low and high from the largest high (`nil` when any claim leaves it open);
+/// commodity, vessel and the valid time as written likewise from the most confident claim
+/// that gives one. Its valid time spans its claims with a known time.
 /// Its supporting claims are its own and the live claims linked `corroborates` to one of
 /// them (an observation of the ship loading, a figure from another source); these add
 /// their sources, not their quantities, places or times.
@@ -80,10 +82,7 @@ public struct Shipments: Sendable {
     /// The valid time of a shipment's claims together, with qualified ends widened by
     /// `padding` days (as the row's `earliest` and `latest` are without).
     static func paddedBounds(_ cluster: [JournalState.Claim], _ padding: Int) -> ValidTime.Bounds {
-        let bounds = cluster.map { $0.fields.when.bounds(padding: padding) }
-        return ValidTime.Bounds(
-            earliestStart: bounds.contains { $0.earliestStart == nil } ? nil : bounds.compactMap(\.earliestStart).min(),
-            latestEnd: bounds.contains { $0.latestEnd == nil } ? nil : bounds.compactMap(\.latestEnd).max())
+        ValidTime.Bounds(spanning: cluster.lazy.map(\.fields.when), padding: padding)
     }
 
     /// The `corroborates` and `contradicts` links of a state, by claim, both ways.
@@ -185,14 +184,13 @@ public struct Shipments: Sendable {
                 let b = Shipments.confidence(y, state)
                 return a != b ? a > b : x.changed > y.changed
             }
-        let best = ranked[0]
-        let whens = cluster.map(\.fields.when)
+        let span = ValidTime.Bounds(spanning: cluster.lazy.map(\.fields.when))
         return Extent(
             ranked: ranked,
-            commodity: resolver.commodity(best.fields.commodity ?? cluster.compactMap(\.fields.commodity).first),
+            // Each field from the most confident claim that gives it.
+            commodity: resolver.commodity(ranked.lazy.compactMap(\.fields.commodity).first),
             tonnes: reconciledTonnes(ranked), from: places(cluster, \.from, resolver), to: places(cluster, \.to, resolver),
-            earliest: whens.contains { $0.earliestStart == nil } ? nil : whens.compactMap(\.earliestStart).min(),
-            latest: whens.contains { $0.latestEnd == nil } ? nil : whens.compactMap(\.latestEnd).max())
+            earliest: span.earliestStart, latest: span.latestEnd)
     }
 
     static func row(
@@ -205,8 +203,9 @@ public struct Shipments: Sendable {
         return Row(
             id: cluster.min { $0.position < $1.position }?.id ?? best.id, commodity: x.commodity, tonnes: x.tonnes,
             fromPlaces: x.from.places, fromCountries: x.from.countries, toPlaces: x.to.places, toCountries: x.to.countries,
-            vessel: (best.fields.vessel ?? cluster.compactMap(\.fields.vessel).first)?.renamed(resolver.vessel),
-            when: best.fields.when, earliest: x.earliest, latest: x.latest,
+            vessel: x.ranked.lazy.compactMap(\.fields.vessel).first?.renamed(resolver.vessel),
+            when: x.ranked.first { !$0.fields.when.isUnknown }?.fields.when ?? best.fields.when, earliest: x.earliest,
+            latest: x.latest,
             confidence: Confidence.rounded(score(best: best, supporting: supporting, sources: sources, state)),
             status: disputed(cluster, relations, state)
                 ? .disputed : sources.count > 1 ? .corroborated : .singleSource,

@@ -26,7 +26,7 @@ struct ViewFilter {
         return admits(f.when.bounds(padding: view.padding))  // autoclosure: worked out only under a window
     }
 
-    /// A shipment is judged as its row shows it: by its commodity (the best claim's), any
+    /// A shipment is judged as its row shows it: by its commodity (from its most confident claim that names one), any
     /// of its places, countries and sources, its vessel, and the valid time of all its
     /// claims together (`padded`: with the view's padding, see ``Shipments/paddedBounds``),
     /// so that a filtered answer is part of the unfiltered one.

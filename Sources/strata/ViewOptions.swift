@@ -32,7 +32,7 @@ struct ViewOptions: ParsableArguments {
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
     @Option(help: "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\").") var vessel: String?
     @Option(help: "A source id, or an outlet's name (\"Daily NK\").") var source: String?
-    @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (the best claim's commodity and vessel, all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
+    @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (its commodity and vessel, from its most confident claim that names one; all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
     @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula).")
     var format: OutputFormat = .table
 

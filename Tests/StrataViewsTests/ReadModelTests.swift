@@ -610,6 +610,52 @@ struct ReadModelRuleTests {
         #expect((big - big).isZero)
     }
 
+    @Test("a merged shipment takes commodity, vessel and when from the most confident claim that gives one; a claim with no known time adds nothing to its span")
+    func fieldsFromTheMostConfidentClaimGivingThem() throws {
+        func rows(_ folded: (state: JournalState, point: ViewPoint)) -> [Shipments.Row] {
+            Shipments(state: folded.state, view: View(), point: folded.point, resolver: Resolver(state: folded.state)).rows
+        }
+        let sources = """
+            report: {id: r1, outlet: Out, published: 2020-06-01}
+            sources:
+              - {id: sa, name: A, kind: human, reliability: A}
+              - {id: sb, name: B, kind: human, reliability: E}
+              - {id: sc, name: C, kind: human, reliability: C}
+            claims:
+
+            """
+        // c1 (A1, .855) names no commodity, vessel or quantity; c3 (C2, .44) is more
+        // confident than c2 (E5, .03): coal, its vessel and its 9 t, not c2's sand.
+        let mixed = try fold(sources + """
+              - {id: c1, kind: shipment, source: sa, credibility: 1, from: KP, to: CN, when: 2020-05}
+              - {id: c2, kind: shipment, source: sb, credibility: 5, commodity: sand, vessel: {name: Sand Ship}, quantity: {value: 7, unit: t}, when: 2020-07, links: [{relation: same-shipment, claim: c1}]}
+              - {id: c3, kind: shipment, source: sc, credibility: 2, commodity: coal, vessel: {name: Coal Ship}, quantity: {value: 9, unit: t}, when: 2020-05, links: [{relation: same-shipment, claim: c1}]}
+            """)
+        let m = try #require(rows(mixed).first)
+        #expect(m.commodity == "coal" && m.vessel?.name == "Coal Ship", "\(m)")
+        #expect(m.tonnes == Tonnes(low: 7, best: 9, high: 9) && m.when.edtf == "2020-05")
+        #expect(volumes(mixed, by: .month).map(\.commodity) == ["coal", "coal", "coal"])
+        // An undated claim joined to a dated one: the shipment keeps the dated claim's time.
+        let undated = try fold(sources + """
+              - {id: c1, kind: shipment, source: sb, credibility: 5, commodity: coal, quantity: {value: 10, unit: t}, from: KP, to: CN, when: 2020-05}
+              - {id: c2, kind: shipment, source: sa, credibility: 1, commodity: coal, links: [{relation: same-shipment, claim: c1}]}
+            """)
+        let u = try #require(rows(undated).first)
+        #expect(u.earliest == Day(year: 2020, month: 5, day: 1) && u.latest == Day(year: 2020, month: 5, day: 31), "\(u)")
+        #expect(u.when.edtf == "2020-05", "the most confident claim with a time")
+        #expect(volumes(undated, by: .month).map(\.period) == ["2020-05"])
+        var window = View()
+        (window.from, window.to, window.certainly) = (Day(year: 2020, month: 5, day: 1), Day(year: 2020, month: 5, day: 31), true)
+        #expect(Shipments(state: undated.state, view: window, point: undated.point, resolver: Resolver(state: undated.state)).rows.count == 1)
+        // With no claim dated, the shipment's time stays unknown.
+        let none = try fold(sources + """
+              - {id: c1, kind: shipment, source: sa, credibility: 1, commodity: coal, from: KP, to: CN}
+              - {id: c2, kind: shipment, source: sb, credibility: 5, commodity: coal, links: [{relation: same-shipment, claim: c1}]}
+            """)
+        let n = try #require(rows(none).first)
+        #expect(n.earliest == nil && n.latest == nil && n.when.edtf == nil)
+    }
+
     @Test("part-of has a direction: after a part-of t, only unlinking a from t removes it")
     func partOfDirection() throws {
         let (j, dir) = try journal("""
