@@ -64,11 +64,17 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
         /// `padding`: from the earliest start to the latest end, open at an end where any
         /// of them is open. A time not known adds nothing; with none known, both ends are
         /// unknown (`nil`).
-        public init(spanning times: some Sequence<ValidTime>, padding: Int = 0) {
-            let bounds = times.filter { !$0.isUnknown }.map { $0.bounds(padding: padding) }
-            self.init(
-                earliestStart: bounds.contains { $0.earliestStart == nil } ? nil : bounds.compactMap(\.earliestStart).min(),
-                latestEnd: bounds.contains { $0.latestEnd == nil } ? nil : bounds.compactMap(\.latestEnd).max())
+        public init(spanning times: [ValidTime], padding: Int = 0) {
+            var start: Day? = nil
+            var end: Day? = nil
+            var openStart = false
+            var openEnd = false
+            for t in times where !t.isUnknown {
+                let b = padding == 0 ? Bounds(earliestStart: t.earliestStart, latestEnd: t.latestEnd) : t.bounds(padding: padding)
+                if let s = b.earliestStart { start = min(start ?? s, s) } else { openStart = true }
+                if let e = b.latestEnd { end = max(end ?? e, e) } else { openEnd = true }
+            }
+            self.init(earliestStart: openStart ? nil : start, latestEnd: openEnd ? nil : end)
         }
 
         /// Whether something within these bounds could overlap `[from, to]` (see

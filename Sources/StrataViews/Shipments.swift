@@ -82,7 +82,7 @@ public struct Shipments: Sendable {
     /// The valid time of a shipment's claims together, with qualified ends widened by
     /// `padding` days (as the row's `earliest` and `latest` are without).
     static func paddedBounds(_ cluster: [JournalState.Claim], _ padding: Int) -> ValidTime.Bounds {
-        ValidTime.Bounds(spanning: cluster.lazy.map(\.fields.when), padding: padding)
+        ValidTime.Bounds(spanning: cluster.map(\.fields.when), padding: padding)
     }
 
     /// The `corroborates` and `contradicts` links of a state, by claim, both ways.
@@ -116,6 +116,7 @@ public struct Shipments: Sendable {
     /// groups in the order of their first claim, claims in record order. Pairs with a claim
     /// not in `live` join nothing.
     static func group(_ live: [JournalState.Claim], linked: some Sequence<(ClaimID, ClaimID)>) -> [[JournalState.Claim]] {
+        if live.count < 2 { return live.map { [$0] } }  // the volumes writer's usual case
         // Union-find over positions in `live`, each group rooted at its first claim, so a
         // million singletons cost an index each rather than a dictionary entry of claims.
         var index: [ClaimID: Int] = [:]
@@ -184,12 +185,12 @@ public struct Shipments: Sendable {
                 let b = Shipments.confidence(y, state)
                 return a != b ? a > b : x.changed > y.changed
             }
-        let span = ValidTime.Bounds(spanning: cluster.lazy.map(\.fields.when))
+        let span = ValidTime.Bounds(spanning: cluster.map(\.fields.when))
         return Extent(
             ranked: ranked,
             // Each field from the most confident claim that gives it.
             commodity: resolver.commodity(ranked.lazy.compactMap(\.fields.commodity).first),
-            tonnes: reconciledTonnes(ranked), from: places(cluster, \.from, resolver), to: places(cluster, \.to, resolver),
+            tonnes: reconciledTonnes(ranked), from: places(cluster, { $0.from }, resolver), to: places(cluster, { $0.to }, resolver),
             earliest: span.earliestStart, latest: span.latestEnd)
     }
 
@@ -224,12 +225,13 @@ public struct Shipments: Sendable {
 
     /// The distinct places and countries the claims name on one side, resolved, in order.
     private static func places(
-        _ cluster: [JournalState.Claim], _ side: KeyPath<ClaimFields, [Location]>, _ resolver: Resolver
+        _ cluster: [JournalState.Claim], _ side: (ClaimFields) -> [Location], _ resolver: Resolver
     ) -> ([String], [String]) {
         var ps: [String] = []
         var cs: [String] = []
         for c in cluster {
-            for l in c.fields[keyPath: side] {
+            // A function, not a key path: projecting a key path costs a runtime lookup each time.
+            for l in side(c.fields) {
                 let r = resolver.resolve(l)
                 if let p = r.place, !ps.contains(p) { ps.append(p) }
                 if let k = r.country, !cs.contains(k) { cs.append(k) }
