@@ -25,6 +25,8 @@ public struct ByteWriter {
     /// A 128-bit signed integer as a zigzag varint: the same bytes as ``zigzag(_:)-(Int64)``
     /// gives a value that fits in 64 bits.
     public mutating func zigzag(_ v: Int128) {
+        let small = Int64(truncatingIfNeeded: v)
+        if Int128(small) == v { return zigzag(small) }  // the usual case, without 128-bit shifts
         var z = UInt128(bitPattern: (v << 1) ^ (v >> 127))
         while z >= 0x80 {
             bytes.append(UInt8(truncatingIfNeeded: z) | 0x80)
@@ -96,15 +98,27 @@ public struct ByteReader {
 
     /// A 128-bit signed integer written by ``ByteWriter/zigzag(_:)-(Int128)`` (or a 64-bit one).
     public mutating func zigzag128() throws -> Int128 {
-        var z: UInt128 = 0
-        var shift: UInt128 = 0
+        // Nine bytes or fewer hold 63 bits: a 64-bit zigzag value, read as one.
+        var end = offset
+        while end < base.count, base[end] >= 0x80 { end += 1 }
+        if end - offset < 9 { return Int128(try zigzag()) }
+        var low: UInt64 = 0
+        var high: UInt64 = 0
+        var shift = 0
         while true {
             let b = try u8()
             guard shift < 128 else { throw Truncated(offset: offset, reason: "varint too long") }
-            z |= UInt128(b & 0x7F) << shift
+            let bits = UInt64(b & 0x7F)
+            if shift < 64 {
+                low |= bits << UInt64(shift)
+                if shift > 57 { high |= bits >> UInt64(64 - shift) }
+            } else {
+                high |= bits << UInt64(shift - 64)
+            }
             if b < 0x80 { break }
             shift += 7
         }
+        let z = UInt128(high) << 64 | UInt128(low)
         return Int128(bitPattern: z >> 1) ^ -Int128(bitPattern: z & 1)
     }
 

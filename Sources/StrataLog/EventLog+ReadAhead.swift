@@ -30,6 +30,7 @@ public final class ReadAhead<Value: Sendable>: @unchecked Sendable {
         let finished = self.finished
         let thread = Thread {
             var after = position
+            var chunks = 0
             while true {
                 var items: [Item] = []
                 items.reserveCapacity(size)
@@ -40,6 +41,10 @@ public final class ReadAhead<Value: Sendable>: @unchecked Sendable {
                                 items.append(Item(position: p, value: try e.map(transform)))
                                 return items.count < size
                             }
+                            // A pass over the whole log: keep only recent pages mapped, as a
+                            // fold does (see `releaseMappedPages`).
+                            chunks += 1
+                            if chunks % 2 == 0 { tx.releaseMappedPages() }
                         }
                     }
                 } catch {

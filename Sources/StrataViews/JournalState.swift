@@ -81,9 +81,18 @@ public struct JournalState: Sendable, Equatable {
     public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
         let limit = try position(of: view, in: log)
         var state = try JournalState(roomFor: log)
-        try log.read(limit: Int(limit.rawValue), families: families) { e in
-            try state.apply(e, publishedBy: view.publishedBy)
-            return true
+        // Decoded on another thread while this one folds.
+        let events = DecodedEvents(log, after: .zero)
+        var at = Position.zero
+        while at < limit, let item = try events.next(after: at) {
+            if let e = item.value { try state.apply(e, publishedBy: view.publishedBy) }
+            at = item.position
+        }
+        if at < limit {  // what the reader did not give (it had found the end before)
+            try log.read(after: at, limit: Int(limit.rawValue - at.rawValue), families: families) { e in
+                try state.apply(e, publishedBy: view.publishedBy)
+                return true
+            }
         }
         state.position = limit
         return (state, point(view, limit))

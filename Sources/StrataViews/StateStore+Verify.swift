@@ -24,15 +24,26 @@ extension StateStore {
         positions.insert(at.position)
         var out: [String] = []
         var folded = try JournalState(roomFor: log)
+        // Decoded on another thread while this one folds; what it does not give (events
+        // committed after it found the end), read here.
+        let events = DecodedEvents(log, after: .zero)
+        var read = Position.zero
         for p in positions.sorted() {
-            try log.environment.read { tx in
-                var n = 0
-                try log.read(in: tx, after: folded.position, families: JournalState.families) { position, e in
-                    guard position <= p else { return false }
-                    if let e { try folded.apply(e, publishedBy: nil) }
-                    n += 1
-                    if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
-                    return true
+            while read < p, let item = try events.next(after: read) {
+                if let e = item.value { try folded.apply(e, publishedBy: nil) }
+                read = item.position
+            }
+            if read < p {
+                try log.environment.read { tx in
+                    var n = 0
+                    try log.read(in: tx, after: read, families: JournalState.families) { position, e in
+                        guard position <= p else { return false }
+                        if let e { try folded.apply(e, publishedBy: nil) }
+                        read = position
+                        n += 1
+                        if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+                        return true
+                    }
                 }
             }
             folded.position = p

@@ -69,7 +69,9 @@ struct VolumeCell: Equatable, Sendable {
     /// instead of 80. A sum within 64 bits is stored in the same bytes as a 64-bit one.
     var encoded: [UInt8] {
         var w = ByteWriter(capacity: 3 * 9 + VolumeCell.fieldCount)
-        for v in [low, best, high] { w.zigzag(v) }
+        w.zigzag(low)
+        w.zigzag(best)
+        w.zigzag(high)
         for i in 0..<(VolumeCell.fieldCount - 3) { w.zigzag(counts[i]) }
         return w.bytes
     }
@@ -94,7 +96,13 @@ struct VolumeCell: Equatable, Sendable {
 
     static func grams(_ tonnes: Double) -> Int64 { Int64((tonnes * 1_000_000).rounded()) }
 
-    static func tonnes(_ grams: Int128) -> Double { Double(grams) / 1_000_000 }
+    static func tonnes(_ grams: Int128) -> Double {
+        // Converted by halves: Double(Int128) goes through a generic, unspecialised path.
+        let small = Int64(truncatingIfNeeded: grams)
+        if Int128(small) == grams { return Double(small) / 1_000_000 }
+        let high = Double(Int64(truncatingIfNeeded: grams >> 64)) * 18_446_744_073_709_551_616.0
+        return (high + Double(UInt64(truncatingIfNeeded: grams))) / 1_000_000
+    }
 
     /// `total` split in proportion to `weights` (which are positive), the parts adding up
     /// to `total` exactly: each part rounded down, and the units left over given to the

@@ -16,6 +16,34 @@ struct PayloadTests {
         }
     }
 
+    @Test("128-bit zigzag varints round-trip at every width, in the 64-bit bytes when they fit")
+    func zigzag128() throws {
+        var values: [Int128] = [0, 1, -1, 63, -64, 64, Int128(Int64.max), Int128(Int64.min), Int128.max, Int128.min]
+        for bits in stride(from: 55, through: 126, by: 1) {
+            let p = Int128(1) << bits
+            values += [p, -p, p - 1, -p + 1, p + 12345]
+        }
+        for v in values {
+            var w = ByteWriter()
+            w.zigzag(v)
+            let (back, left) = try w.bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw)
+                return (try r.zigzag128(), r.remaining)
+            }
+            #expect(back == v && left == 0, "\(v)")
+            if let small = Int64(exactly: v) {
+                var w64 = ByteWriter()
+                w64.zigzag(small)
+                #expect(w64.bytes == w.bytes, "\(v)")
+            }
+        }
+        // Cut short, it is refused rather than read as something else.
+        var w = ByteWriter()
+        w.zigzag(Int128.max)
+        let cut = Array(w.bytes.dropLast())
+        #expect(throws: (any Error).self) { try cut.withUnsafeBytes { raw in var r = ByteReader(raw); _ = try r.zigzag128() } }
+    }
+
     @Test("integers and doubles stay distinct in JSON")
     func numberKinds() throws {
         #expect(Payload.double(1).json == "1.0")
