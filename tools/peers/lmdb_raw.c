@@ -168,6 +168,19 @@ static void print_result(const char *op, uint64_t events, double seconds) {
            op, events, seconds, rate);
 }
 
+/* Puts one record, beginning a write transaction when none is open and committing it
+ * (durably) after every BATCH puts. */
+static void put_batched(MDB_env *env, MDB_txn **txn, MDB_dbi dbi, MDB_val *k, MDB_val *v, unsigned int flags,
+                        uint64_t *in_txn, uint64_t batch) {
+    if (*txn == NULL) CHECK(mdb_txn_begin(env, NULL, 0, txn));
+    CHECK(mdb_put(*txn, dbi, k, v, flags));
+    if (++*in_txn == batch) {
+        CHECK(mdb_txn_commit(*txn));
+        *txn = NULL;
+        *in_txn = 0;
+    }
+}
+
 static int cmd_write(const char *dir, uint64_t n, uint64_t size, uint64_t batch) {
     /* Refuse to "write" into an existing environment: results must come from a fresh one. */
     char path[4096];
@@ -194,17 +207,11 @@ static int cmd_write(const char *dir, uint64_t n, uint64_t size, uint64_t batch)
     uint64_t in_txn = 0;
     unsigned char keybuf[8];
     for (uint64_t pos = 1; pos <= n; pos++) {
-        if (txn == NULL) CHECK(mdb_txn_begin(env, NULL, 0, &txn));
         encode_be64(pos, keybuf);
         fill_value(value, (size_t)size);
         MDB_val k = {.mv_size = 8, .mv_data = keybuf};
         MDB_val v = {.mv_size = (size_t)size, .mv_data = value};
-        CHECK(mdb_put(txn, dbi, &k, &v, MDB_APPEND));
-        if (++in_txn == batch) {
-            CHECK(mdb_txn_commit(txn));
-            txn = NULL;
-            in_txn = 0;
-        }
+        put_batched(env, &txn, dbi, &k, &v, MDB_APPEND, &in_txn, batch);
     }
     if (txn != NULL) CHECK(mdb_txn_commit(txn));
     double t1 = now_seconds();
@@ -429,15 +436,7 @@ static int cmd_copy_tables(const char *src, const char *dst, const char *prefix,
     for (int i = 0; i < ntables; i++) {
         struct table *t = &tables[i];
         unsigned int flag = (t->flags & MDB_DUPSORT) ? MDB_APPENDDUP : MDB_APPEND;
-        for (size_t r = 0; r < t->rows; r++) {
-            if (txn == NULL) CHECK(mdb_txn_begin(out, NULL, 0, &txn));
-            CHECK(mdb_put(txn, dbis[i], &t->keys[r], &t->values[r], flag));
-            if (++in_txn == batch) {
-                CHECK(mdb_txn_commit(txn));
-                txn = NULL;
-                in_txn = 0;
-            }
-        }
+        for (size_t r = 0; r < t->rows; r++) put_batched(out, &txn, dbis[i], &t->keys[r], &t->values[r], flag, &in_txn, batch);
     }
     if (txn != NULL) CHECK(mdb_txn_commit(txn));
     double t1 = now_seconds();
