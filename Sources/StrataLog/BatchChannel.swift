@@ -24,13 +24,34 @@ final class BatchChannel<Value: Sendable>: @unchecked Sendable {
 
     /// Waits for a value; `nil` once the channel is closed and drained.
     func receive() -> Value? {
+        if case .value(let v) = receive(waitingUntil: nil) { return v }
+        return nil
+    }
+
+    /// What ``receive(waitingUntil:)`` found.
+    enum Received {
+        case value(Value)
+        /// The channel is closed and drained.
+        case closed
+        /// Nothing came by the deadline.
+        case timedOut
+    }
+
+    /// Waits for a value until `deadline` (`nil`: as long as it takes).
+    func receive(waitingUntil deadline: Date?) -> Received {
         condition.lock()
         defer { condition.unlock() }
-        while queue.isEmpty && !closed { condition.wait() }
-        guard !queue.isEmpty else { return nil }
+        while queue.isEmpty && !closed {
+            if let deadline {
+                if !condition.wait(until: deadline) && queue.isEmpty && !closed { return .timedOut }
+            } else {
+                condition.wait()
+            }
+        }
+        guard !queue.isEmpty else { return .closed }
         let value = queue.removeFirst()
         condition.broadcast()
-        return value
+        return .value(value)
     }
 
     /// No more values will be sent; pending ones may still be received.

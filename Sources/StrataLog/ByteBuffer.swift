@@ -107,7 +107,8 @@ public struct ByteReader {
         var shift = 0
         while true {
             let b = try u8()
-            guard shift < 128 else { throw Truncated(offset: offset, reason: "varint too long") }
+            // The 19th byte holds bits 126 and 127 only.
+            guard shift < 126 || (shift == 126 && b <= 0x03) else { throw Truncated(offset: offset, reason: "varint too long") }
             let bits = UInt64(b & 0x7F)
             if shift < 64 {
                 low |= bits << UInt64(shift)
@@ -118,6 +119,8 @@ public struct ByteReader {
             if b < 0x80 { break }
             shift += 7
         }
+        // Ten bytes or more for what nine hold is not how it was written: damaged.
+        guard high != 0 || low >= 1 << 63 else { throw Truncated(offset: offset, reason: "overlong varint") }
         let z = UInt128(high) << 64 | UInt128(low)
         return Int128(bitPattern: z >> 1) ^ -Int128(bitPattern: z & 1)
     }

@@ -81,8 +81,9 @@ public struct JournalState: Sendable, Equatable {
     public static func fold(_ log: EventLog, view: View) throws -> (JournalState, ViewPoint) {
         let limit = try position(of: view, in: log)
         var state = try JournalState(roomFor: log)
-        // Decoded on another thread while this one folds.
-        let events = DecodedEvents(log, after: .zero)
+        // Decoded on another thread while this one folds, up to the view's position only
+        // (an event after it that this version cannot read is none of the view's business).
+        let events = DecodedEvents(log, after: .zero, through: limit)
         var at = Position.zero
         while at < limit, let item = try events.next(after: at) {
             if let e = item.value { try state.apply(e, publishedBy: view.publishedBy) }

@@ -26,7 +26,7 @@ extension StateStore {
         var folded = try JournalState(roomFor: log)
         // Decoded on another thread while this one folds; what it does not give (events
         // committed after it found the end), read here.
-        let events = DecodedEvents(log, after: .zero)
+        let events = DecodedEvents(log, after: .zero, through: at.position)
         var read = Position.zero
         for p in positions.sorted() {
             while read < p, let item = try events.next(after: read) {

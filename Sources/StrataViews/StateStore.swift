@@ -1,3 +1,4 @@
+import Foundation
 import LMDB
 import StrataDomain
 import StrataLog
@@ -19,6 +20,9 @@ public struct StateStore: Sendable {
     public let batch: Int
     /// Events a fold reads between two releases of its mapped pages.
     static let releaseEvery = 2_000
+    /// How long a fold in a write transaction waits for the events decoded on another
+    /// thread before it reads them itself (see ``DecodedEvents``).
+    static let readerPatience: TimeInterval = 0.25
 
     let log: EventLog
     let generations: [String: StateTables]
@@ -129,7 +133,7 @@ public struct StateStore: Sendable {
             let step: Int? = try log.environment.write { tx in
                 let tables = try active(tx)
                 guard let at = try checkpoint(tx, tables), at.version == StateStore.version else { return nil }
-                if ahead == nil { ahead = DecodedEvents(log, after: at.position) }
+                if ahead == nil { ahead = DecodedEvents(log, after: at.position, patience: StateStore.readerPatience) }
                 return try fold(tx, into: tables, after: at.position, limit: batch, ahead: ahead)
             }
             guard let step else { return try rebuild() }
@@ -160,7 +164,8 @@ public struct StateStore: Sendable {
                 folded(item.position)
             }
         }
-        if ahead?.exhausted ?? true {
+        // What the reader did not give in time (or at all), read here.
+        if limit.map({ n < $0 }) ?? true {
             try log.read(in: tx, after: last, families: JournalState.families) { p, e in
                 if let limit, n >= limit { return false }
                 if let e { try writer.apply(e) }
@@ -192,7 +197,7 @@ public struct StateStore: Sendable {
             return target
         }
         var total = 0
-        let ahead = DecodedEvents(log, after: .zero)
+        let ahead = DecodedEvents(log, after: .zero, patience: StateStore.readerPatience)
         while true {
             let (n, done) = try log.environment.write { tx -> (Int, Bool) in
                 guard let at = try checkpoint(tx, target) else { return (0, true) }

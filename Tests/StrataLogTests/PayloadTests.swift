@@ -37,6 +37,13 @@ struct PayloadTests {
                 #expect(w64.bytes == w.bytes, "\(v)")
             }
         }
+        // Damaged forms are refused rather than read as something else: bits past 128 in
+        // the 19th byte, and 10 bytes or more for a value nine hold.
+        func read(_ bytes: [UInt8]) throws -> Int128 { try bytes.withUnsafeBytes { raw in var r = ByteReader(raw); return try r.zigzag128() } }
+        #expect(throws: (any Error).self) { _ = try read([UInt8](repeating: 0xFF, count: 18) + [0x7F]) }
+        #expect(throws: (any Error).self) { _ = try read([UInt8](repeating: 0x80, count: 10) + [0x00]) }
+        #expect(throws: (any Error).self) { _ = try read([0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]) }
+        #expect(try read([UInt8](repeating: 0xFF, count: 18) + [0x03]) == Int128.min)
         // Cut short, it is refused rather than read as something else.
         var w = ByteWriter()
         w.zigzag(Int128.max)
