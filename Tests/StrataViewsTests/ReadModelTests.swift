@@ -602,7 +602,8 @@ struct ReadModelRuleTests {
         #expect(folded.map(\.low) == [9e12] && folded.map(\.best) == [1e13] && folded.map(\.high) == [1.1e13], "\(folded)")
         let stored = try #require(try StateStore(log: log).volumes(for: View(), by: .month))
         #expect(stored.rows.map(\.best) == [1e13] && stored.rows.map(\.high) == [1.1e13], "\(stored.rows)")
-        // The stored form of a cell that fits in 64 bits is unchanged: a byte per small field.
+        // A cell past 64 bits survives its stored form (PayloadTests.zigzag128 checks that
+        // sums within 64 bits keep their old bytes).
         var big = VolumeCell()
         for _ in 0..<100 { big.add(low: VolumeCell.grams(9e10), best: VolumeCell.grams(1e11), high: VolumeCell.grams(1.1e11)) }
         #expect(VolumeCell(encoded: big.encoded) == big)
