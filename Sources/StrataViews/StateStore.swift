@@ -148,7 +148,11 @@ public struct StateStore: Sendable {
         _ tx: WriteTransaction, into tables: StateTables, after position: Position, limit: Int?,
         ahead: DecodedEvents? = nil
     ) throws -> Int {
-        var writer = StateWriter(store: tables, tx: tx, events: limit ?? 0)
+        // Room for the events there are to fold, at most `limit`: a catch-up of a few
+        // events does not make room for a whole batch.
+        let head = try log.lastPosition(in: tx)
+        let waiting = head > position ? Int(clamping: head.rawValue - position.rawValue) : 0
+        var writer = StateWriter(store: tables, tx: tx, events: min(limit ?? waiting, waiting))
         var n = 0
         var last = position
         func folded(_ p: Position) {
