@@ -31,13 +31,13 @@ public struct Country: Hashable, Sendable, CustomStringConvertible {
         self.init(code: try r.string("code"), name: try r.string("name"), aliases: try r.strings("aliases"), alpha3: try r.optionalString("alpha3"))
     }
 
-    /// True when `code` is two ASCII letters (either case): the shape of an alpha-2 code.
     /// True when `text` is written as reports write a country code: two capital letters
     /// (`KP`), so that a name such as "Kor" is never taken for one.
     public static func isWrittenCode(_ text: some StringProtocol) -> Bool {
         text.utf8.count == 2 && text.utf8.allSatisfy { $0 >= 65 && $0 <= 90 }
     }
 
+    /// True when `code` is two ASCII letters (either case): the shape of an alpha-2 code.
     static func looksLikeAlpha2(_ code: some StringProtocol) -> Bool {
         code.utf8.count == 2 && code.utf8.allSatisfy { ($0 >= 65 && $0 <= 90) || ($0 >= 97 && $0 <= 122) }
     }

@@ -138,6 +138,13 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
         }
     }
 
+    /// What a claim's place names, as the read models resolve it: a place, else a country
+    /// by name, else a country by its code written as reports write codes (`KP`).
+    public func resolve(placeName name: String) -> Resolution? {
+        if let place = place(named: name) { return .place(place) }
+        return (country(named: name) ?? country(writtenCode: name)).map(Resolution.country)
+    }
+
     /// Resolves a name as a report uses it: exactly two letters (either case) that are an
     /// ISO alpha-2 code → that country; otherwise a place name or alias; otherwise a
     /// country name or alias; otherwise an alpha-3 code. `nil` when none fits.

@@ -7,23 +7,25 @@
 public enum TextCharacters {
     /// Why `text` cannot be report text, or `nil`.
     public static func problem(in text: String) -> String? {
-        let scalars = Array(text.unicodeScalars)
-        for (i, scalar) in scalars.enumerated() {
+        func code(_ v: UInt32) -> String { "U+" + String(v, radix: 16, uppercase: true).leftPadded(4) }
+        var scalars = text.unicodeScalars.makeIterator()
+        var next = scalars.next()
+        while let scalar = next {
+            next = scalars.next()
             let v = scalar.value
-            let code = "U+" + String(String(v, radix: 16, uppercase: true).leftPadded(4))
             switch v {
             case 0x09, 0x0A:
                 continue
             case 0x0D:
                 // A Windows line break (CR LF) is a line break; a lone CR is not.
-                if i + 1 < scalars.count, scalars[i + 1] == "\n" { continue }
-                return "holds a carriage return (\(code)) that is not part of a line break"
+                if next == "\n" { continue }
+                return "holds a carriage return (\(code(v))) that is not part of a line break"
             case 0x00...0x1F, 0x7F...0x9F:
-                return "holds a control character (\(code)); text may hold line breaks and tabs, nothing else below U+0020"
+                return "holds a control character (\(code(v))); text may hold line breaks and tabs, nothing else below U+0020"
             case 0x202D, 0x202E:
                 // Overrides force a direction on text whatever its script; embeddings and
                 // isolates (U+202A–C, U+2066–9), which right-to-left text may carry, pass.
-                return "holds a bidirectional override (\(code)), which makes text display as other text"
+                return "holds a bidirectional override (\(code(v))), which makes text display as other text"
             default:
                 continue
             }

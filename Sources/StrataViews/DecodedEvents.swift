@@ -35,6 +35,22 @@ final class DecodedEvents {
         log.readAhead(after: position, through: last, families: JournalState.families) { try StateEvent($0) }
     }
 
+    /// Calls `body` with each event after `position` up to `last`, in order: those the
+    /// reader gives, then the rest read here (events committed after the reader found the
+    /// end). For folds outside a write transaction; `last` must not be past the log's head.
+    func forEach(after position: Position, through last: Position, _ body: (StateEvent) throws -> Void) throws {
+        var at = position
+        while at < last, let item = try next(after: at) {
+            if let e = item.value { try body(e) }
+            at = item.position
+        }
+        guard at < last else { return }
+        try log.read(after: at, limit: Int(last.rawValue - at.rawValue), families: JournalState.families) { e in
+            try body(try StateEvent(e))
+            return true
+        }
+    }
+
     /// The event after `position`, or `nil` when the reader has none to give for it now.
     func next(after position: Position) throws -> Item? {
         var restarted = false

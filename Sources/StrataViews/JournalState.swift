@@ -83,17 +83,8 @@ public struct JournalState: Sendable, Equatable {
         var state = try JournalState(roomFor: log)
         // Decoded on another thread while this one folds, up to the view's position only
         // (an event after it that this version cannot read is none of the view's business).
-        let events = DecodedEvents(log, after: .zero, through: limit)
-        var at = Position.zero
-        while at < limit, let item = try events.next(after: at) {
-            if let e = item.value { try state.apply(e, publishedBy: view.publishedBy) }
-            at = item.position
-        }
-        if at < limit {  // what the reader did not give (it had found the end before)
-            try log.read(after: at, limit: Int(limit.rawValue - at.rawValue), families: families) { e in
-                try state.apply(e, publishedBy: view.publishedBy)
-                return true
-            }
+        try DecodedEvents(log, after: .zero, through: limit).forEach(after: .zero, through: limit) { e in
+            try state.apply(e, publishedBy: view.publishedBy)
         }
         state.position = limit
         return (state, point(view, limit))

@@ -42,9 +42,11 @@ public struct Resolver: Sendable {
     private func resolveUncached(_ location: Location) -> (place: String?, country: String?) {
         guard let written = location.place else { return (nil, location.country) }
         let name = state.canonical(.place, written)
-        if let place = gazetteer.place(named: name) { return (place.name, location.country ?? place.country) }
-        if let country = gazetteer.country(named: name) ?? gazetteer.country(writtenCode: name) { return (nil, country.code) }
-        return (name, location.country)
+        switch gazetteer.resolve(placeName: name) {
+        case .place(let place)?: return (place.name, location.country ?? place.country)
+        case .country(let country)?: return (nil, country.code)
+        case nil: return (name, location.country)
+        }
     }
 
     /// A commodity's canonical name (through aliases and the taxonomy), or the name as written.

@@ -53,6 +53,24 @@ struct StateEvent: Sendable {
         }
     }
 
+    /// The source a registration or re-grading is about.
+    var source: SourceID? {
+        switch change {
+        case .sourceRegistered(let s): s.source
+        case .sourceRated(let s): s.source
+        default: nil
+        }
+    }
+
+    /// The kind and name an alias or unalias is about.
+    var alias: (kind: EntityKind, name: String)? {
+        switch change {
+        case .aliased(let a): (a.kind, a.name)
+        case .unaliased(let a): (a.kind, a.name)
+        default: nil
+        }
+    }
+
     /// The two claims and the relation of a link or unlink.
     var link: (claim: ClaimID, other: ClaimID, relation: Relation)? {
         switch change {

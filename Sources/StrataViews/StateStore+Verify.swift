@@ -24,28 +24,10 @@ extension StateStore {
         positions.insert(at.position)
         var out: [String] = []
         var folded = try JournalState(roomFor: log)
-        // Decoded on another thread while this one folds; what it does not give (events
-        // committed after it found the end), read here.
+        // Decoded on another thread while this one folds.
         let events = DecodedEvents(log, after: .zero, through: at.position)
-        var read = Position.zero
         for p in positions.sorted() {
-            while read < p, let item = try events.next(after: read) {
-                if let e = item.value { try folded.apply(e, publishedBy: nil) }
-                read = item.position
-            }
-            if read < p {
-                try log.environment.read { tx in
-                    var n = 0
-                    try log.read(in: tx, after: read, families: JournalState.families) { position, e in
-                        guard position <= p else { return false }
-                        if let e { try folded.apply(e, publishedBy: nil) }
-                        read = position
-                        n += 1
-                        if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
-                        return true
-                    }
-                }
-            }
+            try events.forEach(after: folded.position, through: p) { try folded.apply($0, publishedBy: nil) }
             folded.position = p
             out += try differences(at: p, folded: folded)
             progress?(Int(p.rawValue), Int(at.position.rawValue))

@@ -129,12 +129,7 @@ struct StateWriter {
             try store.reports.put(tx, entity: Array(r.report.rawValue.utf8), at: e.position, value: r.payload.encode())
             try scratch.apply(e, publishedBy: nil)
         case .sourceRegistered, .sourceRated:
-            let id: SourceID
-            switch e.change {
-            case .sourceRegistered(let s): id = s.source
-            case .sourceRated(let s): id = s.source
-            default: return
-            }
+            guard let id = e.source else { return }
             try loadSource(id)
             try scratch.apply(e, publishedBy: nil)
             if let registration = scratch.sources[id] {
@@ -189,12 +184,7 @@ struct StateWriter {
             }
         case .aliased, .unaliased:
             try scratch.apply(e, publishedBy: nil)
-            let (kind, name): (EntityKind, String)
-            switch e.change {
-            case .aliased(let a): (kind, name) = (a.kind, a.name)
-            case .unaliased(let a): (kind, name) = (a.kind, a.name)
-            default: return
-            }
+            guard let (kind, name) = e.alias else { return }
             let key = NameKey(name)
             let canonical = scratch.aliases[kind]?[key]
             try store.aliases.put(
@@ -218,26 +208,21 @@ extension StateWriter {
         case .linked, .unlinked:
             guard let (a, b, relation) = e.link else { return [] }
             return relation == .sameShipment ? [a, b] : []
-        case .sourceRegistered(let s):
-            return Set(try loadClaims(at: try index.claims(tx, .source, s.source.rawValue, at: StateWriter.latest)))
-        case .sourceRated(let s):
-            return Set(try loadClaims(at: try index.claims(tx, .source, s.source.rawValue, at: StateWriter.latest)))
-        case .aliased(let a):
-            return try claims(named: a.name, a.kind)
-        case .unaliased(let a):
-            return try claims(named: a.name, a.kind)
+        case .sourceRegistered, .sourceRated:
+            guard let source = e.source else { return [] }
+            return Set(try loadClaims(at: try index.claims(tx, .source, source.rawValue, at: StateWriter.latest)))
+        case .aliased, .unaliased:
+            // The claims naming the aliased name as a place or commodity.
+            let kind: ClaimIndex.Kind
+            switch e.alias?.kind {
+            case .place: kind = .place
+            case .commodity: kind = .commodity
+            default: return []
+            }
+            guard let name = e.alias?.name else { return [] }
+            return Set(try loadClaims(at: try index.claims(tx, named: name, kind, at: StateWriter.latest)))
         case .reportFiled, nil:
             return []
-        }
-    }
-
-    /// The claims naming `name` as a place or commodity (`kind`), loaded.
-    private mutating func claims(named name: String, _ kind: EntityKind) throws -> Set<ClaimID> {
-        switch kind {
-        case .place: return Set(try loadClaims(at: try store.claimIndex.claims(tx, named: name, .place, at: StateWriter.latest)))
-        case .commodity:
-            return Set(try loadClaims(at: try store.claimIndex.claims(tx, named: name, .commodity, at: StateWriter.latest)))
-        default: return []
         }
     }
 

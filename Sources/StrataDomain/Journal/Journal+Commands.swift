@@ -69,10 +69,13 @@ extension Journal {
         // names a different number of steps.
         switch kind {
         case .place:
-            // What the gazetteer knows a name as: a place, a country by name, or a country
-            // by its code as reports write it (`KP`).
+            // What the gazetteer knows a name as, as the read models resolve it.
             func known(_ n: String) -> String? {
-                gazetteer.place(named: n)?.name ?? gazetteer.country(named: n)?.code ?? gazetteer.country(writtenCode: n)?.code
+                switch gazetteer.resolve(placeName: n) {
+                case .place(let place)?: place.name
+                case .country(let country)?: country.code
+                case nil: nil
+                }
             }
             guard known(canonical) != nil else {
                 throw InputError(field: "CANONICAL", "\"\(canonical)\" is not a place or country in the gazetteer")

@@ -12,9 +12,9 @@ struct RetractCommand: ParsableCommand {
     @OptionGroup var recording: RecordingOptions
     @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
     @Option(help: "Why the claim is retracted.") var reason: String
+    @Option(help: "The report that brings the retraction.") var report: String?
 
     func validate() throws { try checkReason(reason) }
-    @Option(help: "The report that brings the retraction.") var report: String?
 
     func run() throws {
         try reporting {
