@@ -176,8 +176,9 @@ struct ViewOptions: ParsableArguments {
                 }
             }
         case .csv:
-            out.write(CSV.header(columns) + "\n")
-            for row in rows { out.write(CSV.line(payload(row), columns: columns) + "\n") }
+            let csv = CSV(columns: columns)
+            out.write { csv.writeHeader(into: &$0) }
+            for row in rows { out.write { csv.write(payload(row), into: &$0) } }
         }
         out.flush()
     }

@@ -93,8 +93,47 @@ struct SchemaTests {
             ).wait()
             let count = header.split(separator: ",").count
             #expect(widths.out.trimmingCharacters(in: .newlines) == "[\(count)]", "every line has the header's fields")
+
+            // Every cell is the JSON row's value at the column's path, flattened here by a
+            // reader of its own: null or missing → empty, lists joined by ";", numbers equal.
+            let json = dir.appendingPathComponent("out.json")
+            try strata(view, "--format", "json", "--journal", j).stdout.write(to: json)
+            let compare = try Running("/usr/bin/env", ["python3", "-c", Self.csvAgainstJSON, out.path, json.path]).wait()
+            #expect(compare.exited(0), "\(compare.out)\(compare.err)")
+            #expect(compare.out.hasPrefix("rows "), "\(compare.out)")
+            #expect(!compare.out.hasPrefix("rows 0 "), "the examples give rows: \(compare.out)")
         }
     }
+
+    /// Checks a CSV answer cell by cell against the JSON answer of the same view; prints
+    /// `rows N cells M` and exits 0 when all agree, else prints the first difference.
+    static let csvAgainstJSON = #"""
+        import csv, json, sys
+        rows = list(csv.reader(open(sys.argv[1], newline="")))
+        header, body = rows[0], rows[1:]
+        answer = json.load(open(sys.argv[2]))["rows"]
+        if len(body) != len(answer): sys.exit(f"{len(body)} CSV rows, {len(answer)} JSON rows")
+        def compact(v): return json.dumps(v, separators=(",", ":"), ensure_ascii=False)
+        def text(v):
+            if v is None or isinstance(v, dict): return ""
+            if isinstance(v, bool): return "true" if v else "false"
+            if isinstance(v, list): return ";".join(x if isinstance(x, str) else compact(x) for x in v)
+            return v if isinstance(v, str) else json.dumps(v)
+        cells = 0
+        for n, (line, row) in enumerate(zip(body, answer)):
+            for column, got in zip(header, line):
+                v = row
+                for key in column.split("."):
+                    v = v.get(key) if isinstance(v, dict) else None
+                want = text(v)
+                if want[:1] in ("=", "+", "-", "@", "\t", "\r"): want = "'" + want
+                same = got == want
+                if not same and isinstance(v, (int, float)) and not isinstance(v, bool):
+                    same = float(got) == float(v)
+                if not same: sys.exit(f"row {n} column {column}: CSV {got!r}, JSON {want!r}")
+                cells += 1
+        print(f"rows {len(body)} cells {cells}")
+        """#
 
     @Test("stats --format json matches its schema")
     func stats() throws {
