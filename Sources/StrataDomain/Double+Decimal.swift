@@ -18,6 +18,22 @@ extension Double {
     /// Swift prints them (`24.3`).
     public var plainText: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 
+    /// ``plainText`` with its whole part in groups of three, for readers: `24,000,000`,
+    /// `1,234.5` (a number in exponent form stays as it is).
+    public var groupedText: String {
+        let plain = plainText
+        guard !plain.contains("e") else { return plain }
+        let negative = plain.hasPrefix("-")
+        let parts = plain.dropFirst(negative ? 1 : 0).split(separator: ".", maxSplits: 1)
+        let whole = Array(parts[0])
+        var out = negative ? "-" : ""
+        for (i, digit) in whole.enumerated() {
+            if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
+            out.append(digit)
+        }
+        return parts.count > 1 ? out + "." + parts[1] : out
+    }
+
     /// 10⁰ … 10²², every power of ten a double holds exactly.
     private static let powersOfTen: [Double] = [
         1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19,

@@ -1,5 +1,8 @@
-/// Letters, digits, `-`, `_` and `.`, starting with a letter or digit: the ids analysts
-/// choose for reports, claims and sources.
+import Crypto
+
+/// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit: the ids
+/// analysts choose for reports, claims and sources. (Ids are compared as bytes, in keys
+/// and on command lines: ASCII has one spelling of each, where `보` has two in Unicode.)
 enum Slug {
     static let maximumLength = 120
 
@@ -13,7 +16,7 @@ enum Slug {
         (b >= 48 && b <= 57) || (b >= 65 && b <= 90) || (b >= 97 && b <= 122)
     }
 
-    static let rule = "letters, digits, '-', '_' and '.', starting with a letter or digit, at most 120"
+    static let rule = "ASCII letters (a-z, A-Z), digits, '-', '_' and '.', starting with a letter or digit, at most 120"
 }
 
 /// A report's stable id, chosen by the analyst (`dailynk-2020-05-minerals`).
@@ -37,16 +40,18 @@ public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible 
     public var description: String { rawValue }
     public static func < (a: SourceID, b: SourceID) -> Bool { a.rawValue < b.rawValue }
 
-    /// The id of an outlet's own source: its name in lowercase with runs of other
-    /// characters turned into `-` (`Daily NK` → `daily-nk`).
     /// Why `name` makes no outlet source id (see ``outlet(named:)``), or `nil`.
     public static func outletProblem(named name: String) -> String? {
         guard outlet(named: name) == nil else { return nil }
-        let letters = name.lowercased().unicodeScalars.filter { $0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0)) }
-        if letters.isEmpty { return "an outlet name needs ASCII letters or digits (its source id is made of them)" }
+        if NameKey(name).rawValue.isEmpty { return "an outlet name needs letters or digits" }
         return "an outlet name makes a source id of at most \(Slug.maximumLength) characters; this one would be longer"
     }
 
+    /// The id of an outlet's own source: its ASCII letters and digits in lowercase with
+    /// runs of other characters turned into `-` (`Daily NK` → `daily-nk`); for a name
+    /// written without any (`조선일보`, `人民日报`), `outlet-` and ten hex digits of the
+    /// SHA-256 of its name key (``NameKey``), the same for every spelling that key folds
+    /// together. `nil` when the name has no letters or digits, or the id would be too long.
     public static func outlet(named name: String) -> SourceID? {
         var out = ""
         var dash = false
@@ -58,6 +63,11 @@ public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible 
             } else {
                 dash = true
             }
+        }
+        if out.isEmpty {
+            let key = NameKey(name).rawValue
+            guard !key.isEmpty else { return nil }
+            out = "outlet-" + SHA256.hash(data: Array(key.utf8)).prefix(5).map { String($0, radix: 16).leftPadded(2) }.joined()
         }
         return SourceID(out)
     }

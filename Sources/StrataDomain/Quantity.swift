@@ -89,14 +89,19 @@ public struct Tonnes: Hashable, Sendable {
 
 extension Quantity: CustomStringConvertible {
     /// As written: `5000 t`, `about 20 t`, `at least 5500 t`, `up to 300 kt`, `250–350 t`.
-    public var description: String {
+    public var description: String { text(\.plainText) }
+
+    /// As written, its numbers in groups of three for readers: `about 24,000,000 short ton`.
+    public var readable: String { text(\.groupedText) }
+
+    private func text(_ number: (Double) -> String) -> String {
         let u = unit.rawValue
         switch amount {
-        case .value(let v, .exact): return "\(v.plainText) \(u)"
-        case .value(let v, .about): return "about \(v.plainText) \(u)"
-        case .value(let v, .atLeast): return "at least \(v.plainText) \(u)"
-        case .value(let v, .upTo): return "up to \(v.plainText) \(u)"
-        case .range(let lo, let hi): return "\(lo.plainText)–\(hi.plainText) \(u)"
+        case .value(let v, .exact): return "\(number(v)) \(u)"
+        case .value(let v, .about): return "about \(number(v)) \(u)"
+        case .value(let v, .atLeast): return "at least \(number(v)) \(u)"
+        case .value(let v, .upTo): return "up to \(number(v)) \(u)"
+        case .range(let lo, let hi): return "\(number(lo))–\(number(hi)) \(u)"
         }
     }
 }

@@ -11,12 +11,16 @@ extension EventLog {
     /// - Record time is `recordedAt` if given — it may not be earlier than the log's last
     ///   record time, nor later than the clock (``clockSkew``) — else the clock, never
     ///   earlier than the last record time.
+    /// - With `planned`, the log's last position must still be `planned`, else
+    ///   ``LogError/logMoved(planned:now:)``: a command checked against the log as it was
+    ///   at `planned` is written only if nothing was appended since, so two processes'
+    ///   commands are judged as if they had run one after the other.
     /// - `alsoWrite` runs in the same transaction after the events are written, with the
     ///   new envelopes, so read models can commit with the events they fold.
     @discardableResult
     public func append(
         _ parts: [StreamAppend], recordedAt requested: RecordTime? = nil, recordedBy: String,
-        correlationID: EventID = .make(),
+        correlationID: EventID = .make(), planned: Position? = nil,
         alsoWrite: ((WriteTransaction, [Envelope]) throws -> Void)? = nil
     ) throws -> AppendResult {
         var seen = Set<EventID>()
@@ -29,6 +33,9 @@ extension EventLog {
         return try storage {
             try environment.write { tx in
                 var writer = try LogWriter(log: self, tx: tx)
+                if let planned, writer.lastPosition != planned {
+                    throw LogError.logMoved(planned: planned, now: writer.lastPosition)
+                }
                 let last = writer.lastRecordedAt
                 let recordedAt: RecordTime
                 if let requested {

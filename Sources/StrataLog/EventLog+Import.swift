@@ -40,10 +40,14 @@ extension EventLog {
     ) throws -> ImportResult {
         let batches = BatchChannel<ImportBatch>(capacity: 2)
         let outcome = ImportOutcome()
+        let before = try head().lastPosition
         let writer = Thread { [self] in
+            // The journal's end as this import knows it: where it was, or what it wrote.
+            var known = before
             while let batch = batches.receive() {
                 do {
-                    let (imported, skipped) = try writeImported(batch)
+                    let (imported, skipped) = try writeImported(batch, known: known)
+                    known = max(known, batch.events.last?.position ?? known)
                     outcome.add(imported: imported, skipped: skipped, last: batch.events.last?.position)
                 } catch {
                     outcome.fail(error)
@@ -102,11 +106,14 @@ extension EventLog {
         let lines = Array(events.indices.map { $0 + 1 })
         var result = ImportResult()
         var start = 0
+        var known = try head().lastPosition
         while start < events.count {
             // At least `batchSize` events, and whole commands.
             var end = min(start + batchSize, events.count)
             while end < events.count, events[end - 1].sameCommand(as: events[end]) { end += 1 }
-            let (imported, skipped) = try writeImported(ImportBatch(events: events[start..<end], lines: lines[start..<end]))
+            let (imported, skipped) = try writeImported(
+                ImportBatch(events: events[start..<end], lines: lines[start..<end]), known: known)
+            known = max(known, events[end - 1].position)
             result.imported += imported
             result.skipped += skipped
             result.transactions += imported > 0 ? 1 : 0
@@ -173,7 +180,9 @@ extension EventLog {
         }), !found {}
     }
 
-    private func writeImported(_ batch: ImportBatch) throws -> (Int, Int) {
+    /// `known`: the journal's last position as the import knows it (where it began, or its
+    /// own last write), so a position held past it can be told apart as another writer's.
+    private func writeImported(_ batch: ImportBatch, known: Position) throws -> (Int, Int) {
         try storage {
             try environment.write { tx in
                 var writer = try LogWriter(log: self, tx: tx)
@@ -197,7 +206,7 @@ extension EventLog {
                     // Whether the event continues the command before it; unknown (`nil`)
                     // for the first event written, whose command may be the journal's last.
                     let continues = imported == 0 ? nil : sameCommand
-                    if try write(batch.events[i], line: batch.lines[i], continuing: continues, &writer, tx) {
+                    if try write(batch.events[i], line: batch.lines[i], continuing: continues, known: known, &writer, tx) {
                         imported += 1
                         required += batch.events[i].requires.map { (batch.lines[i], $0) }
                     } else {
@@ -214,10 +223,11 @@ extension EventLog {
     /// Writes one imported event, or returns `false` when it is already there (a resumed
     /// import). The event is borrowed from its batch, not copied.
     private func write(
-        _ e: borrowing EncodedEvent, line: Int, continuing: Bool?, _ writer: inout LogWriter, _ tx: Transaction
+        _ e: borrowing EncodedEvent, line: Int, continuing: Bool?, known: Position, _ writer: inout LogWriter,
+        _ tx: Transaction
     ) throws -> Bool {
         if e.position <= writer.lastPosition {
-            try checkSame(e, line: line, tx)
+            try checkSame(e, line: line, known: known, tx)
             return false
         }
         guard e.position == writer.lastPosition.next else {
@@ -263,7 +273,7 @@ extension EventLog {
     }
 
     /// A resumed import meets an event already stored: it must be the same bytes.
-    private func checkSame(_ e: borrowing EncodedEvent, line: Int, _ tx: Transaction) throws {
+    private func checkSame(_ e: borrowing EncodedEvent, line: Int, known: Position, _ tx: Transaction) throws {
         let same = try e.position.key.withUnsafeBytes { key in
             try tx.withValue(events, key: key) { stored -> Bool in
                 guard let stored,
@@ -276,7 +286,10 @@ extension EventLog {
         }
         guard same else {
             throw LogError.importRejected(
-                line: line, field: "position", reason: "position \(e.position) already holds another event")
+                line: line, field: "position",
+                reason: e.position > known
+                    ? "position \(e.position) was written by another process while this import ran: import into a journal nothing else writes to (the import kept what it committed before)"
+                    : "position \(e.position) already holds another event")
         }
     }
 }

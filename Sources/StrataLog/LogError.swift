@@ -4,6 +4,9 @@ import LMDB
 public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The stream's version is not what the writer expected: someone else wrote first.
     case wrongExpectedVersion(stream: StreamID, expected: ExpectedVersion, actual: UInt64)
+    /// Events were appended after the position a command was planned at (another writer
+    /// came first); the command should be checked again against the log as it now is.
+    case logMoved(planned: Position, now: Position)
     /// An event with this id is already in the log with other content.
     case idConflict(id: EventID, position: Position)
     /// The requested record time is earlier than the last one in the log.
@@ -23,6 +26,8 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .wrongExpectedVersion(let stream, let expected, let actual):
             return "stream \(stream): expected \(expected), but it is at version \(actual)"
+        case .logMoved(let planned, let now):
+            return "the journal changed while the command was checked (position \(planned) → \(now)): another process appended; try again"
         case .idConflict(let id, let position):
             return "event \(id) is already recorded at position \(position) with other content"
         case .recordTimeBackwards(let requested, let last):

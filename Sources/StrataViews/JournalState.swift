@@ -101,7 +101,7 @@ public struct JournalState: Sendable, Equatable {
     static func point(_ view: View, _ position: Position) -> ViewPoint {
         ViewPoint(
             position: position, asOf: view.asOf, publishedBy: view.publishedBy, from: view.from, to: view.to,
-            certainly: view.certainly)
+            certainly: view.certainly, padding: view.padding)
     }
 
     /// The event families ``apply(_:publishedBy:)`` folds; the read models read no others.

@@ -74,7 +74,7 @@ public struct Timeline: Sendable {
         }
         var parts: [String] = []
         parts.append(resolver.commodity(f.commodity) ?? "goods")
-        if let q = f.quantity { parts.append(q.description) }
+        if let q = f.quantity { parts.append(q.readable) }
         func places(_ ls: [Location]) -> String {
             ls.map { l in let r = resolver.resolve(l); return r.place ?? r.country ?? "?" }.joined(separator: ", ")
         }

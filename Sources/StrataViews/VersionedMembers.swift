@@ -61,7 +61,14 @@ struct VersionedMembers {
             func nextMember(_ m: UInt64) -> Cursor.MemberMove? {
                 m == .max ? nil : .atLeast(key: name, value: VersionedMembers.value(Position(m + 1), .zero, false))
             }
+            // Values come in (member, position) order; one that does not is damage, which
+            // would otherwise send the seeks below round in a circle.
+            var last: (member: UInt64, position: UInt64)? = nil
             while let row = try c.member(move, VersionedMembers.parse) {
+                if let last, (row.member, row.position) <= last {
+                    throw LogError.corrupted(position: nil, reason: "claim-index rows out of order")
+                }
+                last = (row.member, row.position)
                 if row.member != current {
                     try finish()
                     current = row.member

@@ -50,7 +50,14 @@ struct VersionedTable {
             while true {
                 var restart: [UInt8]? = nil
                 var seekLatest = false
+                var first = true
                 try c.scan(from: start) { key, value in
+                    // A scan starts at `start` or after it; a key before it is damage, which
+                    // would otherwise restart the same scan for ever.
+                    if first, let start, key.lexicographicallyPrecedes(start) {
+                        throw LogError.corrupted(position: nil, reason: "read-model keys out of order")
+                    }
+                    first = false
                     guard key.starts(with: prefix) else { return false }
                     guard key.count > 9, key[key.count - 9] == 0 else {
                         throw LogError.corrupted(position: nil, reason: "malformed read-model key")

@@ -9,6 +9,9 @@ public struct ViewPoint: Sendable, Equatable {
     public let from: Day?
     public let to: Day?
     public let certainly: Bool
+    /// Days the qualified ends of valid times were widened by for the window (`--pad`);
+    /// shown in the caption, not in the JSON view, whose keys the spec lists.
+    public let padding: Int
 
     /// `{"position", "as_of", "published_by", "from", "to", "certainly"}`.
     public var payload: Payload {

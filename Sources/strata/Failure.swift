@@ -30,10 +30,11 @@ struct Failure: Error {
         self.message = message
     }
 
-    /// An input file that could not be opened (`code`: the errno): one that is missing, a
-    /// directory or unreadable is a missing input (66), anything else an I/O error (74).
+    /// An input file that could not be opened (`code`: the errno): one that is missing or
+    /// a directory is a missing input (66); anything else, a file it may not read
+    /// included, an I/O error (74: "disk full, permission, corrupted journal", cli.md).
     static func cannotOpen(_ file: String, _ code: Int32) -> Failure {
-        let missing = [ENOENT, ENOTDIR, EISDIR, EACCES].contains(code)
+        let missing = [ENOENT, ENOTDIR, EISDIR].contains(code)
         let why = code == EISDIR ? "it is a directory, not a file" : String(cString: strerror(code))
         return Failure(missing ? .noInput : .ioError, "\(file): cannot open: \(why)")
     }
@@ -80,7 +81,7 @@ extension Failure {
             case .importRejected(let line, let field, let reason):
                 let where_ = (file ?? "-") + ":\(line): " + (field.map { "\($0): " } ?? "")
                 return Failure(.dataError, where_ + reason)
-            case .wrongExpectedVersion:
+            case .wrongExpectedVersion, .logMoved:
                 return Failure(.tempFail, prefix + e.description)
             case .idConflict, .recordTimeBackwards, .recordTimeInFuture, .duplicateIDInBatch:
                 return Failure(.dataError, prefix + e.description)

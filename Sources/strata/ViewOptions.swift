@@ -10,9 +10,12 @@ struct ViewOptions: ParsableArguments {
     @Option(help: ArgumentHelp("Only what the journal had recorded at T (ISO 8601; a date means the end of that day, UTC).", valueName: "T"))
     var asOf: String?
     @Option(
+        name: .customLong("at-position"),
         parsing: .unconditional,  // so -1 is a value to refuse (65), not a missing one
         help: ArgumentHelp("Only events up to this log position (past the last one: the last, with a warning).", valueName: "N"))
-    var atPosition: Int?
+    var atPositionValue: WholeNumber?
+    /// `--at-position`, checked by `validate()`.
+    var atPosition: Int? { atPositionValue.flatMap { Int($0.text) } }
     @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.", valueName: "T"))
     var publishedBy: String?
     @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
@@ -22,25 +25,26 @@ struct ViewOptions: ParsableArguments {
     @Flag(help: "Keep what certainly lies within --from/--to (default: what possibly overlaps it).")
     var certainly = false
     @Option(
+        name: .customLong("pad"),
         parsing: .unconditional,
         help: ArgumentHelp(
             "Judge the ends of valid times qualified ~ (approximate), ? (uncertain) or % (both) DAYS days wider than written, for --from/--to (default 0: as written). `2020-05~` with --pad 15 possibly overlaps 16 April – 15 June, and certainly lies only in windows that hold all of it. Padding decides what a window admits; volumes still split tonnes over the time as written.",
             valueName: "DAYS"))
-    var pad: Int = 0
+    var padValue = WholeNumber(0)
+    /// `--pad`, checked by `validate()`.
+    var pad: Int { Int(padValue.text) ?? 0 }
     @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
     @Option(help: "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\").") var vessel: String?
     @Option(help: "A source id, or an outlet's name (\"Daily NK\").") var source: String?
     @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (its commodity and vessel, from its most confident claim that names one; all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
-    @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula).")
+    @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. The view answered for (position, as-of, published-by, window) is printed under a table, in JSON's view object, and on standard error for CSV and NDJSON. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula).")
     var format: OutputFormat = .table
 
     func validate() throws {
-        if pad < 0 { throw invalidValue("--pad: expected days, 0 or more, not \(pad)") }
-        if let atPosition, atPosition < 0 {
-            throw invalidValue("--at-position: expected a position, 0 or more, not \(atPosition)")
-        }
+        _ = try padValue.value("--pad", "days")
+        _ = try atPositionValue?.value("--at-position", "a position")
         if let asOf, RecordTime(iso8601: asOf) == nil {
             throw invalidValue("--as-of: expected an ISO 8601 date or date-time, not \"\(asOf)\"")
         }
@@ -148,6 +152,8 @@ struct ViewOptions: ParsableArguments {
 
     /// Prints rows in the chosen format: JSON is `{"view", "rows"}`; NDJSON a row a line;
     /// CSV has the read model's `columns` (nested fields as dotted paths); table is `table`.
+    /// NDJSON and CSV, which hold rows only, say the view they answered for on standard
+    /// error (`view: position 57, as of …`), as a table does under its rows.
     /// Each row's `payload` is made as it is written, a buffer at a time (``Stdout``).
     func print<Row>(
         point: ViewPoint, rows: [Row], payload: (Row) -> Payload, columns: [String], table: () -> String
@@ -169,6 +175,7 @@ struct ViewOptions: ParsableArguments {
             }
             out.write("]}\n")
         case .ndjson:
+            Stderr.print(point.caption)
             for row in rows {
                 out.write { bytes in
                     payload(row).writeJSON(into: &bytes)
@@ -176,6 +183,7 @@ struct ViewOptions: ParsableArguments {
                 }
             }
         case .csv:
+            Stderr.print(point.caption)
             let csv = CSV(columns: columns)
             out.write { csv.writeHeader(into: &$0) }
             for row in rows { out.write { csv.write(payload(row), into: &$0) } }

@@ -420,13 +420,19 @@ struct CLITests {
         }
     }
 
-    @Test("negative positions and limits are bad data (65), a directory is not an input file (66), and --at-position past the end warns")
+    @Test("a number option given anything but a whole number in range is bad data (65), a directory is not an input file (66), and --at-position past the end warns")
     func positionsAndInputs() throws {
         try withSeedJournal { dir, j in
             for (args, code, message) in [
                 (["timeline", "--at-position", "-1"], Int32(65), "--at-position: expected a position, 0 or more, not -1"),
-                (["log", "--limit", "-1"], 65, "--limit: must not be negative"),
+                (["timeline", "--at-position", "abc"], 65, "--at-position: expected a position, 0 or more, not abc"),
+                (["volumes", "--pad", "x"], 65, "--pad: expected days, 0 or more, not x"),
+                (["log", "--limit", "-1"], 65, "--limit: expected a count, 0 or more, not -1"),
+                (["log", "--limit", "1x"], 65, "--limit: expected a count, 0 or more, not 1x"),
                 (["log", "--after", "-3"], 65, "--after: expected a position"),
+                (["import", "-", "--batch-size", "0"], 65, "--batch-size: expected events per commit, 1 or more, not 0"),
+                (["import", "-", "--batch-size", "ten"], 65, "--batch-size: expected events per commit, 1 or more, not ten"),
+                (["log", "--after", "x"], 65, "--after: expected a position, 0 or more, not x"),
                 (["append", dir.path], 66, "it is a directory, not a file"),
                 (["import", dir.path], 66, "it is a directory, not a file"),
             ] {
@@ -469,6 +475,14 @@ struct CLITests {
             }
             let r = try strata("timeline", "--pad", "-1", "--journal", j)
             #expect(r.exited(65) && r.err.contains("--pad: expected days"), "\(r.err)")
+            // The view says the window was padded, under a table and on standard error for
+            // the formats whose output is rows only.
+            for format in ["table", "csv", "ndjson"] {
+                let padded = try strata("timeline", "--from", "2020-06", "--to", "2020-06", "--pad", "15", "--format", format, "--journal", j)
+                let caption = "view: position 4, overlapping 2020-06-01/2020-06-30, ~ ? % ends padded 15 days"
+                #expect((format == "table" ? padded.out : padded.err).hasSuffix(caption + "\n"), "\(format): \(padded.out) \(padded.err)")
+                #expect(!(format == "table" ? padded.err : padded.out).contains("view:"), "\(format)")
+            }
         }
     }
 
@@ -564,7 +578,7 @@ struct CLITests {
         "wrong usage exits 64",
         arguments: [
             ["log", "--bogus"], ["stats", "--format", "yaml"], ["import"], ["frobnicate"],
-            ["log", "--after", "x"], ["export", "--output"],
+            ["log", "--limit"], ["export", "--output"],
         ])
     func wrongUsage(arguments: [String]) throws {
         try withTemporaryDirectory { dir in

@@ -189,7 +189,7 @@ struct ExamplesTests {
         }
     }
 
-    @Test("read-model tables fit an 80-column terminal, cutting names with …, and use a wider one when given; shipment ids are never cut")
+    @Test("tables fit an 80-column terminal, cutting names with …, and use a wider one when given; shipment, claim and source ids are never cut")
     func tablesFitTheTerminal() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
@@ -246,6 +246,23 @@ struct ExamplesTests {
                     #expect(!narrowHeader.contains("OUTLET") && !narrowHeader.contains("CLAIMS"), "\(narrow.out)")
                 }
             }
+            // The other tables fit too: sources (ids whole), the log, a claim's history.
+            for command in [["sources"], ["log"], ["claim", "dailynk-2020-05-minerals/c7"]] {
+                let narrow = try Running(Binaries.strata, command + ["--journal", journal]).wait()
+                #expect(narrow.exited(0), "\(narrow.err)")
+                let widest = narrow.out.split(separator: "\n").map { $0.unicodeScalars.count }.max() ?? 0
+                #expect(widest <= 80, "\(command): \(widest) columns\n\(narrow.out)")
+                let wide = try Running(Binaries.strata, command + ["--journal", journal], environment: ["COLUMNS": "1000"]).wait()
+                #expect(!wide.out.contains("…") && wide.out.count > narrow.out.count, "\(command) at 1,000 columns\n\(wide.out)")
+            }
+            let sourceIDs = try strata("sources", "--format", "json", "--journal", journal).out
+            let sources = try strata("sources", "--journal", journal).out
+            for id in try #require(try JSONSerialization.jsonObject(with: Data(sourceIDs.utf8)) as? [[String: Any]]).compactMap({ $0["id"] as? String }) {
+                #expect(sources.contains(id), "source id \(id) shown whole")
+            }
+            // Numbers in timeline summaries are grouped by thousands, as in the other columns.
+            let timeline = try strata("timeline", "--format", "json", "--journal", journal).out
+            #expect(timeline.contains("total: coal 24,000,000–26,000,000 short ton"), "\(timeline.prefix(2000))")
             // Volumes list each reported total once, under the sums, with its whole claim id.
             let volumes = try strata("volumes", "--journal", journal, environment: ["COLUMNS": "400"])
             let parts = volumes.out.components(separatedBy: "\n\nreported totals, beside the sums and never added to them:\n")

@@ -38,6 +38,26 @@ struct FileErrorTests {
         }
     }
 
+    @Test("an input file that exists but may not be read is an I/O error (74: permission), not a missing one", arguments: ["append", "import"])
+    func unreadableInput(command: String) throws {
+        try withTemporaryDirectory { dir in
+            // Root reads any file: run as nobody then, in a directory nobody may write.
+            #expect(chmod(dir.path, 0o777) == 0)
+            let input = dir.appendingPathComponent(command == "append" ? "r.yaml" : "e.ndjson")
+            try "report: {id: r, outlet: X, published: 2020-01-01}\n".write(to: input, atomically: false, encoding: .utf8)
+            #expect(chmod(input.path, 0o000) == 0)
+            let j = dir.appendingPathComponent("j").path
+            let arguments = [command, input.path, "--journal", j]
+            let r =
+                getuid() == 0
+                ? try Running("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Binaries.strata] + arguments).wait()
+                : try Running(Binaries.strata, arguments).wait()
+            #expect(r.exited(74), "\(r.status) \(r.err)")
+            #expect(r.err.hasPrefix("error: \(input.path): cannot open: Permission denied"), "\(r.err)")
+            #expect(!FileManager.default.fileExists(atPath: j), "an unreadable input must not create a journal")
+        }
+    }
+
     @Test("errors about command-line arguments name the argument, not a line")
     func argumentErrors() throws {
         try withTemporaryDirectory { dir in

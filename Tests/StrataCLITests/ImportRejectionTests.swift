@@ -310,4 +310,32 @@ struct ImportReferenceTests {
             #expect(try strata("import", original.path, "--journal", journal).exited(0))
         }
     }
+
+    @Test("an import overtaken by another writer says so: the position it meets was written by another process while it ran")
+    func overtakenByAnotherWriter() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            // The first 100 lines go in (the import commits its first batch of 50 and waits
+            // on line 101 to close the second); another process appends; then the rest.
+            let script = """
+                set -u
+                strata="$1"; journal="$2"; sample="$3"; report="$4"
+                {
+                  head -n 100 "$sample"
+                  for _ in $(seq 600); do
+                    n=$("$strata" stats --format json --journal "$journal" 2>/dev/null | python3 -c 'import json,sys; print(json.load(sys.stdin)["events"])' 2>/dev/null || echo 0)
+                    [ "$n" -ge 50 ] && break
+                    sleep 0.05
+                  done
+                  "$strata" append "$report" --journal "$journal" >&2
+                  tail -n +101 "$sample"
+                } | "$strata" import - --batch-size 50 --journal "$journal"
+                """
+            let r = try Running("/bin/bash", ["-c", script, "bash", Binaries.strata, journal, sampleExport.path, report]).wait()
+            #expect(r.exited(65), "\(r.status) \(r.err)")
+            #expect(r.err.contains("was written by another process while this import ran"), "\(r.err)")
+            #expect(try strata("verify", "--journal", journal).exited(0))
+        }
+    }
 }

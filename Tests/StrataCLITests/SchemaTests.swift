@@ -135,6 +135,32 @@ struct SchemaTests {
         print(f"rows {len(body)} cells {cells}")
         """#
 
+    @Test("the schemas take spec/cli.md's example view (record times to the second) and refuse an event whose payload is not an object")
+    func specExamples() throws {
+        try withTemporaryDirectory { dir in
+            let answer = dir.appendingPathComponent("answer.json")
+            try #"""
+                {"view": {"position": 57, "as_of": "2026-11-28T10:15:00Z", "published_by": null,
+                          "from": null, "to": null, "certainly": false},
+                 "rows": []}
+                """#.write(to: answer, atomically: false, encoding: .utf8)
+            for view in ["volumes", "shipments", "timeline"] {
+                let check = try python("tools/check-schema", ["schemas/\(view).schema.json".asRepositoryPath, answer.path])
+                #expect(check.exited(0), "\(view): \(check.out)\(check.err)")
+            }
+            let event = dir.appendingPathComponent("event.json")
+            try #"""
+                {"position": 1, "id": "019b76da-a800-77fb-9d63-ff3f27ee645b", "type": "claim.asserted.v1",
+                 "stream": "claim-r/c1", "version": 1, "recorded_at": "2026-01-01T00:00:00.000000Z",
+                 "recorded_by": "a", "correlation_id": "019b76da-a800-77fa-9cc6-5b0c66739bc7",
+                 "causation_id": null, "payload": "not an object"}
+                """#.write(to: event, atomically: false, encoding: .utf8)
+            let check = try python("tools/check-schema", ["schemas/event.schema.json".asRepositoryPath, event.path])
+            #expect(check.exited(1), "\(check.out)\(check.err)")
+            #expect(check.err.contains("payload: 'not an object' is not of type 'object'"), "\(check.err)")
+        }
+    }
+
     @Test("stats --format json matches its schema")
     func stats() throws {
         try withTemporaryDirectory { dir in

@@ -71,6 +71,10 @@ struct DomainEventTests {
     func outletIDs() {
         #expect(SourceID.outlet(named: "Daily NK")?.rawValue == "daily-nk")
         #expect(SourceID.outlet(named: "  UN Panel of Experts (2020) ")?.rawValue == "un-panel-of-experts-2020")
-        #expect(SourceID.outlet(named: "연합") == nil)
+        // A name without ASCII letters or digits: `outlet-` and a hash of its name key.
+        #expect(SourceID.outlet(named: "연합")?.rawValue == "outlet-7762368e59")
+        #expect(SourceID.outlet(named: " 연합 ") == SourceID.outlet(named: "연합"))
+        #expect(SourceID.outlet(named: "聯合") != SourceID.outlet(named: "연합"))
+        #expect(SourceID.outlet(named: "()") == nil)
     }
 }

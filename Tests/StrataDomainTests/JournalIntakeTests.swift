@@ -326,4 +326,69 @@ struct JournalIntakeTests {
         #expect(try t.journal.aliasTarget(.place, "Nam-pho harbour") == nil)
         #expect(throws: InputError.self) { try t.journal.rate(SourceID("nobody")!, .a, reason: "x", recordedAt: nil, by: "t") }
     }
+
+    @Test("a source listed again is listed as registered: a different grade is refused (rate re-grades), a different description warned of")
+    func sourceListedAgain() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        func listing(_ id: String, _ reliability: String, description: String? = nil) -> String {
+            report(
+                id: id, claims: "  - {id: c1, kind: policy, source: dailynk-china-source, credibility: 2}",
+                extra: """
+                    sources:
+                      - id: dailynk-china-source
+                        name: China-based source (Daily NK)
+                        kind: human
+                        reliability: \(reliability)
+                    \(description.map { "    description: \($0)" } ?? "")
+                    """)
+        }
+        let before = try t.journal.log.head().lastPosition
+        #expect {
+            try t.append(listing("r-a", "A"))
+        } throws: { error in
+            let e = error as? InputError
+            return e?.field == "sources" && e?.line == 6 && "\(error)".contains("graded C") && "\(error)".contains("strata rate")
+        }
+        #expect(try t.journal.log.head().lastPosition == before, "nothing appended")
+        // As registered: accepted, and the grade stays.
+        #expect(try t.append(listing("r-c", "C")).warnings.isEmpty)
+        // Re-graded B since: B (the grade now) and C (as registered) are accepted, A is not.
+        _ = try t.journal.rate(SourceID("dailynk-china-source")!, .b, reason: "track record", recordedAt: nil, by: "tester")
+        try t.append(listing("r-b", "B"))
+        try t.append(listing("r-c2", "C"))
+        #expect {
+            try t.append(listing("r-a2", "A"))
+        } throws: { "\($0)".contains("graded B now (registered C)") }
+        let described = try t.append(listing("r-d", "B", description: "another description"))
+        #expect(described.warnings.map(\.field) == ["sources"])
+        let record = try #require(try t.journal.source(SourceID("dailynk-china-source")!))
+        #expect(record.current == .b && record.registration.description == nil)
+        // The same report again is unchanged, whatever the grade has become.
+        _ = try t.journal.rate(SourceID("dailynk-china-source")!, .e, reason: "burned", recordedAt: nil, by: "tester")
+        #expect(try t.append(listing("r-c", "C")).appended == 0)
+    }
+
+    @Test("an outlet named without ASCII letters gets a source id of its own; an id shared with another outlet's name is warned of")
+    func outletIDs() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        func filed(_ id: String, outlet: String) -> String {
+            "report: {id: \(id), outlet: \(outlet), published: 2020-06-01}\nclaims:\n  - {id: c1, kind: policy}"
+        }
+        try t.append(filed("r1", outlet: "조선일보"))
+        try t.append(filed("r2", outlet: "人民日报"))
+        try t.append(filed("r3", outlet: "조선 일보"))
+        let outlets = try t.journal.sources().map { ($0.registration.source.rawValue, $0.registration.name) }
+        #expect(outlets.count == 2, "\(outlets)")
+        #expect(outlets.allSatisfy { $0.0.hasPrefix("outlet-") && $0.0.count == "outlet-".count + 10 }, "\(outlets)")
+        #expect(try t.journal.claim(ClaimID("r3/c1")!)?.fields.source == t.journal.claim(ClaimID("r1/c1")!)?.fields.source)
+        #expect(SourceID.outlet(named: "조선일보 Chosun")?.rawValue == "chosun")
+        #expect(SourceID.outlet(named: "— · —") == nil)
+        #expect(SourceID.outletProblem(named: "— · —") == "an outlet name needs letters or digits")
+        try t.append(filed("r4", outlet: "KCNA 조선"))
+        let shared = try t.append(filed("r5", outlet: "KCNA 중앙"))
+        #expect(shared.warnings.map(\.field) == ["report.outlet"] && "\(shared.warnings)".contains("registered for"))
+    }
 }

@@ -43,6 +43,23 @@ struct ConformanceTests {
         #expect(try t.log.streamVersion(b) == 0)
     }
 
+    @Test("an append planned at a position is refused, whole, once another append came after it")
+    func plannedPosition() throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        try t.log.append([StreamAppend(stream: a, events: [event(1)])], recordedBy: "x")
+        let planned = try t.log.head().lastPosition
+        try t.log.append([StreamAppend(stream: b, events: [event(2)])], recordedBy: "y")
+        #expect(throws: LogError.logMoved(planned: planned, now: Position(2))) {
+            try t.log.append(
+                [StreamAppend(stream: a, events: [event(3)]), StreamAppend(stream: b, events: [event(4)])],
+                recordedBy: "x", planned: planned)
+        }
+        #expect(try t.log.head().lastPosition == Position(2))
+        let r = try t.log.append([StreamAppend(stream: a, events: [event(3)])], recordedBy: "x", planned: Position(2))
+        #expect(r.positions == Position(3)...Position(3))
+    }
+
     @Test("a command is all or nothing")
     func allOrNothing() throws {
         let t = try TemporaryLog()

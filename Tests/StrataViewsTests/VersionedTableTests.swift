@@ -116,4 +116,53 @@ struct VersionedTableTests {
             #expect(everyName == all, "every name's members at \(p)")
         }
     }
+
+    @Test("a set's values found out of order in the file are reported as damage, not followed round in a circle")
+    func membersOutOfOrder() throws {
+        let dir = NSTemporaryDirectory() + "strata-members-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        var options = Environment.Options()
+        options.sets = ["members"]
+        let name = Array("coal".utf8)
+        // Members 1…6, each in, out and in again (few enough values that reads step through
+        // them all: the swapped values below are met whatever the position).
+        func write() throws {
+            let env = try Environment(path: dir, databases: ["members"], options: options)
+            let set = VersionedMembers(database: env.database("members"))
+            try env.write { tx in
+                for m in UInt64(1)...6 {
+                    for p in UInt64(1)...3 {
+                        try set.set(tx, name: name, member: Position(m), present: p != 2, at: Position(m * 10 + p))
+                    }
+                }
+            }
+        }
+        func read(at position: UInt64) throws -> [UInt64] {
+            let env = try Environment(path: dir, databases: ["members"], options: options)
+            let set = VersionedMembers(database: env.database("members"))
+            var out: [UInt64] = []
+            try env.read { tx in try set.members(tx, name: name, at: Position(position)) { out.append($0.rawValue) } }
+            return out
+        }
+        try write()
+        #expect(try read(at: 45) == [1, 2, 3, 4])
+        // Swap two stored values in place, as damage might: member 4's first and member 2's first.
+        let file = URL(fileURLWithPath: dir + "/data.mdb")
+        var bytes = [UInt8](try Data(contentsOf: file))
+        func value(_ m: UInt64, _ p: UInt64) -> [UInt8] {
+            withUnsafeBytes(of: m.bigEndian, Array.init) + withUnsafeBytes(of: p.bigEndian, Array.init) + [1]
+        }
+        func offset(_ v: [UInt8]) throws -> Int {
+            try #require((0...(bytes.count - v.count)).first { bytes[$0..<($0 + v.count)].elementsEqual(v) })
+        }
+        let a = try offset(value(2, 21))
+        let b = try offset(value(4, 41))
+        for i in 0..<17 { bytes.swapAt(a + i, b + i) }
+        try Data(bytes).write(to: file)
+        // A read that passes both values meets them out of order. (One that jumps past
+        // them, at 25, does not see the damage: `strata verify` reads every row.)
+        for position in [UInt64(45), 100] {
+            #expect(throws: LogError.corrupted(position: nil, reason: "claim-index rows out of order")) { try read(at: position) }
+        }
+    }
 }

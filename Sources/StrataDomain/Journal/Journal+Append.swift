@@ -24,27 +24,22 @@ extension Journal {
     }
 
     /// Appends a report as one transaction; nothing is written when anything is wrong. The
-    /// same report again is a no-op. The report's and its claims' streams must be new and
-    /// its new sources unregistered, so two processes appending the same report at once
-    /// record it once: the loser re-plans and finds it recorded.
+    /// same report again is a no-op. The report is checked against the journal as it is
+    /// when its events are written (``record(recordedAt:by:conflict:plan:)``), so two
+    /// processes appending the same report at once record it once: the second finds it
+    /// recorded.
     public func append(_ doc: ReportDocument, recordedAt: RecordTime? = nil, by analyst: String) throws -> Outcome {
-        for attempt in 0..<2 {
+        try record(
+            recordedAt: recordedAt, by: analyst,
+            conflict: { _ in InputError(field: "report.id", "an event id of report \(doc.header.id) is already recorded") }
+        ) {
             let plan = try plan(doc)
-            if plan.alreadyRecorded {
+            guard !plan.alreadyRecorded else {
                 let last = try log.head().lastRecordedAt ?? RecordTime(microseconds: 0)
-                return Outcome(appended: 0, unchanged: plan.eventCount, positions: nil, recordedAt: last)
+                return .done(Outcome(appended: 0, unchanged: plan.eventCount, positions: nil, recordedAt: last))
             }
-            do {
-                var outcome = try record(plan.parts, recordedAt: recordedAt, by: analyst) { _ in
-                    InputError(field: "report.id", "an event id of report \(doc.header.id) is already recorded")
-                }
-                outcome.warnings = plan.warnings
-                return outcome
-            } catch LogError.wrongExpectedVersion where attempt == 0 {
-                continue
-            }
+            return .append(plan.parts, warnings: plan.warnings)
         }
-        throw LogError.wrongExpectedVersion(stream: Streams.report(doc.header.id), expected: .noStream, actual: 1)
     }
 }
 
@@ -57,6 +52,8 @@ struct ReportPlanBuilder {
     /// Source registrations the file implies, including those already in the journal
     /// (which are not appended again): part of the report's content either way.
     private var sourceContent: [(StreamID, ProposedEvent)] = []
+    /// What is accepted but probably not meant, found while building.
+    private var notes: [InputError] = []
 
     init(doc: ReportDocument, journal: Journal) throws {
         self.doc = doc
@@ -105,7 +102,7 @@ struct ReportPlanBuilder {
         // The streams of this report's claims, made once (a search per stream made a
         // report of 10,000 claims take 12 s).
         let claimStreams = Set(doc.claims.map { Streams.claim($0.id) })
-        let warnings = already ? [] : references.warnings
+        let warnings = already ? [] : notes + references.warnings
         return ReportPlan(
             report: id,
             parts: order.map { stream in
@@ -118,13 +115,35 @@ struct ReportPlanBuilder {
             alreadyRecorded: already, warnings: warnings)
     }
 
+    /// `graded B`, `graded B now (registered C)`, `ungraded`.
+    private static func grade(_ source: SourceRecord) -> String {
+        let registered = source.registration.reliability
+        let now = source.current.map { "graded \($0.rawValue)" } ?? "ungraded"
+        guard registered != source.current else { return now }
+        return now + " now (registered \(registered?.rawValue ?? "ungraded"))"
+    }
+
+    /// Registers the outlet and the listed sources the journal does not have yet. A source
+    /// listed again must be listed as it is registered: the same name and kind, and a
+    /// reliability that is its registered grade or its grade now (a report does not
+    /// re-grade a source: `strata rate` does); a different description is kept out, with
+    /// a warning. A report already recorded is compared whole instead.
     private mutating func addSources() throws {
         let listed = Set(doc.sources.map(\.id))
         if !listed.contains(outlet) {
             let e = SourceRegistered(source: outlet, name: doc.header.outlet, kind: .outlet, reliability: nil, description: nil, report: nil)
             let registration = (Streams.source(outlet), e.proposed())
             sourceContent.append(registration)
-            if try !journal.exists(Streams.source(outlet)) { events.append(registration) }
+            if let existing = try journal.registration(of: outlet) {
+                if recorded == nil, NameKey(existing.name) != NameKey(doc.header.outlet) {
+                    notes.append(
+                        InputError(
+                            line: doc.header.line, field: "report.outlet",
+                            "outlet \"\(doc.header.outlet)\" has the source id \(outlet), registered for \"\(existing.name)\": its claims are recorded as that source's"))
+                }
+            } else {
+                events.append(registration)
+            }
         }
         for s in doc.sources {
             let e = SourceRegistered(
@@ -132,11 +151,24 @@ struct ReportPlanBuilder {
                 report: doc.header.id)
             let registration = (Streams.source(s.id), e.proposed())
             sourceContent.append(registration)
-            if let existing = try journal.registration(of: s.id) {
-                guard existing.name == s.name, existing.kind == s.kind else {
+            if let existing = try journal.source(s.id) {
+                let registered = existing.registration
+                guard registered.name == s.name, registered.kind == s.kind else {
                     throw InputError(
                         line: s.line, field: "sources",
-                        "source \(s.id) is already registered as \"\(existing.name)\" (\(existing.kind.rawValue)); cite it by id without listing it, or choose another id")
+                        "source \(s.id) is already registered as \"\(registered.name)\" (\(registered.kind.rawValue)); cite it by id without listing it, or choose another id")
+                }
+                guard recorded == nil else { continue }
+                if let written = s.reliability, written != registered.reliability, written != existing.current {
+                    throw InputError(
+                        line: s.line, field: "sources",
+                        "source \(s.id) is \(Self.grade(existing)); a report does not re-grade a source: cite it without a reliability, or run strata rate \(s.id) \(written.rawValue) --reason TEXT")
+                }
+                if let written = s.description, written != registered.description {
+                    notes.append(
+                        InputError(
+                            line: s.line, field: "sources",
+                            "source \(s.id) is already registered; this description is not recorded (the registration's stands)"))
                 }
                 continue
             }

@@ -7,25 +7,26 @@ extension Journal {
     public func apply(
         _ correction: ReportDocument.Correction, citing report: ReportID?, recordedAt: RecordTime?, by analyst: String
     ) throws -> Outcome {
-        if let report, try !exists(Streams.report(report)) {
-            throw InputError(field: "--report", "no report \(report) in the journal")
+        try record(recordedAt: recordedAt, by: analyst, conflict: Journal.concurrent) {
+            if let report, try !exists(Streams.report(report)) {
+                throw InputError(field: "--report", "no report \(report) in the journal")
+            }
+            var refs = ClaimReferences(journal: self, report: nil, local: [:])
+            let (stream, event) = try refs.event(for: correction, field: "", citing: report, id: .make())
+            return .append([StreamAppend(stream: stream, events: [event])], warnings: refs.warnings)
         }
-        var refs = ClaimReferences(journal: self, report: nil, local: [:])
-        let (stream, event) = try refs.event(for: correction, field: "", citing: report, id: .make())
-        var outcome = try recordOne(stream, event, recordedAt: recordedAt, by: analyst)
-        outcome.warnings = refs.warnings
-        return outcome
     }
 
     /// Removes a link between two claims.
     public func unlink(_ a: ClaimID, _ b: ClaimID, relation: Relation, reason: String?, recordedAt: RecordTime?, by analyst: String)
         throws -> Outcome
     {
-        guard try activeLinks(a, b).contains(where: { $0.relation == relation && $0.matches(a, b) }) else {
-            throw InputError(field: "--as", "\(a) and \(b) are not linked as \(relation.rawValue)")
+        try recordOne(recordedAt: recordedAt, by: analyst) {
+            guard try activeLinks(a, b).contains(where: { $0.relation == relation && $0.matches(a, b) }) else {
+                throw InputError(field: "--as", "\(a) and \(b) are not linked as \(relation.rawValue)")
+            }
+            return (Streams.link(a, b), ClaimsUnlinked(claim: a, other: b, relation: relation, reason: reason).proposed())
         }
-        let e = ClaimsUnlinked(claim: a, other: b, relation: relation, reason: reason)
-        return try recordOne(Streams.link(a, b), e.proposed(), recordedAt: recordedAt, by: analyst)
     }
 
     /// The links now in force between two claims.
@@ -46,15 +47,23 @@ extension Journal {
     public func rate(_ source: SourceID, _ grade: Reliability, reason: String, recordedAt: RecordTime?, by analyst: String)
         throws -> Outcome
     {
-        guard try exists(Streams.source(source)) else { throw InputError(field: "SOURCE", "no source \(source) in the journal") }
-        let e = SourceRated(source: source, reliability: grade, reason: reason)
-        return try recordOne(Streams.source(source), e.proposed(), recordedAt: recordedAt, by: analyst)
+        try recordOne(recordedAt: recordedAt, by: analyst) {
+            guard try exists(Streams.source(source)) else { throw InputError(field: "SOURCE", "no source \(source) in the journal") }
+            return (Streams.source(source), SourceRated(source: source, reliability: grade, reason: reason).proposed())
+        }
     }
 
     /// Declares `name` another name for `canonical`.
     public func alias(
         _ kind: EntityKind, _ name: String, as canonical: String, reason: String?, recordedAt: RecordTime?, by analyst: String
     ) throws -> Outcome {
+        try recordOne(recordedAt: recordedAt, by: analyst) { try aliasEvent(kind, name, as: canonical, reason: reason) }
+    }
+
+    /// The event that makes `name` an alias of `canonical`, checked against the journal.
+    private func aliasEvent(_ kind: EntityKind, _ name: String, as canonical: String, reason: String?) throws
+        -> (StreamID, ProposedEvent)
+    {
         let name = name.trimmingSpaces
         let canonical = canonical.trimmingSpaces
         guard !name.isEmpty else { throw InputError(field: "NAME", "must not be empty") }
@@ -115,16 +124,18 @@ extension Journal {
             }
         }
         let e = EntityAliased(kind: kind, name: name, canonical: canonical, reason: reason)
-        return try recordOne(Streams.alias(kind, name), e.proposed(), recordedAt: recordedAt, by: analyst)
+        return (Streams.alias(kind, name), e.proposed())
     }
 
     /// Withdraws an alias.
     public func unalias(_ kind: EntityKind, _ name: String, reason: String?, recordedAt: RecordTime?, by analyst: String)
         throws -> Outcome
     {
-        guard try aliasTarget(kind, name) != nil else { throw InputError(field: "NAME", "\"\(name)\" is not an alias") }
-        let e = EntityUnaliased(kind: kind, name: name.trimmingSpaces, reason: reason)
-        return try recordOne(Streams.alias(kind, name.trimmingSpaces), e.proposed(), recordedAt: recordedAt, by: analyst)
+        try recordOne(recordedAt: recordedAt, by: analyst) {
+            guard try aliasTarget(kind, name) != nil else { throw InputError(field: "NAME", "\"\(name)\" is not an alias") }
+            let e = EntityUnaliased(kind: kind, name: name.trimmingSpaces, reason: reason)
+            return (Streams.alias(kind, name.trimmingSpaces), e.proposed())
+        }
     }
 
     /// What `name` is now an alias of, if anything.
@@ -140,13 +151,18 @@ extension Journal {
         return target
     }
 
-    private func recordOne(_ stream: StreamID, _ event: ProposedEvent, recordedAt: RecordTime?, by analyst: String) throws
-        -> Outcome
+    /// Records the one event `plan` checks and makes (see ``record(recordedAt:by:conflict:plan:)``).
+    private func recordOne(recordedAt: RecordTime?, by analyst: String, _ plan: () throws -> (StreamID, ProposedEvent))
+        throws -> Outcome
     {
-        try record([StreamAppend(stream: stream, events: [event])], recordedAt: recordedAt, by: analyst) { _ in
-            InputError("a concurrent change conflicted; try again")
+        try record(recordedAt: recordedAt, by: analyst, conflict: Journal.concurrent) {
+            let (stream, event) = try plan()
+            return .append([StreamAppend(stream: stream, events: [event])])
         }
     }
+
+    /// A new event id found recorded: only another process can have written it.
+    private static func concurrent(_ id: EventID) -> InputError { InputError("a concurrent change conflicted; try again") }
 }
 
 extension ClaimsLinked {

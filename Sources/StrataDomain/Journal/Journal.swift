@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import LMDB
 import StrataLog
 
@@ -35,20 +38,57 @@ public final class Journal: Sendable {
         public var warnings: [InputError] = []
     }
 
-    /// Appends one command's events, turning the log's refusals into bad-input errors.
+    /// What a command's plan found: events to append (with what was accepted but probably
+    /// not meant), or nothing to append and the outcome to report.
+    enum Planned {
+        case append([StreamAppend], warnings: [InputError] = [])
+        case done(Outcome)
+    }
+
+    /// How many times a command is planned again when other processes keep appending
+    /// between its plan and its write, before it gives up (exit 75, "try again").
+    static let replans = 64
+
+    /// Plans and appends one command's events as one transaction, turning the log's
+    /// refusals into bad-input errors.
+    ///
+    /// `plan` checks the command against the journal and lays out its events; they are
+    /// written only if nothing was appended since `plan` began reading. When another
+    /// process appended first, the command is planned again against the journal as it now
+    /// is, so two commands racing each other are judged as if they had run in turn (the
+    /// second of two retractions of a claim is refused as already retracted, as it would
+    /// be a minute later) — up to ``replans`` times, after which the log's
+    /// ``LogError/logMoved(planned:now:)`` stands.
     func record(
-        _ parts: [StreamAppend], recordedAt: RecordTime?, by analyst: String,
-        conflict: (EventID) -> InputError
+        recordedAt: RecordTime?, by analyst: String, conflict: (EventID) -> InputError,
+        plan: () throws -> Planned
     ) throws -> Outcome {
-        do {
-            let r = try log.append(parts, recordedAt: recordedAt, recordedBy: analyst, alsoWrite: projector)
-            return Outcome(appended: r.appended, unchanged: r.unchanged, positions: r.positions, recordedAt: r.recordedAt)
-        } catch LogError.idConflict(let id, _) {
-            throw conflict(id)
-        } catch LogError.recordTimeBackwards(let requested, let last) {
-            throw Journal.backwards(requested, last)
-        } catch LogError.recordTimeInFuture(let requested, let clock) {
-            throw Journal.ahead(requested, clock)
+        var attempt = 0
+        while true {
+            let planned = try log.head().lastPosition
+            let parts: [StreamAppend]
+            let warnings: [InputError]
+            switch try plan() {
+            case .done(let outcome): return outcome
+            case .append(let p, let w): (parts, warnings) = (p, w)
+            }
+            do {
+                let r = try log.append(
+                    parts, recordedAt: recordedAt, recordedBy: analyst, planned: planned, alsoWrite: projector)
+                return Outcome(
+                    appended: r.appended, unchanged: r.unchanged, positions: r.positions, recordedAt: r.recordedAt,
+                    warnings: warnings)
+            } catch LogError.logMoved where attempt + 1 < Journal.replans {
+                attempt += 1
+                // Writers that keep colliding step apart by a random few milliseconds.
+                if attempt >= 3 { usleep(UInt32.random(in: 0...UInt32(min(attempt, 10) * 1000))) }
+            } catch LogError.idConflict(let id, _) {
+                throw conflict(id)
+            } catch LogError.recordTimeBackwards(let requested, let last) {
+                throw Journal.backwards(requested, last)
+            } catch LogError.recordTimeInFuture(let requested, let clock) {
+                throw Journal.ahead(requested, clock)
+            }
         }
     }
 

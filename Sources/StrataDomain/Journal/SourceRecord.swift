@@ -18,24 +18,27 @@ public struct SourceRecord: Sendable {
 extension Journal {
     /// Every source in the journal, by id.
     public func sources() throws -> [SourceRecord] {
-        var out: [SourceRecord] = []
-        for stream in try log.streams(category: "source") {
-            var registration: SourceRegistered? = nil
-            var grades: [SourceRecord.Grade] = []
-            for e in try log.stream(stream) {
-                if e.type.family == SourceRegistered.eventType.family {
-                    let r = try SourceRegistered(payload: e.payload, type: e.type)
-                    registration = r
-                    if r.reliability != nil {
-                        grades.append(.init(reliability: r.reliability, reason: "registered", recordedAt: e.recordedAt, recordedBy: e.recordedBy))
-                    }
-                } else if e.type.family == SourceRated.eventType.family {
-                    let r = try SourceRated(payload: e.payload, type: e.type)
-                    grades.append(.init(reliability: r.reliability, reason: r.reason, recordedAt: e.recordedAt, recordedBy: e.recordedBy))
+        try log.streams(category: "source").compactMap { try source(in: $0) }
+    }
+
+    /// A source's registration and grades, or `nil` when it is not in the journal.
+    public func source(_ id: SourceID) throws -> SourceRecord? { try source(in: Streams.source(id)) }
+
+    private func source(in stream: StreamID) throws -> SourceRecord? {
+        var registration: SourceRegistered? = nil
+        var grades: [SourceRecord.Grade] = []
+        for e in try log.stream(stream) {
+            if e.type.family == SourceRegistered.eventType.family {
+                let r = try SourceRegistered(payload: e.payload, type: e.type)
+                registration = r
+                if r.reliability != nil {
+                    grades.append(.init(reliability: r.reliability, reason: "registered", recordedAt: e.recordedAt, recordedBy: e.recordedBy))
                 }
+            } else if e.type.family == SourceRated.eventType.family {
+                let r = try SourceRated(payload: e.payload, type: e.type)
+                grades.append(.init(reliability: r.reliability, reason: r.reason, recordedAt: e.recordedAt, recordedBy: e.recordedBy))
             }
-            if let registration { out.append(SourceRecord(registration: registration, grades: grades)) }
         }
-        return out
+        return registration.map { SourceRecord(registration: $0, grades: grades) }
     }
 }

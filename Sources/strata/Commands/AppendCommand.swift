@@ -13,7 +13,9 @@ struct AppendCommand: ParsableCommand {
         commandName: "append",
         abstract: "Record report files (YAML or JSON; - reads standard input).",
         discussion: """
-            Each file is one report and one transaction: all of its events or none. A file with anything wrong — syntax, unknown fields, grades, EDTF times, units, ids, references to sources or claims that do not exist — is refused with `error: FILE:LINE: FIELD: what was wrong` and exit 65, and nothing of it is appended. Unknown place and commodity names are accepted with a warning and can be resolved later with `strata alias`.
+            Each file is one report and one transaction: all of its events or none. A file with anything wrong — syntax, unknown fields, grades, EDTF times, units, ids, references to sources or claims that do not exist — is refused with `error: FILE:LINE: FIELD: what was wrong` and exit 65, and nothing of it is appended; the other files are still appended, and the command exits with the first failure's code. Unknown place and commodity names are accepted with a warning and can be resolved later with `strata alias`. A source already in the journal may be listed again only as registered (its name, kind, and its registered or current grade: `strata rate` re-grades). Ids are ASCII letters, digits, - _ and .; YAML anchors and aliases are refused.
+
+            A report is checked against the journal as it is when it is written: if another process appended in between, it is checked again.
 
             Appending the same report again changes nothing and prints `unchanged`; the same report id with other content is refused. Prints, per file, the report id and the number of events appended. The format of report files is in the project's spec (report-format.md) and schemas/report.schema.json.
             """)

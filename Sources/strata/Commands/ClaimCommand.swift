@@ -59,7 +59,10 @@ struct ClaimCommand: ParsableCommand {
         let rows = r.versions.map { v in
             [String(v.position.rawValue), v.recordedAt.iso8601, v.recordedBy, change(v.change), v.report?.rawValue ?? "-", v.reason ?? "-"]
         }
-        lines.append(Format.table(["POSITION", "RECORDED AT", "BY", "CHANGE", "REPORT", "REASON"], rows, rightAligned: [0]))
+        lines.append(
+            Format.table(
+                ["POSITION", "RECORDED AT", "BY", "CHANGE", "REPORT", "REASON"], rows, rightAligned: [0],
+                fit: Format.Fit(cuttable: [2: .end, 3: .end, 4: .middle, 5: .end], optional: [2], readable: [5: 16])))
         return lines.joined(separator: "\n")
     }
 
@@ -67,7 +70,7 @@ struct ClaimCommand: ParsableCommand {
     /// form would be a structure; `nil` for the fields shown as their plain value.
     static func display(_ key: String, _ f: ClaimFields) -> String? {
         switch key {
-        case "quantity": return f.quantity?.description
+        case "quantity": return f.quantity?.readable
         case "from": return f.from.map(\.description).joined(separator: ", ")
         case "to": return f.to.map(\.description).joined(separator: ", ")
         case "vessel": return f.vessel?.description

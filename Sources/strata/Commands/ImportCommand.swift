@@ -30,8 +30,10 @@ struct ImportCommand: ParsableCommand {
     @Argument(help: "The NDJSON file, or - for standard input.")
     var file: String
 
-    @Option(help: "Events per durable commit.")
-    var batchSize: Int = 10_000
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Events per durable commit.")
+    var batchSizeValue = WholeNumber(10_000)
+    /// `--batch-size`, checked by `validate()`.
+    var batchSize: Int { Int(batchSizeValue.text) ?? 10_000 }
 
     private static func isRegularFile(_ path: String) -> Bool {
         var st = stat()
@@ -39,7 +41,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func validate() throws {
-        if batchSize < 1 { throw ValidationError("--batch-size must be at least 1") }
+        _ = try batchSizeValue.value("--batch-size", "events per commit", minimum: 1)
     }
 
     func run() throws {

@@ -19,20 +19,24 @@ struct LogCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
-    @Option(parsing: .unconditional, help: "Only events after this position.")
-    var after: Int = 0
+    @Option(name: .customLong("after"), parsing: .unconditional, help: "Only events after this position.")
+    var afterValue = WholeNumber(0)
+    /// `--after`, checked by `validate()`.
+    var after: Int { Int(afterValue.text) ?? 0 }
 
-    @Option(parsing: .unconditional, help: "At most this many events.")
-    var limit: Int?
+    @Option(name: .customLong("limit"), parsing: .unconditional, help: "At most this many events.")
+    var limitValue: WholeNumber?
+    /// `--limit`, checked by `validate()`.
+    var limit: Int? { limitValue.flatMap { Int($0.text) } }
 
     @Option(help: "Output format: table, json or ndjson.")
     var format: LogFormat = .table
 
     func validate() throws {
-        // Negative numbers reach here (parsing: .unconditional) and are bad data, like any
+        // Negative numbers reach here too (parsing: .unconditional): bad data, like any
         // invalid value given to an option.
-        if after < 0 { throw invalidValue("--after: expected a position, 0 or more, not \(after)") }
-        if let limit, limit < 0 { throw invalidValue("--limit: must not be negative, not \(limit)") }
+        _ = try afterValue.value("--after", "a position")
+        _ = try limitValue?.value("--limit", "a count")
     }
 
     func run() throws {
@@ -69,7 +73,8 @@ struct LogCommand: ParsableCommand {
             case .json: buffer.append(contentsOf: Array((first ? "]\n" : "\n]\n").utf8))
             case .table:
                 let text = Format.table(
-                    ["POSITION", "RECORDED AT", "TYPE", "STREAM", "VERSION", "BY"], rows, rightAligned: [0, 4])
+                    ["POSITION", "RECORDED AT", "TYPE", "STREAM", "VERSION", "BY"], rows, rightAligned: [0, 4],
+                    fit: Format.Fit(cuttable: [3: .middle, 5: .end], optional: [5, 4], readable: [3: 16]))
                 buffer.append(contentsOf: Array((text + "\n").utf8))
             case .ndjson: break
             }

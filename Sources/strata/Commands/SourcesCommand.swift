@@ -40,7 +40,10 @@ struct SourcesCommand: ParsableCommand {
                         s.grades.map { $0.reliability?.rawValue ?? "-" }.joined(separator: "→"), s.registration.name,
                     ]
                 }
-                print(Format.table(["SOURCE", "KIND", "GRADE", "HISTORY", "NAME"], rows))
+                print(
+                    Format.table(
+                        ["SOURCE", "KIND", "GRADE", "HISTORY", "NAME"], rows,
+                        fit: Format.Fit(cuttable: [3: .middle, 4: .end], heading: 0)))
             }
         }
     }
