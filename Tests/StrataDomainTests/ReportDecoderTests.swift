@@ -77,6 +77,8 @@ struct ReportDecoderTests {
         ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
         ("    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit", "duplicate key"),
         ("    voyages: -3", 9, "claims[0].voyages", "must not be negative"),
+        ("    quantity: {value: 1e-400, unit: t}", 9, "claims[0].quantity.value", "1e-400 is too small to record"),
+        ("    quantity: {value: 0.5e-330, unit: t}", 9, "claims[0].quantity.value", "too small to record (it would be 0)"),
         (#"    said: "red \e[31mALERT""#, 9, "claims[0].said", "control character (U+001B)"),
         (#"    from: "\u202EopmaN""#, 9, "claims[0].from", "bidirectional override (U+202E)"),
         (#"    note: "line1\rover""#, 9, "claims[0].note", "carriage return (U+000D)"),

@@ -60,6 +60,10 @@ struct NodeReader {
             throw error("expected a number, not \"\(t)\"")
         }
         guard v.isFinite else { throw error("must be a finite number") }
+        // `1e-400` reads as 0: a number written with a non-zero digit must not become zero.
+        if v == 0, t.prefix(while: { $0 != "e" && $0 != "E" }).contains(where: { ("1"..."9").contains($0) }) {
+            throw error("\(t) is too small to record (it would be 0)")
+        }
         return v
     }
 
