@@ -10,7 +10,7 @@ import StrataViews
 
 /// `--journal PATH`, shared by every command.
 struct JournalOptions: ParsableArguments {
-    @Option(name: .long, help: "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal). Recording commands create it and its missing parents.")
+    @Option(name: .long, help: "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal). Recording commands create it and its missing parents, for a command they accept (one refused leaves nothing behind).")
     var journal: String?
 
     var path: String {

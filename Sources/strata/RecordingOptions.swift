@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import StrataDomain
 import StrataLog
 import StrataViews
@@ -29,6 +30,25 @@ extension JournalOptions {
     /// The journal for recording (created when missing): its read models are kept in the
     /// same transactions as its events.
     func journalForWriting() throws -> Journal { try recordingJournal(at: path) }
+
+    /// Runs a recording `command` on the journal, which is created only for a command it
+    /// accepts: when the journal does not exist yet, the command runs first on an empty
+    /// journal of its own in a temporary directory, so one it refuses (a typo in a claim
+    /// id, a report citing a source nobody registered) leaves no empty journal behind.
+    func recording<R>(_ command: (Journal) throws -> R) throws -> R {
+        if !EventLog.exists(at: path) {
+            try onEmptyJournal { _ = try command($0) }
+        }
+        return try command(journalForWriting())
+    }
+
+    /// Runs `body` on an empty journal in a temporary directory, removed afterwards.
+    func onEmptyJournal(_ body: (Journal) throws -> Void) throws {
+        let scratch = NSTemporaryDirectory() + "strata-check-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: scratch) }
+        ScratchCleanup.onSignal(removing: scratch)
+        try body(recordingJournal(at: scratch))
+    }
     /// The journal for reading (a missing one is exit 66).
     func journalForReading() throws -> Journal { Journal(log: try openForReading()) }
 }

@@ -58,6 +58,29 @@ struct FileErrorTests {
         }
     }
 
+    @Test("a recording command refused on a journal that does not exist yet leaves no journal behind; one accepted creates it")
+    func refusedCommandsCreateNoJournal() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("new/journal").path
+            let report = dir.appendingPathComponent("r.yaml")
+            try "report: {id: r, outlet: X, published: 2020-01-01}\nclaims:\n  - {id: c1, kind: policy, source: nobody}\n"
+                .write(to: report, atomically: false, encoding: .utf8)
+            for command in [
+                ["append", report.path], ["retract", "r/c1", "--reason", "x"], ["correct", "r/c1", "--set", "note=x", "--reason", "x"],
+                ["link", "r/c1", "r/c2", "--as", "corroborates"], ["unlink", "r/c1", "r/c2", "--as", "corroborates"],
+                ["rate", "nobody", "B", "--reason", "x"], ["alias", "place", "Moon Base", "Atlantis"], ["unalias", "place", "Moon Base"],
+            ] {
+                let r = try Running(Binaries.strata, command + ["--journal", j]).wait()
+                #expect(r.exited(65), "\(command): \(r.status) \(r.err)")
+                #expect(r.err.hasPrefix("error: "), "\(command): \(r.err)")
+                #expect(!FileManager.default.fileExists(atPath: j), "\(command) left a journal behind")
+            }
+            #expect(try strata("alias", "place", "Nam-pho harbour", "Nampo", "--journal", j).exited(0))
+            #expect(FileManager.default.fileExists(atPath: j + "/data.mdb"))
+            #expect(try statsJSON(journal: j)["events"] as? Int == 1)
+        }
+    }
+
     @Test("errors about command-line arguments name the argument, not a line")
     func argumentErrors() throws {
         try withTemporaryDirectory { dir in

@@ -20,9 +20,10 @@ struct AliasCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let kind = entity.kind
-            let j = try journal.journalForWriting()
             printOutcome(
-                try j.alias(kind, name, as: canonical, reason: reason, recordedAt: recording.time, by: Analyst.current),
+                try journal.recording {
+                    try $0.alias(kind, name, as: canonical, reason: reason, recordedAt: recording.time, by: Analyst.current)
+                },
                 "aliased \(kind.rawValue) \"\(name)\" → \"\(canonical)\"")
         }
     }

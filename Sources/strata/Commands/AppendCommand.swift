@@ -75,6 +75,15 @@ struct AppendCommand: ParsableCommand {
         if let opened {
             journal = opened
         } else {
+            // A journal that does not exist yet is created only for a report it will hold:
+            // the report is first recorded on an empty journal of its own.
+            if scratch == nil, !EventLog.exists(at: self.journal.path) {
+                do {
+                    try self.journal.onEmptyJournal { _ = try $0.append(document, recordedAt: recording.time, by: Analyst.current) }
+                } catch let error as InputError {
+                    throw error.in(file: file)
+                }
+            }
             do {
                 journal = try scratch.map(recordingJournal(at:)) ?? self.journal.journalForWriting()
             } catch {

@@ -60,8 +60,10 @@ struct CorrectCommand: ParsableCommand {
             ]))
             do {
                 let (correction, warnings) = try ReportDecoder().correction(entry, report: target.report)
-                let j = try journal.journalForWriting()
-                let outcome = try j.apply(correction, citing: try reportID(report), recordedAt: recording.time, by: Analyst.current)
+                let citing = try reportID(report)
+                let outcome = try journal.recording {
+                    try $0.apply(correction, citing: citing, recordedAt: recording.time, by: Analyst.current)
+                }
                 for w in warnings { Stderr.print("warning: \(CorrectCommand.naming(w).description)") }
                 printOutcome(outcome, "corrected \(target)")
             } catch let e as InputError {

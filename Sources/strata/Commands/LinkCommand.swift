@@ -15,11 +15,10 @@ struct LinkCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let (a, b) = try link.claims()
-            let j = try journal.journalForWriting()
             let correction = ReportDocument.Correction.link(
                 .init(text: a.description, line: 0, field: "CLAIM"), .init(text: b.description, line: 0, field: "CLAIM"),
                 link.relation, reason: link.reason)
-            let outcome = try j.apply(correction, citing: nil, recordedAt: recording.time, by: Analyst.current)
+            let outcome = try journal.recording { try $0.apply(correction, citing: nil, recordedAt: recording.time, by: Analyst.current) }
             for warning in outcome.warnings { Stderr.print("warning: \(warning.message)") }
             printOutcome(outcome, "linked \(a) \(link.relation.rawValue) \(b)")
         }

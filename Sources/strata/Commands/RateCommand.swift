@@ -18,8 +18,8 @@ struct RateCommand: ParsableCommand {
         try reporting {
             guard let id = SourceID(source) else { throw InputError(field: "SOURCE", "\"\(source)\" is not a source id") }
             guard let g = Reliability(text: grade) else { throw InputError(field: "GRADE", "\"\(grade)\" is not a grade A–F") }
-            let j = try journal.journalForWriting()
-            printOutcome(try j.rate(id, g, reason: reason, recordedAt: recording.time, by: Analyst.current), "rated \(id) \(g.rawValue)")
+            let outcome = try journal.recording { try $0.rate(id, g, reason: reason, recordedAt: recording.time, by: Analyst.current) }
+            printOutcome(outcome, "rated \(id) \(g.rawValue)")
         }
     }
 }

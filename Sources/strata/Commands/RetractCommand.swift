@@ -20,11 +20,13 @@ struct RetractCommand: ParsableCommand {
         try reporting {
             let target = try claimID(claim, argument: "CLAIM")
             let ref = ReportDocument.ClaimReference(text: target.description, line: 0, field: "CLAIM")
-            let j = try journal.journalForWriting()
-            if let record = try j.claim(target), record.retracted {
-                throw InputError(field: "CLAIM", "claim \(target) is already retracted")
+            let citing = try reportID(report)
+            let outcome = try journal.recording { j in
+                if let record = try j.claim(target), record.retracted {
+                    throw InputError(field: "CLAIM", "claim \(target) is already retracted")
+                }
+                return try j.apply(.retract(ref, reason: reason), citing: citing, recordedAt: recording.time, by: Analyst.current)
             }
-            let outcome = try j.apply(.retract(ref, reason: reason), citing: try reportID(report), recordedAt: recording.time, by: Analyst.current)
             printOutcome(outcome, "retracted \(target)")
         }
     }

@@ -16,8 +16,8 @@ struct UnaliasCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let kind = entity.kind
-            let j = try journal.journalForWriting()
-            printOutcome(try j.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current), "unaliased \(kind.rawValue) \"\(name)\"")
+            let outcome = try journal.recording { try $0.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current) }
+            printOutcome(outcome, "unaliased \(kind.rawValue) \"\(name)\"")
         }
     }
 }

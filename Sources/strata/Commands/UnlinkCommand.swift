@@ -12,9 +12,10 @@ struct UnlinkCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let (a, b) = try link.claims()
-            let j = try journal.journalForWriting()
             printOutcome(
-                try j.unlink(a, b, relation: link.relation, reason: link.reason, recordedAt: recording.time, by: Analyst.current),
+                try journal.recording {
+                    try $0.unlink(a, b, relation: link.relation, reason: link.reason, recordedAt: recording.time, by: Analyst.current)
+                },
                 "unlinked \(a) \(link.relation.rawValue) \(b)")
         }
     }
