@@ -66,6 +66,20 @@ struct ReportDecoderTests {
         #expect(c.fields.credibility == .probablyTrue)
     }
 
+    @Test("JSON cut short is refused at the end of its last line, whether or not a line break ends it", arguments: [
+        (#"{"report": {"id": "bad", "outlet": "W","#, 1, 40),
+        ("{\"report\": {\"id\": \"bad\",\n \"outlet\": \"W\"\n", 2, 15),
+        ("{\"report\": {\"id\": \"bad\",\n \"outlet\": \"W\"", 2, 15),
+    ])
+    func truncatedJSON(text: String, line: Int, column: Int) throws {
+        do {
+            _ = try ReportDecoder().decode(Array(text.utf8), json: true)
+            Issue.record("expected an error")
+        } catch let error as InputError {
+            #expect(error.line == line && error.message.hasSuffix("(column \(column))"), "\(error)")
+        }
+    }
+
     @Test("errors name the line and the field", arguments: [
         ("    comodity: coal", 9, "claims[0].comodity", "unknown field (did you mean commodity?)"),
         ("    quantity: {value: -5, unit: t}", 9, "claims[0].quantity.value", "must not be negative"),

@@ -16,9 +16,14 @@ extension DocumentNode {
                 let path = builder.openPath
                 throw InputError(line: error.line, field: path.isEmpty ? key : path + "." + key, "duplicate key")
             }
-            // An error at the very end is on the last line, not one past it.
+            // An error at the very end is at the end of the last line, not one past it.
             let lines = max(1, DocumentNode.lineOf(offset: bytes.count, in: bytes) - (bytes.last == 0x0A ? 1 : 0))
-            throw InputError(line: min(error.line, lines), "not valid JSON: \(error.reason) (column \(error.column))")
+            var column = error.column
+            if error.line > lines {
+                let body = bytes.last == 0x0A ? bytes.dropLast() : bytes[...]
+                column = body.endIndex - (body.lastIndex(of: 0x0A).map { $0 + 1 } ?? body.startIndex) + 1
+            }
+            throw InputError(line: min(error.line, lines), "not valid JSON: \(error.reason) (column \(column))")
         }
         guard let root = builder.result else { throw InputError(line: 1, "the file is empty") }
         return root
