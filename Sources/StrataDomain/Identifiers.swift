@@ -1,4 +1,5 @@
 import Crypto
+import Foundation
 
 /// ASCII letters, digits, `-`, `_` and `.`, starting with a letter or digit: the ids
 /// analysts choose for reports, claims and sources. (Ids are compared as bytes, in keys
@@ -48,14 +49,18 @@ public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     /// The id of an outlet's own source: its ASCII letters and digits in lowercase with
-    /// runs of other characters turned into `-` (`Daily NK` → `daily-nk`); for a name
+    /// runs of other characters turned into `-` (`Daily NK` → `daily-nk`), read from the
+    /// name's composed form (NFC: `Süddeutsche` gives the same id however its `ü` was
+    /// typed) with invisible characters (zero-width spaces and joiners, which Unicode
+    /// says to ignore) left out rather than separating; for a name
     /// written without any (`조선일보`, `人民日报`), `outlet-` and ten hex digits of the
     /// SHA-256 of its name key (``NameKey``), the same for every spelling that key folds
     /// together. `nil` when the name has no letters or digits, or the id would be too long.
     public static func outlet(named name: String) -> SourceID? {
         var out = ""
         var dash = false
-        for scalar in name.lowercased().unicodeScalars {
+        for scalar in name.precomposedStringWithCanonicalMapping.lowercased().unicodeScalars {
+            if scalar.properties.isDefaultIgnorableCodePoint { continue }
             if scalar.isASCII, scalar.properties.isAlphabetic || ("0"..."9").contains(scalar) {
                 if dash && !out.isEmpty { out.append("-") }
                 out.unicodeScalars.append(scalar)

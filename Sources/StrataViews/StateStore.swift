@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+    import Glibc
+#endif
 import Foundation
 import LMDB
 import StrataDomain
@@ -225,8 +228,16 @@ public struct StateStore: Sendable {
             }
             total += n
             if done { return total }
+            // Let a writer waiting for LMDB's write lock in (an append, a correction): this
+            // loop would take the lock again before a waiting process wakes up, and hold
+            // it batch after batch until the rebuild ends.
+            usleep(StateStore.writerPause)
         }
     }
+
+    /// Microseconds the rebuild pauses between its transactions for other writers: 0.1 s
+    /// over the 100 transactions of a rebuild of 1M events.
+    static let writerPause: UInt32 = 1000
     // MARK: reading
 
     /// The state a view (without `--published-by`) stands at, from the stored rows after

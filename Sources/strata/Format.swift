@@ -132,8 +132,14 @@ enum Format {
         return s.unicodeScalars.reduce(0) { $0 + columns($1) }
     }
 
-    /// The columns one scalar takes (see ``width(_:)``).
+    /// The columns one scalar takes (see ``width(_:)``): none for combining marks and the
+    /// invisible characters Unicode says to ignore (a zero-width space).
     static func columns(_ s: Unicode.Scalar) -> Int {
+        if s.properties.isDefaultIgnorableCodePoint { return 0 }
+        switch s.properties.generalCategory {
+        case .nonspacingMark, .enclosingMark: return 0
+        default: break
+        }
         switch s.value {
         case 0x1100...0x115F, 0x2E80...0x303E, 0x3041...0x33FF, 0x3400...0x4DBF, 0x4E00...0x9FFF, 0xA000...0xA4CF,
             0xAC00...0xD7A3, 0xF900...0xFAFF, 0xFE30...0xFE4F, 0xFF00...0xFF60, 0xFFE0...0xFFE6, 0x20000...0x3FFFD:

@@ -189,6 +189,35 @@ struct ExamplesTests {
         }
     }
 
+    @Test("tables count invisible characters as no column, and print a text's line breaks as spaces")
+    func invisibleCharactersAndLineBreaks() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let report = dir.appendingPathComponent("r.yaml")
+            try """
+                report: {id: r, outlet: Wire, published: 2020-01-01}
+                claims:
+                  - {id: c1, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-05, vessel: {name: "Chon\\u200BMa San"}}
+                  - {id: c2, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-06, vessel: {name: "Chon Ma Sam"}}
+                  - id: c3
+                    kind: observation
+                    said: |
+                      line one
+                      line two
+                """.write(to: report, atomically: false, encoding: .utf8)
+            #expect(try strata("append", report.path, "--journal", journal).exited(0))
+            let table = try strata("shipments", "--journal", journal, environment: ["COLUMNS": "1000"]).out
+            // Where each row's WHEN begins, in columns a terminal draws (U+200B draws none).
+            let starts = table.split(separator: "\n").compactMap { line -> Int? in
+                guard let at = line.range(of: "2019-0") else { return nil }
+                return line[..<at.lowerBound].unicodeScalars.filter { $0 != "\u{200B}" }.count
+            }
+            #expect(starts.count == 2 && Set(starts).count == 1, "\(table)")
+            let claim = try strata("claim", "r/c3", "--journal", journal).out
+            #expect(claim.contains("  said: line one line two"), "\(claim)")
+        }
+    }
+
     @Test("tables fit an 80-column terminal, cutting names with …, and use a wider one when given; shipment, claim and source ids are never cut")
     func tablesFitTheTerminal() throws {
         try withTemporaryDirectory { dir in

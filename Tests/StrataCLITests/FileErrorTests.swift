@@ -81,6 +81,40 @@ struct FileErrorTests {
         }
     }
 
+    @Test("export --output writes the file whole or not at all: interrupted, it leaves the old file as it was and no partial one")
+    func interruptedExport() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            #expect(try bench("journal", "--journal", j, "--events", "30000").exited(0))
+            let output = dir.appendingPathComponent("export.ndjson").path
+            try "the previous export\n".write(toFile: output, atomically: false, encoding: .utf8)
+            // Through Python, to clear the signal mask the test runner's threads hand down
+            // (SIGTERM would stay blocked, as it is for no user's shell).
+            let unmasked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
+            let run = try Running(
+                "/usr/bin/env", ["python3", "-c", unmasked, Binaries.strata, "export", "--output", output, "--journal", j])
+            let partial = output + ".partial-\(run.pid)"
+            var started = false
+            for _ in 0..<2000 where !started {
+                started = FileManager.default.fileExists(atPath: partial)
+                if !started { usleep(1000) }
+            }
+            // Stopped mid-export, then terminated: the signal is handled when it goes on.
+            kill(run.pid, SIGSTOP)
+            kill(run.pid, SIGTERM)
+            kill(run.pid, SIGCONT)
+            let r = run.wait()
+            #expect(started, "the export wrote to \(partial)")
+            #expect(r.exited(143), "\(r.status) \(r.signaled) \(r.err)")
+            #expect(try String(contentsOfFile: output, encoding: .utf8) == "the previous export\n")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".partial-") }.isEmpty)
+            // Uninterrupted, the export replaces it whole.
+            #expect(try strata("export", "--output", output, "--journal", j).exited(0))
+            let events = try #require(try statsJSON(journal: j)["events"] as? Int)
+            #expect(try String(contentsOfFile: output, encoding: .utf8).split(separator: "\n").count == events)
+        }
+    }
+
     @Test("errors about command-line arguments name the argument, not a line")
     func argumentErrors() throws {
         try withTemporaryDirectory { dir in

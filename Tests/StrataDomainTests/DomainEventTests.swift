@@ -76,5 +76,11 @@ struct DomainEventTests {
         #expect(SourceID.outlet(named: " 연합 ") == SourceID.outlet(named: "연합"))
         #expect(SourceID.outlet(named: "聯合") != SourceID.outlet(named: "연합"))
         #expect(SourceID.outlet(named: "()") == nil)
+        // One id however the name's letters were typed: composed or decomposed, with or
+        // without invisible characters.
+        #expect(SourceID.outlet(named: "S\u{FC}ddeutsche Zeitung")?.rawValue == "s-ddeutsche-zeitung")
+        #expect(SourceID.outlet(named: "Su\u{308}ddeutsche Zeitung")?.rawValue == "s-ddeutsche-zeitung")
+        #expect(SourceID.outlet(named: "Reu\u{200B}ters")?.rawValue == "reuters")
+        #expect(SourceID.outlet(named: "Ch\u{14F}ngjin Ilbo") == SourceID.outlet(named: "Cho\u{306}ngjin Ilbo"))
     }
 }

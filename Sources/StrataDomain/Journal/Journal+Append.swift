@@ -62,11 +62,15 @@ struct ReportPlanBuilder {
             throw InputError(field: "report.outlet", SourceID.outletProblem(named: doc.header.outlet) ?? "no source id")
         }
         self.outlet = outlet
+        references = ClaimReferences(
+            journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
+        references.reportSources = Set(doc.sources.map(\.id) + [outlet])
     }
 
     mutating func build() throws -> ReportPlan {
         let id = doc.header.id
         recorded = try journal.report(id)
+        references.recheck = recorded != nil
         try addSources()
         for (i, claim) in doc.claims.enumerated() { try addClaim(claim, index: i) }
         for (i, correction) in doc.corrections.enumerated() { try addCorrection(correction, index: i) }
@@ -191,15 +195,10 @@ struct ReportPlanBuilder {
     /// The report is already in the journal: its content is compared, not re-validated.
     private var recorded: ReportFiled?
 
-    /// Made once, on first use (after `recorded` is known): remaking it for every link
-    /// made a report of 10,000 linked claims quadratic.
-    private lazy var references: ClaimReferences = {
-        var refs = ClaimReferences(
-            journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
-        refs.recheck = recorded != nil
-        refs.reportSources = Set(doc.sources.map(\.id) + [outlet])
-        return refs
-    }()
+    /// Made once and changed in place: remaking it for every link made a report of 10,000
+    /// linked claims quadratic, and so did a `lazy var` (each mutation through its getter
+    /// changed a copy, so the set of links made so far was copied for every link).
+    private var references: ClaimReferences
 
     private mutating func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID { try references.resolve(ref) }
 

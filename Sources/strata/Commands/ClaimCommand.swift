@@ -53,7 +53,7 @@ struct ClaimCommand: ParsableCommand {
     static func text(_ r: ClaimRecord) -> String {
         var lines = ["claim \(r.id)\(r.retracted ? "  (retracted)" : "")"]
         for f in r.fields.payloadFields where !f.value.isNull && f.value != .array([]) {
-            lines.append("  \(f.key): \(display(f.key, r.fields) ?? display(f.value))")
+            lines.append("  \(f.key): \(Format.oneLine(display(f.key, r.fields) ?? display(f.value)))")
         }
         lines.append("")
         let rows = r.versions.map { v in

@@ -14,12 +14,14 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
-    @Option(name: [.short, .long], help: "Write to this file instead of standard output.")
+    @Option(name: [.short, .long], help: "Write to this file instead of standard output: whole or not at all (the export goes to FILE.partial-PID and is renamed to FILE when complete; an interrupted export leaves FILE as it was).")
     var output: String?
 
     func run() throws {
         try reporting {
             let log = try journal.openForReading()
+            // Interrupted, the export leaves no partial file (and `--output`'s old file as it was).
+            if let output { ScratchCleanup.onSignal(removingFiles: [OutputFile.partialPath(for: output)]) }
             let file = try output.map { try OutputFile(path: $0) } ?? OutputFile()
             var progress = Progress("export")
             let total = try log.head().lastPosition.rawValue
