@@ -19,19 +19,23 @@ extension Double {
     public var plainText: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 
     /// ``plainText`` with its whole part in groups of three, for readers: `24,000,000`,
-    /// `1,234.5` (a number in exponent form stays as it is).
+    /// `1,234.5` (a number in exponent form stays as it is). Made on bytes: every row of a
+    /// timeline makes one.
     public var groupedText: String {
-        let plain = plainText
-        guard !plain.contains("e") else { return plain }
-        let negative = plain.hasPrefix("-")
-        let parts = plain.dropFirst(negative ? 1 : 0).split(separator: ".", maxSplits: 1)
-        let whole = Array(parts[0])
-        var out = negative ? "-" : ""
-        for (i, digit) in whole.enumerated() {
-            if i > 0 && (whole.count - i) % 3 == 0 { out.append(",") }
-            out.append(digit)
+        let plain = Array(plainText.utf8)
+        guard !plain.contains(UInt8(ascii: "e")) else { return String(decoding: plain, as: UTF8.self) }
+        let start = plain.first == UInt8(ascii: "-") ? 1 : 0
+        let end = plain.firstIndex(of: UInt8(ascii: ".")) ?? plain.count
+        guard end - start > 3 else { return String(decoding: plain, as: UTF8.self) }
+        var out: [UInt8] = []
+        out.reserveCapacity(plain.count + (end - start) / 3)
+        out.append(contentsOf: plain[..<start])
+        for i in start..<end {
+            if i > start && (end - i) % 3 == 0 { out.append(UInt8(ascii: ",")) }
+            out.append(plain[i])
         }
-        return parts.count > 1 ? out + "." + parts[1] : out
+        out.append(contentsOf: plain[end...])
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// 10⁰ … 10²², every power of ten a double holds exactly.

@@ -67,6 +67,14 @@ struct DomainEventTests {
         #expect(throws: InputError.self) { try Quantity(amount: amount, unit: .tonne) }
     }
 
+    @Test("numbers for readers are grouped by thousands in their whole part only", arguments: [
+        (0.0, "0"), (999.0, "999"), (1000.0, "1,000"), (24_000_000.0, "24,000,000"), (1234.5, "1,234.5"),
+        (-1_234_567.25, "-1,234,567.25"), (-999.0, "-999"), (0.001, "0.001"), (1e20, "1e+20"),
+    ])
+    func grouped(value: Double, text: String) {
+        #expect(value.groupedText == text)
+    }
+
     @Test("outlet ids are made from names")
     func outletIDs() {
         #expect(SourceID.outlet(named: "Daily NK")?.rawValue == "daily-nk")
