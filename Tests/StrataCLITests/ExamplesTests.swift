@@ -215,6 +215,12 @@ struct ExamplesTests {
             #expect(starts.count == 2 && Set(starts).count == 1, "\(table)")
             let claim = try strata("claim", "r/c3", "--journal", journal).out
             #expect(claim.contains("  said: line one line two"), "\(claim)")
+            // A correction's table says what it changed, as it was and as it became.
+            #expect(try strata("correct", "r/c1", "--set", "when=2019-07", "--set", "vessel=", "--reason", "AIS", "--journal", journal).exited(0))
+            let corrected = try strata("claim", "r/c1", "--journal", journal).out
+            let changes = corrected.components(separatedBy: "\ncorrections:\n").last?.split(separator: "\n").map { String($0.drop { $0 == " " }) }
+            #expect(changes?.count == 2 && changes?[0].hasSuffix("when: 2019-05 → 2019-07") == true, "\(corrected)")
+            #expect(changes?[1].hasSuffix("vessel: Chon\u{200B}Ma San → -") == true, "\(corrected)")
         }
     }
 

@@ -6,7 +6,8 @@ import StrataLog
 struct ClaimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claim",
-        abstract: "Show one claim with every version: record time, analyst, reason and the report behind each change.")
+        abstract: "Show one claim with every version: record time, analyst, reason and the report behind each change.",
+        discussion: "The table lists the claim's current fields, its versions, then what each correction changed (field: before → after). JSON gives every version's whole claim.")
 
     enum ClaimFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
@@ -63,7 +64,25 @@ struct ClaimCommand: ParsableCommand {
             Format.table(
                 ["POSITION", "RECORDED AT", "BY", "CHANGE", "REPORT", "REASON"], rows, rightAligned: [0],
                 fit: Format.Fit(cuttable: [2: .end, 3: .end, 4: .middle, 5: .end], optional: [2], readable: [5: 16])))
+        // What each correction changed, as it was and as it became.
+        var changes: [String] = []
+        for (previous, version) in zip(r.versions, r.versions.dropFirst()) {
+            guard case .corrected(let keys) = version.change else { continue }
+            for key in keys {
+                changes.append(
+                    "  \(version.position.rawValue)  \(key): \(value(key, previous.fields)) → \(value(key, version.fields))")
+            }
+        }
+        if !changes.isEmpty { lines += ["", "corrections:"] + changes }
         return lines.joined(separator: "\n")
+    }
+
+    /// A field's value as a reader writes it, on one line; `-` when it has none.
+    static func value(_ key: String, _ f: ClaimFields) -> String {
+        guard let field = f.payloadFields.first(where: { $0.key == key }), !field.value.isNull, field.value != .array([]) else {
+            return "-"
+        }
+        return Format.oneLine(display(key, f) ?? display(field.value))
     }
 
     /// A field as a reader writes it (`about 20 t`, `Nampo (KP), Dalian`), where its JSON
