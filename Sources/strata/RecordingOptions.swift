@@ -36,18 +36,19 @@ extension JournalOptions {
     /// journal of its own in a temporary directory, so one it refuses (a typo in a claim
     /// id, a report citing a source nobody registered) leaves no empty journal behind.
     func recording<R>(_ command: (Journal) throws -> R) throws -> R {
-        if !EventLog.exists(at: path) {
-            try onEmptyJournal { _ = try command($0) }
-        }
+        try rehearseIfMissing { _ = try command($0) }
         return try command(journalForWriting())
     }
 
-    /// Runs `body` on an empty journal in a temporary directory, removed afterwards.
-    func onEmptyJournal(_ body: (Journal) throws -> Void) throws {
+    /// When the journal does not exist yet, runs `command` first on an empty journal in a
+    /// temporary directory (removed afterwards), so what it refuses is refused before the
+    /// journal is made.
+    func rehearseIfMissing(_ command: (Journal) throws -> Void) throws {
+        guard !EventLog.exists(at: path) else { return }
         let scratch = NSTemporaryDirectory() + "strata-check-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         ScratchCleanup.onSignal(removing: scratch)
-        try body(recordingJournal(at: scratch))
+        try command(recordingJournal(at: scratch))
     }
     /// The journal for reading (a missing one is exit 66).
     func journalForReading() throws -> Journal { Journal(log: try openForReading()) }

@@ -15,7 +15,7 @@ struct ViewOptions: ParsableArguments {
         help: ArgumentHelp("Only events up to this log position (past the last one: the last, with a warning).", valueName: "N"))
     var atPositionValue: WholeNumber?
     /// `--at-position`, checked by `validate()`.
-    var atPosition: Int? { atPositionValue.flatMap { Int($0.text) } }
+    var atPosition: Int? { atPositionValue?.number }
     @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.", valueName: "T"))
     var publishedBy: String?
     @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
@@ -32,7 +32,7 @@ struct ViewOptions: ParsableArguments {
             valueName: "DAYS"))
     var padValue = WholeNumber(0)
     /// `--pad`, checked by `validate()`.
-    var pad: Int { Int(padValue.text) ?? 0 }
+    var pad: Int { padValue.number }
     @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
@@ -43,8 +43,8 @@ struct ViewOptions: ParsableArguments {
     var format: OutputFormat = .table
 
     func validate() throws {
-        _ = try padValue.value("--pad", "days")
-        _ = try atPositionValue?.value("--at-position", "a position")
+        try padValue.check("--pad", "days")
+        try atPositionValue?.check("--at-position", "a position")
         if let asOf, RecordTime(iso8601: asOf) == nil {
             throw invalidValue("--as-of: expected an ISO 8601 date or date-time, not \"\(asOf)\"")
         }

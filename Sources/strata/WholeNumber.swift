@@ -7,21 +7,29 @@ import ArgumentParser
 /// as wrong usage (64).
 struct WholeNumber: ExpressibleByArgument, Sendable {
     let text: String
+    /// The number written, read once; only used after ``check(_:_:minimum:)`` has passed
+    /// (0 for text that is not a number, which `check` refuses).
+    let number: Int
 
-    init(_ value: Int) { text = String(value) }
+    init(_ value: Int) {
+        text = String(value)
+        number = value
+    }
 
-    init?(argument: String) { text = argument }
+    init?(argument: String) {
+        text = argument
+        number = Int(argument) ?? 0
+    }
 
     var defaultValueDescription: String { text }
 
-    /// The number, or exit 65 naming `option` when it is not a whole number of at least
-    /// `minimum`; `what` says what the option counts.
-    func value(_ option: String, _ what: String, minimum: Int = 0) throws -> Int {
+    /// Exit 65 naming `option` unless the text is a whole number of at least `minimum`;
+    /// `what` says what the option counts.
+    func check(_ option: String, _ what: String, minimum: Int = 0) throws {
         // `--limit --journal J`: the option's value is missing (wrong usage), not invalid.
         if text.hasPrefix("--") { throw ValidationError("missing value for \(option)") }
-        guard let n = Int(text), n >= minimum else {
+        guard Int(text) != nil, number >= minimum else {
             throw invalidValue("\(option): expected \(what), \(minimum) or more, not \(text)")
         }
-        return n
     }
 }

@@ -28,16 +28,16 @@ struct AppendConcurrencyTests {
     func checkedCommandsRace() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
-            let report = dir.appendingPathComponent("r.yaml")
-            try """
+            let report = try reportFile(
+                """
                 report: {id: rep, outlet: Test Wire, published: 2020-01-10}
                 claims:
                   - {id: a1, kind: shipment, commodity: coal, quantity: {value: 10, unit: t}, from: KP, to: CN, when: 2019-12}
                   - {id: a2, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-12}
                   - {id: a3, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-12}
                   - {id: t1, kind: total, commodity: coal, quantity: {value: 100, unit: t}, from: KP, to: CN, when: 2019}
-                """.write(to: report, atomically: false, encoding: .utf8)
-            #expect(try strata("append", report.path, "--journal", j).exited(0))
+                """, named: "r.yaml", in: dir)
+            #expect(try strata("append", report, "--journal", j).exited(0))
             func race(_ commands: [[String]]) throws -> [RunResult] {
                 try commands.map { try Running(Binaries.strata, $0 + ["--journal", j]) }.map { $0.wait() }
             }

@@ -193,8 +193,8 @@ struct ExamplesTests {
     func invisibleCharactersAndLineBreaks() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
-            let report = dir.appendingPathComponent("r.yaml")
-            try """
+            let report = try reportFile(
+                """
                 report: {id: r, outlet: Wire, published: 2020-01-01}
                 claims:
                   - {id: c1, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-05, vessel: {name: "Chon\\u200BMa San"}}
@@ -204,8 +204,8 @@ struct ExamplesTests {
                     said: |
                       line one
                       line two
-                """.write(to: report, atomically: false, encoding: .utf8)
-            #expect(try strata("append", report.path, "--journal", journal).exited(0))
+                """, named: "r.yaml", in: dir)
+            #expect(try strata("append", report, "--journal", journal).exited(0))
             let table = try strata("shipments", "--journal", journal, environment: ["COLUMNS": "1000"]).out
             // Where each row's WHEN begins, in columns a terminal draws (U+200B draws none).
             let starts = table.split(separator: "\n").compactMap { line -> Int? in

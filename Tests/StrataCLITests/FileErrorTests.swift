@@ -43,17 +43,17 @@ struct FileErrorTests {
         try withTemporaryDirectory { dir in
             // Root reads any file: run as nobody then, in a directory nobody may write.
             #expect(chmod(dir.path, 0o777) == 0)
-            let input = dir.appendingPathComponent(command == "append" ? "r.yaml" : "e.ndjson")
-            try "report: {id: r, outlet: X, published: 2020-01-01}\n".write(to: input, atomically: false, encoding: .utf8)
-            #expect(chmod(input.path, 0o000) == 0)
+            let input = try reportFile(
+                "report: {id: r, outlet: X, published: 2020-01-01}\n", named: command == "append" ? "r.yaml" : "e.ndjson", in: dir)
+            #expect(chmod(input, 0o000) == 0)
             let j = dir.appendingPathComponent("j").path
-            let arguments = [command, input.path, "--journal", j]
+            let arguments = [command, input, "--journal", j]
             let r =
                 getuid() == 0
                 ? try Running("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Binaries.strata] + arguments).wait()
                 : try Running(Binaries.strata, arguments).wait()
             #expect(r.exited(74), "\(r.status) \(r.err)")
-            #expect(r.err.hasPrefix("error: \(input.path): cannot open: Permission denied"), "\(r.err)")
+            #expect(r.err.hasPrefix("error: \(input): cannot open: Permission denied"), "\(r.err)")
             #expect(!FileManager.default.fileExists(atPath: j), "an unreadable input must not create a journal")
         }
     }
@@ -62,11 +62,11 @@ struct FileErrorTests {
     func refusedCommandsCreateNoJournal() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("new/journal").path
-            let report = dir.appendingPathComponent("r.yaml")
-            try "report: {id: r, outlet: X, published: 2020-01-01}\nclaims:\n  - {id: c1, kind: policy, source: nobody}\n"
-                .write(to: report, atomically: false, encoding: .utf8)
+            let report = try reportFile(
+                "report: {id: r, outlet: X, published: 2020-01-01}\nclaims:\n  - {id: c1, kind: policy, source: nobody}\n",
+                named: "r.yaml", in: dir)
             for command in [
-                ["append", report.path], ["retract", "r/c1", "--reason", "x"], ["correct", "r/c1", "--set", "note=x", "--reason", "x"],
+                ["append", report], ["retract", "r/c1", "--reason", "x"], ["correct", "r/c1", "--set", "note=x", "--reason", "x"],
                 ["link", "r/c1", "r/c2", "--as", "corroborates"], ["unlink", "r/c1", "r/c2", "--as", "corroborates"],
                 ["rate", "nobody", "B", "--reason", "x"], ["alias", "place", "Moon Base", "Atlantis"], ["unalias", "place", "Moon Base"],
             ] {

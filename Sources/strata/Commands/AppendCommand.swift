@@ -77,9 +77,9 @@ struct AppendCommand: ParsableCommand {
         } else {
             // A journal that does not exist yet is created only for a report it will hold:
             // the report is first recorded on an empty journal of its own.
-            if scratch == nil, !EventLog.exists(at: self.journal.path) {
+            if scratch == nil {
                 do {
-                    try self.journal.onEmptyJournal { _ = try $0.append(document, recordedAt: recording.time, by: Analyst.current) }
+                    try self.journal.rehearseIfMissing { _ = try $0.append(document, recordedAt: recording.time, by: Analyst.current) }
                 } catch let error as InputError {
                     throw error.in(file: file)
                 }

@@ -53,8 +53,8 @@ struct ClaimCommand: ParsableCommand {
 
     static func text(_ r: ClaimRecord) -> String {
         var lines = ["claim \(r.id)\(r.retracted ? "  (retracted)" : "")"]
-        for f in r.fields.payloadFields where !f.value.isNull && f.value != .array([]) {
-            lines.append("  \(f.key): \(Format.oneLine(display(f.key, r.fields) ?? display(f.value)))")
+        for f in r.fields.payloadFields {
+            if let text = text(f, r.fields) { lines.append("  \(f.key): \(text)") }
         }
         lines.append("")
         let rows = r.versions.map { v in
@@ -79,10 +79,13 @@ struct ClaimCommand: ParsableCommand {
 
     /// A field's value as a reader writes it, on one line; `-` when it has none.
     static func value(_ key: String, _ f: ClaimFields) -> String {
-        guard let field = f.payloadFields.first(where: { $0.key == key }), !field.value.isNull, field.value != .array([]) else {
-            return "-"
-        }
-        return Format.oneLine(display(key, f) ?? display(field.value))
+        f.payloadFields.first { $0.key == key }.flatMap { text($0, f) } ?? "-"
+    }
+
+    /// `field` of `f` as a reader writes it, on one line; `nil` when it is null or empty.
+    private static func text(_ field: Payload.Field, _ f: ClaimFields) -> String? {
+        guard !field.value.isNull, field.value != .array([]) else { return nil }
+        return Format.oneLine(display(field.key, f) ?? display(field.value))
     }
 
     /// A field as a reader writes it (`about 20 t`, `Nampo (KP), Dalian`), where its JSON

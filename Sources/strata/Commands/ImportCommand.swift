@@ -33,7 +33,7 @@ struct ImportCommand: ParsableCommand {
     @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Events per durable commit.")
     var batchSizeValue = WholeNumber(10_000)
     /// `--batch-size`, checked by `validate()`.
-    var batchSize: Int { Int(batchSizeValue.text) ?? 10_000 }
+    var batchSize: Int { batchSizeValue.number }
 
     private static func isRegularFile(_ path: String) -> Bool {
         var st = stat()
@@ -41,7 +41,7 @@ struct ImportCommand: ParsableCommand {
     }
 
     func validate() throws {
-        _ = try batchSizeValue.value("--batch-size", "events per commit", minimum: 1)
+        try batchSizeValue.check("--batch-size", "events per commit", minimum: 1)
     }
 
     func run() throws {

@@ -22,12 +22,12 @@ struct LogCommand: ParsableCommand {
     @Option(name: .customLong("after"), parsing: .unconditional, help: "Only events after this position.")
     var afterValue = WholeNumber(0)
     /// `--after`, checked by `validate()`.
-    var after: Int { Int(afterValue.text) ?? 0 }
+    var after: Int { afterValue.number }
 
     @Option(name: .customLong("limit"), parsing: .unconditional, help: "At most this many events.")
     var limitValue: WholeNumber?
     /// `--limit`, checked by `validate()`.
-    var limit: Int? { limitValue.flatMap { Int($0.text) } }
+    var limit: Int? { limitValue?.number }
 
     @Option(help: "Output format: table, json or ndjson.")
     var format: LogFormat = .table
@@ -35,8 +35,8 @@ struct LogCommand: ParsableCommand {
     func validate() throws {
         // Negative numbers reach here too (parsing: .unconditional): bad data, like any
         // invalid value given to an option.
-        _ = try afterValue.value("--after", "a position")
-        _ = try limitValue?.value("--limit", "a count")
+        try afterValue.check("--after", "a position")
+        try limitValue?.check("--limit", "a count")
     }
 
     func run() throws {
