@@ -179,6 +179,35 @@ enum Format {
         }
     }
 
+    /// `text` on lines of at most `width` columns, broken between words: the first line
+    /// begins with `first` (and a space, unless `first` ends with one), the others with
+    /// `indent`. A word wider than a line (an id, an
+    /// address) is kept whole on a line of its own: ids are never cut.
+    static func wrapped(_ text: String, width: Int = terminalWidth, first: String, indent: String) -> [String] {
+        var lines: [String] = []
+        var line = first
+        var used = Format.width(first)
+        var empty = first.isEmpty || first.last == " "
+        for word in oneLine(text).split(separator: " ", omittingEmptySubsequences: true) {
+            let w = Format.width(String(word))
+            if !empty && used + 1 + w > width {
+                lines.append(line)
+                line = indent
+                used = Format.width(indent)
+                empty = true
+            }
+            if !empty {
+                line += " "
+                used += 1
+            }
+            line += word
+            used += w
+            empty = false
+        }
+        lines.append(line)
+        return lines
+    }
+
     /// A cell on one line: line breaks and tabs (which a name may hold) become spaces, so
     /// they cannot break a row in two.
     static func oneLine(_ cell: String) -> String {
@@ -214,11 +243,14 @@ enum Format {
                 var whole = fit
                 whole.heading = nil
                 whole.cuttable[h] = nil
-                if whole.least(whole.visible(natural), natural) <= fit.width { return table(of: Array(header.indices), whole) }
+                if whole.least(whole.visible(natural), natural) <= fit.width {
+                    return table(of: Array(header.indices), whole)
+                }
                 var rest = fit
                 rest.heading = nil
                 rest.width = fit.width - 2
-                let body = table(of: header.indices.filter { $0 != h }, rest).split(separator: "\n", omittingEmptySubsequences: false)
+                let body = table(of: header.indices.filter { $0 != h }, rest).split(
+                    separator: "\n", omittingEmptySubsequences: false)
                 let headings = [header[h]] + rows.map { h < $0.count ? $0[h] : "" }
                 return zip(headings, body).map { "\($0)\n  \($1)" }.joined(separator: "\n")
             }

@@ -25,7 +25,6 @@ private let intendedWarnings: [String: String] = [
     "08-ap-2018-08-10-kcs-coal-via-russia.yaml": #"unknown place "Daean""#
 ]
 
-
 /// The record time given to the i-th example (0-based): one hour apart from 2025-01-01T01:00Z.
 private func recordedAt(_ index: Int) -> String {
     let hours = index + 1
@@ -46,14 +45,16 @@ private struct Appended {
 
 /// Appends every example, in order, into `journal` with its fixed record time; each must
 /// succeed. Returns what each append printed.
-private func appendExamples(to journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Appended] {
+private func appendExamples(to journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [Appended]
+{
     try #require(!exampleFiles.isEmpty, "no report files in \(examplesDirectory.path)", sourceLocation: sourceLocation)
     var appended: [Appended] = []
     for (i, file) in exampleFiles.enumerated() {
         let name = file.lastPathComponent
         let result = try strata("append", "--journal", journal, "--recorded-at", recordedAt(i), file.path)
         try #require(
-            result.exited(0), "append \(name): exit \(result.status)\n\(result.out)\(result.err)", sourceLocation: sourceLocation)
+            result.exited(0), "append \(name): exit \(result.status)\n\(result.out)\(result.err)",
+            sourceLocation: sourceLocation)
         let firstLine = result.out.split(separator: "\n").first.map(String.init) ?? ""
         let report = try #require(
             firstLine.range(of: ": ").map { String(firstLine[..<$0.lowerBound]) }, "append \(name) said: \(result.out)",
@@ -64,18 +65,28 @@ private func appendExamples(to journal: String, sourceLocation: SourceLocation =
 }
 
 /// `strata claim ID --format json` of a claim, which must succeed.
-private func claimJSON(_ id: String, journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
+private func claimJSON(_ id: String, journal: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> [String: Any]
+{
     let result = try strata("claim", id, "--journal", journal, "--format", "json")
     try #require(result.exited(0), "claim \(id): exit \(result.status): \(result.err)", sourceLocation: sourceLocation)
     return try jsonObject(result.stdout)
 }
 
-private func object(_ value: Any?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String: Any] {
-    try #require(value as? [String: Any], "\(what) is not an object: \(String(describing: value))", sourceLocation: sourceLocation)
+private func object(_ value: Any?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [String:
+    Any]
+{
+    try #require(
+        value as? [String: Any], "\(what) is not an object: \(String(describing: value))",
+        sourceLocation: sourceLocation)
 }
 
-private func objects(_ value: Any?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws -> [[String: Any]] {
-    try #require(value as? [[String: Any]], "\(what) is not a list of objects: \(String(describing: value))", sourceLocation: sourceLocation)
+private func objects(_ value: Any?, _ what: String, sourceLocation: SourceLocation = #_sourceLocation) throws
+    -> [[String: Any]]
+{
+    try #require(
+        value as? [[String: Any]], "\(what) is not a list of objects: \(String(describing: value))",
+        sourceLocation: sourceLocation)
 }
 
 @Suite("examples/ report files")
@@ -105,7 +116,8 @@ struct ExamplesTests {
                 """
             try Data(bad.utf8).write(to: dir.appendingPathComponent("bad.yaml"))
             let check = try Running(
-                "/usr/bin/env", ["python3", "tools/check-reports", "--examples", dir.path], currentDirectory: repositoryRoot
+                "/usr/bin/env", ["python3", "tools/check-reports", "--examples", dir.path],
+                currentDirectory: repositoryRoot
             ).wait()
             #expect(check.exited(1), "check-reports: exit \(check.status)\n\(check.out)\(check.err)")
             for fragment in ["claims[0]", "claims[1].credibility", "claims[2].vessel.imo", "0/1 examples valid"] {
@@ -145,7 +157,9 @@ struct ExamplesTests {
             #expect(table.exited(0))
             // The sums: the lines before the list of reported totals.
             let sums = table.out.components(separatedBy: "\n\n")[0]
-            let lines = sums.split(separator: "\n").map(String.init).filter { !$0.isEmpty && !$0.hasPrefix("as of") && !$0.hasPrefix("at ") }
+            let lines = sums.split(separator: "\n").map(String.init).filter {
+                !$0.isEmpty && !$0.hasPrefix("as of") && !$0.hasPrefix("at ")
+            }
             let header = try #require(lines.first)
             #expect(header.hasPrefix("COMMODITY"))
             #expect(table.out.contains("2,800,000"), "thousands separators: \(table.out)")
@@ -153,12 +167,16 @@ struct ExamplesTests {
             let column = header.unicodeScalars.distance(from: header.unicodeScalars.startIndex, to: bestEnd)
             for line in lines.dropFirst() where line.unicodeScalars.count > column && line.contains("→") {
                 let scalars = Array(line.unicodeScalars)
-                #expect(scalars[column - 1] != " " && (scalars.count == column || scalars[column] == " "), "misaligned: \(line)")
+                #expect(
+                    scalars[column - 1] != " " && (scalars.count == column || scalars[column] == " "),
+                    "misaligned: \(line)")
             }
         }
     }
 
-    @Test("the timeline names each claim's outlet, filtered through the claim index or not, now and as of the first report")
+    @Test(
+        "the timeline names each claim's outlet, filtered through the claim index or not, now and as of the first report"
+    )
     func timelineOutlets() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
@@ -176,7 +194,9 @@ struct ExamplesTests {
                     .trimmingCharacters(in: CharacterSet(charactersIn: "\",")).trimmingCharacters(in: .whitespaces)
             }
             for filter in [[], ["--commodity", "coal"], ["--place", "Nampo"], ["--as-of", "2000-01-01"]] {
-                let result = try Running(Binaries.strata, ["timeline", "--format", "json", "--journal", journal] + filter).wait()
+                let result = try Running(
+                    Binaries.strata, ["timeline", "--format", "json", "--journal", journal] + filter
+                ).wait()
                 #expect(result.exited(0), "\(result.err)")
                 let rows = try #require(try jsonObject(result.stdout)["rows"] as? [[String: Any]])
                 #expect(filter.contains("--as-of") ? rows.isEmpty : !rows.isEmpty, "\(filter)")
@@ -185,6 +205,71 @@ struct ExamplesTests {
                     let report = String(claim.split(separator: "/")[0])
                     #expect(row["outlet"] as? String == outlets[report], "\(filter) \(claim)")
                 }
+            }
+        }
+    }
+
+    @Test(
+        "at 80 columns ids are never cut: the log's streams, a claim's reports and analysts, the timeline's and shipments' sources"
+    )
+    func idsWholeAtEightyColumns() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let first = try reportFile(
+                """
+                report: {id: yonhap-2018-01-31-koti-transfer, outlet: Yonhap News Agency, published: 2018-01-31}
+                sources:
+                  - {id: kr-customs-pyeongtaek-office, name: Korea Customs Service, kind: government, reliability: B}
+                claims:
+                  - {id: c1, kind: shipment, source: kr-customs-pyeongtaek-office, said: oil transfer, credibility: 2,
+                     commodity: refined petroleum products, quantity: {min: 1500, max: 1700, unit: t}, from: Pyeongtaek,
+                     to: KP, vessel: {name: Koti, imo: "9417115"}, when: 2017-12~}
+                  - {id: c2, kind: shipment, source: kr-customs-pyeongtaek-office, said: the same transfer, credibility: 3,
+                     commodity: refined petroleum products, quantity: {value: 1600, unit: t}, from: Pyeongtaek, to: KP,
+                     when: 2017-12, links: [{relation: same-shipment, claim: c1}]}
+                """, named: "a.yaml", in: dir)
+            let second = try reportFile(
+                """
+                report: {id: un-poe-2019-03-05-s2019-171-annex, outlet: United Nations Security Council, published: 2019-03-05}
+                corrections:
+                  - {correct: yonhap-2018-01-31-koti-transfer/c1, set: {quantity: {value: 1600, unit: t, qualifier: about}},
+                     reason: "Panel gives about 1,600 tonnes for the Koti transfer, citing the ship's own records"}
+                """, named: "b.yaml", in: dir)
+            let appended = try strata(
+                "append", first, "--journal", journal, environment: ["STRATA_ANALYST": "hana-kim"])
+            #expect(appended.exited(0), "\(appended.err)")
+            #expect(
+                try strata("append", second, "--journal", journal, environment: ["STRATA_ANALYST": "minjun-lee"])
+                    .exited(0))
+            func narrow(_ arguments: String...) throws -> String {
+                let r = try Running(
+                    Binaries.strata, arguments + ["--journal", journal], environment: ["COLUMNS": "80"]
+                ).wait()
+                #expect(r.exited(0), "\(arguments): \(r.err)")
+                let widest = r.out.split(separator: "\n").map { $0.unicodeScalars.count }.max() ?? 0
+                #expect(widest <= 80, "\(arguments): \(widest) columns\n\(r.out)")
+                return r.out
+            }
+            let claim = try narrow("claim", "yonhap-2018-01-31-koti-transfer/c1")
+            for whole in [
+                "yonhap-2018-01-31-koti-transfer", "un-poe-2019-03-05-s2019-171-annex", "by hana-kim", "by minjun-lee",
+            ] {
+                #expect(claim.contains(whole), "\(whole) in\n\(claim)")
+            }
+            #expect(claim.contains("quantity: 1,500–1,700 t → about 1,600 t"), "\(claim)")
+            let log = try narrow("log")
+            let streams = try jsonObjects(try strata("log", "--format", "ndjson", "--journal", journal).stdout)
+                .compactMap { $0["stream"] as? String }
+            #expect(!streams.isEmpty)
+            for stream in streams { #expect(log.contains(stream), "\(stream) in\n\(log)") }
+            // The source column is shown whole (the timeline has room for it here) or left out.
+            let timeline = try narrow("timeline")
+            #expect(timeline.contains("kr-customs-pyeongtaek-office"), "\(timeline)")
+            for table in [timeline, try narrow("shipments")] {
+                let words = table.split(whereSeparator: { $0 == " " || $0 == "\n" || $0 == "," })
+                #expect(
+                    words.filter { $0.hasPrefix("kr-") }.allSatisfy { $0 == "kr-customs-pyeongtaek-office" }, "\(table)"
+                )
             }
         }
     }
@@ -216,20 +301,36 @@ struct ExamplesTests {
             let claim = try strata("claim", "r/c3", "--journal", journal).out
             #expect(claim.contains("  said: line one line two"), "\(claim)")
             // A correction's table says what it changed, as it was and as it became.
-            #expect(try strata("correct", "r/c1", "--set", "when=2019-07", "--set", "vessel=", "--reason", "AIS", "--journal", journal).exited(0))
+            #expect(
+                try strata(
+                    "correct", "r/c1", "--set", "when=2019-07", "--set", "vessel=", "--reason", "AIS", "--journal",
+                    journal
+                ).exited(0))
             let corrected = try strata("claim", "r/c1", "--journal", journal).out
-            let changes = corrected.components(separatedBy: "\ncorrections:\n").last?.split(separator: "\n").map { String($0.drop { $0 == " " }) }
-            #expect(changes?.count == 2 && changes?[0].hasSuffix("when: 2019-05 → 2019-07") == true, "\(corrected)")
-            #expect(changes?[1].hasSuffix("vessel: Chon\u{200B}Ma San → -") == true, "\(corrected)")
+            let versions = corrected.components(separatedBy: "\nversions:\n").last?.split(separator: "\n").map {
+                String($0.drop { $0 == " " })
+            }
+            #expect(versions?.count == 6, "\(corrected)")
+            #expect(
+                versions?.last(where: { $0.contains("  by ") })?.hasSuffix("corrected when, vessel") == true,
+                "\(corrected)")
+            #expect(versions?.contains("reason: AIS") == true, "\(corrected)")
+            #expect(
+                versions?.suffix(2) == ["when: 2019-05 → 2019-07", "vessel: Chon\u{200B}Ma San → -"], "\(corrected)")
         }
     }
 
-    @Test("tables fit an 80-column terminal, cutting names with …, and use a wider one when given; shipment, claim and source ids are never cut")
+    @Test(
+        "tables fit an 80-column terminal, cutting names with …, and use a wider one when given; shipment, claim and source ids are never cut"
+    )
     func tablesFitTheTerminal() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
             _ = try appendExamples(to: journal)
-            for command in [["volumes"], ["volumes", "--by", "year"], ["shipments"], ["shipments", "--commodity", "coal"], ["timeline"]] {
+            for command in [
+                ["volumes"], ["volumes", "--by", "year"], ["shipments"], ["shipments", "--commodity", "coal"],
+                ["timeline"],
+            ] {
                 let narrow = try Running(Binaries.strata, command + ["--journal", journal]).wait()
                 #expect(narrow.exited(0), "\(narrow.err)")
                 // The same layout every run: which column gives way must not depend on a
@@ -242,7 +343,9 @@ struct ExamplesTests {
                 let widest = narrow.out.split(separator: "\n").map { $0.unicodeScalars.count }.max() ?? 0
                 #expect(widest <= 80, "\(command): \(widest) columns\n\(narrow.out)")
                 #expect(narrow.out.contains("…"), "\(command): the examples need cutting at 80 columns")
-                let wide = try Running(Binaries.strata, command + ["--journal", journal], environment: ["COLUMNS": "1000"]).wait()
+                let wide = try Running(
+                    Binaries.strata, command + ["--journal", journal], environment: ["COLUMNS": "1000"]
+                ).wait()
                 #expect(wide.exited(0))
                 #expect(!wide.out.contains("…"), "\(command) cut at 1,000 columns")
                 let wideLines = wide.out.split(separator: "\n")
@@ -251,14 +354,19 @@ struct ExamplesTests {
                 if let (heading, key) = idColumn[command[0]] {
                     // Ids are never cut: each on a line of its own, whole, above the rest of
                     // its row (indented).
-                    let json = try Running(Binaries.strata, command + ["--journal", journal, "--format", "ndjson"]).wait().out
+                    let json = try Running(Binaries.strata, command + ["--journal", journal, "--format", "ndjson"])
+                        .wait().out
                     let ids = try json.split(separator: "\n").map { line in
-                        try #require((try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?[key] as? String)
+                        try #require(
+                            (try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])?[key] as? String
+                        )
                     }
                     let headings = narrowLines.filter { !$0.hasPrefix(" ") && !$0.hasPrefix("view:") }
                     #expect(headings.map(String.init) == [heading] + ids, "\(narrow.out)")
                     #expect(
-                        zip(narrowLines, narrowLines.dropFirst()).allSatisfy { a, b in a.hasPrefix(" ") || b.hasPrefix("  ") },
+                        zip(narrowLines, narrowLines.dropFirst()).allSatisfy { a, b in
+                            a.hasPrefix(" ") || b.hasPrefix("  ")
+                        },
                         "a heading line is followed by its row")
                 } else {
                     // The sums a line each (the reported totals' ids may take lines of their own).
@@ -282,17 +390,34 @@ struct ExamplesTests {
                 }
             }
             // The other tables fit too: sources (ids whole), the log, a claim's history.
-            for command in [["sources"], ["log"], ["claim", "dailynk-2020-05-minerals/c7"]] {
+            for command in [["sources"], ["log"], ["claim", "eia-2017-06-09-coal-cap/c1"]] {
                 let narrow = try Running(Binaries.strata, command + ["--journal", journal]).wait()
                 #expect(narrow.exited(0), "\(narrow.err)")
                 let widest = narrow.out.split(separator: "\n").map { $0.unicodeScalars.count }.max() ?? 0
                 #expect(widest <= 80, "\(command): \(widest) columns\n\(narrow.out)")
-                let wide = try Running(Binaries.strata, command + ["--journal", journal], environment: ["COLUMNS": "1000"]).wait()
-                #expect(!wide.out.contains("…") && wide.out.count > narrow.out.count, "\(command) at 1,000 columns\n\(wide.out)")
+                let wide = try Running(
+                    Binaries.strata, command + ["--journal", journal], environment: ["COLUMNS": "1000"]
+                ).wait()
+                if command[0] == "claim" {
+                    // A claim's text wraps between words instead of being cut: the same words.
+                    #expect(
+                        wide.out.split(separator: "\n").contains { $0.unicodeScalars.count > 80 },
+                        "needs wrapping: \(wide.out)")
+                    #expect(!narrow.out.contains("…"))
+                    #expect(
+                        narrow.out.split(whereSeparator: \.isWhitespace)
+                            == wide.out.split(whereSeparator: \.isWhitespace))
+                } else {
+                    #expect(
+                        !wide.out.contains("…") && wide.out.count > narrow.out.count,
+                        "\(command) at 1,000 columns\n\(wide.out)")
+                }
             }
             let sourceIDs = try strata("sources", "--format", "json", "--journal", journal).out
             let sources = try strata("sources", "--journal", journal).out
-            for id in try #require(try JSONSerialization.jsonObject(with: Data(sourceIDs.utf8)) as? [[String: Any]]).compactMap({ $0["id"] as? String }) {
+            for id in try #require(try JSONSerialization.jsonObject(with: Data(sourceIDs.utf8)) as? [[String: Any]])
+                .compactMap({ $0["id"] as? String })
+            {
                 #expect(sources.contains(id), "source id \(id) shown whole")
             }
             // Numbers in timeline summaries are grouped by thousands, as in the other columns.
@@ -300,7 +425,8 @@ struct ExamplesTests {
             #expect(timeline.contains("total: coal 24,000,000–26,000,000 short ton"), "\(timeline.prefix(2000))")
             // Volumes list each reported total once, under the sums, with its whole claim id.
             let volumes = try strata("volumes", "--journal", journal, environment: ["COLUMNS": "400"])
-            let parts = volumes.out.components(separatedBy: "\n\nreported totals, beside the sums and never added to them:\n")
+            let parts = volumes.out.components(
+                separatedBy: "\n\nreported totals, beside the sums and never added to them:\n")
             #expect(parts.count == 2, "\(volumes.out)")
             let totals = parts.last?.split(separator: "\n").dropFirst().filter { !$0.hasPrefix("view:") } ?? []
             let ids = totals.map { String($0.split(separator: " ")[0]) }
@@ -317,9 +443,12 @@ struct ExamplesTests {
             let appended = try appendExamples(to: journal)
             let before = try statsJSON(journal: journal)
             for a in appended {
-                let again = try strata("append", "--journal", journal, examplesDirectory.appendingPathComponent(a.file).path)
+                let again = try strata(
+                    "append", "--journal", journal, examplesDirectory.appendingPathComponent(a.file).path)
                 #expect(again.exited(0), "append \(a.file) again: exit \(again.status)\n\(again.out)\(again.err)")
-                #expect(again.out.contains("\(a.report): unchanged"), "append \(a.file) again said: \(again.out)\(again.err)")
+                #expect(
+                    again.out.contains("\(a.report): unchanged"),
+                    "append \(a.file) again said: \(again.out)\(again.err)")
             }
             let after = try statsJSON(journal: journal)
             #expect(after["events"] as? Int == before["events"] as? Int, "appending again added events")
@@ -339,19 +468,24 @@ struct ExamplesTests {
             #expect(planned.exited(0), "dry run: \(planned.err)")
             #expect(planned.out.contains("would append"), "dry run said: \(planned.out)")
             #expect(planned.out.contains("claim.asserted.v1"), "dry run said: \(planned.out)")
-            #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path), "a dry run created the journal")
+            #expect(
+                !FileManager.default.fileExists(atPath: dir.appendingPathComponent("missing").path),
+                "a dry run created the journal")
 
             let appended = try strata("append", "--journal", journal, first)
             try #require(appended.exited(0), "append: \(appended.err)")
             let before = try statsJSON(journal: journal)
             let again = try strata("append", "--dry-run", "--journal", journal, first)
-            #expect(again.exited(0) && again.out.contains("unchanged"), "dry run of a recorded report: \(again.out)\(again.err)")
+            #expect(
+                again.exited(0) && again.out.contains("unchanged"),
+                "dry run of a recorded report: \(again.out)\(again.err)")
             let next = try strata("append", "--dry-run", "--journal", journal, exampleFiles[1].path)
             #expect(next.exited(0) && next.out.contains("would append"), "dry run: \(next.out)\(next.err)")
             // The record-time rule holds in a dry run as in the append it stands for.
             let backwards = try strata(
                 "append", "--dry-run", "--recorded-at", "2000-01-01", "--journal", journal, exampleFiles[1].path)
-            #expect(backwards.exited(65) && backwards.err.contains("record time never goes backwards"), "\(backwards.err)")
+            #expect(
+                backwards.exited(65) && backwards.err.contains("record time never goes backwards"), "\(backwards.err)")
             #expect(try statsJSON(journal: journal)["events"] as? Int == before["events"] as? Int, "a dry run appended")
             // Several files: each is checked after the ones before it, as the real run
             // would (the second example links to the first's claims; the first again is
@@ -362,8 +496,11 @@ struct ExamplesTests {
             #expect(several.out.components(separatedBy: "would append").count == 3, "\(several.out)")
             #expect(several.out.contains("unchanged"), "\(several.out)")
             #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("fresh").path))
-            let onTop = try strata("append", "--dry-run", "--journal", journal, exampleFiles[1].path, exampleFiles[2].path)
-            #expect(onTop.exited(0) && onTop.out.components(separatedBy: "would append").count == 3, "\(onTop.out)\(onTop.err)")
+            let onTop = try strata(
+                "append", "--dry-run", "--journal", journal, exampleFiles[1].path, exampleFiles[2].path)
+            #expect(
+                onTop.exited(0) && onTop.out.components(separatedBy: "would append").count == 3,
+                "\(onTop.out)\(onTop.err)")
             #expect(try statsJSON(journal: journal)["events"] as? Int == before["events"] as? Int, "a dry run appended")
         }
     }
@@ -386,7 +523,9 @@ struct ExamplesTests {
             try #require(kcsVersions.count == 2, "versions: \(kcsVersions)")
             #expect(kcsVersions[0]["change"] as? String == "asserted")
             let first = try object(try object(kcsVersions[0]["claim"], "first version")["quantity"], "first quantity")
-            #expect(first["value"] as? Double == 35 && first["unit"] as? String == "kt" && first["qualifier"] as? String == "about")
+            #expect(
+                first["value"] as? Double == 35 && first["unit"] as? String == "kt"
+                    && first["qualifier"] as? String == "about")
             #expect(kcsVersions[1]["change"] as? String == "corrected quantity")
             #expect(kcsVersions[1]["report"] as? String == "yonhap-2018-08-10-kcs-coal-figures")
             #expect((kcsVersions[1]["reason"] as? String)?.contains("35,038 tons") == true, "reason: \(kcsVersions[1])")
@@ -400,7 +539,9 @@ struct ExamplesTests {
             let dojQuantity = try object(dojNow["quantity"], "quantity")
             #expect(dojQuantity["value"] as? Double == 25500 && dojQuantity["unit"] as? String == "t")
             let dojTo = try objects(dojNow["to"], "to")
-            #expect(dojTo.count == 1 && dojTo[0]["place"] as? String == "Balikpapan" && dojTo[0]["country"] as? String == "ID")
+            #expect(
+                dojTo.count == 1 && dojTo[0]["place"] as? String == "Balikpapan"
+                    && dojTo[0]["country"] as? String == "ID")
             let dojVersions = try objects(doj["versions"], "versions")
             #expect(dojVersions.last?["change"] as? String == "corrected quantity, to", "\(dojVersions)")
             #expect(dojVersions.last?["report"] as? String == "nkreview-2019-05-30-wise-honest")
@@ -428,7 +569,9 @@ struct ExamplesTests {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
             _ = try appendExamples(to: journal)
-            func current(_ id: String) throws -> [String: Any] { try object(try claimJSON(id, journal: journal)["current"], id) }
+            func current(_ id: String) throws -> [String: Any] {
+                try object(try claimJSON(id, journal: journal)["current"], id)
+            }
 
             // An IMO number written "IMO 8905490" is kept as its seven digits; the flag as alpha-2.
             let wiseHonest = try object(try current("nkreview-2019-05-30-wise-honest/c1")["vessel"], "vessel")
@@ -465,7 +608,8 @@ struct ExamplesTests {
 
             // A place not in the gazetteer with its country, and the unknown name kept as written.
             let dhaka = try objects(try current("reuters-2015-03-06-dhaka-gold/c1")["to"], "to")
-            #expect(dhaka.count == 1 && dhaka[0]["place"] as? String == "Dhaka" && dhaka[0]["country"] as? String == "BD")
+            #expect(
+                dhaka.count == 1 && dhaka[0]["place"] as? String == "Dhaka" && dhaka[0]["country"] as? String == "BD")
             let origins = try objects(try current("ap-2018-08-10-kcs-coal-via-russia/c2")["from"], "from")
             #expect(origins.compactMap { $0["place"] as? String } == ["Wonsan", "Chongjin", "Daean", "Songrim"])
         }
@@ -478,7 +622,9 @@ struct ExamplesTests {
             _ = try appendExamples(to: journal)
             let log = try strata("log", "--journal", journal, "--format", "ndjson")
             try #require(log.exited(0), "log: \(log.err)")
-            let linked = try jsonObjects(log.stdout).filter { ($0["type"] as? String)?.hasPrefix("claims.linked") == true }
+            let linked = try jsonObjects(log.stdout).filter {
+                ($0["type"] as? String)?.hasPrefix("claims.linked") == true
+            }
             let links = try linked.map { event -> [String] in
                 let p = try object(event["payload"], "payload")
                 return [p["claim"], p["other"], p["relation"], p["report"]].map { $0 as? String ?? "" }
@@ -487,23 +633,31 @@ struct ExamplesTests {
                 links.contains([claim, other, relation, report])
             }
             #expect(
-                has("ap-2015-03-09-dhaka-gold/c1", "reuters-2015-03-06-dhaka-gold/c1", "same-shipment", by: "ap-2015-03-09-dhaka-gold"),
+                has(
+                    "ap-2015-03-09-dhaka-gold/c1", "reuters-2015-03-06-dhaka-gold/c1", "same-shipment",
+                    by: "ap-2015-03-09-dhaka-gold"),
                 "\(links)")
             #expect(
-                has("nyt-2017-12-29-lighthouse-winmore/c2", "afp-2017-12-29-lighthouse-winmore/c2", "contradicts",
+                has(
+                    "nyt-2017-12-29-lighthouse-winmore/c2", "afp-2017-12-29-lighthouse-winmore/c2", "contradicts",
                     by: "nyt-2017-12-29-lighthouse-winmore"), "\(links)")
             #expect(
-                has("diplomat-2020-04-ever-glory/c4", "un-poe-2020-03-02-final-report/c1", "part-of", by: "diplomat-2020-04-ever-glory"),
+                has(
+                    "diplomat-2020-04-ever-glory/c4", "un-poe-2020-03-02-final-report/c1", "part-of",
+                    by: "diplomat-2020-04-ever-glory"),
                 "\(links)")
             // A link made by a later report's corrections: the AP figure is part of the Panel's total.
             #expect(
-                has("ap-2020-02-14-un-experts-leak/c1", "un-poe-2020-03-02-final-report/c1", "part-of",
+                has(
+                    "ap-2020-02-14-un-experts-leak/c1", "un-poe-2020-03-02-final-report/c1", "part-of",
                     by: "un-poe-2020-03-02-final-report"), "\(links)")
             #expect(
-                has("bloomberg-2020-08-05-coal-resumes/c2", "dailynk-2020-05-minerals/c1", "corroborates",
+                has(
+                    "bloomberg-2020-08-05-coal-resumes/c2", "dailynk-2020-05-minerals/c1", "corroborates",
                     by: "bloomberg-2020-08-05-coal-resumes"), "\(links)")
             #expect(
-                has("dailynk-2020-05-minerals/c2", "bloomberg-2020-08-05-coal-resumes/c2", "corroborates",
+                has(
+                    "dailynk-2020-05-minerals/c2", "bloomberg-2020-08-05-coal-resumes/c2", "corroborates",
                     by: "bloomberg-2020-08-05-coal-resumes"), "\(links)")
             #expect(Set(links.map { $0[2] }) == ["same-shipment", "corroborates", "contradicts", "part-of"])
         }

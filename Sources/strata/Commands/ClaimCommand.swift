@@ -7,7 +7,9 @@ struct ClaimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "claim",
         abstract: "Show one claim with every version: record time, analyst, reason and the report behind each change.",
-        discussion: "The table lists the claim's current fields, its versions, then what each correction changed (field: before → after). JSON gives every version's whole claim.")
+        discussion:
+            "The table lists the claim's current fields, then each version: position, record time, analyst and change, with the report behind it, the reason, and what a correction changed (field: before → after). It fits the terminal's width by wrapping text; ids are never cut. JSON gives every version's whole claim."
+    )
 
     enum ClaimFormat: String, ExpressibleByArgument, CaseIterable { case table, json }
 
@@ -19,7 +21,9 @@ struct ClaimCommand: ParsableCommand {
         try reporting {
             let id = try claimID(claim, argument: "CLAIM")
             let j = try journal.journalForReading()
-            guard let record = try j.claim(id) else { throw InputError(field: "CLAIM", "no claim \(id) in the journal") }
+            guard let record = try j.claim(id) else {
+                throw InputError(field: "CLAIM", "no claim \(id) in the journal")
+            }
             switch format {
             case .json: print(ClaimCommand.json(record).json)
             case .table: print(ClaimCommand.text(record))
@@ -51,29 +55,38 @@ struct ClaimCommand: ParsableCommand {
         ])
     }
 
+    /// The claim's fields now, then each version: its position, record time, analyst and
+    /// change on one line; below it the report behind it, the reason, and what a correction
+    /// changed (field: before → after). Long text wraps between words to the terminal's
+    /// width; ids are never cut.
     static func text(_ r: ClaimRecord) -> String {
         var lines = ["claim \(r.id)\(r.retracted ? "  (retracted)" : "")"]
         for f in r.fields.payloadFields {
-            if let text = text(f, r.fields) { lines.append("  \(f.key): \(text)") }
+            if let text = text(f, r.fields) { lines += Format.wrapped(text, first: "  \(f.key):", indent: "    ") }
         }
-        lines.append("")
-        let rows = r.versions.map { v in
-            [String(v.position.rawValue), v.recordedAt.iso8601, v.recordedBy, change(v.change), v.report?.rawValue ?? "-", v.reason ?? "-"]
-        }
-        lines.append(
-            Format.table(
-                ["POSITION", "RECORDED AT", "BY", "CHANGE", "REPORT", "REASON"], rows, rightAligned: [0],
-                fit: Format.Fit(cuttable: [2: .end, 3: .end, 4: .middle, 5: .end], optional: [2], readable: [5: 16])))
-        // What each correction changed, as it was and as it became.
-        var changes: [String] = []
-        for (previous, version) in zip(r.versions, r.versions.dropFirst()) {
-            guard case .corrected(let keys) = version.change else { continue }
-            for key in keys {
-                changes.append(
-                    "  \(version.position.rawValue)  \(key): \(value(key, previous.fields)) → \(value(key, version.fields))")
+        lines += ["", "versions:"]
+        let positions = r.versions.map { String($0.position.rawValue) }
+        let numberWidth = positions.map(\.count).max() ?? 1
+        let under = String(repeating: " ", count: numberWidth + 4)
+        var previous: ClaimRecord.Version?
+        for (version, position) in zip(r.versions, positions) {
+            let head =
+                "  " + String(repeating: " ", count: numberWidth - position.count) + position
+                + "  \(version.recordedAt.iso8601)  by \(Format.oneLine(version.recordedBy))  "
+            lines += Format.wrapped(change(version.change), first: head, indent: under)
+            if let report = version.report { lines.append(under + "report \(report.rawValue)") }
+            if let reason = version.reason {
+                lines += Format.wrapped(reason, first: under + "reason:", indent: under + "  ")
             }
+            if case .corrected(let keys) = version.change, let previous {
+                for key in keys {
+                    lines += Format.wrapped(
+                        "\(value(key, previous.fields)) → \(value(key, version.fields))", first: under + "\(key):",
+                        indent: under + "  ")
+                }
+            }
+            previous = version
         }
-        if !changes.isEmpty { lines += ["", "corrections:"] + changes }
         return lines.joined(separator: "\n")
     }
 

@@ -74,7 +74,7 @@ struct LogCommand: ParsableCommand {
             case .table:
                 let text = Format.table(
                     ["POSITION", "RECORDED AT", "TYPE", "STREAM", "VERSION", "BY"], rows, rightAligned: [0, 4],
-                    fit: Format.Fit(cuttable: [3: .middle, 5: .end], optional: [5, 4], readable: [3: 16]))
+                    fit: Format.Fit(cuttable: [5: .end], optional: [5, 4], heading: 3))
                 buffer.append(contentsOf: Array((text + "\n").utf8))
             case .ndjson: break
             }

@@ -41,7 +41,7 @@ struct ShipmentsCommand: ParsableCommand {
                         "CLAIMS", "SOURCES",
                     ], rows, rightAligned: [2, 3, 4, 9, 11],
                     fit: Format.Fit(
-                        cuttable: [1: .end, 5: .end, 6: .end, 7: .end, 8: .end, 12: .end], optional: [11, 12, 7, 2, 4],
+                        cuttable: [1: .end, 5: .end, 6: .end, 7: .end, 8: .end], optional: [11, 12, 7, 2, 4],
                         readable: [1: 10, 5: 12, 6: 12, 8: 21], heading: 0))
                     + "\n" + point.caption
             }

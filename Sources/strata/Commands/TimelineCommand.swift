@@ -32,8 +32,8 @@ struct TimelineCommand: ParsableCommand {
                 return Format.table(
                     ["WHEN", "GRADE", "CLAIM", "SOURCE", "OUTLET", "RECORDED", "SUMMARY"], rows,
                     fit: Format.Fit(
-                        cuttable: [0: .end, 3: .end, 4: .end, 6: .end], optional: [4, 5, 3],
-                        readable: [0: 21, 3: 10, 6: 40], heading: 2))
+                        cuttable: [0: .end, 4: .end, 6: .end], optional: [4, 5, 3],
+                        readable: [0: 21, 6: 30], heading: 2))
                     + "\n" + point.caption
             }
         }
