@@ -62,6 +62,7 @@ enum EDTFParser {
             }
             return .date(try span(bytes[...], text: text, timeAllowed: true))
         case 2:
+            if let hint = slashedDate(parts) { throw fail(hint) }
             let start = try end(parts[0], text: text)
             let end = try end(parts[1], text: text)
             switch (start, end) {
@@ -71,7 +72,23 @@ enum EDTFParser {
                 throw fail("an interval needs at least one date; leave `when` out for an unknown time")
             }
         default:
-            throw fail("an interval has exactly one '/'")
+            throw fail(slashedDate(parts) ?? "an interval has exactly one '/'")
+        }
+    }
+
+    /// What to write instead of a date with slashes between its parts (`2020/05/11`,
+    /// `11/05/2020`, `2020/05`), which reads as an interval; `nil` when `parts` do not look
+    /// like one date.
+    private static func slashedDate(_ parts: [ArraySlice<UInt8>]) -> String? {
+        let digits = parts.map { $0.allSatisfy { (0x30...0x39).contains($0) } ? $0.count : 0 }
+        let example = "2020-05-11 or 2020-05; '/' separates the two ends of an interval, 2020-05-11/2020-05-20"
+        switch digits {
+        case [4, 1], [4, 2]:
+            return "a date is written YYYY-MM-DD or YYYY-MM with '-' (\(example))"
+        case [4, 1, 1], [4, 1, 2], [4, 2, 1], [4, 2, 2], [1, 1, 4], [1, 2, 4], [2, 1, 4], [2, 2, 4]:
+            return "a date is written YYYY-MM-DD with '-' (\(example))"
+        default:
+            return nil
         }
     }
 
@@ -91,7 +108,9 @@ enum EDTFParser {
     }
 
     /// One date, with its optional trailing qualifier.
-    private static func span(_ token: ArraySlice<UInt8>, text: String, timeAllowed: Bool = false) throws(EDTFError) -> Span {
+    private static func span(_ token: ArraySlice<UInt8>, text: String, timeAllowed: Bool = false) throws(EDTFError)
+        -> Span
+    {
         func fail(_ reason: String) -> EDTFError { EDTFError(text: text, reason: reason) }
         var body = token
         let timeMark = body.firstIndex(of: UInt8(ascii: "T")).map { $0 - body.startIndex == 10 } ?? false
@@ -158,7 +177,8 @@ enum EDTFParser {
             if comps.count == 3 { throw fail("a season (\(month)) has no day") }
             return try season(year, month, q, text: text)
         case 25...41:
-            throw fail("season code \(month) is EDTF level 2; level 1 seasons are 21 spring, 22 summer, 23 autumn, 24 winter")
+            throw fail(
+                "season code \(month) is EDTF level 2; level 1 seasons are 21 spring, 22 summer, 23 autumn, 24 winter")
         default:
             throw fail("month \(String(decoding: monthText, as: UTF8.self)) does not exist")
         }
@@ -176,7 +196,8 @@ enum EDTFParser {
         if day == 0 { throw fail("day 00 does not exist") }
         if day > monthLength {
             if month == 2, day == 29 {
-                throw fail("\(yearMonth)-29 does not exist: \(String(decoding: yearText, as: UTF8.self)) is not a leap year")
+                throw fail(
+                    "\(yearMonth)-29 does not exist: \(String(decoding: yearText, as: UTF8.self)) is not a leap year")
             }
             throw fail("day \(dayString) does not exist in \(yearMonth), which has \(monthLength) days")
         }
@@ -198,7 +219,8 @@ enum EDTFParser {
         if zone.isEmpty || zone == [UInt8(ascii: "Z")] { return }
         guard zone.first == UInt8(ascii: "+") || zone.first == dash, zone.count == 3 || zone.count == 6,
             zone[1...2].allSatisfy(isDigit), number(zone[1...2]) <= 14,
-            zone.count == 3 || (zone[3] == UInt8(ascii: ":") && zone[4...5].allSatisfy(isDigit) && number(zone[4...5]) <= 59)
+            zone.count == 3
+                || (zone[3] == UInt8(ascii: ":") && zone[4...5].allSatisfy(isDigit) && number(zone[4...5]) <= 59)
         else { throw fail() }
     }
 
@@ -209,10 +231,14 @@ enum EDTFParser {
         let digits = yearText.prefix(while: isDigit)
         let xs = yearText.count - digits.count
         guard xs <= 2, yearText.dropFirst(digits.count).allSatisfy({ $0 == unspecified }) else {
-            throw EDTFError(text: text, reason: "level 1 allows X only in the last one or two digits of the year (201X, 20XX)")
+            throw EDTFError(
+                text: text, reason: "level 1 allows X only in the last one or two digits of the year (201X, 20XX)")
         }
         guard alone else {
-            throw EDTFError(text: text, reason: "a year with unspecified digits (201X, 20XX) stands alone at level 1; no month or day may follow")
+            throw EDTFError(
+                text: text,
+                reason:
+                    "a year with unspecified digits (201X, 20XX) stands alone at level 1; no month or day may follow")
         }
         let scale = xs == 1 ? 10 : 100
         let low = number(digits) * scale
@@ -221,7 +247,9 @@ enum EDTFParser {
 
     /// Northern-hemisphere meteorological seasons: 21 spring Mar–May, 22 summer Jun–Aug,
     /// 23 autumn Sep–Nov, 24 winter Dec of the year to Feb of the next.
-    private static func season(_ year: Int, _ code: Int, _ q: ValidTime.Qualifier, text: String) throws(EDTFError) -> Span {
+    private static func season(_ year: Int, _ code: Int, _ q: ValidTime.Qualifier, text: String) throws(EDTFError)
+        -> Span
+    {
         switch code {
         case 21: return try days(year, 3, 1, year, 5, 31, q, text: text)
         case 22: return try days(year, 6, 1, year, 8, 31, q, text: text)

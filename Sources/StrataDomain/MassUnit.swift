@@ -49,7 +49,16 @@ public enum MassUnit: String, CaseIterable, Hashable, Sendable {
         }
     }
 
-    static let accepted = "t, tonne, ton, kt, Mt, kg, short ton, long ton or lb"
+    static let accepted =
+        "t (or tonne, ton, metric ton), kt (kilotonne, thousand tonnes), Mt (megatonne, million tonnes), "
+        + "kg (kilogram, kilo), short ton, long ton or lb (pound), each also in the plural"
+
+    /// Why `text` is not a unit, when it is one analysts write that Strata cannot read
+    /// one way only.
+    static func ambiguity(_ text: String) -> String? {
+        text.trimmingSpaces.lowercased() == "mt"
+            ? "\"\(text.trimmingSpaces)\" is ambiguous (metric ton or megatonne): write t or Mt" : nil
+    }
 }
 
 extension String {

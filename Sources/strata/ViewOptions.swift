@@ -7,22 +7,32 @@ import StrataViews
 struct ViewOptions: ParsableArguments {
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, ndjson }
 
-    @Option(help: ArgumentHelp("Only what the journal had recorded at T (ISO 8601; a date means the end of that day, UTC).", valueName: "T"))
+    @Option(
+        help: ArgumentHelp(
+            "Only what the journal had recorded at T (ISO 8601; a date means the end of that day, UTC).", valueName: "T"
+        ))
     var asOf: String?
     @Option(
         name: .customLong("at-position"),
         parsing: .unconditional,  // so -1 is a value to refuse (65), not a missing one
-        help: ArgumentHelp("Only events up to this log position (past the last one: the last, with a warning).", valueName: "N"))
+        help: ArgumentHelp(
+            "Only events up to this log position (past the last one: the last, with a warning).", valueName: "N"))
     var atPositionValue: WholeNumber?
     /// `--at-position`, checked by `validate()`.
     var atPosition: Int? { atPositionValue?.number }
-    @Option(help: ArgumentHelp("Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.", valueName: "T"))
+    @Option(
+        help: ArgumentHelp(
+            "Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.",
+            valueName: "T"))
     var publishedBy: String?
     @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
     var from: String?
     @Option(help: ArgumentHelp("Valid-time window end (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))
     var to: String?
-    @Flag(help: "Keep what certainly lies within --from/--to (default: what possibly overlaps it).")
+    @Flag(
+        help:
+            "Keep what certainly lies within --from/--to (default: what possibly overlaps it); without a window, a warning."
+    )
     var certainly = false
     @Option(
         name: .customLong("pad"),
@@ -33,13 +43,23 @@ struct ViewOptions: ParsableArguments {
     var padValue = WholeNumber(0)
     /// `--pad`, checked by `validate()`.
     var pad: Int { padValue.number }
-    @Option(help: "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error.") var commodity: String?
+    @Option(
+        help:
+            "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error."
+    ) var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
-    @Option(help: "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\").") var vessel: String?
+    @Option(help: "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\").") var vessel:
+        String?
     @Option(help: "A source id, or an outlet's name (\"Daily NK\").") var source: String?
-    @Option(help: "A claim kind. Shipments and volumes judge a shipment as its row shows it (its commodity and vessel, from its most confident claim that names one; all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals.") var kind: String?
-    @Option(help: "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. The view answered for (position, as-of, published-by, window) is printed under a table, in JSON's view object, and on standard error for CSV and NDJSON. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula).")
+    @Option(
+        help:
+            "A claim kind. Shipments and volumes judge a shipment as its row shows it (its commodity and vessel, from its most confident claim that names one; all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals."
+    ) var kind: String?
+    @Option(
+        help:
+            "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. The view answered for (position, as-of, published-by, window) is printed under a table, in JSON's view object, and on standard error for CSV and NDJSON. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula)."
+    )
     var format: OutputFormat = .table
 
     func validate() throws {
@@ -62,11 +82,16 @@ struct ViewOptions: ParsableArguments {
         {
             throw invalidValue("--from \(from) --to \(to): the window ends before it starts")
         }
-        if let country, Gazetteer.bundled.country(code: country.trimmingCharacters(in: .whitespaces).uppercased()) == nil {
-            throw invalidValue("--country: expected an ISO 3166 alpha-2 country code such as KP or CN, not \"\(country)\"")
+        if let country,
+            Gazetteer.bundled.country(code: country.trimmingCharacters(in: .whitespaces).uppercased()) == nil
+        {
+            throw invalidValue(
+                "--country: expected an ISO 3166 alpha-2 country code such as KP or CN, not \"\(country)\"")
         }
         if let kind, ClaimKind(rawValue: kind) == nil {
-            throw invalidValue("--kind: expected one of \(ClaimKind.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(kind)\"")
+            throw invalidValue(
+                "--kind: expected one of \(ClaimKind.allCases.map(\.rawValue).joined(separator: ", ")), not \"\(kind)\""
+            )
         }
     }
 
@@ -105,7 +130,9 @@ struct ViewOptions: ParsableArguments {
     /// or rebuilt if their version changed), or a fold of the log for `--published-by`.
     /// `claimsFiltered`: only the claims the view's commodity and place filters can admit
     /// (see ``StateStore/state(for:claimsFiltered:)``).
-    func state(_ journal: JournalOptions, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint, Resolver, View) {
+    func state(_ journal: JournalOptions, claimsFiltered: Bool = false) throws -> (
+        JournalState, ViewPoint, Resolver, View
+    ) {
         let log = try journal.openForReading()
         let view = self.view
         let (state, point) =
@@ -114,16 +141,31 @@ struct ViewOptions: ParsableArguments {
             : try StateStore(log: log).state(for: view, claimsFiltered: claimsFiltered)
         let resolver = Resolver(state: state)
         ExitReclaim.keep((state, resolver))
-        try warnOfUnknownNames(log, view, resolver, allClaims: !(claimsFiltered && (view.commodity != nil || view.place != nil)))
+        try warnOfUnknownNames(
+            log, view, resolver, allClaims: !(claimsFiltered && (view.commodity != nil || view.place != nil)))
         warnIfPastTheEnd(point)
+        warnIfNoWindow()
         return (state, point, resolver, view)
+    }
+
+    /// Warns when `--certainly` or `--pad` is given without a `--from`/`--to` window: they
+    /// say how a window admits valid times, and change nothing without one.
+    private func warnIfNoWindow() {
+        guard from == nil, to == nil else { return }
+        let given = (certainly ? ["--certainly"] : []) + (pad > 0 ? ["--pad"] : [])
+        guard !given.isEmpty else { return }
+        Stderr.print(
+            "warning: \(given.joined(separator: " and ")) change\(given.count == 1 ? "s" : "") nothing without --from or --to"
+        )
     }
 
     /// Warns when `--at-position` is past the journal's last position: the view is the
     /// last one (as its `view` object says), not the position asked for.
     private func warnIfPastTheEnd(_ point: ViewPoint) {
         if let asked = atPosition, UInt64(asked) > point.position.rawValue, asOf == nil {
-            Stderr.print("warning: --at-position \(asked) is past the journal's last position, \(point.position.rawValue): the view is at \(point.position.rawValue)")
+            Stderr.print(
+                "warning: --at-position \(asked) is past the journal's last position, \(point.position.rawValue): the view is at \(point.position.rawValue)"
+            )
         }
     }
 
@@ -132,7 +174,9 @@ struct ViewOptions: ParsableArguments {
     private func warnOfUnknownNames(_ log: EventLog, _ view: View, _ resolver: Resolver, allClaims: Bool) throws {
         guard view.commodity != nil || view.place != nil || view.vessel != nil || view.source != nil else { return }
         let names = view.commodity != nil || view.place != nil ? try StateStore(log: log).namesInClaims() : ([], [])
-        for message in UnknownFilterNames.messages(view: view, resolver: resolver, claimNames: names, allClaims: allClaims) {
+        for message in UnknownFilterNames.messages(
+            view: view, resolver: resolver, claimNames: names, allClaims: allClaims)
+        {
             Stderr.print("warning: \(message)")
         }
     }
@@ -144,6 +188,7 @@ struct ViewOptions: ParsableArguments {
             let stored = try StateStore(log: try journal.openForReading()).volumes(for: view, by: granularity)
         {
             warnIfPastTheEnd(stored.view)
+            warnIfNoWindow()
             return stored
         }
         let (state, point, resolver, view) = try state(journal)

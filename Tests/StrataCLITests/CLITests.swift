@@ -39,13 +39,17 @@ struct CLITests {
             let journal = dir.appendingPathComponent("journal").path
             let examples = repositoryRoot.appendingPathComponent("examples")
             // Each report's events carry their analyst's name, stored only in the log.
-            for (analyst, file) in [("analyst-one", "01-reuters-2015-03-06-dhaka-gold.yaml"), ("analyst-two", "dailynk-2020-05-minerals.yaml")] {
+            for (analyst, file) in [
+                ("analyst-one", "01-reuters-2015-03-06-dhaka-gold.yaml"),
+                ("analyst-two", "dailynk-2020-05-minerals.yaml"),
+            ] {
                 let appended = try strata(
                     "append", examples.appendingPathComponent(file).path, "--journal", journal,
                     environment: ["STRATA_ANALYST": analyst])
                 try #require(appended.exited(0), "append: \(appended.err)")
             }
-            let events = try jsonObject(try strata("stats", "--journal", journal, "--format", "json").stdout)["events"] as? Int
+            let events =
+                try jsonObject(try strata("stats", "--journal", journal, "--format", "json").stdout)["events"] as? Int
             try #require(try strata("verify", "--journal", journal).exited(0))
             // Every copy of both names (LMDB may keep stale copies of pages) gets one letter
             // changed: every event of both commands is damaged.
@@ -250,12 +254,16 @@ struct CLITests {
             #expect(FileManager.default.createFile(atPath: journal + "/data.mdb", contents: Data()))
             let result = try Running(Binaries.strata, command + ["--journal", journal]).wait()
             #expect(result.exited(74), "\(command): exit \(result.status), \(result.err)")
-            #expect(result.err.hasPrefix("error: journal corrupted: ") && result.err.contains("data file is empty"), "\(result.err)")
+            #expect(
+                result.err.hasPrefix("error: journal corrupted: ") && result.err.contains("data file is empty"),
+                "\(result.err)")
             #expect(fileSize(journal + "/data.mdb") == 0)
         }
     }
 
-    @Test("importing a file that is not an export (a report) into a missing journal exits 65 with its line and creates nothing")
+    @Test(
+        "importing a file that is not an export (a report) into a missing journal exits 65 with its line and creates nothing"
+    )
     func importNotAnExport() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
@@ -279,7 +287,8 @@ struct CLITests {
                 return (claim?["current"] as? [String: Any])?["voyages"] as? String
             }
             #expect(try voyages() == "several")
-            let r = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "voyages=", "--reason", "unclear", "--journal", j)
+            let r = try strata(
+                "correct", "dailynk-2020-05-minerals/c6", "--set", "voyages=", "--reason", "unclear", "--journal", j)
             #expect(r.exited(0), "\(r.status) \(r.err)")
             #expect(try voyages() == nil)
         }
@@ -295,25 +304,34 @@ struct CLITests {
             }
             let before = try source()
             #expect(before != "daily-nk")
-            let r = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "source=Daily NK", "--reason", "the outlet's own", "--journal", j)
+            let r = try strata(
+                "correct", "dailynk-2020-05-minerals/c6", "--set", "source=Daily NK", "--reason", "the outlet's own",
+                "--journal", j)
             #expect(r.exited(0), "\(r.status) \(r.err)")
             #expect(try source() == "daily-nk")
             // The event holds the id, not the name as typed.
-            let last = try strata("log", "--format", "ndjson", "--journal", j).out.split(separator: "\n").last.map(String.init) ?? ""
+            let last =
+                try strata("log", "--format", "ndjson", "--journal", j).out.split(separator: "\n").last.map(String.init)
+                ?? ""
             #expect(last.contains(#""source":"daily-nk""#), "\(last)")
-            let unknown = try strata("correct", "dailynk-2020-05-minerals/c6", "--set", "source=Nobody Press", "--reason", "r", "--journal", j)
+            let unknown = try strata(
+                "correct", "dailynk-2020-05-minerals/c6", "--set", "source=Nobody Press", "--reason", "r", "--journal",
+                j)
             #expect(unknown.exited(65))
             #expect(unknown.err.contains(#"--set source: unknown source "Nobody Press""#), "\(unknown.err)")
             #expect(try source() == "daily-nk")
         }
     }
 
-    @Test("a filter naming nothing known (not in the taxonomy, gazetteer, aliases, claims or sources) is warned of; known names are not")
+    @Test(
+        "a filter naming nothing known (not in the taxonomy, gazetteer, aliases, claims or sources) is warned of; known names are not"
+    )
     func unknownFilterNamesWarn() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             for name in ["07-mofa-japan-2018-02-27-chon-ma-san.yaml", "08-ap-2018-08-10-kcs-coal-via-russia.yaml"] {
-                let r = try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j)
+                let r = try strata(
+                    "append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j)
                 try #require(r.exited(0), "\(name): \(r.err)")
             }
             // Vessel names an alias declares, and nothing else knows.
@@ -329,7 +347,10 @@ struct CLITests {
                 (["--place", "Nampho2"], #"warning: --place "Nampho2": no such place or country"#),
                 (["--vessel", "Chon Ma Sun"], #"warning: --vessel "Chon Ma Sun": no claim or alias"#),
                 (["--source", "kcs2"], #"warning: --source "kcs2": no source of that id or outlet name"#),
-                (["--place", "Russia"], #"warning: --place "Russia" names a country: --place matches places and ports; use --country RU"#),
+                (
+                    ["--place", "Russia"],
+                    #"warning: --place "Russia" names a country: --place matches places and ports; use --country RU"#
+                ),
             ]
             for command in ["timeline", "shipments", "volumes"] {
                 for (filter, expected) in unknown {
@@ -348,11 +369,17 @@ struct CLITests {
             }
             // A source registered after the view is unknown at it.
             let early = try strata("timeline", "--journal", j, "--source", "kcs", "--at-position", "1")
-            #expect(early.exited(0) && early.err.contains(#"--source "kcs": no source of that id or outlet name is registered at this view"#))
+            #expect(
+                early.exited(0)
+                    && early.err.contains(
+                        #"--source "kcs": no source of that id or outlet name is registered at this view"#)
+            )
         }
     }
 
-    @Test("a blank --reason, a --set of one field twice and a --set without a field are refused with exit 65, and nothing is appended")
+    @Test(
+        "a blank --reason, a --set of one field twice and a --set without a field are refused with exit 65, and nothing is appended"
+    )
     func blankReasonsAndRepeatedFields() throws {
         try withSeedJournal { dir, j in
             let c1 = "dailynk-2020-05-minerals/c1", c3 = "dailynk-2020-05-minerals/c3"
@@ -361,7 +388,10 @@ struct CLITests {
                 (["rate", "daily-nk", "B", "--reason", ""], "--reason: must not be blank"),
                 (["alias", "place", "Foo", "Nampo", "--reason", " "], "--reason: must not be blank"),
                 (["link", c1, c3, "--as", "corroborates", "--reason", ""], "--reason: must not be blank"),
-                (["correct", c1, "--set", "credibility=2", "--set", "credibility=5", "--reason", "r"], "--set credibility: given twice"),
+                (
+                    ["correct", c1, "--set", "credibility=2", "--set", "credibility=5", "--reason", "r"],
+                    "--set credibility: given twice"
+                ),
                 (["correct", c1, "--set", "=5", "--reason", "r"], "with a field name"),
             ]
             for (args, message) in refused {
@@ -373,7 +403,9 @@ struct CLITests {
         }
     }
 
-    @Test("append - - is a usage error before anything is read; a report published in the future and a correction to unknown names are accepted with warnings")
+    @Test(
+        "append - - is a usage error before anything is read; a report published in the future and a correction to unknown names are accepted with warnings"
+    )
     func stdinOnceAndWarnings() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
@@ -382,35 +414,52 @@ struct CLITests {
             #expect(twice.exited(64) && twice.err.contains("can be given once"), "\(twice.status) \(twice.err)")
             #expect(!FileManager.default.fileExists(atPath: j))
             let future = dir.appendingPathComponent("future.yaml")
-            try String(contentsOf: seed, encoding: .utf8).replacingOccurrences(of: "published: 2020-05-22", with: "published: 2099-05-22")
-                .write(to: future, atomically: false, encoding: .utf8)
+            try String(contentsOf: seed, encoding: .utf8).replacingOccurrences(
+                of: "published: 2020-05-22", with: "published: 2099-05-22"
+            )
+            .write(to: future, atomically: false, encoding: .utf8)
             let appended = try strata("append", future.path, "--journal", j)
             #expect(appended.exited(0), "\(appended.err)")
             #expect(appended.err.contains("report.published: 2099-05-22 is in the future, accepted"), "\(appended.err)")
             let corrected = try strata(
-                "correct", "dailynk-2020-05-minerals/c1", "--set", "commodity=coall", "--set", "from=Narnia", "--reason", "r", "--journal", j)
+                "correct", "dailynk-2020-05-minerals/c1", "--set", "commodity=coall", "--set", "from=Narnia",
+                "--reason", "r", "--journal", j)
             #expect(corrected.exited(0), "\(corrected.err)")
-            #expect(corrected.err.contains(#"warning: --set commodity: unknown commodity "coall", accepted"#), "\(corrected.err)")
-            #expect(corrected.err.contains(#"warning: --set from: unknown place "Narnia", accepted"#), "\(corrected.err)")
+            #expect(
+                corrected.err.contains(#"warning: --set commodity: unknown commodity "coall", accepted"#),
+                "\(corrected.err)")
+            #expect(
+                corrected.err.contains(#"warning: --set from: unknown place "Narnia", accepted"#), "\(corrected.err)")
         }
     }
 
-    @Test("report text with a control character or a bidirectional override is refused (exit 65, nothing appended); CSV cells that would run as formulas are defused")
+    @Test(
+        "report text with a control character or a bidirectional override is refused (exit 65, nothing appended); CSV cells that would run as formulas are defused"
+    )
     func untrustedText() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             func report(_ id: String, _ claim: String) throws -> String {
                 try reportFile(
-                    "report: {id: \(id), outlet: Daily NK, published: 2020-05-22}\nclaims:\n  - \(claim)\n", named: "\(id).yaml", in: dir)
+                    "report: {id: \(id), outlet: Daily NK, published: 2020-05-22}\nclaims:\n  - \(claim)\n",
+                    named: "\(id).yaml", in: dir)
             }
             for (id, claim, message) in [
-                ("esc", #"{id: c1, kind: observation, said: "red \e[31mALERT"}"#, "claims[0].said: holds a control character (U+001B)"),
-                ("rtl", #"{id: c1, kind: shipment, commodity: coal, from: "\u202EopmaN"}"#, "claims[0].from: holds a bidirectional override (U+202E)"),
+                (
+                    "esc", #"{id: c1, kind: observation, said: "red \e[31mALERT"}"#,
+                    "claims[0].said: holds a control character (U+001B)"
+                ),
+                (
+                    "rtl", #"{id: c1, kind: shipment, commodity: coal, from: "\u202EopmaN"}"#,
+                    "claims[0].from: holds a bidirectional override (U+202E)"
+                ),
             ] {
                 let r = try strata("append", try report(id, claim), "--journal", j)
                 #expect(r.exited(65) && r.err.contains(message), "\(r.status) \(r.err)")
             }
-            let recorded = FileManager.default.fileExists(atPath: j + "/data.mdb") ? try statsJSON(journal: j)["events"] as? Int : 0
+            let recorded =
+                FileManager.default.fileExists(atPath: j + "/data.mdb")
+                ? try statsJSON(journal: j)["events"] as? Int : 0
             #expect(recorded == 0)
             let formula = try report("csv", #"{id: c1, kind: observation, said: '=HYPERLINK("http://evil","click")'}"#)
             try #require(try strata("append", formula, "--journal", j).exited(0))
@@ -420,18 +469,29 @@ struct CLITests {
         }
     }
 
-    @Test("a number option given anything but a whole number in range is bad data (65), a directory is not an input file (66), and --at-position past the end warns")
+    @Test(
+        "a number option given anything but a whole number in range is bad data (65), a directory is not an input file (66), and --at-position past the end warns"
+    )
     func positionsAndInputs() throws {
         try withSeedJournal { dir, j in
             for (args, code, message) in [
-                (["timeline", "--at-position", "-1"], Int32(65), "--at-position: expected a position, 0 or more, not -1"),
+                (
+                    ["timeline", "--at-position", "-1"], Int32(65),
+                    "--at-position: expected a position, 0 or more, not -1"
+                ),
                 (["timeline", "--at-position", "abc"], 65, "--at-position: expected a position, 0 or more, not abc"),
                 (["volumes", "--pad", "x"], 65, "--pad: expected days, 0 or more, not x"),
                 (["log", "--limit", "-1"], 65, "--limit: expected a count, 0 or more, not -1"),
                 (["log", "--limit", "1x"], 65, "--limit: expected a count, 0 or more, not 1x"),
                 (["log", "--after", "-3"], 65, "--after: expected a position"),
-                (["import", "-", "--batch-size", "0"], 65, "--batch-size: expected events per commit, 1 or more, not 0"),
-                (["import", "-", "--batch-size", "ten"], 65, "--batch-size: expected events per commit, 1 or more, not ten"),
+                (
+                    ["import", "-", "--batch-size", "0"], 65,
+                    "--batch-size: expected events per commit, 1 or more, not 0"
+                ),
+                (
+                    ["import", "-", "--batch-size", "ten"], 65,
+                    "--batch-size: expected events per commit, 1 or more, not ten"
+                ),
                 (["log", "--after", "x"], 65, "--after: expected a position, 0 or more, not x"),
                 (["append", dir.path], 66, "it is a directory, not a file"),
                 (["import", dir.path], 66, "it is a directory, not a file"),
@@ -442,18 +502,31 @@ struct CLITests {
             for command in ["timeline", "volumes", "shipments"] {
                 let r = try strata(command, "--at-position", "999", "--format", "json", "--journal", j)
                 #expect(r.exited(0))
-                #expect(r.err.contains("warning: --at-position 999 is past the journal's last position, 15"), "\(command): \(r.err)")
+                #expect(
+                    r.err.contains("warning: --at-position 999 is past the journal's last position, 15"),
+                    "\(command): \(r.err)")
                 #expect(try (jsonObject(r.stdout)["view"] as? [String: Any])?["position"] as? Int == 15)
                 #expect(try strata(command, "--at-position", "15", "--journal", j).err.isEmpty)
+                // --certainly and --pad say how a window admits valid times: without one, a warning.
+                let unwindowed = try strata(command, "--certainly", "--pad", "10", "--journal", j)
+                #expect(
+                    unwindowed.exited(0)
+                        && unwindowed.err.contains(
+                            "warning: --certainly and --pad change nothing without --from or --to"),
+                    "\(unwindowed.err)")
+                #expect(try strata(command, "--certainly", "--from", "2020", "--journal", j).err.isEmpty)
             }
         }
     }
 
-    @Test("--pad widens the qualified ends of valid times for --from/--to: what possibly overlaps grows, what certainly lies within shrinks")
+    @Test(
+        "--pad widens the qualified ends of valid times for --from/--to: what possibly overlaps grows, what certainly lies within shrinks"
+    )
     func paddingQualifiedTimes() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
-            let file = try reportFile("""
+            let file = try reportFile(
+                """
                 report: {id: pad, outlet: Daily NK, published: 2020-07-01}
                 claims:
                   - {id: about, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05~}
@@ -469,18 +542,24 @@ struct CLITests {
                 let june = ["--from", "2020-06", "--to", "2020-06"]
                 let may = ["--from", "2020-05", "--to", "2020-05", "--certainly"]
                 #expect(try ids(command, june).isEmpty)
-                #expect(try ids(command, june + ["--pad", "15"]).map { $0.hasPrefix("pad/about") } == [true], "\(command)")
+                #expect(
+                    try ids(command, june + ["--pad", "15"]).map { $0.hasPrefix("pad/about") } == [true], "\(command)")
                 #expect(try ids(command, may).count == 2, "\(command)")
-                #expect(try ids(command, may + ["--pad", "1"]).map { $0.hasPrefix("pad/exact") } == [true], "\(command)")
+                #expect(
+                    try ids(command, may + ["--pad", "1"]).map { $0.hasPrefix("pad/exact") } == [true], "\(command)")
             }
             let r = try strata("timeline", "--pad", "-1", "--journal", j)
             #expect(r.exited(65) && r.err.contains("--pad: expected days"), "\(r.err)")
             // The view says the window was padded, under a table and on standard error for
             // the formats whose output is rows only.
             for format in ["table", "csv", "ndjson"] {
-                let padded = try strata("timeline", "--from", "2020-06", "--to", "2020-06", "--pad", "15", "--format", format, "--journal", j)
+                let padded = try strata(
+                    "timeline", "--from", "2020-06", "--to", "2020-06", "--pad", "15", "--format", format, "--journal",
+                    j)
                 let caption = "view: position 4, overlapping 2020-06-01/2020-06-30, ~ ? % ends padded 15 days"
-                #expect((format == "table" ? padded.out : padded.err).hasSuffix(caption + "\n"), "\(format): \(padded.out) \(padded.err)")
+                #expect(
+                    (format == "table" ? padded.out : padded.err).hasSuffix(caption + "\n"),
+                    "\(format): \(padded.out) \(padded.err)")
                 #expect(!(format == "table" ? padded.err : padded.out).contains("view:"), "\(format)")
             }
         }
@@ -490,8 +569,13 @@ struct CLITests {
     func vesselByIMOAndSourceByName() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
-            for name in ["01-reuters-2015-03-06-dhaka-gold.yaml", "07-mofa-japan-2018-02-27-chon-ma-san.yaml", "dailynk-2020-05-minerals.yaml"] {
-                try #require(try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j).exited(0))
+            for name in [
+                "01-reuters-2015-03-06-dhaka-gold.yaml", "07-mofa-japan-2018-02-27-chon-ma-san.yaml",
+                "dailynk-2020-05-minerals.yaml",
+            ] {
+                try #require(
+                    try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j)
+                        .exited(0))
             }
             func rows(_ args: String...) throws -> [[String: Any]] {
                 let r = try Running(Binaries.strata, args + ["--format", "json", "--journal", j]).wait()
@@ -509,7 +593,9 @@ struct CLITests {
             let reuters = try rows("timeline", "--source", "reuters").compactMap { $0["claim"] as? String }
             #expect(reuters == ["reuters-2015-03-06-dhaka-gold/c2"])
             #expect(try rows("timeline", "--source", "Reuters").compactMap { $0["claim"] as? String } == reuters)
-            #expect(try rows("shipments", "--source", "Reuters").count == (try rows("shipments", "--source", "reuters").count))
+            #expect(
+                try rows("shipments", "--source", "Reuters").count
+                    == (try rows("shipments", "--source", "reuters").count))
         }
     }
 
@@ -518,7 +604,8 @@ struct CLITests {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             let report = dir.appendingPathComponent("r.yaml")
-            try Data("""
+            try Data(
+                """
                 report: {id: r1, outlet: Wire, published: 2020-01-01}
                 sources:
                   - {id: s1, name: S1, kind: human, reliability: A}
@@ -528,7 +615,8 @@ struct CLITests {
                   - {id: c1, kind: shipment, source: s1, credibility: 1, said: x, commodity: gold, from: KP, to: CN, when: 2019-08, quantity: {value: 999.6, unit: kg}}
                   - {id: c2, kind: shipment, source: s2, credibility: 1, said: x, commodity: gold, from: KP, to: CN, when: 2019-08, links: [{relation: same-shipment, claim: c1}]}
                   - {id: c3, kind: shipment, source: s3, credibility: 1, said: x, commodity: gold, from: KP, to: CN, when: 2019-08, links: [{relation: same-shipment, claim: c1}]}
-                """.utf8).write(to: report)
+                """.utf8
+            ).write(to: report)
             #expect(try strata("append", report.path, "--journal", j).exited(0))
             let table = try strata("shipments", "--journal", j, environment: ["COLUMNS": "200"])
             #expect(table.exited(0), "\(table.status) \(table.err)")
@@ -544,7 +632,9 @@ struct CLITests {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             for name in ["07-mofa-japan-2018-02-27-chon-ma-san.yaml", "08-ap-2018-08-10-kcs-coal-via-russia.yaml"] {
-                #expect(try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j).exited(0))
+                #expect(
+                    try strata("append", repositoryRoot.appendingPathComponent("examples/\(name)").path, "--journal", j)
+                        .exited(0))
             }
             let tanker = try strata("claim", "mofa-japan-2018-02-27-chon-ma-san/c1", "--journal", j)
             #expect(tanker.exited(0), "\(tanker.err)")
@@ -593,9 +683,11 @@ struct CLITests {
     @Test(
         "an invalid value given to an option is bad data: exit 65, named, nothing appended",
         arguments: [
-            (["timeline", "--as-of", "yesterday"], "--as-of"), (["volumes", "--published-by", "2020-02-30"], "--published-by"),
+            (["timeline", "--as-of", "yesterday"], "--as-of"),
+            (["volumes", "--published-by", "2020-02-30"], "--published-by"),
             (["shipments", "--from", "2018-13"], "--from"), (["shipments", "--to", "20x8"], "--to"),
-            (["timeline", "--kind", "rumour"], "--kind"), (["shipments", "--country", "Korea"], "--country"), (["link", "a/b", "c/d", "--as", "friends"], "--as"),
+            (["timeline", "--kind", "rumour"], "--kind"), (["shipments", "--country", "Korea"], "--country"),
+            (["link", "a/b", "c/d", "--as", "friends"], "--as"),
             (["alias", "planet", "Foo", "Bar"], "KIND"), (["unalias", "planet", "Foo"], "KIND"),
             (["rate", "some-source", "B", "--reason", "r", "--recorded-at", "2024-13-01"], "--recorded-at"),
             (["volumes", "--from", "2020", "--to", "2019"], "--from 2020 --to 2019"),

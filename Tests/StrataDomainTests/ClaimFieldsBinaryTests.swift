@@ -29,11 +29,13 @@ struct ClaimFieldsBinaryTests {
             var f = ClaimFields(kind: kind, source: SourceID("src-\(i)")!)
             f.said = i == 0 ? "" : "said \(i)"
             f.credibility = Credibility.allCases[i % Credibility.allCases.count]
-            f.when = try ValidTime(edtf: ["2020-05", "2019-07-01/2019-09~", "2021?", "../2020-02", "2020-05-22", "2018"][i],
+            f.when = try ValidTime(
+                edtf: ["2020-05", "2019-07-01/2019-09~", "2021?", "../2020-02", "2020-05-22", "2018"][i],
                 whenSaid: i % 2 == 0 ? "last spring" : nil)
             f.commodity = "coal \(i)"
             let unit = MassUnit.allCases[i % MassUnit.allCases.count]
-            f.quantity = i == 5
+            f.quantity =
+                i == 5
                 ? try Quantity(amount: .range(min: 1.5, max: 2.25), unit: unit)
                 : try Quantity(amount: .value(1234.5 + Double(i), Quantity.Qualifier.allCases[i % 4]), unit: unit)
             f.from = [Location(place: "Nampo", country: "KP"), Location(place: nil, country: "KP")]

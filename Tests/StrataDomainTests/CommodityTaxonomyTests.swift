@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StrataDomain
 
 @Suite("CommodityTaxonomy")
@@ -16,7 +17,8 @@ struct CommodityTaxonomyTests {
     }
 
     @Test(arguments: [
-        ("maize", "corn"), ("Maize", "corn"), ("anthracite coal", "anthracite"), ("colored minerals", "non-ferrous minerals"),
+        ("maize", "corn"), ("Maize", "corn"), ("anthracite coal", "anthracite"),
+        ("colored minerals", "non-ferrous minerals"),
         ("coloured minerals", "non-ferrous minerals"), ("nonferrous minerals", "non-ferrous minerals"),
         ("petrol", "gasoline"), ("iron-ore", "iron ore"), ("IRON ORE", "iron ore"), ("Iron  Ore", "iron ore"),
         ("fertiliser", "fertilizer"), ("fertilizers", "fertilizer"), ("crude", "crude oil"), ("aluminum", "aluminium"),
@@ -71,11 +73,15 @@ struct CommodityTaxonomyTests {
 
     @Test func descendantsAllLevels() {
         let fertilizers = Set(taxonomy.descendants(of: "fertilizer").map(\.name))
-        #expect(fertilizers.isSuperset(of: ["nitrogenous fertilizer", "ammonia fertilizer", "urea", "ammonium sulfate"]))
+        #expect(
+            fertilizers.isSuperset(of: ["nitrogenous fertilizer", "ammonia fertilizer", "urea", "ammonium sulfate"]))
         #expect(!fertilizers.contains("fertilizer"))
         let minerals = Set(taxonomy.descendants(of: "minerals").map(\.name))
-        #expect(minerals.isSuperset(of: ["ores", "iron ore", "coal", "anthracite", "precious metals", "gold", "silver",
-                                          "magnesia clinker", "non-ferrous minerals", "copper", "zinc"]))
+        #expect(
+            minerals.isSuperset(of: [
+                "ores", "iron ore", "coal", "anthracite", "precious metals", "gold", "silver",
+                "magnesia clinker", "non-ferrous minerals", "copper", "zinc",
+            ]))
         #expect(minerals.isDisjoint(with: ["fertilizer", "corn", "crude oil"]))
         #expect(taxonomy.descendants(of: "coal").map(\.name).contains("anthracite"))
         #expect(taxonomy.descendants(of: "anthracite").isEmpty)
@@ -87,7 +93,8 @@ struct CommodityTaxonomyTests {
         for commodity in taxonomy.commodities {
             let below = Set(taxonomy.descendants(of: commodity.name).map(\.name))
             for other in taxonomy.commodities where other != commodity {
-                #expect(below.contains(other.name) == taxonomy.isA(other.name, commodity.name), "\(other) / \(commodity)")
+                #expect(
+                    below.contains(other.name) == taxonomy.isA(other.name, commodity.name), "\(other) / \(commodity)")
             }
         }
     }
@@ -119,8 +126,9 @@ struct CommodityTaxonomyTests {
     @Test func hsCodesAreEvenDigitStrings() {
         for commodity in taxonomy.commodities {
             guard let code = commodity.hsCode else { continue }
-            #expect([2, 4, 6].contains(code.count) && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber),
-                    "\(commodity)")
+            #expect(
+                [2, 4, 6].contains(code.count) && code.allSatisfy(\.isASCII) && code.allSatisfy(\.isNumber),
+                "\(commodity)")
         }
     }
 
@@ -130,8 +138,9 @@ struct CommodityTaxonomyTests {
         let crossHeading: Set<String> = ["lignite"]  // HS 2702, filed under coal (2701)
         for commodity in taxonomy.commodities where !crossHeading.contains(commodity.name) {
             guard let code = commodity.hsCode,
-                  let ancestor = taxonomy.ancestors(of: commodity.name).first(where: { $0.hsCode != nil }),
-                  let outer = ancestor.hsCode else { continue }
+                let ancestor = taxonomy.ancestors(of: commodity.name).first(where: { $0.hsCode != nil }),
+                let outer = ancestor.hsCode
+            else { continue }
             #expect(code.hasPrefix(outer) && code.count > outer.count, "\(commodity) under \(ancestor)")
         }
     }
@@ -174,7 +183,9 @@ struct CommodityTaxonomyTests {
     }
 
     @Test func decodesAndRejectsJSON() throws {
-        let json = Data(#"{"format": "strata-commodities", "version": 1, "commodities": [{"name": "coal", "hs": "2701"}, {"name": "anthracite", "hs": "270111", "parent": "coal"}]}"#.utf8)
+        let json = Data(
+            #"{"format": "strata-commodities", "version": 1, "commodities": [{"name": "coal", "hs": "2701"}, {"name": "anthracite", "hs": "270111", "parent": "coal"}]}"#
+                .utf8)
         let small = try CommodityTaxonomy(json: json)
         #expect(small.isA("anthracite", "coal"))
         #expect(small.problems.isEmpty)

@@ -37,7 +37,8 @@ private func renderJSON(_ node: DocumentNode, indent: String = "") -> String {
     case .mapping(let members):
         if members.isEmpty { return "{}" }
         return "{\n"
-            + members.map { inner + quoted($0.key) + ": " + renderJSON($0.value, indent: inner) }.joined(separator: ",\n")
+            + members.map { inner + quoted($0.key) + ": " + renderJSON($0.value, indent: inner) }.joined(
+                separator: ",\n")
             + "\n\(indent)}"
     }
 }
@@ -62,11 +63,15 @@ private struct Mutator {
     var random: SplitMix64
 
     /// Punctuation that means something in YAML or JSON, and some bytes that are not text.
-    static let tokens: [[UInt8]] = [
-        ":", ": ", "-", "- ", "[", "]", "{", "}", ",", "\"", "'", "#", "&a ", "*a", "!", "!!str ", "|", ">", "?", "%",
-        "@", "`", "\n", "\t", " ", "  ", "\\", "\\u", "---\n", "...\n", "~", "null", "true", "1e999", "-0", ".nan",
-        "<<: ", "\u{FEFF}", "é", "\r",
-    ].map { Array($0.utf8) } + [[0x00], [0xC3], [0xFF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80]]
+    static let tokens: [[UInt8]] =
+        [
+            ":", ": ", "-", "- ", "[", "]", "{", "}", ",", "\"", "'", "#", "&a ", "*a", "!", "!!str ", "|", ">", "?",
+            "%",
+            "@", "`", "\n", "\t", " ", "  ", "\\", "\\u", "---\n", "...\n", "~", "null", "true", "1e999", "-0", ".nan",
+            "<<: ", "\u{FEFF}", "é", "\r",
+        ].map { Array($0.utf8) } + [
+            [0x00], [0xC3], [0xFF], [0xE2, 0x82], [0xED, 0xA0, 0x80], [0xF4, 0x90, 0x80, 0x80],
+        ]
 
     mutating func int(_ n: Int) -> Int { n <= 0 ? 0 : Int(random.next() % UInt64(n)) }
 
@@ -149,7 +154,8 @@ private struct Bases {
                         ? m
                         : DocumentNode.Member(
                             key: m.key, line: m.line,
-                            value: DocumentNode(line: claimsNode.line, value: .sequence(Array(claimNodes[first..<(first + count)]))))
+                            value: DocumentNode(
+                                line: claimsNode.line, value: .sequence(Array(claimNodes[first..<(first + count)]))))
                 }
                 json.append(Array(renderJSON(DocumentNode(line: root.line, value: .mapping(cut))).utf8))
             }
@@ -202,7 +208,9 @@ private func checkLine(
     _ error: InputError, _ bytes: [UInt8], tally: inout Tally, sourceLocation: SourceLocation = #_sourceLocation
 ) {
     guard let line = error.line else { return }
-    #expect(line >= 1, "line \(line) for \(error) in \(String(decoding: bytes, as: UTF8.self).debugDescription)", sourceLocation: sourceLocation)
+    #expect(
+        line >= 1, "line \(line) for \(error) in \(String(decoding: bytes, as: UTF8.self).debugDescription)",
+        sourceLocation: sourceLocation)
     if line > lineCount(bytes) { tally.linePastEnd += 1 }
 }
 
@@ -249,7 +257,8 @@ struct DecoderFuzzTests {
         #expect(fromJSON.claims.map(\.id) == fromYAML.claims.map(\.id))
         #expect(fromJSON.claims.map(\.fields) == fromYAML.claims.map(\.fields))
         #expect(fromJSON.header.id == fromYAML.header.id && fromJSON.header.outlet == fromYAML.header.outlet)
-        #expect(fromJSON.header.published == fromYAML.header.published && fromJSON.header.title == fromYAML.header.title)
+        #expect(
+            fromJSON.header.published == fromYAML.header.published && fromJSON.header.title == fromYAML.header.title)
         #expect(fromJSON.sources.map(\.id) == fromYAML.sources.map(\.id))
         #expect(bases.yaml.count == bases.json.count && bases.yaml.count == 1 + 12 + 11 + 10)
         for (y, j) in zip(bases.yaml.dropFirst(), bases.json.dropFirst()) {

@@ -33,20 +33,22 @@ struct DomainEventTests {
         #expect(throws: EventDecodingError.self) { try SourceRated(payload: e.payload, type: "claim.retracted.v1") }
     }
 
-    @Test("quantities read by the spec's table", arguments: [
-        (Quantity.Amount.value(5000, .exact), MassUnit.tonne, Tonnes(low: 5000, best: 5000, high: 5000)),
-        (.value(20, .about), .tonne, Tonnes(low: 18, best: 20, high: 22)),
-        // 1.1 × 700 and 1.1 × 200 in doubles are 770.0000000000001 and 220.00000000000003.
-        (.value(700, .about), .tonne, Tonnes(low: 630, best: 700, high: 770)),
-        (.value(200, .about), .tonne, Tonnes(low: 180, best: 200, high: 220)),
-        (.value(100, .atLeast), .tonne, Tonnes(low: 100, best: 100, high: nil)),
-        (.value(100, .upTo), .tonne, Tonnes(low: 0, best: 100, high: 100)),
-        (.range(min: 2, max: 4), .kilotonne, Tonnes(low: 2000, best: 3000, high: 4000)),
-        (.value(1, .exact), .megatonne, Tonnes(low: 1e6, best: 1e6, high: 1e6)),
-        (.value(1000, .exact), .kilogram, Tonnes(low: 1, best: 1, high: 1)),
-        // 24.3 × 0.001 in doubles is 0.024300000000000002; 24.3 / 1000 is 0.0243.
-        (.value(24.3, .exact), .kilogram, Tonnes(low: 0.0243, best: 0.0243, high: 0.0243)),
-    ])
+    @Test(
+        "quantities read by the spec's table",
+        arguments: [
+            (Quantity.Amount.value(5000, .exact), MassUnit.tonne, Tonnes(low: 5000, best: 5000, high: 5000)),
+            (.value(20, .about), .tonne, Tonnes(low: 18, best: 20, high: 22)),
+            // 1.1 × 700 and 1.1 × 200 in doubles are 770.0000000000001 and 220.00000000000003.
+            (.value(700, .about), .tonne, Tonnes(low: 630, best: 700, high: 770)),
+            (.value(200, .about), .tonne, Tonnes(low: 180, best: 200, high: 220)),
+            (.value(100, .atLeast), .tonne, Tonnes(low: 100, best: 100, high: nil)),
+            (.value(100, .upTo), .tonne, Tonnes(low: 0, best: 100, high: 100)),
+            (.range(min: 2, max: 4), .kilotonne, Tonnes(low: 2000, best: 3000, high: 4000)),
+            (.value(1, .exact), .megatonne, Tonnes(low: 1e6, best: 1e6, high: 1e6)),
+            (.value(1000, .exact), .kilogram, Tonnes(low: 1, best: 1, high: 1)),
+            // 24.3 × 0.001 in doubles is 0.024300000000000002; 24.3 / 1000 is 0.0243.
+            (.value(24.3, .exact), .kilogram, Tonnes(low: 0.0243, best: 0.0243, high: 0.0243)),
+        ])
     func tonnes(amount: Quantity.Amount, unit: MassUnit, expected: Tonnes) throws {
         #expect(try Quantity(amount: amount, unit: unit).tonnes == expected)
     }
@@ -59,18 +61,22 @@ struct DomainEventTests {
         #expect(MassUnit(text: "tons") == .tonne && MassUnit(text: "Mt") == .megatonne && MassUnit(text: "mt") == nil)
     }
 
-    @Test("bad quantities are refused", arguments: [
-        Quantity.Amount.value(-1, .exact), .value(.nan, .exact), .value(.infinity, .about), .range(min: 5, max: 1),
-        .value(2e11, .exact),
-    ])
+    @Test(
+        "bad quantities are refused",
+        arguments: [
+            Quantity.Amount.value(-1, .exact), .value(.nan, .exact), .value(.infinity, .about), .range(min: 5, max: 1),
+            .value(2e11, .exact),
+        ])
     func badQuantities(amount: Quantity.Amount) {
         #expect(throws: InputError.self) { try Quantity(amount: amount, unit: .tonne) }
     }
 
-    @Test("numbers for readers are grouped by thousands in their whole part only", arguments: [
-        (0.0, "0"), (999.0, "999"), (1000.0, "1,000"), (24_000_000.0, "24,000,000"), (1234.5, "1,234.5"),
-        (-1_234_567.25, "-1,234,567.25"), (-999.0, "-999"), (0.001, "0.001"), (1e20, "1e+20"),
-    ])
+    @Test(
+        "numbers for readers are grouped by thousands in their whole part only",
+        arguments: [
+            (0.0, "0"), (999.0, "999"), (1000.0, "1,000"), (24_000_000.0, "24,000,000"), (1234.5, "1,234.5"),
+            (-1_234_567.25, "-1,234,567.25"), (-999.0, "-999"), (0.001, "0.001"), (1e20, "1e+20"),
+        ])
     func grouped(value: Double, text: String) {
         #expect(value.groupedText == text)
     }

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import StrataDomain
 
 @Suite("NameKey")
@@ -212,8 +213,10 @@ struct GazetteerTests {
 
     @Test func problemsAreReported() {
         let bad = Gazetteer(
-            countries: [Country(code: "KP", name: "North Korea"), Country(code: "kr", name: "Korea"),
-                        Country(code: "XK", name: "Korea")],
+            countries: [
+                Country(code: "KP", name: "North Korea"), Country(code: "kr", name: "Korea"),
+                Country(code: "XK", name: "Korea"),
+            ],
             places: [
                 Place(name: "Nampo", country: "KP", kind: .port),
                 Place(name: "Nam-po", country: "KP", kind: .port),
@@ -234,7 +237,8 @@ struct GazetteerTests {
     }
 
     @Test func decodesAndRejectsJSON() throws {
-        let json = Data("""
+        let json = Data(
+            """
             {"format": "strata-gazetteer", "version": 1,
              "countries": [{"code": "KP", "name": "North Korea"}],
              "places": [{"name": "Nampo", "country": "KP", "kind": "port", "lat": 38.73, "lon": 125.4}]}
@@ -242,11 +246,15 @@ struct GazetteerTests {
         let small = try Gazetteer(json: json)
         #expect(small.place(named: "nam-p'o")?.coordinate == Place.Coordinate(latitude: 38.73, longitude: 125.4))
         #expect(small.problems.isEmpty)
-        let badKind = Data(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "lake"}]}"#.utf8)
+        let badKind = Data(
+            #"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "lake"}]}"#
+                .utf8)
         #expect(throws: DecodingError.self) { try Gazetteer(json: badKind) }
         let badFormat = Data(#"{"format": "other", "version": 1, "countries": [], "places": []}"#.utf8)
         #expect(throws: DecodingError.self) { try Gazetteer(json: badFormat) }
-        let halfCoordinate = Data(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "port", "lat": 1}]}"#.utf8)
+        let halfCoordinate = Data(
+            #"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "port", "lat": 1}]}"#
+                .utf8)
         #expect(throws: DecodingError.self) { try Gazetteer(json: halfCoordinate) }
         // Problems name where they are.
         func message(_ json: String) -> String {
@@ -255,16 +263,30 @@ struct GazetteerTests {
                 return "no error"
             } catch { return "\(error)" }
         }
-        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "lake"}]}"#)
+        #expect(
+            message(
+                #"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [{"name": "X", "country": "KP", "kind": "lake"}]}"#
+            )
             .contains("places[0].kind: expected one of port, city, province, region"))
-        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [{"code": "KP", "name": 3}], "places": []}"#)
+        #expect(
+            message(
+                #"{"format": "strata-gazetteer", "version": 1, "countries": [{"code": "KP", "name": 3}], "places": []}"#
+            )
             .contains("countries[0].name: expected a string"))
-        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [{"code": "KP", "name": "N", "aliases": ["a", 1]}], "places": []}"#)
+        #expect(
+            message(
+                #"{"format": "strata-gazetteer", "version": 1, "countries": [{"code": "KP", "name": "N", "aliases": ["a", 1]}], "places": []}"#
+            )
             .contains("countries[0].aliases: expected a list of strings"))
-        #expect(message(#"{"format": "strata-gazetteer", "version": 2, "countries": [], "places": []}"#)
-            .contains("expected format strata-gazetteer version 1, got strata-gazetteer version 2"))
-        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [}"#).contains("not JSON"))
-        #expect(message(#"{"format": "strata-gazetteer", "version": 1, "countries": {}, "places": []}"#).contains("countries: expected a list"))
+        #expect(
+            message(#"{"format": "strata-gazetteer", "version": 2, "countries": [], "places": []}"#)
+                .contains("expected format strata-gazetteer version 1, got strata-gazetteer version 2"))
+        #expect(
+            message(#"{"format": "strata-gazetteer", "version": 1, "countries": [], "places": [}"#).contains("not JSON")
+        )
+        #expect(
+            message(#"{"format": "strata-gazetteer", "version": 1, "countries": {}, "places": []}"#).contains(
+                "countries: expected a list"))
     }
 
     @Test func bundledResourceIsFoundWhereDocumented() throws {

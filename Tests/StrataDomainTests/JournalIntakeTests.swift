@@ -68,7 +68,9 @@ struct JournalIntakeTests {
         try t.append(seedReport)
         let cases = [
             report(id: "r2", claims: "  - {id: c1, kind: policy, source: nobody}"),
-            report(id: "r3", claims: "  - id: c1\n    kind: policy\n    links: [{relation: corroborates, claim: other/c9}]"),
+            report(
+                id: "r3", claims: "  - id: c1\n    kind: policy\n    links: [{relation: corroborates, claim: other/c9}]"
+            ),
             "report: {id: r4, outlet: X, published: 2020-07-01}\ncorrections:\n  - retract: dailynk-2020-05-minerals/c99\n    reason: r",
         ]
         for text in cases {
@@ -115,10 +117,13 @@ struct JournalIntakeTests {
             """
         try t.append(listed)
         #expect(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!)?.fields.source.rawValue == "new-source")
-        let ok2 = correction("ok-2", "{kind: policy, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}")
+        let ok2 = correction(
+            "ok-2", "{kind: policy, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}"
+        )
         try t.append(ok2)
         let c6 = try #require(try t.journal.claim(ClaimID("dailynk-2020-05-minerals/c6")!))
-        #expect(c6.fields.kind == .policy && c6.fields.quantity == nil && c6.fields.from.isEmpty && c6.fields.to.isEmpty)
+        #expect(
+            c6.fields.kind == .policy && c6.fields.quantity == nil && c6.fields.from.isEmpty && c6.fields.to.isEmpty)
         // Corrected again since, the claim would not take that correction now; the report,
         // already recorded, is compared rather than checked again: unchanged.
         try t.append(correction("ok-3", "{kind: shipment, commodity: coal, method: [ship-to-ship]}"))
@@ -131,9 +136,11 @@ struct JournalIntakeTests {
         let t = try TemporaryJournal()
         defer { t.remove() }
         try t.append(seedReport)
-        let clearing = "{kind: agreement, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}"
+        let clearing =
+            "{kind: agreement, commodity: null, quantity: null, from: null, to: null, vessel: null, voyages: null}"
         // A kind, then a field of that kind: accepted.
-        try t.append("""
+        try t.append(
+            """
             report: {id: turn-1, outlet: X, published: 2020-07-01}
             corrections:
               - {correct: dailynk-2020-05-minerals/c6, set: \(clearing), reason: r}
@@ -143,7 +150,8 @@ struct JournalIntakeTests {
         #expect(c6.fields.kind == .agreement && c6.fields.parties == ["KP", "CN"])
         // A kind, then a field the new kind has not: refused, naming the second correction.
         do {
-            try t.append("""
+            try t.append(
+                """
                 report: {id: turn-2, outlet: X, published: 2020-07-01}
                 corrections:
                   - {correct: dailynk-2020-05-minerals/c7, set: \(clearing), reason: r}
@@ -155,12 +163,15 @@ struct JournalIntakeTests {
         }
     }
 
-    @Test("a report's corrections and links obey the rules of the correcting commands: nothing retracted twice or changed after its retraction; links made twice, or between claims of kinds that do not fit, are warned of")
+    @Test(
+        "a report's corrections and links obey the rules of the correcting commands: nothing retracted twice or changed after its retraction; links made twice, or between claims of kinds that do not fit, are warned of"
+    )
     func reportCorrectionsFollowTheCommandsRules() throws {
         let t = try TemporaryJournal()
         defer { t.remove() }
         try t.append(seedReport)
-        try t.append("""
+        try t.append(
+            """
             report: {id: totals, outlet: X, published: 2020-07-01}
             claims:
               - {id: t1, kind: total, commodity: coal, quantity: {value: 5, unit: kt}}
@@ -179,22 +190,34 @@ struct JournalIntakeTests {
                 Issue.record("\(error)", sourceLocation: sourceLocation)
             }
         }
-        refused("corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {retract: \(c)/c1, reason: r}", "corrections[1].retract: claim \(c)/c1 is retracted earlier in this report")
-        refused("corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {correct: \(c)/c1, set: {credibility: 2}, reason: r}", "is retracted earlier in this report")
-        refused("corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {link: [\(c)/c1, \(c)/c3], relation: corroborates}", "is retracted earlier in this report")
-        refused("corrections:\n  - {link: [totals/t1, totals/t2], relation: part-of}", "totals/t2 is part of totals/t1: part-of cannot go both ways")
+        refused(
+            "corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {retract: \(c)/c1, reason: r}",
+            "corrections[1].retract: claim \(c)/c1 is retracted earlier in this report")
+        refused(
+            "corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {correct: \(c)/c1, set: {credibility: 2}, reason: r}",
+            "is retracted earlier in this report")
+        refused(
+            "corrections:\n  - {retract: \(c)/c1, reason: r}\n  - {link: [\(c)/c1, \(c)/c3], relation: corroborates}",
+            "is retracted earlier in this report")
+        refused(
+            "corrections:\n  - {link: [totals/t1, totals/t2], relation: part-of}",
+            "totals/t2 is part of totals/t1: part-of cannot go both ways")
         #expect(try t.journal.log.head().lastPosition == before, "nothing appended")
 
         // The correcting commands share the rules: no link to a retracted claim.
-        try t.append("report: {id: r-retract, outlet: X, published: 2020-07-02}\ncorrections:\n  - {retract: \(c)/c4, reason: r}")
+        try t.append(
+            "report: {id: r-retract, outlet: X, published: 2020-07-02}\ncorrections:\n  - {retract: \(c)/c4, reason: r}"
+        )
         let link = ReportDocument.Correction.link(
-            .init(text: "\(c)/c3", line: 0, field: "CLAIM"), .init(text: "\(c)/c4", line: 0, field: "OTHER"), .corroborates, reason: nil)
+            .init(text: "\(c)/c3", line: 0, field: "CLAIM"), .init(text: "\(c)/c4", line: 0, field: "OTHER"),
+            .corroborates, reason: nil)
         #expect {
             try t.journal.apply(link, citing: nil, recordedAt: nil, by: "tester")
         } throws: { ($0 as? InputError)?.description.contains("claim \(c)/c4 is retracted") == true }
         // A link stated twice in a report, or again after an earlier one: recorded, with a
         // warning (strata link refuses it: the command would do nothing).
-        let twice = try t.append("""
+        let twice = try t.append(
+            """
             report: {id: twice, outlet: X, published: 2020-07-03}
             claims:
               - {id: x1, kind: shipment, commodity: coal, links: [{relation: same-shipment, claim: x2}]}
@@ -202,15 +225,22 @@ struct JournalIntakeTests {
             corrections:
               - {link: [totals/s1, totals/t2], relation: part-of}
             """)
-        #expect(twice.warnings.map(\.description).filter { $0.contains("already linked as") }.count == 2, "\(twice.warnings)")
-        #expect(try t.journal.activeLinks(ClaimID("twice/x1")!, ClaimID("twice/x2")!).map(\.relation) == [.sameShipment, .sameShipment])
+        #expect(
+            twice.warnings.map(\.description).filter { $0.contains("already linked as") }.count == 2,
+            "\(twice.warnings)")
+        #expect(
+            try t.journal.activeLinks(ClaimID("twice/x1")!, ClaimID("twice/x2")!).map(\.relation) == [
+                .sameShipment, .sameShipment,
+            ])
         let cli = ReportDocument.Correction.link(
-            .init(text: "totals/s1", line: 0, field: "CLAIM"), .init(text: "totals/t2", line: 0, field: "OTHER"), .partOf, reason: nil)
+            .init(text: "totals/s1", line: 0, field: "CLAIM"), .init(text: "totals/t2", line: 0, field: "OTHER"),
+            .partOf, reason: nil)
         #expect {
             try t.journal.apply(cli, citing: nil, recordedAt: nil, by: "tester")
         } throws: { ($0 as? InputError)?.description.contains("already linked as part-of") == true }
         // Kinds that do not fit the relation: recorded, with a warning.
-        let odd = try t.append("""
+        let odd = try t.append(
+            """
             report: {id: odd, outlet: X, published: 2020-07-03}
             corrections:
               - {link: [\(c)/c1, \(c)/c2], relation: same-shipment}
@@ -219,10 +249,18 @@ struct JournalIntakeTests {
         #expect(odd.appended > 0)
         let said = odd.warnings.map(\.description)
         #expect(said.count == 2, "\(said)")
-        #expect(said.contains { $0.contains("same-shipment joins shipment claims; \(c)/c2 is a policy claim, so the link joins no shipment (accepted)") }, "\(said)")
-        #expect(said.contains { $0.contains("part-of itemises a claim in a total; \(c)/c3 is a shipment claim") }, "\(said)")
+        #expect(
+            said.contains {
+                $0.contains(
+                    "same-shipment joins shipment claims; \(c)/c2 is a policy claim, so the link joins no shipment (accepted)"
+                )
+            }, "\(said)")
+        #expect(
+            said.contains { $0.contains("part-of itemises a claim in a total; \(c)/c3 is a shipment claim") }, "\(said)"
+        )
         // A total may be part of another total, and different relations may join the same claims.
-        try t.append("""
+        try t.append(
+            """
             report: {id: fine, outlet: X, published: 2020-07-03}
             corrections:
               - {link: [\(c)/c1, \(c)/c3], relation: same-shipment}
@@ -270,17 +308,21 @@ struct JournalIntakeTests {
     @Test("DomainEvents.check refuses what the journal's types cannot read or index, and passes other families")
     func domainEventsCheck() throws {
         func payload(_ commodity: String) throws -> Payload {
-            try Payload(json: """
-                {"claim":"r1/c1","kind":"shipment","source":"s1","said":null,"credibility":3,"when":"2020-05","when_said":null,\
-                "commodity":"\(commodity)","quantity":null,"from":[],"to":[{"place":"Dalian","country":null}],"vessel":null,\
-                "voyages":null,"method":[],"price":null,"parties":[],"note":null}
-                """)
+            try Payload(
+                json: """
+                    {"claim":"r1/c1","kind":"shipment","source":"s1","said":null,"credibility":3,"when":"2020-05","when_said":null,\
+                    "commodity":"\(commodity)","quantity":null,"from":[],"to":[{"place":"Dalian","country":null}],"vessel":null,\
+                    "voyages":null,"method":[],"price":null,"parties":[],"note":null}
+                    """)
         }
         try DomainEvents.check(type: ClaimAsserted.eventType, payload: try payload("coal"))
         #expect(throws: EventDecodingError.self) {
-            try DomainEvents.check(type: ClaimAsserted.eventType, payload: try payload(String(repeating: "a", count: 300)))
+            try DomainEvents.check(
+                type: ClaimAsserted.eventType, payload: try payload(String(repeating: "a", count: 300)))
         }
-        #expect(throws: EventDecodingError.self) { try DomainEvents.check(type: ReportFiled.eventType, payload: try payload("coal")) }
+        #expect(throws: EventDecodingError.self) {
+            try DomainEvents.check(type: ReportFiled.eventType, payload: try payload("coal"))
+        }
         try DomainEvents.check(type: "bench.recorded.v1", payload: try payload("anything"))
     }
 
@@ -289,7 +331,8 @@ struct JournalIntakeTests {
         let bom = Array("\u{FEFF}".utf8)
         let doc = try ReportDecoder().decode(bom + Array(seedReport.utf8), json: false)
         #expect(doc.claims.count == 12 && doc.sources.count == 1)
-        let json = #"{"report": {"id": "j1", "outlet": "Wire", "published": "2020-06-01"},\#n "claims": [{"id": "c1", "kind": "policy"}]}"#
+        let json =
+            #"{"report": {"id": "j1", "outlet": "Wire", "published": "2020-06-01"},\#n "claims": [{"id": "c1", "kind": "policy"}]}"#
         #expect(try ReportDecoder().decode(bom + Array(json.utf8), json: true).claims.count == 1)
         let bad = json.replacingOccurrences(of: #""policy""#, with: #""policy"#)
         #expect(throws: InputError.self) { try ReportDecoder().decode(bom + Array(bad.utf8), json: true) }
@@ -324,10 +367,14 @@ struct JournalIntakeTests {
         }
         _ = try t.journal.unalias(.place, "Nam-pho harbour", reason: nil, recordedAt: nil, by: "tester")
         #expect(try t.journal.aliasTarget(.place, "Nam-pho harbour") == nil)
-        #expect(throws: InputError.self) { try t.journal.rate(SourceID("nobody")!, .a, reason: "x", recordedAt: nil, by: "t") }
+        #expect(throws: InputError.self) {
+            try t.journal.rate(SourceID("nobody")!, .a, reason: "x", recordedAt: nil, by: "t")
+        }
     }
 
-    @Test("a source listed again is listed as registered: a different grade is refused (rate re-grades), a different description warned of")
+    @Test(
+        "a source listed again is listed as registered: a different grade is refused (rate re-grades), a different description warned of"
+    )
     func sourceListedAgain() throws {
         let t = try TemporaryJournal()
         defer { t.remove() }
@@ -349,20 +396,35 @@ struct JournalIntakeTests {
             try t.append(listing("r-a", "A"))
         } throws: { error in
             let e = error as? InputError
-            return e?.field == "sources" && e?.line == 6 && "\(error)".contains("graded C") && "\(error)".contains("strata rate")
+            return e?.field == "sources[0].reliability" && e?.line == 9 && "\(error)".contains("graded C")
+                && "\(error)".contains("strata rate")
         }
         #expect(try t.journal.log.head().lastPosition == before, "nothing appended")
+        for (name, kind, field) in [
+            ("China-based source (Daily NK)", "government", "kind"), ("Someone else", "human", "name"),
+        ] {
+            #expect {
+                try t.append(
+                    report(
+                        id: "r-k", claims: "  - {id: c1, kind: policy}",
+                        extra: "sources:\n  - {id: dailynk-china-source, name: \(name), kind: \(kind)}"))
+            } throws: {
+                ($0 as? InputError)?.field == "sources[0].\(field)" && "\($0)".contains("already registered as")
+            }
+        }
         // As registered: accepted, and the grade stays.
         #expect(try t.append(listing("r-c", "C")).warnings.isEmpty)
         // Re-graded B since: B (the grade now) and C (as registered) are accepted, A is not.
-        _ = try t.journal.rate(SourceID("dailynk-china-source")!, .b, reason: "track record", recordedAt: nil, by: "tester")
+        _ = try t.journal.rate(
+            SourceID("dailynk-china-source")!, .b, reason: "track record", recordedAt: nil, by: "tester")
         try t.append(listing("r-b", "B"))
         try t.append(listing("r-c2", "C"))
         #expect {
             try t.append(listing("r-a2", "A"))
         } throws: { "\($0)".contains("graded B now (registered C)") }
         let described = try t.append(listing("r-d", "B", description: "another description"))
-        #expect(described.warnings.map(\.field) == ["sources"])
+        #expect(described.warnings.map(\.field) == ["sources[0].description"])
+        #expect(described.warnings.map(\.line) == [10])
         let record = try #require(try t.journal.source(SourceID("dailynk-china-source")!))
         #expect(record.current == .b && record.registration.description == nil)
         // The same report again is unchanged, whatever the grade has become.
@@ -370,7 +432,9 @@ struct JournalIntakeTests {
         #expect(try t.append(listing("r-c", "C")).appended == 0)
     }
 
-    @Test("an outlet named without ASCII letters gets a source id of its own; an id shared with another outlet's name is warned of")
+    @Test(
+        "an outlet named without ASCII letters gets a source id of its own; an id shared with another outlet's name is warned of"
+    )
     func outletIDs() throws {
         let t = try TemporaryJournal()
         defer { t.remove() }
@@ -383,7 +447,8 @@ struct JournalIntakeTests {
         let outlets = try t.journal.sources().map { ($0.registration.source.rawValue, $0.registration.name) }
         #expect(outlets.count == 2, "\(outlets)")
         #expect(outlets.allSatisfy { $0.0.hasPrefix("outlet-") && $0.0.count == "outlet-".count + 10 }, "\(outlets)")
-        #expect(try t.journal.claim(ClaimID("r3/c1")!)?.fields.source == t.journal.claim(ClaimID("r1/c1")!)?.fields.source)
+        #expect(
+            try t.journal.claim(ClaimID("r3/c1")!)?.fields.source == t.journal.claim(ClaimID("r1/c1")!)?.fields.source)
         #expect(SourceID.outlet(named: "조선일보 Chosun")?.rawValue == "chosun")
         #expect(SourceID.outlet(named: "— · —") == nil)
         #expect(SourceID.outletProblem(named: "— · —") == "an outlet name needs letters or digits")

@@ -4,11 +4,13 @@ import Testing
 
 @Suite("Name key folding")
 struct NameKeyFoldingTests {
-    @Test("ASCII and non-ASCII names fold the same way", arguments: [
-        ("Nam-p'o", "nam po"), ("D.P.R.K.", "dprk"), ("M&A", "m and a"), ("  Port  of_Dalian ", "port of dalian"),
-        ("NAMPO", "nampo"), ("Chŏngjin", "chongjin"), ("Hŭngnam Port", "hungnam port"), ("Namp’o", "nampo"),
-        ("Rajin–Sonbong", "rajin sonbong"), ("", ""), ("--", ""),
-    ])
+    @Test(
+        "ASCII and non-ASCII names fold the same way",
+        arguments: [
+            ("Nam-p'o", "nam po"), ("D.P.R.K.", "dprk"), ("M&A", "m and a"), ("  Port  of_Dalian ", "port of dalian"),
+            ("NAMPO", "nampo"), ("Chŏngjin", "chongjin"), ("Hŭngnam Port", "hungnam port"), ("Namp’o", "nampo"),
+            ("Rajin–Sonbong", "rajin sonbong"), ("", ""), ("--", ""),
+        ])
     func folding(name: String, words: String) {
         #expect(NameKey(name).words == words)
         #expect(NameKey(name).rawValue == words.replacingOccurrences(of: " ", with: ""))

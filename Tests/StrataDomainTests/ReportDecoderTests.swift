@@ -26,12 +26,14 @@ struct ReportDecoderTests {
 
     @Test("YAML numbers and dates stay the text the analyst wrote")
     func scalarsAreText() throws {
-        let doc = try decode(report(claims: """
-              - id: c1
-                kind: policy
-                when: 2020
-                said: 0012
-            """))
+        let doc = try decode(
+            report(
+                claims: """
+                      - id: c1
+                        kind: policy
+                        when: 2020
+                        said: 0012
+                    """))
         #expect(doc.claims[0].fields.when.edtf == "2020")
         #expect(doc.claims[0].fields.said == "0012")
         #expect(doc.header.published == "2020-06-01")
@@ -66,11 +68,13 @@ struct ReportDecoderTests {
         #expect(c.fields.credibility == .probablyTrue)
     }
 
-    @Test("JSON cut short is refused at the end of its last line, whether or not a line break ends it", arguments: [
-        (#"{"report": {"id": "bad", "outlet": "W","#, 1, 40),
-        ("{\"report\": {\"id\": \"bad\",\n \"outlet\": \"W\"\n", 2, 15),
-        ("{\"report\": {\"id\": \"bad\",\n \"outlet\": \"W\"", 2, 15),
-    ])
+    @Test(
+        "JSON cut short is refused at the end of its last line, whether or not a line break ends it",
+        arguments: [
+            (#"{"report": {"id": "bad", "outlet": "W","#, 1, 40),
+            ("{\"report\": {\"id\": \"bad\",\n \"outlet\": \"W\"\n", 2, 15),
+            ("{\"report\": {\"id\": \"bad\",\n \"outlet\": \"W\"", 2, 15),
+        ])
     func truncatedJSON(text: String, line: Int, column: Int) throws {
         do {
             _ = try ReportDecoder().decode(Array(text.utf8), json: true)
@@ -80,26 +84,42 @@ struct ReportDecoderTests {
         }
     }
 
-    @Test("errors name the line and the field", arguments: [
-        ("    comodity: coal", 9, "claims[0].comodity", "unknown field (did you mean commodity?)"),
-        ("    quantity: {value: -5, unit: t}", 9, "claims[0].quantity.value", "must not be negative"),
-        ("    quantity: {value: 5, unit: stone}", 9, "claims[0].quantity.unit", "unknown unit"),
-        ("    when: 2020-13", 9, "claims[0].when", "month 13"),
-        ("    credibility: 7", 9, "claims[0].credibility", "1 to 6"),
-        ("    parties: [a]", 9, "claims[0].parties", "not a field of shipment claims"),
-        ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),
-        ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
-        ("    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit", "duplicate key"),
-        ("    voyages: -3", 9, "claims[0].voyages", "must not be negative"),
-        ("    quantity: {value: 1e-400, unit: t}", 9, "claims[0].quantity.value", "1e-400 is too small to record"),
-        ("    quantity: {value: 0.5e-330, unit: t}", 9, "claims[0].quantity.value", "too small to record (it would be 0)"),
-        (#"    said: "red \e[31mALERT""#, 9, "claims[0].said", "control character (U+001B)"),
-        (#"    from: "\u202EopmaN""#, 9, "claims[0].from", "bidirectional override (U+202E)"),
-        (#"    note: "line1\rover""#, 9, "claims[0].note", "carriage return (U+000D)"),
-        (#"    vessel: {name: "Chon\u0000Ma San"}"#, 9, "claims[0].vessel.name", "control character (U+0000)"),
-        ("    price: {amount: 85, currency: ABC}", 9, "claims[0].price.currency", "not an ISO 4217 currency code"),
-        ("    price: {amount: 85, currency: RMB}", 9, "claims[0].price.currency", "for RMB write CNY"),
-    ])
+    @Test(
+        "errors name the line and the field",
+        arguments: [
+            ("    comodity: coal", 9, "claims[0].comodity", "unknown field (did you mean commodity?)"),
+            ("    quantity: {value: -5, unit: t}", 9, "claims[0].quantity.value", "must not be negative"),
+            ("    quantity: {value: 5, unit: stone}", 9, "claims[0].quantity.unit", "unknown unit"),
+            (
+                "    quantity: {value: 5, unit: MT}", 9, "claims[0].quantity.unit",
+                "\"MT\" is ambiguous (metric ton or megatonne)"
+            ),
+            (
+                "    quantity: {value: 5,000, unit: t}", 9, "claims[0].quantity.000",
+                "write numbers without one: 5000, not 5,000"
+            ),
+            ("    when: 2020-13", 9, "claims[0].when", "month 13"),
+            ("    credibility: 7", 9, "claims[0].credibility", "1 to 6"),
+            ("    parties: [a]", 9, "claims[0].parties", "not a field of shipment claims"),
+            ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),
+            ("    vessel: {imo: '9074728'}", 9, "claims[0].vessel.imo", "check digit"),
+            (
+                "    quantity:\n      value: 5\n      unit: t\n      unit: kt", 12, "claims[0].quantity.unit",
+                "duplicate key"
+            ),
+            ("    voyages: -3", 9, "claims[0].voyages", "must not be negative"),
+            ("    quantity: {value: 1e-400, unit: t}", 9, "claims[0].quantity.value", "1e-400 is too small to record"),
+            (
+                "    quantity: {value: 0.5e-330, unit: t}", 9, "claims[0].quantity.value",
+                "too small to record (it would be 0)"
+            ),
+            (#"    said: "red \e[31mALERT""#, 9, "claims[0].said", "control character (U+001B)"),
+            (#"    from: "\u202EopmaN""#, 9, "claims[0].from", "bidirectional override (U+202E)"),
+            (#"    note: "line1\rover""#, 9, "claims[0].note", "carriage return (U+000D)"),
+            (#"    vessel: {name: "Chon\u0000Ma San"}"#, 9, "claims[0].vessel.name", "control character (U+0000)"),
+            ("    price: {amount: 85, currency: ABC}", 9, "claims[0].price.currency", "not an ISO 4217 currency code"),
+            ("    price: {amount: 85, currency: RMB}", 9, "claims[0].price.currency", "for RMB write CNY"),
+        ])
     func errors(line: String, expectedLine: Int, field: String, fragment: String) throws {
         let text = report(claims: "  - id: c1\n    kind: shipment\n" + line)
         do {
@@ -117,15 +137,23 @@ struct ReportDecoderTests {
         let doc = try decode(report(claims: #"  - {id: c1, kind: policy, said: "a\r\nb\tc", note: "كوريا الشمالية"}"#))
         #expect(doc.claims.first?.fields.said == "a\r\nb\tc")
         #expect(TextCharacters.problem(in: "Nampo\u{200F}") == nil, "marks are not overrides")
-        #expect(TextCharacters.problem(in: "\u{2067}كوريا\u{2069} and \u{202B}x\u{202C}") == nil, "isolates and embeddings pass")
+        #expect(
+            TextCharacters.problem(in: "\u{2067}كوريا\u{2069} and \u{202B}x\u{202C}") == nil,
+            "isolates and embeddings pass")
         #expect(TextCharacters.problem(in: "x\u{85}") != nil, "C1 controls are refused")
     }
 
     @Test("libyaml's messages are put in the analyst's terms: a second document, deep nesting")
     func yamlMessages() throws {
         for (text, expected) in [
-            (report(claims: "  - {id: c1, kind: policy}") + "\n---\nreport: {}\n", "a report file is one YAML document"),
-            ("report: " + String(repeating: "[", count: 2000) + String(repeating: "]", count: 2000) + "\n", "nested too deeply"),
+            (
+                report(claims: "  - {id: c1, kind: policy}") + "\n---\nreport: {}\n",
+                "a report file is one YAML document"
+            ),
+            (
+                "report: " + String(repeating: "[", count: 2000) + String(repeating: "]", count: 2000) + "\n",
+                "nested too deeply"
+            ),
         ] {
             do {
                 _ = try decode(text)
@@ -138,19 +166,28 @@ struct ReportDecoderTests {
 
     @Test("a quantity or price of -0 is 0; a JSON voyages of -3 is refused like the YAML text")
     func negativeZero() throws {
-        let doc = try decode(report(claims: "  - id: c1\n    kind: shipment\n    quantity: {value: -0, unit: t}\n    price: {amount: -0.0, currency: USD}"))
+        let doc = try decode(
+            report(
+                claims:
+                    "  - id: c1\n    kind: shipment\n    quantity: {value: -0, unit: t}\n    price: {amount: -0.0, currency: USD}"
+            ))
         let fields = try #require(doc.claims.first?.fields)
         #expect(fields.quantity?.tonnes.best == 0 && fields.quantity?.tonnes.best.sign == .plus)
         #expect(fields.price?.amount == 0 && fields.price?.amount.sign == .plus)
-        let json = #"{"report": {"id": "j", "outlet": "W", "published": "2020-06-01"}, "claims": [{"id": "c1", "kind": "shipment", "voyages": -3}]}"#
+        let json =
+            #"{"report": {"id": "j", "outlet": "W", "published": "2020-06-01"}, "claims": [{"id": "c1", "kind": "shipment", "voyages": -3}]}"#
         #expect(throws: InputError.self) { try ReportDecoder().decode(Array(json.utf8), json: true) }
     }
 
-    @Test("a repeated YAML key in flow style is named by its path and its own line", arguments: [
-        ("  - {id: a, kind: shipment, quantity: {value: 1, unit: t, unit: kg}}\n  - {id: b, kind: shipment, quantity: {value: 2, unit: t}}",
-         "claims[0].quantity.unit"),
-        ("  - {id: unit-a, kind: shipment, unit: t, unit: kg}", "claims[0].unit"),
-    ])
+    @Test(
+        "a repeated YAML key in flow style is named by its path and its own line",
+        arguments: [
+            (
+                "  - {id: a, kind: shipment, quantity: {value: 1, unit: t, unit: kg}}\n  - {id: b, kind: shipment, quantity: {value: 2, unit: t}}",
+                "claims[0].quantity.unit"
+            ),
+            ("  - {id: unit-a, kind: shipment, unit: t, unit: kg}", "claims[0].unit"),
+        ])
     func yamlFlowDuplicateKeyPath(claims: String, field: String) throws {
         let text = "report: {id: r1, outlet: Wire, published: 2020-01-01}\nclaims:\n" + claims + "\n"
         let error = try #require(throws: InputError.self) { try ReportDecoder().decode(Array(text.utf8), json: false) }
@@ -174,29 +211,37 @@ struct ReportDecoderTests {
 
     @Test("unknown names are accepted with a warning")
     func unknownNames() throws {
-        let doc = try decode(report(claims: """
-              - id: c1
-                kind: shipment
-                commodity: unobtainium
-                to: Atlantis Harbour
-            """))
+        let doc = try decode(
+            report(
+                claims: """
+                      - id: c1
+                        kind: shipment
+                        commodity: unobtainium
+                        to: Atlantis Harbour
+                    """))
         #expect(doc.warnings.count == 2)
         #expect(doc.warnings.allSatisfy { $0.line == 9 || $0.line == 10 })
     }
 
-    @Test("a known place written with another country is accepted with a warning; with its own country, or an unknown place with one, without")
+    @Test(
+        "a known place written with another country is accepted with a warning; with its own country, or an unknown place with one, without"
+    )
     func placeWithAnotherCountry() throws {
-        let doc = try decode(report(claims: """
-              - id: c1
-                kind: shipment
-                from: {place: Nampo, country: CN}
-                to: [{place: Dalian, country: CN}, {place: Lianyun anchorage, country: CN}, {place: North Korea, country: CN}]
-            """))
+        let doc = try decode(
+            report(
+                claims: """
+                      - id: c1
+                        kind: shipment
+                        from: {place: Nampo, country: CN}
+                        to: [{place: Dalian, country: CN}, {place: Lianyun anchorage, country: CN}, {place: North Korea, country: CN}]
+                    """))
         let said = doc.warnings.map(\.description)
         #expect(said.count == 2, "\(said)")
         #expect(said.contains { $0.contains("claims[0].from: Nampo is in KP in the gazetteer, not CN") }, "\(said)")
-        #expect(said.contains { $0.contains("claims[0].to[2]: North Korea is in KP in the gazetteer, not CN") }, "\(said)")
-        #expect(doc.claims.first?.fields.from == [Location(place: "Nampo", country: "CN")], "the written country is kept")
+        #expect(
+            said.contains { $0.contains("claims[0].to[2]: North Korea is in KP in the gazetteer, not CN") }, "\(said)")
+        #expect(
+            doc.claims.first?.fields.from == [Location(place: "Nampo", country: "CN")], "the written country is kept")
     }
 
     @Test("duplicate claim ids are refused at the second one")

@@ -1,6 +1,7 @@
 import Foundation
-@testable import StrataDomain
 import StrataLog
+
+@testable import StrataDomain
 
 /// A journal in a fresh temporary directory, removed by `remove()`.
 struct TemporaryJournal {

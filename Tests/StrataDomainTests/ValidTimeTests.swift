@@ -1,4 +1,5 @@
 import Testing
+
 @testable import StrataDomain
 
 /// A valid EDTF string and its expected bounds (`YYYY-MM-DD` or nil) and qualifiers.
@@ -7,7 +8,10 @@ private struct BoundsCase: Sendable, CustomTestStringConvertible {
     let bounds: [String?]  // earliestStart, latestStart, earliestEnd, latestEnd
     let start: String  // qualifier symbols: "", "~", "?", "%"
     let end: String
-    init(_ edtf: String, _ es: String?, _ ls: String?, _ ee: String?, _ le: String?, _ start: String = "", _ end: String? = nil) {
+    init(
+        _ edtf: String, _ es: String?, _ ls: String?, _ ee: String?, _ le: String?, _ start: String = "",
+        _ end: String? = nil
+    ) {
         self.edtf = edtf
         self.bounds = [es, ls, ee, le]
         self.start = start
@@ -100,7 +104,8 @@ private let invalidCases: [String] = [
     "2020-04-31", "2020-5", "2020-5-14", "2020-05-4", "20", "202", "20200", "-2020", "Y20200", "Y2020",
     "2020-05-14T10", "2020-05-14T10:00", "2020-05-14T24:00:00", "2020-05-14T10:60:00", "2020-05-14T10:00:00z",
     "2020-05-14T10:00:00+0900", "2020-05-14T10:00:00+15:00", "2020-05-14T10:00:00Z~", "2020-05T10:00:00Z",
-    "2020-05-14T10:00:00Z/2020-05-15", "2020-02-30T10:00:00Z", "2020-05-14 10:00", "2020-06/2020-05", "2020-05-14/2020-05-13",
+    "2020-05-14T10:00:00Z/2020-05-15", "2020-02-30T10:00:00Z", "2020-05-14 10:00", "2020-06/2020-05",
+    "2020-05-14/2020-05-13",
     "2020/2019", "2020~-05", "2020-05~-14", "2020?~", "~", "2020-00", "2020-05-00", " 2020", "2020 ", "2020\n",
     "2020-05-14x", "2020-05-14-01", "2020--05", "2020-05-", "-", "2020/2021/2022", "../..", "/", "..", "../",
     "/..", "..~", "2020/..~", "2020-25", "2020-41", "2020-42", "2020-20", "2020-21-05", "2020-24-01", "2X20",
@@ -161,8 +166,11 @@ private let windowCases: [(String, String?, String?, Int, Bool, Bool)] = [
         #expect(time.edtf == c.edtf)
         #expect(time.whenSaid == "said: \(c.edtf)")
         #expect(time.earliest == time.earliestStart && time.latest == time.latestEnd)
-        #expect(time.bounds() == ValidTime.Bounds(earliestStart: time.earliestStart, latestStart: time.latestStart,
-                                                    earliestEnd: time.earliestEnd, latestEnd: time.latestEnd))
+        #expect(
+            time.bounds()
+                == ValidTime.Bounds(
+                    earliestStart: time.earliestStart, latestStart: time.latestStart,
+                    earliestEnd: time.earliestEnd, latestEnd: time.latestEnd))
     }
 
     @Test(arguments: invalidCases)
@@ -196,6 +204,10 @@ private let windowCases: [(String, String?, String?, Int, Bool, Bool)] = [
         ("-0100", "negative years"),
         ("2020-25", "level 2"),
         ("../..", "at least one date"),
+        ("2020/05/11", "a date is written YYYY-MM-DD with '-'"),
+        ("11/05/2020", "a date is written YYYY-MM-DD with '-'"),
+        ("2020/05", "a date is written YYYY-MM-DD or YYYY-MM with '-'"),
+        ("2020-05/06/07", "exactly one '/'"),
     ])
     func reasonSaysWhatWasExpected(_ text: String, _ fragment: String) {
         #expect(throws: EDTFError.self) { try ValidTime(edtf: text) }
@@ -225,7 +237,9 @@ private let windowCases: [(String, String?, String?, Int, Bool, Bool)] = [
     }
 
     @Test(arguments: windowCases)
-    func windowQueries(_ edtf: String, _ from: String?, _ to: String?, _ padding: Int, _ possibly: Bool, _ certainly: Bool) throws {
+    func windowQueries(
+        _ edtf: String, _ from: String?, _ to: String?, _ padding: Int, _ possibly: Bool, _ certainly: Bool
+    ) throws {
         let time = try ValidTime(edtf: edtf)
         #expect(time.possiblyOverlaps(from: day(from), to: day(to), padding: padding) == possibly)
         #expect(time.certainlyWithin(from: day(from), to: day(to), padding: padding) == certainly)
@@ -279,7 +293,9 @@ private let windowCases: [(String, String?, String?, Int, Bool, Bool)] = [
             for _ in 0..<5 {
                 let (from, to, padding) = (optionalDay(), optionalDay(), rng.next(in: 0...10))
                 if time.certainlyWithin(from: from, to: to, padding: padding) {
-                    #expect(time.possiblyOverlaps(from: from, to: to, padding: padding), "\(text) \(String(describing: from)) \(String(describing: to))")
+                    #expect(
+                        time.possiblyOverlaps(from: from, to: to, padding: padding),
+                        "\(text) \(String(describing: from)) \(String(describing: to))")
                 }
                 if !time.possiblyOverlaps(from: from, to: to, padding: padding) {
                     #expect(!time.possiblyOverlaps(from: from, to: to), "padding only widens: \(text)")

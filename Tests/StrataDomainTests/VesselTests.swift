@@ -1,4 +1,5 @@
 import Testing
+
 @testable import StrataDomain
 
 @Suite("Vessel")
@@ -12,7 +13,9 @@ struct VesselTests {
         #expect(vessel.imo == digits)
     }
 
-    @Test(arguments: ["9074728", "8814274", "12345", "90747290", "IMO", "", "abcdefg", "907472a", "IMO 12345", "9O74729"])
+    @Test(arguments: [
+        "9074728", "8814274", "12345", "90747290", "IMO", "", "abcdefg", "907472a", "IMO 12345", "9O74729",
+    ])
     func invalidIMO(_ written: String) {
         let error = #expect(throws: VesselError.self) { try Vessel(name: "RICH GLORY", imo: written, flag: nil) }
         #expect(error?.field == "imo")
@@ -34,8 +37,10 @@ struct VesselTests {
         #expect(error?.reason.contains("should be 9") == true)
     }
 
-    @Test(arguments: [("PA", "PA"), ("pa", "PA"), ("SL", "SL"), ("TG", "TG"), ("KP", "KP"), ("MN", "MN"),
-                      ("PAN", "PA"), ("Sierra Leone", "SL"), ("DPRK", "KP"), (" hk ", "HK")])
+    @Test(arguments: [
+        ("PA", "PA"), ("pa", "PA"), ("SL", "SL"), ("TG", "TG"), ("KP", "KP"), ("MN", "MN"),
+        ("PAN", "PA"), ("Sierra Leone", "SL"), ("DPRK", "KP"), (" hk ", "HK"),
+    ])
     func knownFlag(_ written: String, _ code: String) throws {
         #expect(try Vessel(name: nil, imo: nil, flag: written).flag == code)
     }

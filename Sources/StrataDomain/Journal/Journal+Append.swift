@@ -31,7 +31,9 @@ extension Journal {
     public func append(_ doc: ReportDocument, recordedAt: RecordTime? = nil, by analyst: String) throws -> Outcome {
         try record(
             recordedAt: recordedAt, by: analyst,
-            conflict: { _ in InputError(field: "report.id", "an event id of report \(doc.header.id) is already recorded") }
+            conflict: { _ in
+                InputError(field: "report.id", "an event id of report \(doc.header.id) is already recorded")
+            }
         ) {
             let plan = try plan(doc)
             guard !plan.alreadyRecorded else {
@@ -63,7 +65,8 @@ struct ReportPlanBuilder {
         }
         self.outlet = outlet
         references = ClaimReferences(
-            journal: journal, report: doc.header.id, local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
+            journal: journal, report: doc.header.id,
+            local: Dictionary(uniqueKeysWithValues: doc.claims.map { ($0.id, $0.fields) }))
         references.reportSources = Set(doc.sources.map(\.id) + [outlet])
     }
 
@@ -90,7 +93,8 @@ struct ReportPlanBuilder {
             guard existing.content == content else {
                 throw InputError(
                     line: doc.header.line, field: "report.id",
-                    "report \(id) is already recorded with other content; reports are immutable — give a new id, or put corrections in a later report")
+                    "report \(id) is already recorded with other content; reports are immutable — give a new id, or put corrections in a later report"
+                )
             }
             already = true
         }
@@ -112,9 +116,11 @@ struct ReportPlanBuilder {
             parts: order.map { stream in
                 // What this report creates must be new: a concurrent append of the same
                 // report, or of a source registration, conflicts instead of doubling it.
-                let creates = stream == Streams.report(id) || claimStreams.contains(stream)
+                let creates =
+                    stream == Streams.report(id) || claimStreams.contains(stream)
                     || (stream.category == "source" && byStream[stream]?.first?.type == SourceRegistered.eventType)
-                return StreamAppend(stream: stream, expected: creates ? .noStream : .any, events: byStream[stream] ?? [])
+                return StreamAppend(
+                    stream: stream, expected: creates ? .noStream : .any, events: byStream[stream] ?? [])
             },
             alreadyRecorded: already, warnings: warnings)
     }
@@ -135,7 +141,8 @@ struct ReportPlanBuilder {
     private mutating func addSources() throws {
         let listed = Set(doc.sources.map(\.id))
         if !listed.contains(outlet) {
-            let e = SourceRegistered(source: outlet, name: doc.header.outlet, kind: .outlet, reliability: nil, description: nil, report: nil)
+            let e = SourceRegistered(
+                source: outlet, name: doc.header.outlet, kind: .outlet, reliability: nil, description: nil, report: nil)
             let registration = (Streams.source(outlet), e.proposed())
             sourceContent.append(registration)
             if let existing = try journal.registration(of: outlet) {
@@ -143,7 +150,8 @@ struct ReportPlanBuilder {
                     notes.append(
                         InputError(
                             line: doc.header.line, field: "report.outlet",
-                            "outlet \"\(doc.header.outlet)\" has the source id \(outlet), registered for \"\(existing.name)\": its claims are recorded as that source's"))
+                            "outlet \"\(doc.header.outlet)\" has the source id \(outlet), registered for \"\(existing.name)\": its claims are recorded as that source's"
+                        ))
                 }
             } else {
                 events.append(registration)
@@ -158,21 +166,27 @@ struct ReportPlanBuilder {
             if let existing = try journal.source(s.id) {
                 let registered = existing.registration
                 guard registered.name == s.name, registered.kind == s.kind else {
+                    let (line, field) = s.place(of: registered.name == s.name ? "kind" : "name")
                     throw InputError(
-                        line: s.line, field: "sources",
-                        "source \(s.id) is already registered as \"\(registered.name)\" (\(registered.kind.rawValue)); cite it by id without listing it, or choose another id")
+                        line: line, field: field,
+                        "source \(s.id) is already registered as \"\(registered.name)\" (\(registered.kind.rawValue)); cite it by id without listing it, or choose another id"
+                    )
                 }
                 guard recorded == nil else { continue }
                 if let written = s.reliability, written != registered.reliability, written != existing.current {
+                    let (line, field) = s.place(of: "reliability")
                     throw InputError(
-                        line: s.line, field: "sources",
-                        "source \(s.id) is \(Self.grade(existing)); a report does not re-grade a source: cite it without a reliability, or run strata rate \(s.id) \(written.rawValue) --reason TEXT")
+                        line: line, field: field,
+                        "source \(s.id) is \(Self.grade(existing)); a report does not re-grade a source: cite it without a reliability, or run strata rate \(s.id) \(written.rawValue) --reason TEXT"
+                    )
                 }
                 if let written = s.description, written != registered.description {
+                    let (line, field) = s.place(of: "description")
                     notes.append(
                         InputError(
-                            line: s.line, field: "sources",
-                            "source \(s.id) is already registered; this description is not recorded (the registration's stands)"))
+                            line: line, field: field,
+                            "source \(s.id) is already registered; this description is not recorded (the registration's stands)"
+                        ))
                 }
                 continue
             }
@@ -189,7 +203,8 @@ struct ReportPlanBuilder {
         }
         throw InputError(
             line: line, field: "claims[\(index)].source",
-            "unknown source \"\(text)\": list it under sources, or use a source id already in the journal, or the outlet's name")
+            "unknown source \"\(text)\": list it under sources, or use a source id already in the journal, or the outlet's name"
+        )
     }
 
     /// The report is already in the journal: its content is compared, not re-validated.
@@ -200,7 +215,9 @@ struct ReportPlanBuilder {
     /// changed a copy, so the set of links made so far was copied for every link).
     private var references: ClaimReferences
 
-    private mutating func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID { try references.resolve(ref) }
+    private mutating func resolve(_ ref: ReportDocument.ClaimReference) throws -> ClaimID {
+        try references.resolve(ref)
+    }
 
     private mutating func addClaim(_ claim: ReportDocument.ClaimEntry, index: Int) throws {
         var fields = claim.fields
@@ -210,7 +227,8 @@ struct ReportPlanBuilder {
         for link in claim.links {
             let other = try resolve(link.claim)
             try references.checkLink(claim.id, other, link.relation, link.claim, link.claim)
-            let e = ClaimsLinked(claim: claim.id, other: other, relation: link.relation, reason: nil, report: doc.header.id)
+            let e = ClaimsLinked(
+                claim: claim.id, other: other, relation: link.relation, reason: nil, report: doc.header.id)
             events.append((Streams.link(claim.id, other), e.proposed()))
         }
     }

@@ -45,11 +45,13 @@ struct ClaimDecoder {
                 links.append(
                     ReportDocument.Link(
                         relation: try lm.required("relation").choice(Relation.self),
-                        claim: ReportDocument.ClaimReference(text: try target.text(), line: target.node.line, field: target.path)))
+                        claim: ReportDocument.ClaimReference(
+                            text: try target.text(), line: target.node.line, field: target.path)))
             }
         }
         return ReportDocument.ClaimEntry(
-            id: id, sourceText: sourceText, sourceLine: sourceReader?.node.line ?? r.node.line, fields: fields, links: links,
+            id: id, sourceText: sourceText, sourceLine: sourceReader?.node.line ?? r.node.line, fields: fields,
+            links: links,
             line: r.node.line)
     }
 
@@ -76,7 +78,9 @@ struct ClaimDecoder {
                 guard let member = sm.members.first(where: { $0.key == key }) else { continue }
                 let field = setReader.child(member.value, key: key)
                 if member.value.value == .null {
-                    guard !["kind", "source", "credibility"].contains(key) else { throw field.error("cannot be removed") }
+                    guard !["kind", "source", "credibility"].contains(key) else {
+                        throw field.error("cannot be removed")
+                    }
                     set.append(Payload.Field(key, .null))
                 } else if key == "source" {
                     // A source id or an outlet's name: resolved against the journal when recorded.
@@ -115,7 +119,9 @@ struct ClaimDecoder {
         case "said": fields.said = try r.text()
         case "credibility":
             let t = try r.text()
-            guard let c = Credibility(text: t) else { throw r.error("expected a credibility from 1 to 6, not \"\(t)\"") }
+            guard let c = Credibility(text: t) else {
+                throw r.error("expected a credibility from 1 to 6, not \"\(t)\"")
+            }
             fields.credibility = c
         case "when":
             let t = try r.text()
@@ -124,7 +130,9 @@ struct ClaimDecoder {
                 fields.when = try ValidTime(edtf: t, whenSaid: phrase)
             } catch {
                 if t.contains(where: { $0.isLetter && $0 != "X" }) {
-                    throw r.error("\"\(t)\" is not EDTF: write YYYY, YYYY-MM, YYYY-MM-DD or an interval A/B, and keep the phrase in when_said")
+                    throw r.error(
+                        "\"\(t)\" is not EDTF: write YYYY, YYYY-MM, YYYY-MM-DD or an interval A/B, and keep the phrase in when_said"
+                    )
                 }
                 throw r.error("\"\(t)\" is not a valid EDTF time: \(error.reason)")
             }
@@ -134,7 +142,10 @@ struct ClaimDecoder {
             let t = try r.text()
             if let problem = EntityName.problem(t, "commodity") { throw r.error(problem) }
             if taxonomy.commodity(named: t) == nil {
-                warnings.append(r.error("unknown commodity \"\(t)\", accepted; resolve it with `strata alias commodity \"\(t)\" CANONICAL`"))
+                warnings.append(
+                    r.error(
+                        "unknown commodity \"\(t)\", accepted; resolve it with `strata alias commodity \"\(t)\" CANONICAL`"
+                    ))
             }
             fields.commodity = t
         case "quantity": fields.quantity = try quantity(r)
@@ -144,10 +155,15 @@ struct ClaimDecoder {
         case "voyages":
             let voyages = try r.text()
             // A count or a word ("several"); a count is never negative.
-            if let n = Double(voyages), n < 0 || (n == 0 && voyages.hasPrefix("-")) { throw r.error("must not be negative") }
+            if let n = Double(voyages), n < 0 || (n == 0 && voyages.hasPrefix("-")) {
+                throw r.error("must not be negative")
+            }
             fields.voyages = voyages
-        case "method": fields.method = try r.texts().map { (t: String) throws(InputError) -> ShipmentMethod in
-                guard let m = ShipmentMethod(rawValue: t) else { throw r.error("\"\(t)\" is not one of \(ShipmentMethod.choices)") }
+        case "method":
+            fields.method = try r.texts().map { (t: String) throws(InputError) -> ShipmentMethod in
+                guard let m = ShipmentMethod(rawValue: t) else {
+                    throw r.error("\"\(t)\" is not one of \(ShipmentMethod.choices)")
+                }
                 return m
             }
         case "price":
@@ -170,14 +186,18 @@ struct ClaimDecoder {
         let unitReader = try m.required("unit")
         let unitText = try unitReader.text()
         guard let unit = MassUnit(text: unitText) else {
+            if let ambiguity = MassUnit.ambiguity(unitText) { throw unitReader.error(ambiguity) }
             throw unitReader.error("unknown unit \"\(unitText)\"; expected \(MassUnit.accepted)")
         }
         let amount: Quantity.Amount
         if m.has("min") || m.has("max") {
-            guard !m.has("value"), !m.has("qualifier") else { throw r.error("give either value (and qualifier) or min and max") }
+            guard !m.has("value"), !m.has("qualifier") else {
+                throw r.error("give either value (and qualifier) or min and max")
+            }
             amount = .range(min: try m.required("min").number(), max: try m.required("max").number())
         } else {
-            let q = try m.optional("qualifier")?.choice(Quantity.Qualifier.self, Quantity.Qualifier.init(text:)) ?? .exact
+            let q =
+                try m.optional("qualifier")?.choice(Quantity.Qualifier.self, Quantity.Qualifier.init(text:)) ?? .exact
             amount = .value(try m.required("value").number(), q)
         }
         do {
@@ -197,11 +217,18 @@ struct ClaimDecoder {
                 let m = try item.mapping(allowed: ["place", "country"])
                 let placeReader = m.optional("place")
                 let place = try placeReader?.text()
-                if let place, let placeReader, let problem = EntityName.problem(place, "place") { throw placeReader.error(problem) }
-                let country = try m.optional("country").map { (c: NodeReader) throws(InputError) -> String in try countryCode(c) }
+                if let place, let placeReader, let problem = EntityName.problem(place, "place") {
+                    throw placeReader.error(problem)
+                }
+                let country = try m.optional("country").map { (c: NodeReader) throws(InputError) -> String in
+                    try countryCode(c)
+                }
                 guard place != nil || country != nil else { throw item.error("give a place, a country or both") }
                 if let place, country == nil, gazetteer.place(named: place) == nil {
-                    warnings.append(item.error("unknown place \"\(place)\" with no country, accepted; resolve it with `strata alias place \"\(place)\" CANONICAL`"))
+                    warnings.append(
+                        item.error(
+                            "unknown place \"\(place)\" with no country, accepted; resolve it with `strata alias place \"\(place)\" CANONICAL`"
+                        ))
                 }
                 // A place the gazetteer knows, written with another country: the written
                 // country counts (it may be a place of the same name elsewhere), but a
@@ -212,7 +239,9 @@ struct ClaimDecoder {
                     known.1 != country
                 {
                     warnings.append(
-                        item.error("\(known.0) is in \(known.1) in the gazetteer, not \(country); accepted with \(country) as written (if that is a mistake, correct it)"))
+                        item.error(
+                            "\(known.0) is in \(known.1) in the gazetteer, not \(country); accepted with \(country) as written (if that is a mistake, correct it)"
+                        ))
                 }
                 out.append(Location(place: place, country: country))
                 continue
@@ -223,7 +252,10 @@ struct ClaimDecoder {
             } else {
                 if let problem = EntityName.problem(t, "place") { throw item.error(problem) }
                 if gazetteer.place(named: t) == nil, gazetteer.country(named: t) == nil {
-                    warnings.append(item.error("unknown place \"\(t)\", accepted; resolve it with `strata alias place \"\(t)\" CANONICAL`"))
+                    warnings.append(
+                        item.error(
+                            "unknown place \"\(t)\", accepted; resolve it with `strata alias place \"\(t)\" CANONICAL`")
+                    )
                 }
                 out.append(Location(place: t, country: nil))
             }
@@ -234,18 +266,23 @@ struct ClaimDecoder {
 
     private func countryCode(_ r: NodeReader) throws(InputError) -> String {
         let t = try r.text()
-        guard let country = gazetteer.country(code: t) else { throw r.error("\"\(t)\" is not an ISO 3166 alpha-2 country code") }
+        guard let country = gazetteer.country(code: t) else {
+            throw r.error("\"\(t)\" is not an ISO 3166 alpha-2 country code")
+        }
         return country.code
     }
 
     private func vessel(_ r: NodeReader) throws(InputError) -> Vessel {
         let m = try r.mapping(allowed: ["name", "imo", "flag"])
         do {
-            return try Vessel(name: try m.optional("name")?.text(), imo: try m.optional("imo")?.text(), flag: try m.optional("flag")?.text())
+            return try Vessel(
+                name: try m.optional("name")?.text(), imo: try m.optional("imo")?.text(),
+                flag: try m.optional("flag")?.text())
         } catch let error as VesselError {
             let member = m.members.first { $0.key == error.field }
             throw InputError(
-                line: member?.line ?? r.node.line, field: member == nil ? r.path : "\(r.path).\(error.field)", error.reason)
+                line: member?.line ?? r.node.line, field: member == nil ? r.path : "\(r.path).\(error.field)",
+                error.reason)
         } catch let error as InputError {
             throw error  // a member's own text, already named
         } catch {

@@ -73,7 +73,8 @@ public struct DocumentNode: Sendable, Equatable {
 extension DocumentNode {
     private static func readYAML(_ text: String) throws(InputError) -> DocumentNode {
         if let line = firstAnchorOrAlias(in: text) {
-            throw InputError(line: line, "YAML anchors and aliases (&name, *name) are not supported; write the value out")
+            throw InputError(
+                line: line, "YAML anchors and aliases (&name, *name) are not supported; write the value out")
         }
         let root: Node?
         do {
@@ -163,11 +164,13 @@ extension DocumentNode {
             } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
                 guard let other = duplicates.first else { return nil }
                 let (l, column) = secondOccurrence(of: other, after: context.mark, in: lines.joined(separator: "\n"))
-                guard l >= 1, l <= lines.count, let at = column ?? keyOffset(other, in: Substring(lines[l - 1]), from: 0)
+                guard l >= 1, l <= lines.count,
+                    let at = column ?? keyOffset(other, in: Substring(lines[l - 1]), from: 0)
                 else { return nil }
                 let from = lines[l - 1].index(lines[l - 1].startIndex, offsetBy: at)
                 lines[l - 1].replaceSubrange(
-                    from..<lines[l - 1].index(from, offsetBy: other.count), with: "__strata_other_duplicate_\(attempt)__")
+                    from..<lines[l - 1].index(from, offsetBy: other.count),
+                    with: "__strata_other_duplicate_\(attempt)__")
             } catch {
                 return nil
             }
@@ -276,7 +279,9 @@ extension DocumentNode {
             problem = "\(error)"
         }
         // libyaml's wording, where it speaks to a programmer rather than to the analyst.
-        if problem.contains("another document") { return "a report file is one YAML document; this one goes on after `---` or `...`" }
+        if problem.contains("another document") {
+            return "a report file is one YAML document; this one goes on after `---` or `...`"
+        }
         if problem.contains("nesting level") { return "nested too deeply" }
         return problem
     }

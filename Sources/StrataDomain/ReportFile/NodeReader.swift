@@ -9,7 +9,9 @@ struct NodeReader {
         self.path = path
     }
 
-    func error(_ message: String) -> InputError { InputError(line: node.line, field: path.isEmpty ? nil : path, message) }
+    func error(_ message: String) -> InputError {
+        InputError(line: node.line, field: path.isEmpty ? nil : path, message)
+    }
 
     func child(_ node: DocumentNode, key: String) -> NodeReader {
         NodeReader(node, path: path.isEmpty ? key : "\(path).\(key)")
@@ -21,7 +23,13 @@ struct NodeReader {
     func mapping(allowed: [String]) throws(InputError) -> Members {
         guard case .mapping(let members) = node.value else { throw error(expected("a mapping of fields")) }
         for m in members where !allowed.contains(m.key) {
-            let hint = NodeReader.closest(to: m.key, in: allowed).map { " (did you mean \($0)?)" } ?? ""
+            // `{value: 5,000, unit: t}`: YAML splits a flow mapping at the comma, so the
+            // digits after a thousands separator arrive as a field of their own.
+            let separator = !m.key.isEmpty && m.key.utf8.allSatisfy { (0x30...0x39).contains($0) }
+            let hint =
+                separator
+                ? " (a thousands separator? write numbers without one: 5000, not 5,000)"
+                : NodeReader.closest(to: m.key, in: allowed).map { " (did you mean \($0)?)" } ?? ""
             throw InputError(line: m.line, field: child(m.value, key: m.key).path, "unknown field\(hint)")
         }
         return Members(reader: self, members: members)
@@ -119,7 +127,10 @@ struct Members {
     }
 
     func required(_ key: String) throws(InputError) -> NodeReader {
-        guard let r = optional(key) else { throw InputError(line: reader.node.line, field: reader.child(reader.node, key: key).path, "missing (required)") }
+        guard let r = optional(key) else {
+            throw InputError(
+                line: reader.node.line, field: reader.child(reader.node, key: key).path, "missing (required)")
+        }
         return r
     }
 }

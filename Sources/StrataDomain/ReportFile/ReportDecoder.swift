@@ -38,7 +38,8 @@ public struct ReportDecoder: Sendable {
             document.warnings.append(
                 InputError(
                     line: document.header.line, field: "report.published",
-                    "\(document.header.published) is in the future, accepted; a report is read after it is published (a mistyped year?)"))
+                    "\(document.header.published) is in the future, accepted; a report is read after it is published (a mistyped year?)"
+                ))
         }
         if let list = top.optional("sources") {
             for item in try list.sequence() { document.sources.append(try source(item)) }
@@ -72,11 +73,14 @@ public struct ReportDecoder: Sendable {
     private func header(_ r: NodeReader) throws(InputError) -> ReportDocument.Header {
         let m = try r.mapping(allowed: Self.reportKeys)
         let idReader = try m.required("id")
-        guard let id = ReportID(try idReader.text()) else { throw idReader.error("a report id is \(Slug.rule) characters") }
+        guard let id = ReportID(try idReader.text()) else {
+            throw idReader.error("a report id is \(Slug.rule) characters")
+        }
         let publishedReader = try m.required("published")
         let published = try publishedReader.text()
         guard RecordTime(iso8601: published) != nil else {
-            throw publishedReader.error("expected an ISO 8601 date or date-time (2020-05-22 or 2020-05-22T10:00:00Z), not \"\(published)\"")
+            throw publishedReader.error(
+                "expected an ISO 8601 date or date-time (2020-05-22 or 2020-05-22T10:00:00Z), not \"\(published)\"")
         }
         let outletReader = try m.required("outlet")
         let outlet = try outletReader.text()
@@ -91,11 +95,18 @@ public struct ReportDecoder: Sendable {
     private func source(_ r: NodeReader) throws(InputError) -> ReportDocument.SourceEntry {
         let m = try r.mapping(allowed: Self.sourceKeys)
         let idReader = try m.required("id")
-        guard let id = SourceID(try idReader.text()) else { throw idReader.error("a source id is \(Slug.rule) characters") }
+        guard let id = SourceID(try idReader.text()) else {
+            throw idReader.error("a source id is \(Slug.rule) characters")
+        }
+        let name = try m.required("name"), kind = try m.required("kind")
+        let reliability = m.optional("reliability"), description = m.optional("description")
+        var lines = ["id": idReader.node.line, "name": name.node.line, "kind": kind.node.line]
+        lines["reliability"] = reliability?.node.line
+        lines["description"] = description?.node.line
         return ReportDocument.SourceEntry(
-            id: id, name: try m.required("name").text(), kind: try m.required("kind").choice(SourceKind.self),
-            reliability: try m.optional("reliability")?.choice(Reliability.self, Reliability.init(text:)),
-            description: try m.optional("description")?.text(), line: r.node.line)
+            id: id, name: try name.text(), kind: try kind.choice(SourceKind.self),
+            reliability: try reliability?.choice(Reliability.self, Reliability.init(text:)),
+            description: try description?.text(), line: r.node.line, path: r.path, lines: lines)
     }
 
     private func unique(_ items: [(String, Int)], what: String, field: String) throws(InputError) {

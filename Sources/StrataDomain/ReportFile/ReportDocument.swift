@@ -24,6 +24,13 @@ public struct ReportDocument: Sendable {
         public var reliability: Reliability?
         public var description: String?
         public var line: Int
+        /// Where the entry is (`sources[2]`), and the line of each of its fields, so an error
+        /// about one field names it.
+        public var path: String = "sources"
+        public var lines: [String: Int] = [:]
+
+        /// `sources[i].field` and its line (the entry's line when the field is not written).
+        public func place(of field: String) -> (line: Int, field: String) { (lines[field] ?? line, "\(path).\(field)") }
     }
 
     /// A reference to a claim as written: `c2` (this report) or `other-report/c2`.
