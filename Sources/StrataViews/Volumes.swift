@@ -20,14 +20,17 @@ public struct Volumes: Sendable {
         public var high: Double? = 0
         public var shipments = 0
         public var unquantified = 0
-        public var reportedTotals: [(claim: ClaimID, tonnes: Tonnes?)] = []
+        /// The `total` claims whose valid time overlaps the row's period, each with its own
+        /// commodity (under `--commodity coal`, an anthracite total is in the coal rows).
+        public var reportedTotals: [(claim: ClaimID, commodity: String?, tonnes: Tonnes?)] = []
 
         public static func == (a: Row, b: Row) -> Bool { a.payload == b.payload }
 
         /// The payload's fields as CSV columns (see ``Shipments/Row/columns``); the reported
         /// totals are one column of JSON objects.
         public static let columns = [
-            "commodity", "period", "from_country", "to_country", "tonnes.low", "tonnes.best", "tonnes.high", "shipments",
+            "commodity", "period", "from_country", "to_country", "tonnes.low", "tonnes.best", "tonnes.high",
+            "shipments",
             "unquantified", "reported_totals",
         ]
 
@@ -105,7 +108,8 @@ public struct Volumes: Sendable {
                 guard let label = known else { continue }
                 period = label
             }
-            cells[VolumeKey(commodity: m.commodity, period: period, from: m.from, to: m.to), default: VolumeCell()] += cell
+            cells[VolumeKey(commodity: m.commodity, period: period, from: m.from, to: m.to), default: VolumeCell()] +=
+                cell
         }
         return cells
     }
@@ -170,7 +174,7 @@ public struct Volumes: Sendable {
                     table.append(emptyRow(k))
                     rowOf[k] = i
                 }
-                table[i].reportedTotals.append((c.id, f.quantity?.tonnes))
+                table[i].reportedTotals.append((c.id, resolver.commodity(f.commodity), f.quantity?.tonnes))
             }
         }
     }
@@ -188,7 +192,8 @@ public struct Volumes: Sendable {
 
     /// The monthly cells of every shipment in `state`: what the stored volumes hold.
     static func monthlyCells(state: JournalState, resolver: Resolver) -> [VolumeKey: VolumeCell] {
-        let shipments = Shipments(state: state, view: View(), point: JournalState.point(View(), state.position), resolver: resolver)
+        let shipments = Shipments(
+            state: state, view: View(), point: JournalState.point(View(), state.position), resolver: resolver)
         return monthlyCells(shipments.rows, commodity: nil).filter { !$0.value.isZero }
     }
 

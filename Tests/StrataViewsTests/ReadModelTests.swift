@@ -89,12 +89,17 @@ struct ReadModelTests {
         let c7 = ClaimID("dailynk-2020-05-minerals/c7")!
         let ref = { (c: ClaimID) in ReportDocument.ClaimReference(text: c.description, line: 0, field: "") }
         let quantity = Payload.object(["value": .double(500), "qualifier": .string("exact"), "unit": .string("t")])
-        _ = try f.journal.apply(.correct(ref(c6), set: [Payload.Field("quantity", quantity)], setLines: [:], reason: "r"),
+        _ = try f.journal.apply(
+            .correct(ref(c6), set: [Payload.Field("quantity", quantity)], setLines: [:], reason: "r"),
             citing: nil, recordedAt: f.at("2020-07-01T00:00:00Z"), by: "t")
-        _ = try f.journal.apply(.link(ref(c6), ref(c7), .sameShipment, reason: nil), citing: nil, recordedAt: f.at("2020-08-01T00:00:00Z"), by: "t")
-        _ = try f.journal.apply(.retract(ref(ClaimID("dailynk-2020-05-minerals/c11")!), reason: "r"), citing: nil,
+        _ = try f.journal.apply(
+            .link(ref(c6), ref(c7), .sameShipment, reason: nil), citing: nil, recordedAt: f.at("2020-08-01T00:00:00Z"),
+            by: "t")
+        _ = try f.journal.apply(
+            .retract(ref(ClaimID("dailynk-2020-05-minerals/c11")!), reason: "r"), citing: nil,
             recordedAt: f.at("2020-09-01T00:00:00Z"), by: "t")
-        _ = try f.journal.rate(SourceID("dailynk-china-source")!, .a, reason: "r", recordedAt: f.at("2020-10-01T00:00:00Z"), by: "t")
+        _ = try f.journal.rate(
+            SourceID("dailynk-china-source")!, .a, reason: "r", recordedAt: f.at("2020-10-01T00:00:00Z"), by: "t")
 
         var view = View()
         view.commodity = "fertilizer"
@@ -115,9 +120,13 @@ struct ReadModelTests {
         #expect(try f.volumes(all).rows.contains { $0.commodity == "gold" })
 
         let (s1, p1, r1) = try f.fold(all)
-        #expect(Timeline(state: s1, view: all, point: p1, resolver: r1).rows.first { $0.claim.local == "c4" }?.grade == "C3")
+        #expect(
+            Timeline(state: s1, view: all, point: p1, resolver: r1).rows.first { $0.claim.local == "c4" }?.grade == "C3"
+        )
         let (s2, p2, r2) = try f.fold()
-        #expect(Timeline(state: s2, view: View(), point: p2, resolver: r2).rows.first { $0.claim.local == "c4" }?.grade == "A3")
+        #expect(
+            Timeline(state: s2, view: View(), point: p2, resolver: r2).rows.first { $0.claim.local == "c4" }?.grade
+                == "A3")
         #expect(p1.position < p2.position)
     }
 
@@ -158,7 +167,9 @@ struct ReadModelTests {
         let split = Granularity.month.split(Day(year: 2020, month: 5, day: 22)!, Day(year: 2020, month: 6, day: 10)!)
         #expect(split.map(\.label) == ["2020-05", "2020-06"])
         #expect(split.map(\.days) == [10, 10])
-        #expect(Granularity.quarter.split(Day(year: 2020, month: 3, day: 1)!, Day(year: 2020, month: 4, day: 30)!).map(\.label) == ["2020-Q1", "2020-Q2"])
+        #expect(
+            Granularity.quarter.split(Day(year: 2020, month: 3, day: 1)!, Day(year: 2020, month: 4, day: 30)!).map(
+                \.label) == ["2020-Q1", "2020-Q2"])
     }
 
     @Test("cell keys and cells survive their stored form; rows come in the stored keys' byte order")
@@ -203,9 +214,16 @@ struct ReadModelTests {
         one.count(.month, unquantified: true)
         for k in keys { monthly[k] = one }
         let volumes = Volumes(
-            monthly: monthly, totals: [JournalState.Claim](), view: View(), point: JournalState.point(View(), Position(1)),
+            monthly: monthly, totals: [JournalState.Claim](), view: View(),
+            point: JournalState.point(View(), Position(1)),
             resolver: Resolver(state: JournalState()), by: .month)
-        #expect(volumes.rows.map { VolumeKey(commodity: $0.commodity ?? "", period: $0.period ?? "", from: $0.fromCountry ?? "", to: $0.toCountry ?? "").encoded } == byBytes)
+        #expect(
+            volumes.rows.map {
+                VolumeKey(
+                    commodity: $0.commodity ?? "", period: $0.period ?? "", from: $0.fromCountry ?? "",
+                    to: $0.toCountry ?? ""
+                ).encoded
+            } == byBytes)
 
         // A name written decomposed is the same name (as everywhere in Swift): one cell.
         let decomposed = VolumeKey(commodity: "e\u{301}tain", period: "2020-05", from: "KP", to: "CN")
@@ -259,8 +277,11 @@ struct ReadModelRuleTests {
     }
 
     /// The volumes rows of a folded journal.
-    private func volumes(_ folded: (state: JournalState, point: ViewPoint), _ view: View = View(), by g: Granularity) -> [Volumes.Row] {
-        Volumes(state: folded.state, view: view, point: folded.point, resolver: Resolver(state: folded.state), by: g).rows
+    private func volumes(_ folded: (state: JournalState, point: ViewPoint), _ view: View = View(), by g: Granularity)
+        -> [Volumes.Row]
+    {
+        Volumes(state: folded.state, view: view, point: folded.point, resolver: Resolver(state: folded.state), by: g)
+            .rows
     }
 
     private let report = """
@@ -273,7 +294,8 @@ struct ReadModelRuleTests {
 
     @Test("a shipment over several months counts once in each month, quarter and year, and its tonnes add up")
     func countsPerPeriod() throws {
-        let folded = try fold("""
+        let folded = try fold(
+            """
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human}]
             claims:
@@ -294,30 +316,45 @@ struct ReadModelRuleTests {
         #expect(quarters.map(\.1) == [2, 1])
         #expect(quarters.map(\.3) == [500, 500])
         let years = rows(.year)
-        #expect(years.map(\.0) == ["2019"] && years.map(\.1) == [2] && years.map(\.2) == [1] && years.map(\.3) == [1000])
+        #expect(
+            years.map(\.0) == ["2019"] && years.map(\.1) == [2] && years.map(\.2) == [1] && years.map(\.3) == [1000])
     }
 
-    @Test("reported totals sit beside the sums of the periods they overlap, in rows of their own where nothing shipped, never added in")
+    @Test(
+        "reported totals sit beside the sums of the periods they overlap, in rows of their own where nothing shipped, never added in"
+    )
     func reportedTotals() throws {
-        let folded = try fold("""
+        let folded = try fold(
+            """
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human}]
             claims:
               - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2019-03, quantity: {value: 100, unit: t}}
               - {id: t1, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2019', quantity: {value: 5000, unit: t}}
               - {id: t2, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2018', quantity: {value: 7000, unit: t}}
+              - {id: t3, kind: total, source: s1, commodity: anthracite, from: KP, to: CN, when: '2017', quantity: {value: 900, unit: t}}
             """)
-        let years = volumes(folded, by: .year)
+        // Under --commodity coal the anthracite total sits in a coal row, and keeps its own commodity.
+        var coal = View()
+        coal.commodity = "coal"
+        let rolled = volumes(folded, coal, by: .year)
+        #expect(rolled.map(\.commodity) == ["coal", "coal", "coal"])
+        #expect(rolled.map { $0.reportedTotals.map(\.commodity) } == [["anthracite"], ["coal"], ["coal"]])
+        #expect(volumes(folded, by: .year).first?.commodity == "anthracite")
+        let years = volumes(folded, by: .year).filter { $0.commodity == "coal" }
         #expect(years.map(\.period) == ["2018", "2019"])
         #expect(years.map(\.shipments) == [0, 1])
         #expect(years.map(\.best) == [0, 100])
         #expect(years.map { $0.reportedTotals.map(\.claim.local) } == [["t2"], ["t1"]])
         #expect(years.map { $0.reportedTotals.map { $0.tonnes?.best } } == [[7000], [5000]])
         // By month the 2019 total is beside every month of 2019, the one with the shipment too.
-        let months = volumes(folded, by: .month)
+        let months = volumes(folded, by: .month).filter { $0.commodity == "coal" }
         #expect(months.count == 24)
         #expect(months.filter { $0.reportedTotals.map(\.claim.local) == ["t1"] }.count == 12)
-        #expect(months.first { $0.period == "2019-03" }.map { ($0.shipments, $0.best, $0.reportedTotals.count) } ?? (0, 0, 0) == (1, 100, 1))
+        #expect(
+            months.first { $0.period == "2019-03" }.map { ($0.shipments, $0.best, $0.reportedTotals.count) } ?? (
+                0, 0, 0
+            ) == (1, 100, 1))
     }
 
     @Test("a --from/--to window keeps only the periods it touches, with the shipment's share of each")
@@ -333,7 +370,8 @@ struct ReadModelRuleTests {
 
     @Test("filters see a merged shipment as its row shows it: all its claims' valid time, the best claim's commodity")
     func filtersSeeTheMergedShipment() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-09-01}
             sources: [{id: s1, name: S1, kind: human}]
             claims:
@@ -344,7 +382,8 @@ struct ReadModelRuleTests {
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        _ = try j.apply(.link(ref("r1/m1"), ref("r1/m2"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(
+            .link(ref("r1/m1"), ref("r1/m2"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
         let (state, point) = try JournalState.fold(j.log, view: View())
         let resolver = Resolver(state: state)
         func view(_ edit: (inout View) -> Void) -> View {
@@ -358,19 +397,36 @@ struct ReadModelRuleTests {
         func sums(_ v: View, by g: Granularity = .month) -> [Volumes.Row] {
             Volumes(state: state, view: v, point: point, resolver: resolver, by: g).rows
         }
-        let june = view { $0.from = Day(year: 2020, month: 6, day: 1); $0.to = Day(year: 2020, month: 6, day: 30) }
-        let may = view { $0.from = Day(year: 2020, month: 5, day: 1); $0.to = Day(year: 2020, month: 5, day: 31) }
-        let summer = view { $0.from = Day(year: 2020, month: 5, day: 1); $0.to = Day(year: 2020, month: 7, day: 31) }
+        let june = view {
+            $0.from = Day(year: 2020, month: 6, day: 1); $0.to = Day(year: 2020, month: 6, day: 30)
+        }
+        let may = view {
+            $0.from = Day(year: 2020, month: 5, day: 1); $0.to = Day(year: 2020, month: 5, day: 31)
+        }
+        let summer = view {
+            $0.from = Day(year: 2020, month: 5, day: 1); $0.to = Day(year: 2020, month: 7, day: 31)
+        }
         let row = try #require(Shipments(state: state, view: View(), point: point, resolver: resolver).rows.first)
-        #expect(row.commodity == "lignite" && row.earliest?.description == "2020-05-01" && row.latest?.description == "2020-07-31")
+        #expect(
+            row.commodity == "lignite" && row.earliest?.description == "2020-05-01"
+                && row.latest?.description == "2020-07-31")
 
         // Valid time: the shipment spans May to July, so June possibly overlaps it and
         // holds 30 of its 92 days (300 of the best claim's 920 t); May alone does not
         // certainly contain it, May to July does.
         #expect(shipments(june) == ["m1"])
-        #expect(sums(june).filter { $0.shipments > 0 }.map { ($0.period, $0.best) }.first ?? (nil, 0) == ("2020-06", 300))
-        #expect(shipments(view { $0 = may; $0.certainly = true }) == [])
-        #expect(shipments(view { $0 = summer; $0.certainly = true }) == ["m1"])
+        #expect(
+            sums(june).filter { $0.shipments > 0 }.map { ($0.period, $0.best) }.first ?? (nil, 0) == ("2020-06", 300))
+        #expect(
+            shipments(
+                view {
+                    $0 = may; $0.certainly = true
+                }) == [])
+        #expect(
+            shipments(
+                view {
+                    $0 = summer; $0.certainly = true
+                }) == ["m1"])
 
         // Commodity: the shipment is lignite (its best claim), so not anthracite, and a
         // filtered answer is part of the unfiltered one.
@@ -383,7 +439,9 @@ struct ReadModelRuleTests {
 
         // Kind: the sums are of shipments, the totals are totals, observations are neither.
         func yearly(_ v: View) -> [String] {
-            sums(v, by: .year).map { "\($0.commodity ?? "-") \($0.shipments) \($0.best) \($0.reportedTotals.map(\.claim.local))" }
+            sums(v, by: .year).map {
+                "\($0.commodity ?? "-") \($0.shipments) \($0.best) \($0.reportedTotals.map(\.claim.local))"
+            }
         }
         #expect(yearly(View()) == [#"coal 0 0.0 ["t1"]"#, "lignite 1 920.0 []"])
         #expect(yearly(view { $0.kind = .observation }) == [])
@@ -393,7 +451,8 @@ struct ReadModelRuleTests {
 
     @Test("timeline order: an open start first, an open end after a closed one, no known time last")
     func timelineOpenEnds() throws {
-        let folded = try fold("""
+        let folded = try fold(
+            """
             report: {id: r1, outlet: Wire, published: 2020-09-01}
             sources: [{id: s1, name: S1, kind: human}]
             claims:
@@ -403,13 +462,18 @@ struct ReadModelRuleTests {
               - {id: c, kind: observation, source: s1, said: c, when: 2019-06/..}
               - {id: e, kind: observation, source: s1, said: e, when: 2019-06}
             """)
-        let rows = Timeline(state: folded.state, view: View(), point: folded.point, resolver: Resolver(state: folded.state)).rows
+        let rows = Timeline(
+            state: folded.state, view: View(), point: folded.point, resolver: Resolver(state: folded.state)
+        ).rows
         #expect(rows.map(\.claim.local) == ["b", "e", "c", "a", "u"])
     }
 
-    @Test("an aliased vessel is shown by its canonical name, in shipments and in the timeline's summary, and as written again after unalias")
+    @Test(
+        "an aliased vessel is shown by its canonical name, in shipments and in the timeline's summary, and as written again after unalias"
+    )
     func vesselAliasesShow() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human, reliability: B}]
             claims:
@@ -432,9 +496,12 @@ struct ReadModelRuleTests {
         #expect(try shown().vessel == "Rung Ra No. 2")
     }
 
-    @Test("confidence keeps every digit the mapping gives: B × 1 is .7125, not .712 or .71249999…; two B1 sources .91734375")
+    @Test(
+        "confidence keeps every digit the mapping gives: B × 1 is .7125, not .712 or .71249999…; two B1 sources .91734375"
+    )
     func confidenceDigits() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human, reliability: B}, {id: s2, name: S2, kind: imagery, reliability: D}]
             claims:
@@ -444,7 +511,8 @@ struct ReadModelRuleTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try shipments(j).map(\.confidence) == [0.7125, 0.21])  // B .75 × 1 .95; D .35 × 3 .6
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(
+            .link(ref("r1/a"), ref("r1/b"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
         #expect(try shipments(j).map(\.confidence) == [0.772875])  // 1 − (1 − .7125)(1 − .21)
         _ = try j.rate(try #require(SourceID("s2")), .b, reason: "r", recordedAt: nil, by: "t")
         _ = try j.apply(
@@ -453,9 +521,12 @@ struct ReadModelRuleTests {
         #expect(try shipments(j).map(\.confidence) == [0.91734375])  // 1 − (1 − .7125)²
     }
 
-    @Test("a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing")
+    @Test(
+        "a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing"
+    )
     func corroboratingClaimsSupport() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human, reliability: B}, {id: s2, name: S2, kind: imagery, reliability: A}]
             claims:
@@ -472,15 +543,19 @@ struct ReadModelRuleTests {
         #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
 
         // An observation and another, more confident shipment corroborate `a`.
-        _ = try j.apply(.link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
-        _ = try j.apply(.link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(
+            .link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(
+            .link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
         let supported = try #require(try shipment("a"))
         #expect(supported.status == .corroborated)
         #expect(supported.sources.map(\.rawValue) == ["s1", "s2"])
         #expect(supported.claims.map(\.local) == ["a", "o", "x"])
         #expect(abs(supported.confidence - 0.942) < 1e-9)  // 1 − (1 − .6)(1 − .855)
         // Its tonnes, time and route are its own: x's 9,000 t and September count for nothing.
-        #expect(supported.tonnes == alone.tonnes && supported.earliest == alone.earliest && supported.latest == alone.latest)
+        #expect(
+            supported.tonnes == alone.tonnes && supported.earliest == alone.earliest && supported.latest == alone.latest
+        )
         #expect(try shipment("x")?.status == .corroborated)
         // A shipment outside the links is not touched.
         #expect(try shipment("y")?.status == .singleSource)
@@ -496,7 +571,8 @@ struct ReadModelRuleTests {
         let (j, dir) = try journal(report)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        _ = try j.apply(.link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        _ = try j.apply(
+            .link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
         func status() throws -> String? { try shipments(j).first { $0.id.local == "a" }?.status.rawValue }
         #expect(try status() == "disputed")
         _ = try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
@@ -506,9 +582,12 @@ struct ReadModelRuleTests {
     // Rules the projection properties cannot see (incremental and fold share them): each
     // with values worked out by hand from product.md's rules.
 
-    @Test("a merged shipment: best from the most confident claim, low the smallest, high the largest or open; corroborated by two sources, each by its best claim; an open start leaves it open")
+    @Test(
+        "a merged shipment: best from the most confident claim, low the smallest, high the largest or open; corroborated by two sources, each by its best claim; an open start leaves it open"
+    )
     func mergedShipmentRules() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-01-01}
             sources: [{id: s1, name: S1, kind: human, reliability: B}, {id: s2, name: S2, kind: human, reliability: D}, {id: s0, name: S0, kind: human}]
             claims:
@@ -524,7 +603,9 @@ struct ReadModelRuleTests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         for (x, y) in [("a", "b"), ("a", "c"), ("d", "e"), ("g", "h")] {
-            _ = try j.apply(.link(ref("r1/\(x)"), ref("r1/\(y)"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+            _ = try j.apply(
+                .link(ref("r1/\(x)"), ref("r1/\(y)"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t"
+            )
         }
         let rows = Dictionary(uniqueKeysWithValues: try shipments(j).map { ($0.id.local, $0) })
         let abc = try #require(rows["a"])
@@ -551,20 +632,25 @@ struct ReadModelRuleTests {
 
     @Test("--published-by admits a report published at that very moment, and holds back a later report's retraction")
     func publishedByBoundaries() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-05-22}
             claims: [{id: a, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 10, unit: t}}]
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        _ = try j.append(try ReportDecoder().decode(Array("""
-            report: {id: r2, outlet: Wire, published: 2020-06-01}
-            corrections: [{retract: r1/a, reason: withdrawn}]
-            """.utf8), json: false), by: "t")
+        _ = try j.append(
+            try ReportDecoder().decode(
+                Array(
+                    """
+                    report: {id: r2, outlet: Wire, published: 2020-06-01}
+                    corrections: [{retract: r1/a, reason: withdrawn}]
+                    """.utf8), json: false), by: "t")
         func live(_ publishedBy: String) throws -> [String] {
             var view = View()
             view.publishedBy = RecordTime(iso8601: publishedBy)
             let (state, point) = try JournalState.fold(j.log, view: view)
-            return Shipments(state: state, view: view, point: point, resolver: Resolver(state: state)).rows.map(\.id.local)
+            return Shipments(state: state, view: view, point: point, resolver: Resolver(state: state)).rows.map(
+                \.id.local)
         }
         #expect(try live("2020-05-21T23:59:59.999999Z") == [])
         #expect(try live("2020-05-22T00:00:00Z") == ["a"], "published at that moment")
@@ -574,7 +660,8 @@ struct ReadModelRuleTests {
 
     @Test("volumes: a window from a period's last day keeps that period; leftover grams go to the earliest parts")
     func windowEdgesAndLeftovers() throws {
-        let folded = try fold("""
+        let folded = try fold(
+            """
             report: {id: r1, outlet: Wire, published: 2020-07-01}
             claims: [{id: a, kind: shipment, commodity: coal, from: KP, to: CN, when: 2020-05/2020-06, quantity: {value: 61, unit: t}}]
             """)
@@ -599,22 +686,28 @@ struct ReadModelRuleTests {
         let (state, point) = try JournalState.fold(log, view: View())
         let folded = volumes((state, point), by: .month)
         // Each sum is 10¹⁹ grams or more: past Int64.max (9.2 × 10¹⁸).
-        #expect(folded.map(\.low) == [9e12] && folded.map(\.best) == [1e13] && folded.map(\.high) == [1.1e13], "\(folded)")
+        #expect(
+            folded.map(\.low) == [9e12] && folded.map(\.best) == [1e13] && folded.map(\.high) == [1.1e13], "\(folded)")
         let stored = try #require(try StateStore(log: log).volumes(for: View(), by: .month))
         #expect(stored.rows.map(\.best) == [1e13] && stored.rows.map(\.high) == [1.1e13], "\(stored.rows)")
         // A cell past 64 bits survives its stored form (PayloadTests.zigzag128 checks that
         // sums within 64 bits keep their old bytes).
         var big = VolumeCell()
-        for _ in 0..<100 { big.add(low: VolumeCell.grams(9e10), best: VolumeCell.grams(1e11), high: VolumeCell.grams(1.1e11)) }
+        for _ in 0..<100 {
+            big.add(low: VolumeCell.grams(9e10), best: VolumeCell.grams(1e11), high: VolumeCell.grams(1.1e11))
+        }
         #expect(VolumeCell(encoded: big.encoded) == big)
         #expect(VolumeCell.tonnes(big.best) == 1e13)
         #expect((big - big).isZero)
     }
 
-    @Test("a merged shipment takes commodity, vessel and when from the most confident claim that gives one; a claim with no known time adds nothing to its span")
+    @Test(
+        "a merged shipment takes commodity, vessel and when from the most confident claim that gives one; a claim with no known time adds nothing to its span"
+    )
     func fieldsFromTheMostConfidentClaimGivingThem() throws {
         func rows(_ folded: (state: JournalState, point: ViewPoint)) -> [Shipments.Row] {
-            Shipments(state: folded.state, view: View(), point: folded.point, resolver: Resolver(state: folded.state)).rows
+            Shipments(state: folded.state, view: View(), point: folded.point, resolver: Resolver(state: folded.state))
+                .rows
         }
         let sources = """
             report: {id: r1, outlet: Out, published: 2020-06-01}
@@ -627,39 +720,49 @@ struct ReadModelRuleTests {
             """
         // c1 (A1, .855) names no commodity, vessel or quantity; c3 (C2, .44) is more
         // confident than c2 (E5, .03): coal, its vessel and its 9 t, not c2's sand.
-        let mixed = try fold(sources + """
-              - {id: c1, kind: shipment, source: sa, credibility: 1, from: KP, to: CN, when: 2020-05}
-              - {id: c2, kind: shipment, source: sb, credibility: 5, commodity: sand, vessel: {name: Sand Ship}, quantity: {value: 7, unit: t}, when: 2020-07, links: [{relation: same-shipment, claim: c1}]}
-              - {id: c3, kind: shipment, source: sc, credibility: 2, commodity: coal, vessel: {name: Coal Ship}, quantity: {value: 9, unit: t}, when: 2020-05, links: [{relation: same-shipment, claim: c1}]}
-            """)
+        let mixed = try fold(
+            sources + """
+                  - {id: c1, kind: shipment, source: sa, credibility: 1, from: KP, to: CN, when: 2020-05}
+                  - {id: c2, kind: shipment, source: sb, credibility: 5, commodity: sand, vessel: {name: Sand Ship}, quantity: {value: 7, unit: t}, when: 2020-07, links: [{relation: same-shipment, claim: c1}]}
+                  - {id: c3, kind: shipment, source: sc, credibility: 2, commodity: coal, vessel: {name: Coal Ship}, quantity: {value: 9, unit: t}, when: 2020-05, links: [{relation: same-shipment, claim: c1}]}
+                """)
         let m = try #require(rows(mixed).first)
         #expect(m.commodity == "coal" && m.vessel?.name == "Coal Ship", "\(m)")
         #expect(m.tonnes == Tonnes(low: 7, best: 9, high: 9) && m.when.edtf == "2020-05")
         #expect(volumes(mixed, by: .month).map(\.commodity) == ["coal", "coal", "coal"])
         // An undated claim joined to a dated one: the shipment keeps the dated claim's time.
-        let undated = try fold(sources + """
-              - {id: c1, kind: shipment, source: sb, credibility: 5, commodity: coal, quantity: {value: 10, unit: t}, from: KP, to: CN, when: 2020-05}
-              - {id: c2, kind: shipment, source: sa, credibility: 1, commodity: coal, links: [{relation: same-shipment, claim: c1}]}
-            """)
+        let undated = try fold(
+            sources + """
+                  - {id: c1, kind: shipment, source: sb, credibility: 5, commodity: coal, quantity: {value: 10, unit: t}, from: KP, to: CN, when: 2020-05}
+                  - {id: c2, kind: shipment, source: sa, credibility: 1, commodity: coal, links: [{relation: same-shipment, claim: c1}]}
+                """)
         let u = try #require(rows(undated).first)
-        #expect(u.earliest == Day(year: 2020, month: 5, day: 1) && u.latest == Day(year: 2020, month: 5, day: 31), "\(u)")
+        #expect(
+            u.earliest == Day(year: 2020, month: 5, day: 1) && u.latest == Day(year: 2020, month: 5, day: 31), "\(u)")
         #expect(u.when.edtf == "2020-05", "the most confident claim with a time")
         #expect(volumes(undated, by: .month).map(\.period) == ["2020-05"])
         var window = View()
-        (window.from, window.to, window.certainly) = (Day(year: 2020, month: 5, day: 1), Day(year: 2020, month: 5, day: 31), true)
-        #expect(Shipments(state: undated.state, view: window, point: undated.point, resolver: Resolver(state: undated.state)).rows.count == 1)
+        (window.from, window.to, window.certainly) = (
+            Day(year: 2020, month: 5, day: 1), Day(year: 2020, month: 5, day: 31), true
+        )
+        #expect(
+            Shipments(
+                state: undated.state, view: window, point: undated.point, resolver: Resolver(state: undated.state)
+            ).rows.count == 1)
         // With no claim dated, the shipment's time stays unknown.
-        let none = try fold(sources + """
-              - {id: c1, kind: shipment, source: sa, credibility: 1, commodity: coal, from: KP, to: CN}
-              - {id: c2, kind: shipment, source: sb, credibility: 5, commodity: coal, links: [{relation: same-shipment, claim: c1}]}
-            """)
+        let none = try fold(
+            sources + """
+                  - {id: c1, kind: shipment, source: sa, credibility: 1, commodity: coal, from: KP, to: CN}
+                  - {id: c2, kind: shipment, source: sb, credibility: 5, commodity: coal, links: [{relation: same-shipment, claim: c1}]}
+                """)
         let n = try #require(rows(none).first)
         #expect(n.earliest == nil && n.latest == nil && n.when.edtf == nil)
     }
 
     @Test("part-of has a direction: after a part-of t, only unlinking a from t removes it")
     func partOfDirection() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-07-01}
             claims:
               - {id: t, kind: total, commodity: coal, from: KP, to: CN, when: '2020', quantity: {value: 5, unit: kt}}
@@ -667,27 +770,36 @@ struct ReadModelRuleTests {
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let a = ClaimID("r1/a")!, t = ClaimID("r1/t")!
-        #expect(throws: InputError.self) { try j.unlink(t, a, relation: .partOf, reason: nil, recordedAt: nil, by: "t") }
+        #expect(throws: InputError.self) {
+            try j.unlink(t, a, relation: .partOf, reason: nil, recordedAt: nil, by: "t")
+        }
         #expect(try j.activeLinks(a, t).map(\.relation) == [.partOf])
         _ = try j.unlink(a, t, relation: .partOf, reason: nil, recordedAt: nil, by: "t")
         #expect(try j.activeLinks(a, t).isEmpty)
     }
 
-    @Test("verify reports an event in another stream than its payload names (a journal imported before imports checked it)")
+    @Test(
+        "verify reports an event in another stream than its payload names (a journal imported before imports checked it)"
+    )
     func verifyFindsMisplacedEvents() throws {
-        let (j, dir) = try journal("""
+        let (j, dir) = try journal(
+            """
             report: {id: r1, outlet: Wire, published: 2020-07-01}
             claims: [{id: a, kind: policy}, {id: b, kind: policy}]
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         var events: [Envelope] = []
-        try j.log.read { events.append($0); return true }
+        try j.log.read {
+            events.append($0); return true
+        }
         // Claim a's assertion names claim x in its payload.
         events = events.map { e in
             guard e.stream.rawValue == "claim-r1/a", case .object(let fields) = e.payload else { return e }
-            let payload = Payload.object(fields.map { $0.key == "claim" ? Payload.Field("claim", .string("r1/x")) : $0 })
+            let payload = Payload.object(
+                fields.map { $0.key == "claim" ? Payload.Field("claim", .string("r1/x")) : $0 })
             return Envelope(
-                position: e.position, id: e.id, type: e.type, stream: e.stream, version: e.version, recordedAt: e.recordedAt,
+                position: e.position, id: e.id, type: e.type, stream: e.stream, version: e.version,
+                recordedAt: e.recordedAt,
                 recordedBy: e.recordedBy, correlationID: e.correlationID, causationID: e.causationID, payload: payload)
         }
         let copy = try EventLog(path: dir + "/copy", options: StateStore.logOptions)
@@ -697,7 +809,11 @@ struct ReadModelRuleTests {
         for build in [false, true] {
             if build { try store.catchUp() }
             let problems = try store.misplacedEvents()
-            #expect(problems.count == 1 && problems.first?.contains("a claim.asserted.v1 of this payload belongs in stream claim-r1/x, not claim-r1/a") == true, "\(problems)")
+            #expect(
+                problems.count == 1
+                    && problems.first?.contains(
+                        "a claim.asserted.v1 of this payload belongs in stream claim-r1/x, not claim-r1/a") == true,
+                "\(problems)")
         }
     }
 }

@@ -10,7 +10,9 @@ struct VolumesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "volumes",
         abstract: "Tonnes per commodity, route and period (low / best / high), with reported totals beside them.",
-        discussion: "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. The table lists the sums, then each reported total once with the periods it spans; JSON gives the totals in each period's reported_totals. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json).")
+        discussion:
+            "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. The table lists the sums, then each reported total once with the periods it spans; JSON gives the totals in each period's reported_totals. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json)."
+    )
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -30,11 +32,12 @@ struct VolumesCommand: ParsableCommand {
                     ]
                 }
                 var text = Format.table(
-                    ["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS"], rows, rightAligned: [3, 4, 5],
+                    ["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS"], rows,
+                    rightAligned: [3, 4, 5],
                     fit: Format.Fit(cuttable: [0: .end, 2: .end]))
                 // Reported totals under the sums, each once with the periods it spans.
                 // Rows come in commodity, period, route order, so a total's rows are in period order.
-                var totals: [(claim: String, row: Volumes.Row, tonnes: Tonnes?, last: String?)] = []
+                var totals: [(claim: String, commodity: String?, row: Volumes.Row, tonnes: Tonnes?, last: String?)] = []
                 var listed: [String: Int] = [:]
                 for r in volumes.rows {
                     for t in r.reportedTotals {
@@ -42,21 +45,24 @@ struct VolumesCommand: ParsableCommand {
                             totals[i].last = r.period
                         } else {
                             listed[t.claim.description] = totals.count
-                            totals.append((t.claim.description, r, t.tonnes, r.period))
+                            totals.append((t.claim.description, t.commodity, r, t.tonnes, r.period))
                         }
                     }
                 }
                 if !totals.isEmpty {
                     let lines = totals.map { t in
                         [
-                            t.claim, t.row.commodity ?? "?", route(t.row),
+                            t.claim, t.commodity ?? "?", route(t.row),
                             t.row.period == t.last ? t.last ?? "?" : "\(t.row.period ?? "?")–\(t.last ?? "?")",
-                            Format.tonnes(t.tonnes?.best),
+                            Format.tonnes(t.tonnes?.low), Format.tonnes(t.tonnes?.best), Format.tonnes(t.tonnes?.high),
                         ]
                     }
-                    text += "\n\nreported totals, beside the sums and never added to them:\n"
-                        + Format.table(["TOTAL", "COMMODITY", "ROUTE", "PERIODS", "BEST t"], lines, rightAligned: [4],
-                            fit: Format.Fit(cuttable: [1: .end, 2: .end], heading: 0))
+                    text +=
+                        "\n\nreported totals, beside the sums and never added to them:\n"
+                        + Format.table(
+                            ["TOTAL", "COMMODITY", "ROUTE", "PERIODS", "LOW t", "BEST t", "HIGH t"], lines,
+                            rightAligned: [4, 5, 6],
+                            fit: Format.Fit(cuttable: [1: .end, 2: .end], optional: [6, 4], heading: 0))
                 }
                 return text + "\n" + point.caption
             }
