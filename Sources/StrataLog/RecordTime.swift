@@ -53,9 +53,10 @@ public struct RecordTime: RawRepresentable, Hashable, Comparable, Sendable, Cust
 }
 
 /// Days since 1970-01-01 and back, for the proleptic Gregorian calendar
-/// (H. Hinnant's `days_from_civil` / `civil_from_days`).
-enum CivilDate {
-    static func toDays(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
+/// (H. Hinnant's `days_from_civil` / `civil_from_days`): record times here, valid-time
+/// days in StrataDomain (`Day`).
+public enum CivilDate {
+    public static func toDays(_ y0: Int64, _ m: Int64, _ d: Int64) -> Int64 {
         let y = m <= 2 ? y0 - 1 : y0
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400
@@ -64,7 +65,7 @@ enum CivilDate {
         return era * 146_097 + doe - 719_468
     }
 
-    static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
+    public static func fromDays(_ z0: Int64) -> (Int64, Int64, Int64) {
         let z = z0 + 719_468
         let era = (z >= 0 ? z : z - 146_096) / 146_097
         let doe = z - era * 146_097
@@ -77,7 +78,7 @@ enum CivilDate {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    static func daysInMonth(_ y: Int64, _ m: Int64) -> Int64 {
+    public static func daysInMonth(_ y: Int64, _ m: Int64) -> Int64 {
         switch m {
         case 2: return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 ? 29 : 28
         case 4, 6, 9, 11: return 30

@@ -3,10 +3,12 @@
 public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let rawValue: String
 
-    /// The longest stream id in UTF-8 bytes (keys must stay under LMDB's 511 bytes).
-    public static let maximumLength = 400
+    /// The longest stream id in UTF-8 bytes: a stream's id is its key in `streams`, and
+    /// LMDB's keys are at most 511 bytes. (Strata's longest, a link between two claims of
+    /// 120-byte report and claim ids, is `link-` + 241 + `|` + 241 = 488 bytes.)
+    public static let maximumLength = 500
 
-    /// A stream id: 1 to 400 UTF-8 bytes with no control characters.
+    /// A stream id: 1 to 500 UTF-8 bytes with no control characters.
     public init?(_ rawValue: String) {
         let bytes = rawValue.utf8
         guard !bytes.isEmpty, bytes.count <= StreamID.maximumLength,

@@ -484,6 +484,12 @@ struct CLITests {
                 (["log", "--limit", "-1"], 65, "--limit: expected a count, 0 or more, not -1"),
                 (["log", "--limit", "1x"], 65, "--limit: expected a count, 0 or more, not 1x"),
                 (["log", "--after", "-3"], 65, "--after: expected a position"),
+                // A year past Day's range trapped converting it (exit 132).
+                (
+                    ["timeline", "--from", "6000000"], 65,
+                    "--from: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"6000000\""
+                ),
+                (["volumes", "--to", "99999999999-01"], 65, "--to: expected YYYY, YYYY-MM or YYYY-MM-DD"),
                 (
                     ["import", "-", "--batch-size", "0"], 65,
                     "--batch-size: expected events per commit, 1 or more, not 0"
@@ -624,6 +630,47 @@ struct CLITests {
             let cells = row.split(separator: " ")
             #expect(cells.contains("1") && !cells.contains("1.000"), "\(row)")  // 999.6 kg, best
             #expect(cells.contains("1.00") && !cells.contains("0.100"), "\(row)")  // 1 − (1 − .855)³ = .99695
+        }
+    }
+
+    @Test(
+        "ids of the longest length link, unlink and show (a link's stream id of two 241-byte claim ids crashed the append)"
+    )
+    func longestIDs() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let report = "r" + String(repeating: "e", count: 119)
+            let (a, b) = ("a" + String(repeating: "1", count: 119), "b" + String(repeating: "2", count: 119))
+            let file = try reportFile(
+                """
+                report: {id: \(report), outlet: Wire, published: 2020-01-01}
+                claims:
+                  - {id: \(a), kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-05}
+                  - {id: \(b), kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-05,
+                     links: [{relation: same-shipment, claim: \(a)}]}
+                """, named: "long.yaml", in: dir)
+            let dry = try strata("append", "--dry-run", file, "--journal", j)
+            #expect(dry.exited(0), "\(dry.err)")
+            let appended = try strata("append", file, "--journal", j)
+            #expect(appended.exited(0), "\(appended.err)")
+            let (ca, cb) = ("\(report)/\(a)", "\(report)/\(b)")
+            let streams = try jsonObjects(try strata("log", "--format", "ndjson", "--journal", j).stdout).compactMap {
+                $0["stream"] as? String
+            }
+            #expect(streams.contains { $0.hasPrefix("link-") && $0.utf8.count == 488 }, "\(streams)")
+            #expect(
+                try strata("shipments", "--format", "ndjson", "--journal", j).stdout.split(separator: 0x0A).count == 1)
+            let unlinked = try strata("unlink", ca, cb, "--as", "same-shipment", "--journal", j)
+            #expect(unlinked.exited(0), "\(unlinked.err)")
+            #expect(
+                try strata("shipments", "--format", "ndjson", "--journal", j).stdout.split(separator: 0x0A).count == 2)
+            #expect(try strata("link", cb, ca, "--as", "same-shipment", "--journal", j).exited(0))
+            #expect(try strata("verify", "--journal", j).exited(0))
+            let exported = try strata("export", "--journal", j)
+            let copy = dir.appendingPathComponent("copy").path
+            let input = dir.appendingPathComponent("export.ndjson")
+            try exported.stdout.write(to: input)
+            #expect(try strata("import", input.path, "--journal", copy).exited(0))
         }
     }
 

@@ -295,6 +295,7 @@ struct JournalIntakeTests {
         refused(.place, "Xyz Bay", "—", "CANONICAL")
         _ = try j.alias(.vessel, "Alpha", as: "Beta", reason: nil, recordedAt: nil, by: "t")
         refused(.vessel, "Beta", "Gamma", "NAME")  // Beta is what Alpha stands for
+        refused(.vessel, "Beta", "Gamma", "alias \"Gamma\" to \"Beta\" instead, or unalias \"Alpha\" first")
         refused(.vessel, "Gamma", "Alpha", "CANONICAL")  // Alpha is itself an alias
         refused(.vessel, "Beta", "Alpha", "aliasing back would make a loop (unalias \"Alpha\" first)")
         refused(.place, "Baz", "baz", "\"Baz\" and \"baz\" are the same name")

@@ -44,7 +44,7 @@ struct IdentifierTests {
         #expect(StreamID("claim-dailynk-2020-05-minerals/c1")?.category == "claim")
         #expect(StreamID("") == nil)
         #expect(StreamID("a\u{0}b") == nil)
-        #expect(StreamID(String(repeating: "x", count: 401)) == nil)
-        #expect(StreamID(String(repeating: "x", count: 400)) != nil)
+        #expect(StreamID(String(repeating: "x", count: 501)) == nil)
+        #expect(StreamID(String(repeating: "x", count: 500)) != nil)
     }
 }

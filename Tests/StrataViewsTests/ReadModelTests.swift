@@ -630,6 +630,36 @@ struct ReadModelRuleTests {
         #expect(volumes((state, point), by: .month).first { $0.commodity == "gold" }?.high == 0)
     }
 
+    @Test(
+        "equal confidences tie exactly, and the tie goes to the most recently recorded claim: B4 and F3 are both .3, A6 and B3 both .45"
+    )
+    func confidenceTies() throws {
+        let (j, dir) = try journal(
+            """
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources:
+              - {id: sa, name: SA, kind: human, reliability: A}
+              - {id: sb, name: SB, kind: human, reliability: B}
+              - {id: sf, name: SF, kind: human, reliability: F}
+            claims:
+              - {id: a, kind: shipment, source: sb, credibility: 4, commodity: coal, from: KP, to: CN, when: 2019-05, quantity: {value: 100, unit: t}}
+              - {id: b, kind: shipment, source: sf, credibility: 3, commodity: gold, from: KP, to: CN, when: 2019-05, quantity: {value: 200, unit: t},
+                 links: [{relation: same-shipment, claim: a}]}
+              - {id: c, kind: shipment, source: sa, credibility: 6, commodity: coal, from: KP, to: CN, when: 2019-06, quantity: {value: 300, unit: t}}
+              - {id: d, kind: shipment, source: sb, credibility: 3, commodity: iron ore, from: KP, to: CN, when: 2019-06, quantity: {value: 400, unit: t},
+                 links: [{relation: same-shipment, claim: c}]}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        #expect(Confidence.of(.b, .doubtful) == Confidence.of(.f, .possiblyTrue))
+        #expect(Confidence.of(.a, .cannotBeJudged) == Confidence.of(.b, .possiblyTrue))
+        let all = try shipments(j)
+        #expect(all.count == 2)
+        let ab = all.first { $0.claims.map(\.local).contains("b") }
+        let cd = all.first { $0.claims.map(\.local).contains("d") }
+        #expect(ab?.tonnes?.best == 200 && ab?.commodity == "gold", "\(String(describing: ab))")
+        #expect(cd?.tonnes?.best == 400 && cd?.commodity == "iron ore", "\(String(describing: cd))")
+    }
+
     @Test("--published-by admits a report published at that very moment, and holds back a later report's retraction")
     func publishedByBoundaries() throws {
         let (j, dir) = try journal(

@@ -39,7 +39,8 @@ public struct ClaimRecord: Sendable {
                 let c = try ClaimCorrected(payload: e.payload, type: e.type)
                 guard var r = record else { continue }
                 r.fields = try c.applied(to: r.fields)
-                r.versions.append(Version(e, .corrected(c.set.map(\.key)), reason: c.reason, report: c.report, fields: r.fields))
+                r.versions.append(
+                    Version(e, .corrected(c.set.map(\.key)), reason: c.reason, report: c.report, fields: r.fields))
                 record = r
             case ClaimRetracted.eventType.family:
                 let c = try ClaimRetracted(payload: e.payload, type: e.type)

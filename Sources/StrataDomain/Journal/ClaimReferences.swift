@@ -51,7 +51,9 @@ struct ClaimReferences {
         }
         if local[id] != nil { return id }
         guard try journal.exists(Streams.claim(id)) else {
-            throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal\(report == nil ? "" : " or this report")")
+            throw InputError(
+                line: ref.line, field: ref.field,
+                "no claim \(id) in the journal\(report == nil ? "" : " or this report")")
         }
         return id
     }
@@ -80,21 +82,30 @@ struct ClaimReferences {
             let target = try resolve(ref)
             let set = try withSourceIDs(written, line: lines["source"] ?? ref.line, field: "\(field).set.source")
             let current = try currentFields(of: target, ref: ref)
-            let kind = set.first { $0.key == "kind" }?.value.stringValue.flatMap(ClaimKind.init(rawValue:)) ?? current.kind
+            let kind =
+                set.first { $0.key == "kind" }?.value.stringValue.flatMap(ClaimKind.init(rawValue:)) ?? current.kind
             for f in set where !f.value.isNull && !ClaimFields.allows(f.key, for: kind) {
-                throw InputError(line: lines[f.key] ?? ref.line, field: "\(field).set.\(f.key)", "not a field of \(kind.rawValue) claims")
+                throw InputError(
+                    line: lines[f.key] ?? ref.line, field: "\(field).set.\(f.key)",
+                    "not a field of \(kind.rawValue) claims")
             }
             // A report already recorded is compared, not re-validated: its corrections
             // were valid when it was, whatever has been corrected since.
             if !recheck {
-                self.corrected[target] = try corrected(current, by: set, kind: kind, lines: lines, ref: ref, field: field)
+                self.corrected[target] = try corrected(
+                    current, by: set, kind: kind, lines: lines, ref: ref, field: field)
             }
-            return (Streams.claim(target), ClaimCorrected(claim: target, set: set, reason: reason, report: citation).proposed(id: id))
+            return (
+                Streams.claim(target),
+                ClaimCorrected(claim: target, set: set, reason: reason, report: citation).proposed(id: id)
+            )
         case .retract(let ref, let reason):
             let target = try resolve(ref)
             _ = try currentFields(of: target, ref: ref)
             if !recheck { retracted.insert(target) }
-            return (Streams.claim(target), ClaimRetracted(claim: target, reason: reason, report: citation).proposed(id: id))
+            return (
+                Streams.claim(target), ClaimRetracted(claim: target, reason: reason, report: citation).proposed(id: id)
+            )
         case .link(let a, let b, let relation, let reason):
             let x = try resolve(a)
             let y = try resolve(b)
@@ -126,30 +137,36 @@ struct ClaimReferences {
                 warnings.append(
                     InputError(
                         line: ref.line, field: ref.field,
-                        "same-shipment joins shipment claims; \(id) is \(f.kind.withArticle) claim, so the link joins no shipment (accepted)"))
+                        "same-shipment joins shipment claims; \(id) is \(f.kind.withArticle) claim, so the link joins no shipment (accepted)"
+                    ))
             }
         case .partOf:
             if fy.kind != .total {
                 warnings.append(
                     InputError(
                         line: b.line, field: b.field,
-                        "part-of itemises a claim in a total; \(y) is \(fy.kind.withArticle) claim, so the link itemises nothing (accepted)"))
+                        "part-of itemises a claim in a total; \(y) is \(fy.kind.withArticle) claim, so the link itemises nothing (accepted)"
+                    ))
             }
         case .corroborates, .contradicts:
             break
         }
         // Links in force in the journal (two claims of this report have none yet).
         let inJournal = local[x] != nil && local[y] != nil ? [] : try journal.activeLinks(x, y)
-        if links.contains(LinkKey(x, y, relation)) || inJournal.contains(where: { $0.relation == relation && $0.matches(x, y) }) {
+        if links.contains(LinkKey(x, y, relation))
+            || inJournal.contains(where: { $0.relation == relation && $0.matches(x, y) })
+        {
             let already = "\(x) and \(y) are already linked as \(relation.rawValue)"
             // `strata link` of a link in force does nothing: refused. A report file may state
             // a link from both claims, or again after an earlier report: recorded, with a
             // warning (it changes nothing).
             guard report != nil else { throw InputError(line: b.line, field: b.field, already) }
-            warnings.append(InputError(line: b.line, field: b.field, already + "; recorded again, which changes nothing"))
+            warnings.append(
+                InputError(line: b.line, field: b.field, already + "; recorded again, which changes nothing"))
         }
         if relation == .partOf,
-            links.contains(LinkKey(y, x, .partOf)) || inJournal.contains(where: { $0.relation == .partOf && $0.matches(y, x) })
+            links.contains(LinkKey(y, x, .partOf))
+                || inJournal.contains(where: { $0.relation == .partOf && $0.matches(y, x) })
         {
             throw InputError(line: b.line, field: b.field, "\(y) is part of \(x): part-of cannot go both ways")
         }
@@ -167,10 +184,13 @@ struct ClaimReferences {
         try set.map { f in
             guard f.key == "source", let text = f.value.stringValue else { return f }
             if let id = SourceID(text), try knows(id) { return f }
-            if let id = SourceID.outlet(named: text), try knows(id) { return Payload.Field(f.key, .string(id.rawValue)) }
+            if let id = SourceID.outlet(named: text), try knows(id) {
+                return Payload.Field(f.key, .string(id.rawValue))
+            }
             throw InputError(
                 line: line, field: field,
-                "unknown source \"\(text)\": use a source id in the journal (strata sources), or an outlet's name\(report == nil ? "" : ", or a source this report lists")")
+                "unknown source \"\(text)\": use a source id in the journal (strata sources), or an outlet's name\(report == nil ? "" : ", or a source this report lists")"
+            )
         }
     }
 

@@ -18,14 +18,18 @@ extension Journal {
     }
 
     /// Removes a link between two claims.
-    public func unlink(_ a: ClaimID, _ b: ClaimID, relation: Relation, reason: String?, recordedAt: RecordTime?, by analyst: String)
+    public func unlink(
+        _ a: ClaimID, _ b: ClaimID, relation: Relation, reason: String?, recordedAt: RecordTime?, by analyst: String
+    )
         throws -> Outcome
     {
         try recordOne(recordedAt: recordedAt, by: analyst) {
             guard try activeLinks(a, b).contains(where: { $0.relation == relation && $0.matches(a, b) }) else {
                 throw InputError(field: "--as", "\(a) and \(b) are not linked as \(relation.rawValue)")
             }
-            return (Streams.link(a, b), ClaimsUnlinked(claim: a, other: b, relation: relation, reason: reason).proposed())
+            return (
+                Streams.link(a, b), ClaimsUnlinked(claim: a, other: b, relation: relation, reason: reason).proposed()
+            )
         }
     }
 
@@ -44,18 +48,23 @@ extension Journal {
     }
 
     /// A new reliability grade for a source.
-    public func rate(_ source: SourceID, _ grade: Reliability, reason: String, recordedAt: RecordTime?, by analyst: String)
+    public func rate(
+        _ source: SourceID, _ grade: Reliability, reason: String, recordedAt: RecordTime?, by analyst: String
+    )
         throws -> Outcome
     {
         try recordOne(recordedAt: recordedAt, by: analyst) {
-            guard try exists(Streams.source(source)) else { throw InputError(field: "SOURCE", "no source \(source) in the journal") }
+            guard try exists(Streams.source(source)) else {
+                throw InputError(field: "SOURCE", "no source \(source) in the journal")
+            }
             return (Streams.source(source), SourceRated(source: source, reliability: grade, reason: reason).proposed())
         }
     }
 
     /// Declares `name` another name for `canonical`.
     public func alias(
-        _ kind: EntityKind, _ name: String, as canonical: String, reason: String?, recordedAt: RecordTime?, by analyst: String
+        _ kind: EntityKind, _ name: String, as canonical: String, reason: String?, recordedAt: RecordTime?,
+        by analyst: String
     ) throws -> Outcome {
         try recordOne(recordedAt: recordedAt, by: analyst) { try aliasEvent(kind, name, as: canonical, reason: reason) }
     }
@@ -71,7 +80,8 @@ extension Journal {
         if let problem = EntityName.problem(name, kind.rawValue) { throw InputError(field: "NAME", problem) }
         if let problem = EntityName.problem(canonical, kind.rawValue) { throw InputError(field: "CANONICAL", problem) }
         guard NameKey(name) != NameKey(canonical) else {
-            throw InputError(field: "NAME", "\"\(name)\" and \"\(canonical)\" are the same name: an alias names another")
+            throw InputError(
+                field: "NAME", "\"\(name)\" and \"\(canonical)\" are the same name: an alias names another")
         }
         // An alias is one step from a name the journal does not know to one it does:
         // chains and loops (A → B → C, A → B → A) would make each read model resolve
@@ -91,7 +101,8 @@ extension Journal {
             }
             // A name the gazetteer knows may only be aliased to what it already is.
             if let already = known(name), already != known(canonical) {
-                throw InputError(field: "NAME", "\"\(name)\" is \(already) in the gazetteer; an alias names what it does not know")
+                throw InputError(
+                    field: "NAME", "\"\(name)\" is \(already) in the gazetteer; an alias names what it does not know")
             }
         case .commodity:
             guard taxonomy.commodity(named: canonical) != nil else {
@@ -99,7 +110,8 @@ extension Journal {
             }
             if let already = taxonomy.commodity(named: name), already != taxonomy.commodity(named: canonical) {
                 throw InputError(
-                    field: "NAME", "\"\(name)\" is \(already.name) in the taxonomy; an alias names what it does not know")
+                    field: "NAME",
+                    "\"\(name)\" is \(already.name) in the taxonomy; an alias names what it does not know")
             }
         case .vessel:
             break
@@ -110,9 +122,13 @@ extension Journal {
         if let next = try aliasTarget(kind, canonical) {
             if NameKey(next) == NameKey(name) {
                 throw InputError(
-                    field: "CANONICAL", "\"\(canonical)\" is already an alias of \"\(name)\"; aliasing back would make a loop (unalias \"\(canonical)\" first)")
+                    field: "CANONICAL",
+                    "\"\(canonical)\" is already an alias of \"\(name)\"; aliasing back would make a loop (unalias \"\(canonical)\" first)"
+                )
             }
-            throw InputError(field: "CANONICAL", "\"\(canonical)\" is itself an alias of \"\(next)\"; alias \"\(name)\" to \"\(next)\"")
+            throw InputError(
+                field: "CANONICAL",
+                "\"\(canonical)\" is itself an alias of \"\(next)\"; alias \"\(name)\" to \"\(next)\"")
         }
         for stream in try log.streams(category: "alias-\(kind.rawValue)") {
             let events = try log.stream(stream)
@@ -120,7 +136,9 @@ extension Journal {
             let other = try EntityAliased(payload: last.payload, type: last.type)
             if NameKey(other.canonical) == NameKey(name) {
                 throw InputError(
-                    field: "NAME", "\"\(other.name)\" is an alias of \"\(name)\"; an alias cannot lead to another alias")
+                    field: "NAME",
+                    "\"\(name)\" is what \"\(other.name)\" is an alias of, so it cannot become an alias itself (a chain of aliases): alias \"\(canonical)\" to \"\(name)\" instead, or unalias \"\(other.name)\" first"
+                )
             }
         }
         let e = EntityAliased(kind: kind, name: name, canonical: canonical, reason: reason)
@@ -128,11 +146,15 @@ extension Journal {
     }
 
     /// Withdraws an alias.
-    public func unalias(_ kind: EntityKind, _ name: String, reason: String?, recordedAt: RecordTime?, by analyst: String)
+    public func unalias(
+        _ kind: EntityKind, _ name: String, reason: String?, recordedAt: RecordTime?, by analyst: String
+    )
         throws -> Outcome
     {
         try recordOne(recordedAt: recordedAt, by: analyst) {
-            guard try aliasTarget(kind, name) != nil else { throw InputError(field: "NAME", "\"\(name)\" is not an alias") }
+            guard try aliasTarget(kind, name) != nil else {
+                throw InputError(field: "NAME", "\"\(name)\" is not an alias")
+            }
             let e = EntityUnaliased(kind: kind, name: name.trimmingSpaces, reason: reason)
             return (Streams.alias(kind, name.trimmingSpaces), e.proposed())
         }
@@ -162,7 +184,9 @@ extension Journal {
     }
 
     /// A new event id found recorded: only another process can have written it.
-    private static func concurrent(_ id: EventID) -> InputError { InputError("a concurrent change conflicted; try again") }
+    private static func concurrent(_ id: EventID) -> InputError {
+        InputError("a concurrent change conflicted; try again")
+    }
 }
 
 extension ClaimsLinked {

@@ -1,8 +1,9 @@
+import LMDB
+import StrataLog
+
 #if canImport(Glibc)
     import Glibc
 #endif
-import LMDB
-import StrataLog
 
 /// The intelligence journal: records reports and corrections as events in the log, after
 /// checking them against what the log already holds. One command is one transaction.
@@ -17,7 +18,8 @@ public final class Journal: Sendable {
     let projector: Projector?
 
     public init(
-        log: EventLog, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled, projector: Projector? = nil
+        log: EventLog, gazetteer: Gazetteer = .bundled, taxonomy: CommodityTaxonomy = .bundled,
+        projector: Projector? = nil
     ) {
         self.log = log
         self.projector = projector
@@ -109,13 +111,15 @@ public final class Journal: Sendable {
     private static func ahead(_ requested: RecordTime, _ clock: RecordTime) -> InputError {
         InputError(
             field: "--recorded-at",
-            "\(requested.iso8601) is later than the clock (\(clock.iso8601)); --recorded-at back-fills: it may set record time back, never ahead")
+            "\(requested.iso8601) is later than the clock (\(clock.iso8601)); --recorded-at back-fills: it may set record time back, never ahead"
+        )
     }
 
     private static func backwards(_ requested: RecordTime, _ last: RecordTime) -> InputError {
         InputError(
             field: "--recorded-at",
-            "\(requested.iso8601) is earlier than the journal's last record time \(last.iso8601); record time never goes backwards")
+            "\(requested.iso8601) is earlier than the journal's last record time \(last.iso8601); record time never goes backwards"
+        )
     }
 
     /// Whether a stream has any event.

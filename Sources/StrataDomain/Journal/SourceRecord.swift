@@ -32,11 +32,17 @@ extension Journal {
                 let r = try SourceRegistered(payload: e.payload, type: e.type)
                 registration = r
                 if r.reliability != nil {
-                    grades.append(.init(reliability: r.reliability, reason: "registered", recordedAt: e.recordedAt, recordedBy: e.recordedBy))
+                    grades.append(
+                        .init(
+                            reliability: r.reliability, reason: "registered", recordedAt: e.recordedAt,
+                            recordedBy: e.recordedBy))
                 }
             } else if e.type.family == SourceRated.eventType.family {
                 let r = try SourceRated(payload: e.payload, type: e.type)
-                grades.append(.init(reliability: r.reliability, reason: r.reason, recordedAt: e.recordedAt, recordedBy: e.recordedBy))
+                grades.append(
+                    .init(
+                        reliability: r.reliability, reason: r.reason, recordedAt: e.recordedAt, recordedBy: e.recordedBy
+                    ))
             }
         }
         return registration.map { SourceRecord(registration: $0, grades: grades) }

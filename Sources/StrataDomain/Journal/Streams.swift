@@ -22,8 +22,12 @@ public enum Streams {
         make("alias-\(kind.rawValue)-\(NameKey(name).rawValue.prefix(300))")
     }
 
+    /// Ids are at most 120 bytes (``Slug``), so every stream id made here fits
+    /// ``StreamID/maximumLength`` (a link's, the longest, is 488 bytes).
     private static func make(_ text: String) -> StreamID {
-        guard let s = StreamID(text) else { preconditionFailure("stream ids built from checked ids are valid: \(text)") }
+        guard let s = StreamID(text) else {
+            preconditionFailure("stream ids built from checked ids are valid: \(text)")
+        }
         return s
     }
 }
