@@ -64,7 +64,9 @@ struct ClaimIndex {
         var out = [Entry(name: names.source(fields.source), written: nil)]
         out.reserveCapacity(8)
         func add(_ e: Entry) { if !out.contains(e) { out.append(e) } }
-        if fields.kind == .total { add(Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil)) }
+        if fields.kind == .total {
+            add(Entry(name: [Kind.kind.rawValue] + Array(fields.kind.rawValue.utf8), written: nil))
+        }
         var commodity: [UInt8]? = nil
         if let c = fields.commodity, let name = names.name(.commodity, c) {
             commodity = name
@@ -121,7 +123,9 @@ struct ClaimIndex {
     }
 
     /// A digest of the rows the index must hold (see ``forEachExpectedRow(_:_:_:)``).
-    static func expectedDigest(_ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>) -> RowDigest {
+    static func expectedDigest(_ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>)
+        -> RowDigest
+    {
         var digest = RowDigest()
         forEachExpectedRow(claims, links) { digest.add($0) }
         return digest
@@ -221,6 +225,23 @@ struct ClaimIndex {
 
     /// Every name of `kind` (commodity or place) that a claim has named, as first written,
     /// with its key in the table of names.
+    /// How `written`'s name was first written in a claim (the table of names), or `nil`
+    /// when no claim has written it.
+    func firstWritten(_ tx: Transaction, _ kind: Kind, _ written: String) throws -> String? {
+        let key = NameKey(written)
+        guard !key.isEmpty else { return nil }
+        return try tx.value(names, key: ClaimIndex.name(kind, key)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    /// The first spellings of every commodity and place name in the table of names.
+    func spellings(_ tx: Transaction) throws -> Spellings {
+        var s = Spellings()
+        for (kind, indexed) in [(EntityKind.commodity, Kind.commodity), (.place, .place)] {
+            for name in try writtenNames(tx, indexed) { s.note(kind, name.written) }
+        }
+        return s
+    }
+
     func writtenNames(_ tx: Transaction, _ kind: Kind) throws -> [(key: [UInt8], written: String)] {
         var out: [(key: [UInt8], written: String)] = []
         try tx.withCursor(names) { c in

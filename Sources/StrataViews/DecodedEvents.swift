@@ -31,7 +31,9 @@ final class DecodedEvents {
         ahead = DecodedEvents.reader(log, after: position, through: last)
     }
 
-    private static func reader(_ log: EventLog, after position: Position, through last: Position?) -> ReadAhead<StateEvent> {
+    private static func reader(_ log: EventLog, after position: Position, through last: Position?) -> ReadAhead<
+        StateEvent
+    > {
         log.readAhead(after: position, through: last, families: JournalState.families) { try StateEvent($0) }
     }
 

@@ -63,6 +63,8 @@ public struct JournalState: Sendable, Equatable {
     public internal(set) var grades: [SourceID: Reliability] = [:]
     public internal(set) var links: Set<Link> = []
     public internal(set) var aliases: [EntityKind: [NameKey: String]] = [:]
+    /// How each commodity and place name was first written (see ``Spellings``).
+    public internal(set) var spellings = Spellings()
     /// The last position folded.
     public internal(set) var position = Position.zero
 
@@ -131,10 +133,12 @@ public struct JournalState: Sendable, Equatable {
             claims[c.claim] = Claim(
                 id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position,
                 outlet: reports[c.claim.report]?.outlet)
+            spellings.note(c.fields)
         case .claimCorrected(let c):
             guard admits(c.report, publishedBy), var claim = claims[c.claim] else { return }
             claim.fields = try c.applied(to: claim.fields)
             claim.changed = e.position
+            spellings.note(claim.fields)
             claims[c.claim] = claim
         case .claimRetracted(let c):
             guard admits(c.report, publishedBy) else { return }
@@ -173,7 +177,9 @@ public struct JournalState: Sendable, Equatable {
         return picked.map { claims.values[$0.index] }
     }
 
-    /// A name as the journal resolves it now: through an alias, if one is in force.
+    /// A name as the journal resolves it now: through an alias, if one is in force. (Names
+    /// the taxonomy and gazetteer do not know are then spelled as first written:
+    /// ``Resolver``.)
     public func canonical(_ kind: EntityKind, _ name: String) -> String {
         aliases[kind]?[NameKey(name)] ?? name
     }

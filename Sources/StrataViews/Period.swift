@@ -46,7 +46,8 @@ public enum Granularity: String, CaseIterable, Sendable {
     /// The period of this granularity holding a month labelled `2020-05`.
     func period(ofMonth label: String) -> (label: String, first: Day, last: Day)? {
         let parts = label.split(separator: "-")
-        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), let day = Day(year: y, month: m, day: 1) else {
+        guard parts.count == 2, let y = Int(parts[0]), let m = Int(parts[1]), let day = Day(year: y, month: m, day: 1)
+        else {
             return nil
         }
         return period(of: day)

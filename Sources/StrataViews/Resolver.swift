@@ -31,7 +31,8 @@ public struct Resolver: Sendable {
         return nil
     }
 
-    /// A location's canonical place name (if a place) and its ISO country code.
+    /// A location's canonical place name (if a place; a place the gazetteer does not know
+    /// as first written) and its ISO country code.
     public func resolve(_ location: Location) -> (place: String?, country: String?) {
         if let known = cache.location(location) { return known }
         let resolved = resolveUncached(location)
@@ -45,16 +46,17 @@ public struct Resolver: Sendable {
         switch gazetteer.resolve(placeName: name) {
         case .place(let place)?: return (place.name, location.country ?? place.country)
         case .country(let country)?: return (nil, country.code)
-        case nil: return (name, location.country)
+        case nil: return (state.spellings.spelling(.place, name), location.country)
         }
     }
 
-    /// A commodity's canonical name (through aliases and the taxonomy), or the name as written.
+    /// A commodity's canonical name (through aliases and the taxonomy), or, for one the
+    /// taxonomy does not know, the name as first written (``Spellings``).
     public func commodity(_ name: String?) -> String? {
         guard let name else { return nil }
         if let known = cache.commodity(name) { return known }
         let aliased = state.canonical(.commodity, name)
-        let canonical = taxonomy.commodity(named: aliased)?.name ?? aliased
+        let canonical = taxonomy.commodity(named: aliased)?.name ?? state.spellings.spelling(.commodity, aliased)
         cache.remember(commodity: name, canonical)
         return canonical
     }

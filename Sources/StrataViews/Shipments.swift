@@ -47,7 +47,8 @@ public struct Shipments: Sendable {
                 vesselPayload = .object(["name": .text(v.name), "imo": .text(v.imo), "flag": .text(v.flag)])
             }
             let whenPayload: Payload = .object([
-                "edtf": .text(when.edtf), "earliest": .text(earliest?.description), "latest": .text(latest?.description),
+                "edtf": .text(when.edtf), "earliest": .text(earliest?.description),
+                "latest": .text(latest?.description),
             ])
             let fields: [Payload.Field] = [
                 Payload.Field("id", .string(id.description)), Payload.Field("commodity", .text(commodity)),
@@ -109,13 +110,15 @@ public struct Shipments: Sendable {
     /// Live shipment claims grouped by `same-shipment` links, in record order.
     static func clusters(_ state: JournalState) -> [[JournalState.Claim]] {
         let live = state.liveClaims { $0.fields.kind == .shipment }
-        return group(live, linked: state.links.lazy.filter { $0.relation == .sameShipment }.map { ($0.claim, $0.other) })
+        return group(
+            live, linked: state.links.lazy.filter { $0.relation == .sameShipment }.map { ($0.claim, $0.other) })
     }
 
     /// `live` (in record order) grouped by the `linked` pairs, directly or through others;
     /// groups in the order of their first claim, claims in record order. Pairs with a claim
     /// not in `live` join nothing.
-    static func group(_ live: [JournalState.Claim], linked: some Sequence<(ClaimID, ClaimID)>) -> [[JournalState.Claim]] {
+    static func group(_ live: [JournalState.Claim], linked: some Sequence<(ClaimID, ClaimID)>) -> [[JournalState.Claim]]
+    {
         if live.count < 2 { return live.map { [$0] } }  // the volumes writer's usual case
         // Union-find over positions in `live`, each group rooted at its first claim, so a
         // million singletons cost an index each rather than a dictionary entry of claims.
@@ -190,7 +193,8 @@ public struct Shipments: Sendable {
             ranked: ranked,
             // Each field from the most confident claim that gives it.
             commodity: resolver.commodity(ranked.lazy.compactMap(\.fields.commodity).first),
-            tonnes: reconciledTonnes(ranked), from: places(cluster, { $0.from }, resolver), to: places(cluster, { $0.to }, resolver),
+            tonnes: reconciledTonnes(ranked), from: places(cluster, { $0.from }, resolver),
+            to: places(cluster, { $0.to }, resolver),
             earliest: span.earliestStart, latest: span.latestEnd)
     }
 
@@ -200,10 +204,13 @@ public struct Shipments: Sendable {
         let x = extent(cluster, state, resolver)
         let best = x.ranked[0]
         let supporting = cluster + corroborating(cluster, relations, state)
-        let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
+        let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) {
+            if !$0.contains($1) { $0.append($1) }
+        }
         return Row(
             id: cluster.min { $0.position < $1.position }?.id ?? best.id, commodity: x.commodity, tonnes: x.tonnes,
-            fromPlaces: x.from.places, fromCountries: x.from.countries, toPlaces: x.to.places, toCountries: x.to.countries,
+            fromPlaces: x.from.places, fromCountries: x.from.countries, toPlaces: x.to.places,
+            toCountries: x.to.countries,
             vessel: x.ranked.lazy.compactMap(\.fields.vessel).first?.renamed(resolver.vessel),
             when: x.ranked.first { !$0.fields.when.isUnknown }?.fields.when ?? best.fields.when, earliest: x.earliest,
             latest: x.latest,
@@ -259,7 +266,8 @@ public struct Shipments: Sendable {
     }
 
     /// Whether a `contradicts` link from the cluster reaches a live claim.
-    private static func disputed(_ cluster: [JournalState.Claim], _ relations: Relations, _ state: JournalState) -> Bool {
+    private static func disputed(_ cluster: [JournalState.Claim], _ relations: Relations, _ state: JournalState) -> Bool
+    {
         cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0, state) != nil } }
     }
 

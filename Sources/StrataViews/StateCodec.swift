@@ -68,21 +68,25 @@ enum StateCodec {
     static func source(_ bytes: [UInt8]) throws -> (SourceRegistered, Reliability?) {
         try row("source") {
             let p = try Payload(binary: bytes)
-            let registration = try SourceRegistered(payload: p["registration"] ?? .null, type: SourceRegistered.eventType)
+            let registration = try SourceRegistered(
+                payload: p["registration"] ?? .null, type: SourceRegistered.eventType)
             return (registration, p["grade"]?.stringValue.flatMap(Reliability.init(rawValue:)))
         }
     }
 
     static func link(_ key: [UInt8]) -> JournalState.Link? {
         let parts = String(decoding: key, as: UTF8.self).split(separator: "|").map(String.init)
-        guard parts.count == 3, let a = ClaimID(parts[0]), let b = ClaimID(parts[1]), let r = Relation(rawValue: parts[2])
+        guard parts.count == 3, let a = ClaimID(parts[0]), let b = ClaimID(parts[1]),
+            let r = Relation(rawValue: parts[2])
         else { return nil }
         return JournalState.Link(claim: a, other: b, relation: r)
     }
 
     static func alias(_ key: [UInt8]) -> (EntityKind, NameKey)? {
         let text = String(decoding: key, as: UTF8.self)
-        guard let colon = text.firstIndex(of: ":"), let kind = EntityKind(rawValue: String(text[..<colon])) else { return nil }
+        guard let colon = text.firstIndex(of: ":"), let kind = EntityKind(rawValue: String(text[..<colon])) else {
+            return nil
+        }
         return (kind, NameKey(String(text[text.index(after: colon)...])))
     }
 }

@@ -12,7 +12,9 @@ extension StateStore {
         guard damaged.isEmpty else { return damaged }
         guard let at = try log.environment.read({ tx in try checkpoint(tx, try active(tx)) }) else { return [] }
         let head = try log.head().lastPosition
-        guard at.position <= head else { return ["read-model checkpoint \(at.position) is past the log's head \(head)"] }
+        guard at.position <= head else {
+            return ["read-model checkpoint \(at.position) is past the log's head \(head)"]
+        }
         guard at.version == StateStore.version else {
             return []  // another version's rows: rebuilt on first use, not wrong
         }
@@ -51,8 +53,12 @@ extension StateStore {
         try log.environment.read { tx in
             var n = 0
             try log.read(in: tx, after: .zero, families: JournalState.families) { position, e in
-                if let e, let refs = try? DomainEvents.references(type: e.type, payload: e.payload), refs.stream != e.stream {
-                    out.append("event at position \(position): a \(e.type.name) of this payload belongs in stream \(refs.stream), not \(e.stream)")
+                if let e, let refs = try? DomainEvents.references(type: e.type, payload: e.payload),
+                    refs.stream != e.stream
+                {
+                    out.append(
+                        "event at position \(position): a \(e.type.name) of this payload belongs in stream \(refs.stream), not \(e.stream)"
+                    )
                 }
                 n += 1
                 if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
@@ -131,12 +137,16 @@ extension StateStore {
         if claimsDiffer || storedClaims != folded.claims.count {
             out.append("stored claims differ from a fold of the log at \(position)")
         }
-        if stored.reports != folded.reports { out.append("stored reports differ from a fold of the log at \(position)") }
+        if stored.reports != folded.reports {
+            out.append("stored reports differ from a fold of the log at \(position)")
+        }
         if stored.sources != folded.sources || stored.grades != folded.grades {
             out.append("stored sources or grades differ from a fold of the log at \(position)")
         }
         if stored.links != folded.links { out.append("stored links differ from a fold of the log at \(position)") }
-        if stored.aliases != folded.aliases { out.append("stored aliases differ from a fold of the log at \(position)") }
+        if stored.aliases != folded.aliases {
+            out.append("stored aliases differ from a fold of the log at \(position)")
+        }
         if try volumeCells(at: position) != Volumes.monthlyCells(state: folded, resolver: Resolver(state: folded)) {
             out.append("the stored volumes differ from a fold of the log at \(position)")
         }

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-    import Glibc
-#endif
 import Foundation
 import LMDB
 import StrataDomain
 import StrataLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The read models' stored state: every claim, report, source, grade, link and alias as
 /// versioned rows (see ``VersionedTable``), written in the same transaction as the events
@@ -17,7 +18,9 @@ public struct StateStore: Sendable {
     public static let version: UInt64 = 13
     public static let name = "state"
     public static let databaseNames =
-        StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + ["view_meta"]
+        StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + [
+            "view_meta"
+        ]
     /// Events folded per transaction when catching up or rebuilding, so a large journal
     /// never needs one huge transaction.
     public let batch: Int
@@ -282,7 +285,8 @@ public struct StateStore: Sendable {
         try log.environment.read { tx -> JournalState? in
             let tables = try active(tx)
             if ifCovered {
-                guard let at = try checkpoint(tx, tables), at.version == StateStore.version, at.position >= position else {
+                guard let at = try checkpoint(tx, tables), at.version == StateStore.version, at.position >= position
+                else {
                     return nil
                 }
             }
@@ -294,6 +298,9 @@ public struct StateStore: Sendable {
                 if let grade { state.grades[registration.source] = grade }
             }
             state.aliases = try tables.aliases(tx, at: position)
+            // Names first written after `position` are in the table too, but no claim of the
+            // state names them: each name's first spelling comes before any claim naming it.
+            state.spellings = try tables.claimIndex.spellings(tx)
             if let filter, filter.commodity != nil || filter.place != nil {
                 try loadIndexedClaims(tx, tables, &state, filter)
                 return state
@@ -346,6 +353,7 @@ public struct StateStore: Sendable {
             var names = JournalState()
             names.position = position
             names.aliases = try tables.aliases(tx, at: position)
+            names.spellings = try tables.claimIndex.spellings(tx)
             var totals: [JournalState.Claim] = []
             for key in try tables.claimIndex.claims(tx, .kind, ClaimKind.total.rawValue, at: position) {
                 if let v = try tables.claims.latest(tx, entity: key.key, at: position), !v.isEmpty {
@@ -366,7 +374,9 @@ public struct StateStore: Sendable {
         try catchUp()
         return try log.environment.read { tx in
             let index = try active(tx).claimIndex
-            return (try index.writtenNames(tx, .commodity).map(\.written), try index.writtenNames(tx, .place).map(\.written))
+            return (
+                try index.writtenNames(tx, .commodity).map(\.written), try index.writtenNames(tx, .place).map(\.written)
+            )
         }
     }
 
@@ -377,13 +387,17 @@ public struct StateStore: Sendable {
 
     /// Loads the claims the index finds for `filter`'s commodity and place (each keeps its outlet,
     /// so their reports are not read).
-    private func loadIndexedClaims(_ tx: Transaction, _ tables: StateTables, _ state: inout JournalState, _ filter: View) throws {
+    private func loadIndexedClaims(
+        _ tx: Transaction, _ tables: StateTables, _ state: inout JournalState, _ filter: View
+    ) throws {
         let position = state.position
         let resolver = Resolver(state: state)  // sources and aliases: all resolution needs
         let keys = try tables.claimIndex.claims(
             tx, at: position,
             commodity: filter.commodity.map { wanted in { resolver.commodity($0, isA: wanted) } },
-            place: filter.place.map { wanted in { resolver.mentions(place: wanted, in: [Location(place: $0, country: nil)]) } })
+            place: filter.place.map { wanted in
+                { resolver.mentions(place: wanted, in: [Location(place: $0, country: nil)]) }
+            })
         state.claims.reserveCapacity(keys.count)
         for key in keys {
             if let v = try tables.claims.latest(tx, entity: key.key, at: position), !v.isEmpty {

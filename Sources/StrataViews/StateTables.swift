@@ -29,7 +29,8 @@ struct StateTables {
     /// The claim index's database: a set database (``VersionedMembers``).
     static let indexKind = "claim_index"
     static let kinds = [
-        "claims", "claim_changes", "claim_positions", "reports", "sources", "links", "aliases", indexKind, "adjacency", "names", "volumes",
+        "claims", "claim_changes", "claim_positions", "reports", "sources", "links", "aliases", indexKind, "adjacency",
+        "names", "volumes",
         "volume_log", "volume_snapshots",
     ]
     static let generations = ["a", "b"]
@@ -63,7 +64,9 @@ struct StateTables {
     func aliases(_ tx: Transaction, at position: Position) throws -> [EntityKind: [NameKey: String]] {
         var out: [EntityKind: [NameKey: String]] = [:]
         try aliases.scan(tx, at: position) { k, v in
-            if let (kind, key) = StateCodec.alias(k) { out[kind, default: [:]][key] = String(decoding: v, as: UTF8.self) }
+            if let (kind, key) = StateCodec.alias(k) {
+                out[kind, default: [:]][key] = String(decoding: v, as: UTF8.self)
+            }
         }
         return out
     }

@@ -30,8 +30,13 @@ struct StateWriter {
     private var volumeChanges: Int? = nil
     /// Every alias in force is in `scratch` (loaded on first need, for resolving names).
     private var aliasesLoaded = false
-    /// Resolves names with the aliases in force; dropped when an alias changes.
+    /// Resolves names with the aliases in force and the first spellings read; dropped when
+    /// either changes.
     private var resolver: Resolver? = nil
+    /// The first spellings of the commodities met (volume cells are keyed by them), read
+    /// from the table of names on first need; and the commodity strings looked up.
+    private var spellings = Spellings()
+    private var spelled: Set<String> = []
     /// Volume cells read or written in this transaction, as they now stand.
     private var cells: [VolumeKey: VolumeCell] = [:]
 
@@ -72,7 +77,9 @@ struct StateWriter {
     private mutating func loadClaims(at keys: [Position]) throws -> [ClaimID] {
         var out: [ClaimID] = []
         for p in keys {
-            guard let v = try store.claims.latest(tx, entity: p.key, at: StateWriter.latest), !v.isEmpty else { continue }
+            guard let v = try store.claims.latest(tx, entity: p.key, at: StateWriter.latest), !v.isEmpty else {
+                continue
+            }
             let c = try StateCodec.claim(v)
             // A claim changed earlier in this transaction is already loaded, as it now is.
             if loadedClaims.insert(c.id).inserted { scratch.claims[c.id] = c }
@@ -100,7 +107,10 @@ struct StateWriter {
     }
 
     private mutating func loadLinks(_ a: ClaimID, _ b: ClaimID, _ relation: Relation) throws {
-        for link in [JournalState.Link(claim: a, other: b, relation: relation), JournalState.Link(claim: b, other: a, relation: relation)]
+        for link in [
+            JournalState.Link(claim: a, other: b, relation: relation),
+            JournalState.Link(claim: b, other: a, relation: relation),
+        ]
         where loadedLinks.insert(link).inserted {
             if let v = try store.links.latest(tx, entity: StateCodec.key(link), at: StateWriter.latest), !v.isEmpty {
                 scratch.links.insert(link)
@@ -151,7 +161,8 @@ struct StateWriter {
                 if let previous {
                     try store.claims.put(tx, entity: previous.position.key, at: e.position, value: [])
                     try store.claimIndex.update(
-                        tx, claim: previous.position, before: previous.fields, after: nil, at: e.position, memo: &indexMemo)
+                        tx, claim: previous.position, before: previous.fields, after: nil, at: e.position,
+                        memo: &indexMemo)
                     before = nil
                 }
                 try tx.put(store.claimPositions, key: Array(id.description.utf8), value: claim.position.key)
@@ -254,6 +265,7 @@ extension StateWriter {
         // Resolution reads only the aliases: keep the claims out of the resolver's copy.
         var names = JournalState()
         names.aliases = scratch.aliases
+        names.spellings = spellings
         let made = Resolver(state: names)
         resolver = made
         return made
@@ -268,6 +280,15 @@ extension StateWriter {
             if let c = scratch.claims[id], !c.retracted, c.fields.kind == .shipment { live.append(c) }
         }
         guard !live.isEmpty else { return [:] }
+        for c in live {
+            // The claim index has written each claim's names by now (a new one, before the
+            // cells after its event are worked out).
+            guard let written = c.fields.commodity, !spelled.contains(written),
+                let first = try store.claimIndex.firstWritten(tx, .commodity, written)
+            else { continue }
+            spelled.insert(written)
+            if spellings.note(.commodity, first) { resolver = nil }
+        }
         let resolver = try currentResolver()
         live.sort { $0.position < $1.position }
         var pairs: [(ClaimID, ClaimID)] = []
@@ -280,7 +301,9 @@ extension StateWriter {
         var out: [VolumeKey: VolumeCell] = [:]
         // Cells need only each shipment's extent: tonnes, commodity, route and time.
         for cluster in Shipments.group(live, linked: pairs) {
-            for (k, cell) in Volumes.cells(of: Shipments.extent(cluster, scratch, resolver)) { out[k, default: VolumeCell()] += cell }
+            for (k, cell) in Volumes.cells(of: Shipments.extent(cluster, scratch, resolver)) {
+                out[k, default: VolumeCell()] += cell
+            }
         }
         return out
     }

@@ -26,7 +26,8 @@ public struct Timeline: Sendable {
         public var payload: Payload {
             .object([
                 "claim": .string(claim.description), "kind": .string(kind.rawValue), "when": when.payload,
-                "summary": .string(summary), "source": .string(source.rawValue), "outlet": outlet.map { .string($0) } ?? .null,
+                "summary": .string(summary), "source": .string(source.rawValue),
+                "outlet": outlet.map { .string($0) } ?? .null,
                 "grade": .string(grade), "recorded_at": .string(recordedAt.iso8601),
             ])
         }
@@ -76,7 +77,9 @@ public struct Timeline: Sendable {
         parts.append(resolver.commodity(f.commodity) ?? "goods")
         if let q = f.quantity { parts.append(q.readable) }
         func places(_ ls: [Location]) -> String {
-            ls.map { l in let r = resolver.resolve(l); return r.place ?? r.country ?? "?" }.joined(separator: ", ")
+            ls.map { l in
+                let r = resolver.resolve(l); return r.place ?? r.country ?? "?"
+            }.joined(separator: ", ")
         }
         if !f.from.isEmpty || !f.to.isEmpty {
             parts.append("\(f.from.isEmpty ? "?" : places(f.from)) → \(f.to.isEmpty ? "?" : places(f.to))")

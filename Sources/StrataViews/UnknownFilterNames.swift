@@ -22,7 +22,8 @@ public enum UnknownFilterNames {
             let resolved = resolver.resolve(Location(place: p, country: nil))
             if resolved.place == nil, let country = resolved.country {
                 // A country's name, code or alias: --place matches places, so nothing.
-                out.append("--place \"\(p)\" names a country: --place matches places and ports; use --country \(country)")
+                out.append(
+                    "--place \"\(p)\" names a country: --place matches places and ports; use --country \(country)")
             } else if !knows(place: p, resolver, claimNames.places) {
                 out.append("--place \"\(p)\": no such place or country in the gazetteer, the aliases or the claims")
             }
@@ -45,7 +46,9 @@ public enum UnknownFilterNames {
 
     private static func knows(commodity name: String, _ resolver: Resolver, _ inClaims: [String]) -> Bool {
         if aliased(.commodity, name, resolver) { return true }
-        if let canonical = resolver.commodity(name), resolver.taxonomy.commodity(named: canonical) != nil { return true }
+        if let canonical = resolver.commodity(name), resolver.taxonomy.commodity(named: canonical) != nil {
+            return true
+        }
         return inClaims.contains { resolver.commodity($0, isA: name) }
     }
 

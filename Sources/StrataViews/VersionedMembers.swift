@@ -27,7 +27,8 @@ struct VersionedMembers {
     }
 
     /// A stored value: member, position and whether the member is present from there.
-    private static func parse(_ raw: UnsafeRawBufferPointer) throws -> (member: UInt64, position: UInt64, present: Bool) {
+    private static func parse(_ raw: UnsafeRawBufferPointer) throws -> (member: UInt64, position: UInt64, present: Bool)
+    {
         guard raw.count == valueSize, raw[16] <= 1 else {
             throw LogError.corrupted(position: nil, reason: "malformed claim-index row")
         }

@@ -34,13 +34,18 @@ struct ViewFilter {
         if let kind = view.kind, kind != .shipment { return false }
         if let source, !shipment.sources.contains(where: { $0.rawValue == source }) { return false }
         if let commodity = view.commodity, !resolver.commodity(shipment.commodity, isA: commodity) { return false }
-        if let place = view.place, !resolver.mentions(place: place, in: (shipment.fromPlaces + shipment.toPlaces).map {
-            Location(place: $0, country: nil)
-        }) {
+        if let place = view.place,
+            !resolver.mentions(
+                place: place,
+                in: (shipment.fromPlaces + shipment.toPlaces).map {
+                    Location(place: $0, country: nil)
+                })
+        {
             return false
         }
         if let country = view.country,
-            !(shipment.fromCountries + shipment.toCountries).contains(where: { $0.uppercased() == country.uppercased() })
+            !(shipment.fromCountries + shipment.toCountries).contains(where: { $0.uppercased() == country.uppercased() }
+            )
         {
             return false
         }

@@ -85,7 +85,9 @@ struct VolumeCell: Equatable, Sendable {
     /// `raw` is exactly the fields.
     init?(encoded raw: UnsafeRawBufferPointer) {
         var r = ByteReader(raw)
-        guard let low = try? r.zigzag128(), let best = try? r.zigzag128(), let high = try? r.zigzag128() else { return nil }
+        guard let low = try? r.zigzag128(), let best = try? r.zigzag128(), let high = try? r.zigzag128() else {
+            return nil
+        }
         (self.low, self.best, self.high) = (low, best, high)
         for i in 0..<(VolumeCell.fieldCount - 3) {
             guard let v = try? r.zigzag() else { return nil }

@@ -49,7 +49,8 @@ struct VolumeStore {
     }
 
     func setChangesSinceSnapshot(_ tx: WriteTransaction, _ n: Int) throws {
-        _ = try tx.put(current, key: VolumeStore.counterKey, value: withUnsafeBytes(of: UInt64(n).littleEndian) { Array($0) })
+        _ = try tx.put(
+            current, key: VolumeStore.counterKey, value: withUnsafeBytes(of: UInt64(n).littleEndian) { Array($0) })
     }
 
     /// Records the changes one event at `position` makes (`cells`: key → new value and
@@ -68,7 +69,11 @@ struct VolumeStore {
         // In key order, so the stored bytes do not depend on hashing.
         let encoded = changes.map { ($0.0.encoded, $0.1, $0.2) }.sorted { VolumeKey.precedes($0.0, $1.0) }
         for (k, value, delta) in encoded {
-            if value.isZero { _ = try tx.delete(current, key: k) } else { _ = try tx.put(current, key: k, value: value.encoded) }
+            if value.isZero {
+                _ = try tx.delete(current, key: k)
+            } else {
+                _ = try tx.put(current, key: k, value: value.encoded)
+            }
             try tx.putAppending(log, key: VolumeStore.key(position, k), value: delta.encoded)
         }
         logged += changes.count
@@ -119,7 +124,9 @@ struct VolumeStore {
                 try c.scan(from: prefix) { k, v in
                     guard k.starts(with: prefix) else { return false }
                     guard k.count > 8 else { return true }
-                    guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])), let cell = VolumeCell(encoded: v) else {
+                    guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])),
+                        let cell = VolumeCell(encoded: v)
+                    else {
                         throw LogError.corrupted(position: nil, reason: "malformed volumes snapshot row")
                     }
                     cells[key, default: VolumeCell()] += cell  // keys equal as names but not as bytes add up
@@ -130,7 +137,9 @@ struct VolumeStore {
         try tx.withCursor(log) { c in
             try c.scan(from: VolumeStore.key(base.next, [])) { k, v in
                 guard try VolumeStore.position(k) <= position else { return false }
-                guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])), let delta = VolumeCell(encoded: v) else {
+                guard let key = VolumeKey(encoded: UnsafeRawBufferPointer(rebasing: k[8...])),
+                    let delta = VolumeCell(encoded: v)
+                else {
                     throw LogError.corrupted(position: nil, reason: "malformed volumes log row")
                 }
                 if let i = cells.index(forKey: key) {

@@ -13,27 +13,37 @@ import Testing
 @Suite("Read-model properties")
 struct ProjectionPropertyTests {
 
-
-    static let commodities = ["coal", "anthracite", "gold", "iron ore", "urea", "crude oil", "unobtainium"]
-    static let places = ["Nampo", "Dalian", "Huludao", "KP", "CN", "RU", "Nakhodka", "Xyz Harbour"]
+    // Unknown names in several spellings of one name key: one commodity, one place.
+    static let commodities = [
+        "coal", "anthracite", "gold", "iron ore", "urea", "crude oil", "unobtainium", "UNOBTAINIUM", "Un-obtainium",
+    ]
+    static let places = [
+        "Nampo", "Dalian", "Huludao", "KP", "CN", "RU", "Nakhodka", "Xyz Harbour", "XYZ harbour", "Xyz-Harbour",
+    ]
 
     /// A random report file with 1–4 claims.
     static func report(_ n: Int, _ rng: inout SplitMix64) -> String {
         let outlet = Int.random(in: 0..<3, using: &rng)
-        var text = "report: {id: r\(n), outlet: Wire \(outlet), published: 2020-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng))}\n"
-        text += "sources:\n  - {id: s\(n), name: Source \(n), kind: human, reliability: \(["A", "B", "C", "D", "F"].randomElement(using: &rng) ?? "C")}\n"
+        var text =
+            "report: {id: r\(n), outlet: Wire \(outlet), published: 2020-0\(Int.random(in: 1...9, using: &rng))-1\(Int.random(in: 0...9, using: &rng))}\n"
+        text +=
+            "sources:\n  - {id: s\(n), name: Source \(n), kind: human, reliability: \(["A", "B", "C", "D", "F"].randomElement(using: &rng) ?? "C")}\n"
         text += "claims:\n"
         for c in 0..<Int.random(in: 1...4, using: &rng) {
             let kind = ["shipment", "shipment", "shipment", "total", "policy"].randomElement(using: &rng) ?? "shipment"
-            text += "  - id: c\(c)\n    kind: \(kind)\n    source: \(Bool.random(using: &rng) ? "s\(n)" : "Wire \(outlet)")\n"
+            text +=
+                "  - id: c\(c)\n    kind: \(kind)\n    source: \(Bool.random(using: &rng) ? "s\(n)" : "Wire \(outlet)")\n"
             text += "    credibility: \(Int.random(in: 1...6, using: &rng))\n"
             let month = Int.random(in: 1...12, using: &rng)
-            text += "    when: 2019-\(month < 10 ? "0" : "")\(month)\(Bool.random(using: &rng) ? "" : "/2020-0\(Int.random(in: 1...9, using: &rng))")\n"
+            text +=
+                "    when: 2019-\(month < 10 ? "0" : "")\(month)\(Bool.random(using: &rng) ? "" : "/2020-0\(Int.random(in: 1...9, using: &rng))")\n"
             if kind != "policy" {
                 text += "    commodity: \(commodities.randomElement(using: &rng) ?? "coal")\n"
-                text += "    from: \(places.randomElement(using: &rng) ?? "KP")\n    to: \(places.randomElement(using: &rng) ?? "CN")\n"
+                text +=
+                    "    from: \(places.randomElement(using: &rng) ?? "KP")\n    to: \(places.randomElement(using: &rng) ?? "CN")\n"
                 if Bool.random(using: &rng) {
-                    text += "    quantity: {value: \(Int.random(in: 1...5000, using: &rng)), unit: t, qualifier: \(["exact", "about", "at_least", "up_to"].randomElement(using: &rng) ?? "exact")}\n"
+                    text +=
+                        "    quantity: {value: \(Int.random(in: 1...5000, using: &rng)), unit: t, qualifier: \(["exact", "about", "at_least", "up_to"].randomElement(using: &rng) ?? "exact")}\n"
                 }
             }
         }
@@ -59,7 +69,10 @@ struct ProjectionPropertyTests {
                 reports += 1
             case 4:
                 let c = claims.randomElement(using: &rng)!
-                let q = Payload.object(["value": .double(Double(Int.random(in: 1...9000, using: &rng))), "qualifier": .string("exact"), "unit": .string("t")])
+                let q = Payload.object([
+                    "value": .double(Double(Int.random(in: 1...9000, using: &rng))), "qualifier": .string("exact"),
+                    "unit": .string("t"),
+                ])
                 let kind = try journal.claim(c)?.fields.kind
                 guard kind == .shipment || kind == .total, try journal.claim(c)?.retracted == false else { continue }
                 // Some corrections move the claim to another commodity or origin.
@@ -71,7 +84,8 @@ struct ProjectionPropertyTests {
                     let place = places.randomElement(using: &rng)!
                     set.append(Payload.Field("from", .array([.object(["place": .string(place), "country": .null])])))
                 }
-                _ = try journal.apply(.correct(ref(c), set: set, setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
+                _ = try journal.apply(
+                    .correct(ref(c), set: set, setLines: [:], reason: "r"), citing: nil, recordedAt: nil, by: "t")
             case 5:
                 let c = claims.randomElement(using: &rng)!
                 guard try journal.claim(c)?.retracted == false else { continue }
@@ -84,22 +98,28 @@ struct ProjectionPropertyTests {
                 // Links the journal takes: between live claims, of kinds that fit the
                 // relation. (Later corrections and retractions still leave links between
                 // claims of other kinds, or retracted ones, for the read models to handle.)
-                guard let x = try journal.claim(a), let y = try journal.claim(b), !x.retracted, !y.retracted else { continue }
+                guard let x = try journal.claim(a), let y = try journal.claim(b), !x.retracted, !y.retracted else {
+                    continue
+                }
                 if relation == .sameShipment, x.fields.kind != .shipment || y.fields.kind != .shipment { continue }
                 if relation == .partOf, y.fields.kind != .total { continue }
-                _ = try journal.apply(.link(ref(a), ref(b), relation, reason: nil), citing: nil, recordedAt: nil, by: "t")
+                _ = try journal.apply(
+                    .link(ref(a), ref(b), relation, reason: nil), citing: nil, recordedAt: nil, by: "t")
             case 7:
                 let a = claims.randomElement(using: &rng)!
                 let b = claims.randomElement(using: &rng)!
                 guard a != b, let link = try journal.activeLinks(a, b).first else { continue }
-                _ = try journal.unlink(link.claim, link.other, relation: link.relation, reason: nil, recordedAt: nil, by: "t")
+                _ = try journal.unlink(
+                    link.claim, link.other, relation: link.relation, reason: nil, recordedAt: nil, by: "t")
             case 8:
                 let s = SourceID("s\(Int.random(in: 0..<max(1, reports), using: &rng))")!
-                _ = try journal.rate(s, Reliability.allCases.randomElement(using: &rng)!, reason: "r", recordedAt: nil, by: "t")
+                _ = try journal.rate(
+                    s, Reliability.allCases.randomElement(using: &rng)!, reason: "r", recordedAt: nil, by: "t")
             default:
                 if Bool.random(using: &rng) {
                     if try journal.aliasTarget(.commodity, "Unobtainium") == nil {
-                        _ = try journal.alias(.commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
+                        _ = try journal.alias(
+                            .commodity, "Unobtainium", as: "anthracite", reason: nil, recordedAt: nil, by: "t")
                     } else {
                         _ = try journal.unalias(.commodity, "unobtainium", reason: nil, recordedAt: nil, by: "t")
                     }
@@ -136,7 +156,9 @@ struct ProjectionPropertyTests {
             // The stored volume cells, and the volumes answered from them, equal a fresh
             // computation from the folded claims at every granularity.
             let resolver = Resolver(state: folded)
-            #expect(try store.volumeCells(at: p) == Volumes.monthlyCells(state: folded, resolver: resolver), "volume cells at \(p)")
+            #expect(
+                try store.volumeCells(at: p) == Volumes.monthlyCells(state: folded, resolver: resolver),
+                "volume cells at \(p)")
             for g in Granularity.allCases {
                 let fromCells = try #require(try store.volumes(for: view, by: g))
                 let fromFold = Volumes(state: folded, view: view, point: fromCells.view, resolver: resolver, by: g)
@@ -145,7 +167,9 @@ struct ProjectionPropertyTests {
         }
     }
 
-    @Test("incremental read models equal a fresh fold at every position, and a rebuild", arguments: [1, 2, 3, 4] as [UInt64])
+    @Test(
+        "incremental read models equal a fresh fold at every position, and a rebuild",
+        arguments: [1, 2, 3, 4] as [UInt64])
     func incrementalEqualsFold(seed: UInt64) throws {
         try withDirectory { dir in
             let journal = try Self.history(seed: seed, steps: 60, in: dir + "/j")
@@ -159,8 +183,13 @@ struct ProjectionPropertyTests {
             // of logged changes after it.
             try log.environment.read { tx in
                 let volumes = try StateStore(log: log).active(tx).volumes
-                func position(_ key: UnsafeRawBufferPointer) -> UInt64 { UInt64(bigEndian: key.loadUnaligned(as: UInt64.self)) }
-                let lastSnapshot = try #require(try tx.withCursor(volumes.snapshots) { c in try c.last().map { e in e.key.withUnsafeBytes(position) } })
+                func position(_ key: UnsafeRawBufferPointer) -> UInt64 {
+                    UInt64(bigEndian: key.loadUnaligned(as: UInt64.self))
+                }
+                let lastSnapshot = try #require(
+                    try tx.withCursor(volumes.snapshots) { c in
+                        try c.last().map { e in e.key.withUnsafeBytes(position) }
+                    })
                 var after = 0
                 try tx.withCursor(volumes.log) { c in
                     try c.scan { k, _ in
@@ -183,7 +212,8 @@ struct ProjectionPropertyTests {
             let journal = try Self.history(seed: 11, steps: 12, in: dir + "/j")
             let log = journal.log
             let store = StateStore(log: log)
-            let first = try #require(try store.state(at: try log.head().lastPosition).claims.values.min { $0.position < $1.position })
+            let first = try #require(
+                try store.state(at: try log.head().lastPosition).claims.values.min { $0.position < $1.position })
             var fields = first.fields
             fields.kind = .shipment
             fields.commodity = "Testium"
@@ -211,7 +241,9 @@ struct ProjectionPropertyTests {
         }
     }
 
-    @Test("a timeline filtered by commodity and place, read through the claim index, equals one over a fold", arguments: [5, 6, 7] as [UInt64])
+    @Test(
+        "a timeline filtered by commodity and place, read through the claim index, equals one over a fold",
+        arguments: [5, 6, 7] as [UInt64])
     func indexedTimelineEqualsFold(seed: UInt64) throws {
         try withDirectory { dir in
             let journal = try Self.history(seed: seed, steps: 70, in: dir + "/j")
@@ -269,12 +301,14 @@ struct ProjectionPropertyTests {
                 view.atPosition = head
                 let (folded, point) = try JournalState.fold(log, view: view)
                 let stored = try #require(try store.volumes(for: view, by: .month))
-                let fresh = Volumes(state: folded, view: view, point: point, resolver: Resolver(state: folded), by: .month)
+                let fresh = Volumes(
+                    state: folded, view: view, point: point, resolver: Resolver(state: folded), by: .month)
                 #expect(stored.rows == fresh.rows, "after \(what)")
                 answers.append(stored.rows.map { $0.payload.json }.joined())
             }
             try check("the report")
-            _ = try journal.apply(.link(ref(a), ref(b), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+            _ = try journal.apply(
+                .link(ref(a), ref(b), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
             try check("a same-shipment link")  // one shipment: best from a (A2)
             _ = try journal.rate(SourceID("s1")!, .e, reason: "r", recordedAt: nil, by: "t")
             _ = try journal.rate(SourceID("s2")!, .a, reason: "r", recordedAt: nil, by: "t")
@@ -284,7 +318,8 @@ struct ProjectionPropertyTests {
             try check("aliases")  // the shipment is anthracite now
             _ = try journal.unalias(.commodity, "Unobtainium", reason: nil, recordedAt: nil, by: "t")
             try check("an unalias")
-            _ = try journal.apply(.link(ref(b), ref(c), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+            _ = try journal.apply(
+                .link(ref(b), ref(c), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
             try check("a second link")  // one shipment of three claims, spanning 2019
             _ = try journal.rate(SourceID("s1")!, .a, reason: "r", recordedAt: nil, by: "t")
             _ = try journal.rate(SourceID("s2")!, .e, reason: "r", recordedAt: nil, by: "t")
@@ -310,7 +345,9 @@ struct ProjectionPropertyTests {
             }
             func rows() throws -> [Int] {
                 let env = try Environment(path: path, databases: StateStore.obsoleteDatabases)
-                return try env.read { tx in try StateStore.obsoleteDatabases.map { try tx.stat(env.database($0)).entries } }
+                return try env.read { tx in
+                    try StateStore.obsoleteDatabases.map { try tx.stat(env.database($0)).entries }
+                }
             }
             _ = try Self.history(seed: 3, steps: 10, in: path)
             #expect(try rows() == [1, 1], "opening and appending leave them for an old binary")
@@ -351,13 +388,15 @@ struct ProjectionPropertyTests {
             var retracted = claim
             retracted.retracted = true
             try log.environment.write { tx in
-                try store.active(tx).claims.put(tx, entity: claim.position.key, at: head, value: StateCodec.claim(retracted))
+                try store.active(tx).claims.put(
+                    tx, entity: claim.position.key, at: head, value: StateCodec.claim(retracted))
             }
             #expect(try store.problems().contains { $0.contains("stored claims differ") })
             try store.rebuild()
             // A claim position that points elsewhere.
             try log.environment.write { tx in
-                _ = try tx.put(store.active(tx).claimPositions, key: Array(claim.id.description.utf8), value: Position(1).key)
+                _ = try tx.put(
+                    store.active(tx).claimPositions, key: Array(claim.id.description.utf8), value: Position(1).key)
             }
             #expect(try store.problems().contains { $0.contains("claim positions") })
             try store.rebuild()
@@ -444,7 +483,9 @@ extension ProjectionPropertyTests {
     /// in memory across the events of a transaction: commands of many mixed events
     /// (links and unlinks, corrections, claims asserted again, retractions, re-gradings,
     /// aliases), folded several commands a transaction, must still give a fold's state.
-    @Test("many kinds of events in one transaction give the state a fold gives", arguments: Array(UInt64(100)..<UInt64(108)))
+    @Test(
+        "many kinds of events in one transaction give the state a fold gives",
+        arguments: Array(UInt64(100)..<UInt64(108)))
     func mixedTransactions(seed: UInt64) throws {
         try withDirectory { dir in
             var rng = SplitMix64(seed: seed)
@@ -460,13 +501,31 @@ extension ProjectionPropertyTests {
                     let a = ids.randomElement(using: &rng)!
                     let b = ids.randomElement(using: &rng)!
                     switch Int.random(in: 0..<9, using: &rng) {
-                    case 0, 1: events.append(ClaimsLinked(claim: a, other: b, relation: .sameShipment, reason: nil).proposed())
-                    case 2, 3: events.append(ClaimsUnlinked(claim: a, other: b, relation: .sameShipment, reason: nil).proposed())
+                    case 0, 1:
+                        events.append(ClaimsLinked(claim: a, other: b, relation: .sameShipment, reason: nil).proposed())
+                    case 2, 3:
+                        events.append(
+                            ClaimsUnlinked(claim: a, other: b, relation: .sameShipment, reason: nil).proposed())
                     case 4:
-                        let q = Payload.object(["value": .double(Double(Int.random(in: 1...9000, using: &rng))), "qualifier": .string("exact"), "unit": .string("t")])
+                        let q = Payload.object([
+                            "value": .double(Double(Int.random(in: 1...9000, using: &rng))),
+                            "qualifier": .string("exact"), "unit": .string("t"),
+                        ])
                         var set = [Payload.Field("quantity", q)]
-                        if Bool.random(using: &rng) { set.append(Payload.Field("commodity", .string(Self.commodities.randomElement(using: &rng)!))) }
-                        if Bool.random(using: &rng) { set.append(Payload.Field("from", .array([.object(["place": .string(Self.places.randomElement(using: &rng)!), "country": .null])]))) }
+                        if Bool.random(using: &rng) {
+                            set.append(
+                                Payload.Field("commodity", .string(Self.commodities.randomElement(using: &rng)!)))
+                        }
+                        if Bool.random(using: &rng) {
+                            set.append(
+                                Payload.Field(
+                                    "from",
+                                    .array([
+                                        .object([
+                                            "place": .string(Self.places.randomElement(using: &rng)!), "country": .null,
+                                        ])
+                                    ])))
+                        }
                         events.append(ClaimCorrected(claim: a, set: set, reason: "r", report: nil).proposed())
                     case 5:
                         var fields = state.claims[a]!.fields
@@ -477,19 +536,29 @@ extension ProjectionPropertyTests {
                         events.append(ClaimAsserted(claim: a, fields: fields).proposed())
                     case 6: events.append(ClaimRetracted(claim: a, reason: "r", report: nil).proposed())
                     case 7:
-                        events.append(SourceRated(source: state.claims[a]!.fields.source, reliability: Reliability.allCases.randomElement(using: &rng)!, reason: "r").proposed())
+                        events.append(
+                            SourceRated(
+                                source: state.claims[a]!.fields.source,
+                                reliability: Reliability.allCases.randomElement(using: &rng)!, reason: "r"
+                            ).proposed())
                     default:
                         if Bool.random(using: &rng) {
-                            events.append(EntityAliased(kind: .commodity, name: "Unobtainium", canonical: "anthracite", reason: nil).proposed())
+                            events.append(
+                                EntityAliased(
+                                    kind: .commodity, name: "Unobtainium", canonical: "anthracite", reason: nil
+                                ).proposed())
                         } else {
                             events.append(EntityUnaliased(kind: .place, name: "Xyz Harbour", reason: nil).proposed())
-                            events.append(EntityAliased(kind: .place, name: "Dalian", canonical: "Nampo", reason: nil).proposed())
+                            events.append(
+                                EntityAliased(kind: .place, name: "Dalian", canonical: "Nampo", reason: nil).proposed())
                         }
                     }
                 }
                 // One command, each event in the stream its payload names (verify checks that).
                 let parts = try events.map { e in
-                    StreamAppend(stream: try #require(try DomainEvents.references(type: e.type, payload: e.payload)).stream, events: [e])
+                    StreamAppend(
+                        stream: try #require(try DomainEvents.references(type: e.type, payload: e.payload)).stream,
+                        events: [e])
                 }
                 _ = round
                 try log.append(parts, recordedBy: "t")

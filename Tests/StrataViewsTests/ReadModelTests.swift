@@ -631,6 +631,46 @@ struct ReadModelRuleTests {
     }
 
     @Test(
+        "a name the taxonomy or gazetteer does not know, written in several spellings, is one commodity or place, shown as first written"
+    )
+    func unknownNamesInSeveralSpellings() throws {
+        let dir = NSTemporaryDirectory() + "strata-views-spellings-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let log = try EventLog(path: dir, options: StateStore.logOptions)
+        let stored = StateStore(log: log)
+        let j = Journal(log: log, projector: { tx, events in try stored.project(tx, events) })
+        let yaml =
+            """
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            claims:
+              - {id: a, kind: shipment, commodity: BLACKROCK, from: KP, to: [Xport], when: 2019-05, quantity: {value: 200, unit: t}}
+              - {id: b, kind: shipment, commodity: Black Rock, from: KP, to: [X-Port], when: 2019-05, quantity: {value: 5, unit: t},
+                 links: [{relation: same-shipment, claim: a}]}
+              - {id: c, kind: shipment, commodity: black-rock, from: KP, to: [xport, X-PORT], when: 2019-05, quantity: {value: 7, unit: t}}
+            """
+        _ = try j.append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
+        let (state, point) = try JournalState.fold(j.log, view: View())
+        let rows = volumes((state, point), by: .month)
+        #expect(rows.map(\.commodity) == ["BLACKROCK"], "\(rows)")
+        #expect(rows.first?.shipments == 2 && rows.first?.best == 12, "\(rows)")
+        let ships = try shipments(j)
+        #expect(ships.map(\.toPlaces) == [["Xport"], ["Xport"]], "\(ships.map(\.toPlaces))")
+        #expect(ships.map(\.commodity) == ["BLACKROCK", "BLACKROCK"])
+        // The stored rows, as appends wrote them, agree.
+        var filter = View()
+        filter.commodity = "Black Rock"
+        let storedRows = try #require(try stored.volumes(for: View(), by: .month)).rows
+        #expect(storedRows.map(\.commodity) == ["BLACKROCK"] && storedRows.first?.best == 12, "\(storedRows)")
+        // The index finds every spelling's claims (as the timeline reads them).
+        #expect(try stored.state(for: filter, claimsFiltered: true).0.claims.count == 3)
+        let (filtered, at) = try stored.state(for: filter)
+        let filteredRows = Volumes(
+            state: filtered, view: filter, point: at, resolver: Resolver(state: filtered), by: .month
+        ).rows
+        #expect(filteredRows.map(\.best) == [12], "\(filteredRows)")
+    }
+
+    @Test(
         "equal confidences tie exactly, and the tie goes to the most recently recorded claim: B4 and F3 are both .3, A6 and B3 both .45"
     )
     func confidenceTies() throws {
