@@ -36,7 +36,6 @@ let package = Package(
             name: "StrataDomain",
             dependencies: [
                 "StrataLog",
-                "LMDB",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "Yams", package: "Yams"),
             ],

@@ -20,15 +20,15 @@ public struct LMDBError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// The environment's map is full (`MDB_MAP_FULL`); the environment grows it and retries.
     public var isMapFull: Bool { code == MDB_MAP_FULL }
-    /// Another process grew the map (`MDB_MAP_RESIZED`).
-    public var isMapResized: Bool { code == MDB_MAP_RESIZED }
     /// The data file is not an LMDB file or is corrupted.
     public var isCorrupted: Bool {
         code == MDB_CORRUPTED || code == MDB_INVALID || code == MDB_PAGE_NOTFOUND || code == MDB_BAD_TXN
             || code == MDB_VERSION_MISMATCH
     }
-    /// The reader table is full (`MDB_READERS_FULL`), a temporary condition.
-    public var isBusy: Bool { code == MDB_READERS_FULL || code == MDB_TXN_FULL }
+    /// The reader table is full (`MDB_READERS_FULL`), a temporary condition. (A
+    /// transaction with too many dirty pages, `MDB_TXN_FULL`, fails the same way every
+    /// time it is retried, so it is not.)
+    public var isBusy: Bool { code == MDB_READERS_FULL }
 
     /// Matches an error against a code, so callers can `catch LMDBError.Code.mapFull`.
     public struct Code: Sendable, Equatable {

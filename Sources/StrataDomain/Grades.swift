@@ -6,17 +6,6 @@ public enum Reliability: String, CaseIterable, Hashable, Sendable, Comparable {
     public init?(text: String) { self.init(rawValue: text.uppercased()) }
 
     public static func < (x: Reliability, y: Reliability) -> Bool { x.rawValue < y.rawValue }
-
-    public var meaning: String {
-        switch self {
-        case .a: return "completely reliable"
-        case .b: return "usually reliable"
-        case .c: return "fairly reliable"
-        case .d: return "not usually reliable"
-        case .e: return "unreliable"
-        case .f: return "reliability cannot be judged"
-        }
-    }
 }
 
 /// A claim's credibility: 1 (confirmed) to 6 (cannot be judged).

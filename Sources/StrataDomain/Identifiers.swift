@@ -10,7 +10,9 @@ enum Slug {
     static func isValid(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard let first = utf8.first, utf8.count <= maximumLength, isAlphanumeric(first) else { return false }
-        return utf8.allSatisfy { isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".") }
+        return utf8.allSatisfy {
+            isAlphanumeric($0) || $0 == UInt8(ascii: "-") || $0 == UInt8(ascii: "_") || $0 == UInt8(ascii: ".")
+        }
     }
 
     private static func isAlphanumeric(_ b: UInt8) -> Bool {
@@ -48,6 +50,15 @@ public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible 
         return "an outlet name makes a source id of at most \(Slug.maximumLength) characters; this one would be longer"
     }
 
+    /// The known source `written` names, as `--source` and `correct --set source=` take
+    /// it: a source id, else an outlet's name ("Daily NK") as the id of the outlet
+    /// registered under it (daily-nk); `nil` when `isKnown` knows neither.
+    public static func resolve(_ written: String, isKnown: (SourceID) throws -> Bool) rethrows -> SourceID? {
+        if let id = SourceID(written), try isKnown(id) { return id }
+        if let id = SourceID.outlet(named: written), try isKnown(id) { return id }
+        return nil
+    }
+
     /// The id of an outlet's own source: its ASCII letters and digits in lowercase with
     /// runs of other characters turned into `-` (`Daily NK` → `daily-nk`), read from the
     /// name's composed form (NFC: `Süddeutsche` gives the same id however its `ü` was
@@ -72,7 +83,9 @@ public struct SourceID: Hashable, Comparable, Sendable, CustomStringConvertible 
         if out.isEmpty {
             let key = NameKey(name).rawValue
             guard !key.isEmpty else { return nil }
-            out = "outlet-" + SHA256.hash(data: Array(key.utf8)).prefix(5).map { String($0, radix: 16).leftPadded(2) }.joined()
+            out =
+                "outlet-"
+                + SHA256.hash(data: Array(key.utf8)).prefix(5).map { String($0, radix: 16).leftPadded(2) }.joined()
         }
         return SourceID(out)
     }
@@ -96,7 +109,9 @@ public struct ClaimID: Hashable, Comparable, Sendable, CustomStringConvertible {
         let utf8 = text.utf8
         guard let slash = utf8.firstIndex(of: UInt8(ascii: "/")) else { return nil }
         let rest = utf8.index(after: slash)
-        guard !utf8[rest...].contains(UInt8(ascii: "/")), let report = ReportID(String(text[..<slash])) else { return nil }
+        guard !utf8[rest...].contains(UInt8(ascii: "/")), let report = ReportID(String(text[..<slash])) else {
+            return nil
+        }
         self.init(report: report, local: String(text[rest...]))
     }
 

@@ -108,7 +108,9 @@ public struct ByteReader {
         while true {
             let b = try u8()
             // The 19th byte holds bits 126 and 127 only.
-            guard shift < 126 || (shift == 126 && b <= 0x03) else { throw Truncated(offset: offset, reason: "varint too long") }
+            guard shift < 126 || (shift == 126 && b <= 0x03) else {
+                throw Truncated(offset: offset, reason: "varint too long")
+            }
             let bits = UInt64(b & 0x7F)
             if shift < 64 {
                 low |= bits << UInt64(shift)

@@ -4,8 +4,6 @@
 ///     {"position","id","type","stream","version","recorded_at","recorded_by",
 ///      "correlation_id","causation_id","payload"}
 extension Envelope {
-    static let lineKeys = LineKey.allCases.map(\.name)
-
     /// The keys of an NDJSON line, in the order `export` writes them.
     enum LineKey: Int, CaseIterable {
         case position, id, type, stream, version, recordedAt, recordedBy, correlationID, causationID, payload
@@ -63,7 +61,9 @@ extension Envelope {
         key("correlation_id")
         Payload.writeJSONString(correlationID.description, into: &out)
         key("causation_id")
-        if let causationID { Payload.writeJSONString(causationID.description, into: &out) } else {
+        if let causationID {
+            Payload.writeJSONString(causationID.description, into: &out)
+        } else {
             out.append(contentsOf: "null".utf8)
         }
         key("payload")

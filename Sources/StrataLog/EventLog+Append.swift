@@ -1,6 +1,10 @@
 import LMDB
 
 extension EventLog {
+    /// The transaction an append's `alsoWrite` is given, by the name layers above the log
+    /// use (they do not depend on the LMDB layer).
+    public typealias WriteTransaction = LMDB.WriteTransaction
+
     /// Appends the events of one command as one transaction: all of them or none.
     ///
     /// - Events whose id is already in the log with the same type, stream and payload are
@@ -39,7 +43,9 @@ extension EventLog {
                 let last = writer.lastRecordedAt
                 let recordedAt: RecordTime
                 if let requested {
-                    if let last, requested < last { throw LogError.recordTimeBackwards(requested: requested, last: last) }
+                    if let last, requested < last {
+                        throw LogError.recordTimeBackwards(requested: requested, last: last)
+                    }
                     try checkNotAhead(requested)
                     recordedAt = requested
                 } else {
@@ -60,7 +66,8 @@ extension EventLog {
                     let slot = try writer.slot(for: part.stream)
                     var version = versions[part.stream] ?? writer.version(of: slot)
                     if !fresh.isEmpty, !part.expected.admits(current: version) {
-                        throw LogError.wrongExpectedVersion(stream: part.stream, expected: part.expected, actual: version)
+                        throw LogError.wrongExpectedVersion(
+                            stream: part.stream, expected: part.expected, actual: version)
                     }
                     for i in fresh {
                         let event = part.events[i]

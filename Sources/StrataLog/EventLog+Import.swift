@@ -75,8 +75,8 @@ extension EventLog {
     }
 
     /// Imports decoded events (as `read` or `Envelope(jsonLine:line:)` give them) under the
-    /// same rules as ``importNDJSON(from:batchSize:progress:)``, on the calling thread.
-    /// For benchmarks of the write path and for copying between journals in-process.
+    /// same rules as ``importNDJSON(from:batchSize:recordedAt:check:progress:)``, on the
+    /// calling thread: for copying between journals in-process (the tests' copies).
     public func importEnvelopes(_ envelopes: some Sequence<Envelope>, batchSize: Int = 10_000) throws -> ImportResult {
         // Encoded a batch at a time, so a long sequence is never all in memory.
         let batchSize = max(batchSize, 1)
@@ -195,7 +195,8 @@ extension EventLog {
                 func checkRequired() throws {
                     for r in required where try writer.streamVersion(r.stream) == 0 {
                         throw LogError.importRejected(
-                            line: r.line, field: "payload", reason: "refers to stream \(r.stream), which has no event in its command or before it")
+                            line: r.line, field: "payload",
+                            reason: "refers to stream \(r.stream), which has no event in its command or before it")
                     }
                     required.removeAll()
                 }
@@ -206,7 +207,9 @@ extension EventLog {
                     // Whether the event continues the command before it; unknown (`nil`)
                     // for the first event written, whose command may be the journal's last.
                     let continues = imported == 0 ? nil : sameCommand
-                    if try write(batch.events[i], line: batch.lines[i], continuing: continues, known: known, &writer, tx) {
+                    if try write(
+                        batch.events[i], line: batch.lines[i], continuing: continues, known: known, &writer, tx)
+                    {
                         imported += 1
                         required += batch.events[i].requires.map { (batch.lines[i], $0) }
                     } else {
@@ -253,7 +256,9 @@ extension EventLog {
         if !continues, EventLog.isAhead(e.recordedAt, of: clock()) {
             throw LogError.importRejected(
                 line: line, field: "recorded_at",
-                reason: "record time \(e.recordedAt) is later than the clock (\(clock())): record times are never ahead of it")
+                reason:
+                    "record time \(e.recordedAt) is later than the clock (\(clock())): record times are never ahead of it"
+            )
         }
         let slot = try writer.slot(for: e.stream)
         let current = writer.version(of: slot)
@@ -276,9 +281,14 @@ extension EventLog {
     private func checkSame(_ e: borrowing EncodedEvent, line: Int, known: Position, _ tx: Transaction) throws {
         let same = try e.position.key.withUnsafeBytes { key in
             try tx.withValue(events, key: key) { stored -> Bool in
-                guard let stored,
-                    let decoded = try? EnvelopeCodec.decode(position: e.position, stored: stored, payload: false)
-                else { return false }
+                guard let stored else { return false }
+                // A stored event that does not decode is damage, not another event.
+                let decoded: EnvelopeCodec.Decoded
+                do {
+                    decoded = try EnvelopeCodec.decode(position: e.position, stored: stored, payload: false)
+                } catch let error as EnvelopeCodec.Corrupt {
+                    throw LogError.corrupted(position: e.position, reason: error.reason)
+                }
                 let body = e.body(previous: decoded.previous)
                 guard stored.count == body.count + EnvelopeCodec.checksumSize else { return false }
                 return body.withUnsafeBytes { $0.elementsEqual(stored[0..<body.count]) }

@@ -10,7 +10,9 @@ public struct LogHead: Sendable, Equatable {
 
 extension EventLog {
     func lastPosition(_ tx: Transaction) throws -> Position {
-        try tx.withCursor(events) { c in try c.last().map { try Position.stored($0.key, "the last event's key") } ?? .zero }
+        try tx.withCursor(events) { c in
+            try c.last().map { try Position.stored($0.key, "the last event's key") } ?? .zero
+        }
     }
 
     func lastCommit(_ tx: Transaction) throws -> CommitRecord? {
@@ -117,19 +119,13 @@ extension EventLog {
     /// Calls `body` with each event after `position` in order, at most `limit` of them,
     /// from one consistent snapshot, until `body` returns `false`.
     public func read(after position: Position = .zero, limit: Int? = nil, _ body: (Envelope) throws -> Bool) throws {
+        if let limit, limit <= 0 { return }
         try storage {
             try environment.read { tx in
-                try tx.withCursor(events) { c in
-                    var count = 0
-                    try c.scan(from: position.next.key) { key, value in
-                        if let limit, count >= limit { return false }
-                        guard let pos = Position(key: key) else {
-                            throw LogError.corrupted(position: nil, reason: "event key of \(key.count) bytes")
-                        }
-                        let envelope = try EnvelopeCodec.envelope(position: pos, stored: value)
-                        count += 1
-                        return try body(envelope)
-                    }
+                var count = 0
+                try read(in: tx, after: position) { envelope in
+                    count += 1
+                    return try body(envelope) && count != limit
                 }
             }
         }
@@ -160,7 +156,8 @@ extension EventLog {
                     let decoded: EnvelopeCodec.Decoded = try position.key.withUnsafeBytes { key in
                         try tx.withValue(events, key: key) { stored in
                             guard let stored else {
-                                throw LogError.corrupted(position: position, reason: "stream \(stream) links to a missing event")
+                                throw LogError.corrupted(
+                                    position: position, reason: "stream \(stream) links to a missing event")
                             }
                             do {
                                 return try EnvelopeCodec.decode(position: position, stored: stored)
@@ -170,7 +167,8 @@ extension EventLog {
                         }
                     }
                     guard decoded.envelope.stream == stream, decoded.envelope.version == version else {
-                        throw LogError.corrupted(position: position, reason: "stream \(stream) links to another stream's event")
+                        throw LogError.corrupted(
+                            position: position, reason: "stream \(stream) links to another stream's event")
                     }
                     out.append(decoded.envelope)
                     position = decoded.previous

@@ -184,7 +184,8 @@ struct JSONParser {
             var decoded: [UInt8]? = nil
             let text = bytes
             try parseString { raw in
-                if let start = raw.baseAddress, let input = text.baseAddress, start >= input, start < input + text.count {
+                if let start = raw.baseAddress, let input = text.baseAddress, start >= input, start < input + text.count
+                {
                     let offset = start - input
                     slice = offset..<offset + raw.count
                 } else {

@@ -98,7 +98,9 @@ struct BinaryPayloadWriter: JSONSink {
     init(capacity: Int = 256) { out = ByteWriter(capacity: capacity) }
 
     mutating func null() { out.u8(Payload.Tag.null.rawValue) }
-    mutating func bool(_ value: Bool) { out.u8(value ? Payload.Tag.trueValue.rawValue : Payload.Tag.falseValue.rawValue) }
+    mutating func bool(_ value: Bool) {
+        out.u8(value ? Payload.Tag.trueValue.rawValue : Payload.Tag.falseValue.rawValue)
+    }
     mutating func int(_ value: Int64) { Payload.writeInt(value, into: &out) }
     mutating func double(_ value: Double) { Payload.writeDouble(value, into: &out) }
     mutating func string(_ utf8: UnsafeRawBufferPointer) {

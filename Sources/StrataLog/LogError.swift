@@ -27,13 +27,15 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
         case .wrongExpectedVersion(let stream, let expected, let actual):
             return "stream \(stream): expected \(expected), but it is at version \(actual)"
         case .logMoved(let planned, let now):
-            return "the journal changed while the command was checked (position \(planned) → \(now)): another process appended; try again"
+            return
+                "the journal changed while the command was checked (position \(planned) → \(now)): another process appended; try again"
         case .idConflict(let id, let position):
             return "event \(id) is already recorded at position \(position) with other content"
         case .recordTimeBackwards(let requested, let last):
             return "record time \(requested) is earlier than the journal's last record time \(last)"
         case .recordTimeInFuture(let requested, let clock):
-            return "record time \(requested) is later than the clock (\(clock)); it may be set back for back-filling, never ahead"
+            return
+                "record time \(requested) is later than the clock (\(clock)); it may be set back for back-filling, never ahead"
         case .duplicateIDInBatch(let id):
             return "event id \(id) appears twice in one append"
         case .corrupted(let position, let reason):

@@ -122,7 +122,8 @@ struct LogWriter {
                 guard value.count >= EnvelopeCodec.checksumSize else {
                     throw LogError.corrupted(position: p, reason: "event record too short")
                 }
-                sums.append(value.loadUnaligned(fromByteOffset: value.count - EnvelopeCodec.checksumSize, as: UInt64.self))
+                sums.append(
+                    value.loadUnaligned(fromByteOffset: value.count - EnvelopeCodec.checksumSize, as: UInt64.self))
                 return true
             }
         }

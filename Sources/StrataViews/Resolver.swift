@@ -26,9 +26,7 @@ public struct Resolver: Sendable {
     /// file's `source` takes it ("Reuters" → reuters, "Daily NK" → daily-nk); `nil` when
     /// neither is registered.
     public func source(_ written: String) -> SourceID? {
-        if let id = SourceID(written), state.sources[id] != nil { return id }
-        if let id = SourceID.outlet(named: written), state.sources[id] != nil { return id }
-        return nil
+        SourceID.resolve(written) { state.sources[$0] != nil }
     }
 
     /// A location's canonical place name (if a place; a place the gazetteer does not know

@@ -15,15 +15,4 @@ extension String {
         while let l = s.last, set.contains(l) { s.removeLast() }
         return String(s)
     }
-
-    /// Every occurrence of `a` replaced by `b`.
-    func replacingAll(_ a: String, with b: String) -> String {
-        var out = ""
-        var rest = Substring(self)
-        while let r = rest.range(of: a) {
-            out += rest[..<r.lowerBound] + b
-            rest = rest[r.upperBound...]
-        }
-        return out + rest
-    }
 }

@@ -1,7 +1,8 @@
 import Foundation
-@testable import StrataLog
 import LMDB
 import Testing
+
+@testable import StrataLog
 
 @Suite("Corruption and tampering are detected")
 struct CorruptionTests {
@@ -65,7 +66,8 @@ struct CorruptionTests {
             }
         }
         let header = EnvelopeCodec.header(
-            id: original.id, type: original.type, stream: original.stream, version: original.version, previous: previous,
+            id: original.id, type: original.type, stream: original.stream, version: original.version,
+            previous: previous,
             recordedAt: original.recordedAt, recordedBy: "mallory", correlationID: original.correlationID,
             causationID: original.causationID)
         var body = header.bytes + original.payload.encode()
@@ -85,12 +87,27 @@ struct CorruptionTests {
         let e = try #require(try log.event(at: Position(12)))
         try log.environment.write { tx throws in
             try tx.delete(log.eventIDs, key: e.id.bytes)
-            try tx.put(log.streams, key: LogKeys.stream(e.stream), value: StreamHead(version: 99, position: Position(12)).value)
+            try tx.put(
+                log.streams, key: LogKeys.stream(e.stream), value: StreamHead(version: 99, position: Position(12)).value
+            )
         }
         let problems = try log.verify().problems.map(\.description)
         #expect(problems.contains { $0.contains("position 12") && $0.contains("event id") })
         #expect(problems.contains { $0.contains("head says version 99") })
         #expect(problems.contains { $0.contains("event ids indexed for 50 events") })
+    }
+
+    @Test("a malformed index entry is one problem listed, and the rest of the log is still checked")
+    func malformedIndexEntry() throws {
+        let t = try makeLog()
+        defer { t.remove() }
+        let log = t.log
+        let e = try #require(try log.event(at: Position(12)))
+        _ = try log.environment.write { tx in try tx.put(log.eventIDs, key: e.id.bytes, value: [1, 2, 3]) }
+        _ = try log.environment.write { tx in try tx.delete(log.events, key: Position(30).key) }
+        let problems = try log.verify().problems.map(\.description)
+        #expect(problems.contains { $0.contains("position 12") && $0.contains("event id") }, "\(problems)")
+        #expect(problems.contains { $0.contains("position 31: gap") }, "checked past it: \(problems)")
     }
 
     @Test("a deleted event is a gap")

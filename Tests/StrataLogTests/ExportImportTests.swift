@@ -1,6 +1,7 @@
 import Foundation
-import StrataLog
 import Testing
+
+@testable import StrataLog
 
 @Suite("Export and import")
 struct ExportImportTests {
@@ -53,7 +54,9 @@ struct ExportImportTests {
         let first = try exportText(t.log, to: t.directory + "/one.ndjson")
         let reader = try #require(LineReader(path: t.directory + "/one.ndjson"))
         var events: [EncodedEvent] = []
-        while let e = try reader.next({ try Envelope(jsonLine: $0, line: reader.lineNumber) }) { events.append(EncodedEvent(e)) }
+        while let e = try reader.next({ try Envelope(jsonLine: $0, line: reader.lineNumber) }) {
+            events.append(EncodedEvent(e))
+        }
         let copy = try t.sibling("copy")
         // Batches that start inside the array: its slices are not indexed from 0.
         let result = try copy.importEncoded(events, batchSize: 37)
@@ -78,6 +81,27 @@ struct ExportImportTests {
         let result = try copy.importNDJSON(from: try #require(LineReader(path: t.directory + "/full.ndjson")))
         #expect(result.skipped == 40)
         #expect(try exportText(copy, to: t.directory + "/again.ndjson") == full)
+    }
+
+    @Test("a resumed import that meets a damaged stored event reports the damage, not another event")
+    func resumeOverDamage() throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        try fill(t.log, seed: 6, commands: 30)
+        _ = try exportText(t.log, to: t.directory + "/full.ndjson")
+        let copy = try t.sibling("copy")
+        _ = try copy.importNDJSON(from: try #require(LineReader(path: t.directory + "/full.ndjson")))
+        // Cut the stored event at position 3 short: it no longer decodes.
+        try copy.environment.write { tx throws in
+            let stored = try #require(try tx.value(copy.events, key: Position(3).key))
+            try tx.put(copy.events, key: Position(3).key, value: Array(stored.prefix(4)))
+        }
+        #expect {
+            try copy.importNDJSON(from: try #require(LineReader(path: t.directory + "/full.ndjson")))
+        } throws: { error in
+            guard case LogError.corrupted(let position, _) = error else { return false }
+            return position == Position(3)
+        }
     }
 
     @Test("import into a journal with other events is refused")

@@ -17,7 +17,10 @@ struct IdentifierTests {
         #expect(EventID("0190f1a2-0000-7000-8000-00000000000 ") == nil)
         #expect(EventID("0190f1a2-0000-7000-8000-0000000000:0") == nil)
         let known = EventID("00112233-4455-6677-8899-aAbBcCdDeEfF")
-        #expect(known?.bytes == [0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF])
+        #expect(
+            known?.bytes == [
+                0x00, 0x11, 0x22, 0x33, 0x44, 0x55, 0x66, 0x77, 0x88, 0x99, 0xAA, 0xBB, 0xCC, 0xDD, 0xEE, 0xFF,
+            ])
         #expect(known?.description == "00112233-4455-6677-8899-aabbccddeeff")
         #expect(EventID(bytes: known!.bytes) == known)
         #expect(EventID(bytes: [1, 2, 3]) == nil)
@@ -30,11 +33,13 @@ struct IdentifierTests {
         #expect(early < late)
     }
 
-    @Test("event type names carry their schema version", arguments: [
-        ("claim.asserted.v1", UInt16?(1)), ("source.rated.v12", 12), ("a.v1", 1),
-        ("claim.asserted", nil), ("Claim.asserted.v1", nil), ("claim..v1", nil), ("claim.asserted.v0", nil),
-        ("claim.asserted.v01", nil), ("claim-asserted.v1", nil), ("v1", nil),
-    ])
+    @Test(
+        "event type names carry their schema version",
+        arguments: [
+            ("claim.asserted.v1", UInt16?(1)), ("source.rated.v12", 12), ("a.v1", 1),
+            ("claim.asserted", nil), ("Claim.asserted.v1", nil), ("claim..v1", nil), ("claim.asserted.v0", nil),
+            ("claim.asserted.v01", nil), ("claim-asserted.v1", nil), ("v1", nil),
+        ])
     func eventTypes(name: String, version: UInt16?) {
         #expect(EventType(name)?.schemaVersion == version)
     }

@@ -39,16 +39,26 @@ struct PayloadTests {
         }
         // Damaged forms are refused rather than read as something else: bits past 128 in
         // the 19th byte, and 10 bytes or more for a value nine hold.
-        func read(_ bytes: [UInt8]) throws -> Int128 { try bytes.withUnsafeBytes { raw in var r = ByteReader(raw); return try r.zigzag128() } }
+        func read(_ bytes: [UInt8]) throws -> Int128 {
+            try bytes.withUnsafeBytes { raw in
+                var r = ByteReader(raw); return try r.zigzag128()
+            }
+        }
         #expect(throws: (any Error).self) { _ = try read([UInt8](repeating: 0xFF, count: 18) + [0x7F]) }
         #expect(throws: (any Error).self) { _ = try read([UInt8](repeating: 0x80, count: 10) + [0x00]) }
-        #expect(throws: (any Error).self) { _ = try read([0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00]) }
+        #expect(throws: (any Error).self) {
+            _ = try read([0x82, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x80, 0x00])
+        }
         #expect(try read([UInt8](repeating: 0xFF, count: 18) + [0x03]) == Int128.min)
         // Cut short, it is refused rather than read as something else.
         var w = ByteWriter()
         w.zigzag(Int128.max)
         let cut = Array(w.bytes.dropLast())
-        #expect(throws: (any Error).self) { try cut.withUnsafeBytes { raw in var r = ByteReader(raw); _ = try r.zigzag128() } }
+        #expect(throws: (any Error).self) {
+            try cut.withUnsafeBytes { raw in
+                var r = ByteReader(raw); _ = try r.zigzag128()
+            }
+        }
     }
 
     @Test("integers and doubles stay distinct in JSON")
@@ -68,7 +78,9 @@ struct PayloadTests {
             // Random digits, point and exponent, inside and outside the exact fast path.
             var text = rng.next() % 2 == 0 ? "-" : ""
             let intDigits = Int(rng.next() % 12)
-            text += intDigits == 0 ? "0" : String(1 + rng.next() % 9) + (0..<intDigits).map { _ in String(rng.next() % 10) }.joined()
+            text +=
+                intDigits == 0
+                ? "0" : String(1 + rng.next() % 9) + (0..<intDigits).map { _ in String(rng.next() % 10) }.joined()
             let fracDigits = Int(rng.next() % 22)
             if fracDigits > 0 || rng.next() % 3 == 0 {
                 text += "." + (0...fracDigits).map { _ in String(rng.next() % 10) }.joined()
@@ -93,7 +105,8 @@ struct PayloadTests {
 
     @Test("keys with escapes are keys like any other: kept, and caught when repeated")
     func escapedKeys() throws {
-        #expect(try Payload(json: #"{"a\u0062":1,"ab\"":2}"#) == .object([.init("ab", .int(1)), .init("ab\"", .int(2))]))
+        #expect(
+            try Payload(json: #"{"a\u0062":1,"ab\"":2}"#) == .object([.init("ab", .int(1)), .init("ab\"", .int(2))]))
         #expect(throws: JSONError.self) { try Payload(json: #"{"ab":1,"a\u0062":2}"#) }
         #expect(throws: JSONError.self) { try Payload(json: #"{"a\u0062":1,"ab":2}"#) }
         // The same key in nested objects is not a duplicate; in the same object it is.
@@ -134,12 +147,14 @@ struct PayloadTests {
         #expect(try Payload(json: text).json == text)
     }
 
-    @Test("invalid JSON is refused", arguments: [
-        "", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "+1", "1e", "NaN", "Infinity", "1e999",
-        "99999999999999999999", "\"abc", "\"a\u{1}b\"", "\"\\x\"", "\"\\ud800\"", "\"\\udc00x\"",
-        "{\"a\":1,\"a\":2}", "{a:1}", "[1 2]", "tru", "nul", "[1]x", "// c\n1", "'a'",
-        String(repeating: "[", count: 70) + String(repeating: "]", count: 70),
-    ])
+    @Test(
+        "invalid JSON is refused",
+        arguments: [
+            "", "{", "[1,]", "{\"a\":1,}", "01", "1.", ".5", "-", "+1", "1e", "NaN", "Infinity", "1e999",
+            "99999999999999999999", "\"abc", "\"a\u{1}b\"", "\"\\x\"", "\"\\ud800\"", "\"\\udc00x\"",
+            "{\"a\":1,\"a\":2}", "{a:1}", "[1 2]", "tru", "nul", "[1]x", "// c\n1", "'a'",
+            String(repeating: "[", count: 70) + String(repeating: "]", count: 70),
+        ])
     func invalidJSON(text: String) {
         #expect(throws: JSONError.self) { try Payload(json: text) }
     }

@@ -30,7 +30,9 @@ struct RecordTimeIndexTests {
         #expect(try t.log.head().lastPosition == Position(3))
     }
 
-    @Test("a record time past the clock (beyond the allowed skew) is refused, by append and by import; nothing is written")
+    @Test(
+        "a record time past the clock (beyond the allowed skew) is refused, by append and by import; nothing is written"
+    )
     func notAheadOfTheClock() throws {
         let now = try at("2026-06-01T12:00:00Z")
         let t = try TemporaryLog(clock: TestClock(now))
@@ -52,7 +54,9 @@ struct RecordTimeIndexTests {
         try source.log.append([StreamAppend(stream: s, events: [event(10)])], recordedAt: now, recordedBy: "x")
         try source.log.append([StreamAppend(stream: s, events: [event(11)])], recordedAt: justPast, recordedBy: "x")
         var exported: [Envelope] = []
-        try source.log.read { exported.append($0); return true }
+        try source.log.read {
+            exported.append($0); return true
+        }
         let target = try TemporaryLog(clock: TestClock(now))
         defer { target.remove() }
         do {
@@ -86,29 +90,34 @@ struct RecordTimeIndexTests {
     func formatRoundTrip() throws {
         var rng = SplitMix64(seed: 42)
         for _ in 0..<2000 {
-            let t = RecordTime(microseconds: Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &rng))
+            let t = RecordTime(
+                microseconds: Int64.random(in: -62_135_596_800_000_000...253_402_300_799_999_999, using: &rng))
             #expect(RecordTime(iso8601: t.iso8601) == t)
         }
         #expect(RecordTime(microseconds: 0).iso8601 == "1970-01-01T00:00:00.000000Z")
         #expect(RecordTime(microseconds: -1).iso8601 == "1969-12-31T23:59:59.999999Z")
     }
 
-    @Test("parsing reads dates, offsets and fractions", arguments: [
-        ("2020-05-22", "2020-05-22T00:00:00.000000Z"),
-        ("2020-05-22T10:15Z", "2020-05-22T10:15:00.000000Z"),
-        ("2020-05-22T10:15:30", "2020-05-22T10:15:30.000000Z"),
-        ("2020-05-22T10:15:30.5+09:00", "2020-05-22T01:15:30.500000Z"),
-        ("2020-05-22T01:00:00-0130", "2020-05-22T02:30:00.000000Z"),
-        ("2024-02-29T23:59:59.1234567Z", "2024-02-29T23:59:59.123456Z"),
-    ])
+    @Test(
+        "parsing reads dates, offsets and fractions",
+        arguments: [
+            ("2020-05-22", "2020-05-22T00:00:00.000000Z"),
+            ("2020-05-22T10:15Z", "2020-05-22T10:15:00.000000Z"),
+            ("2020-05-22T10:15:30", "2020-05-22T10:15:30.000000Z"),
+            ("2020-05-22T10:15:30.5+09:00", "2020-05-22T01:15:30.500000Z"),
+            ("2020-05-22T01:00:00-0130", "2020-05-22T02:30:00.000000Z"),
+            ("2024-02-29T23:59:59.1234567Z", "2024-02-29T23:59:59.123456Z"),
+        ])
     func parsing(text: String, expected: String) throws {
         #expect(RecordTime(iso8601: text)?.iso8601 == expected)
     }
 
-    @Test("parsing refuses what is not a time", arguments: [
-        "", "2020", "2020-13-01", "2021-02-29", "2020-04-31", "2020-05-22T24:00", "2020-05-22T10:60",
-        "2020-05-22T10:15:30.", "2020-05-22T10:15+25:00", "2020-05-22Z", "20200522", "2020-05-22T10:15:30Zjunk",
-    ])
+    @Test(
+        "parsing refuses what is not a time",
+        arguments: [
+            "", "2020", "2020-13-01", "2021-02-29", "2020-04-31", "2020-05-22T24:00", "2020-05-22T10:60",
+            "2020-05-22T10:15:30.", "2020-05-22T10:15+25:00", "2020-05-22Z", "20200522", "2020-05-22T10:15:30Zjunk",
+        ])
     func refusing(text: String) {
         #expect(RecordTime(iso8601: text) == nil)
     }

@@ -35,8 +35,6 @@ struct TemporaryLog {
     func remove() { try? FileManager.default.removeItem(atPath: directory) }
 }
 
-
-
 extension StreamID {
     static func test(_ name: String) -> StreamID {
         guard let s = StreamID(name) else { preconditionFailure("bad test stream id \(name)") }
@@ -56,9 +54,14 @@ func randomPayload<G: RandomNumberGenerator>(_ rng: inout G, depth: Int = 3) -> 
     case 1: return .bool(Bool.random(using: &rng))
     case 2: return .int(Int64.random(in: Int64.min...Int64.max, using: &rng) >> Int64.random(in: 0..<63, using: &rng))
     case 3:
-        let d = [0.1, -0.0, 1.0, 1e300, Double.leastNonzeroMagnitude, 123456.789, Double(Int.random(in: -1000...1000, using: &rng)) / 7]
+        let d = [
+            0.1, -0.0, 1.0, 1e300, Double.leastNonzeroMagnitude, 123456.789,
+            Double(Int.random(in: -1000...1000, using: &rng)) / 7,
+        ]
         return .double(d[Int.random(in: 0..<d.count, using: &rng)])
-    case 4, 5: return .string(words[Int.random(in: 0..<words.count, using: &rng)] + String(Int.random(in: 0..<100, using: &rng)))
+    case 4, 5:
+        return .string(
+            words[Int.random(in: 0..<words.count, using: &rng)] + String(Int.random(in: 0..<100, using: &rng)))
     case 6: return .array((0..<Int.random(in: 0..<4, using: &rng)).map { _ in randomPayload(&rng, depth: depth - 1) })
     default:
         let n = Int.random(in: 0..<4, using: &rng)

@@ -183,9 +183,8 @@ struct ClaimReferences {
     private func withSourceIDs(_ set: [Payload.Field], line: Int?, field: String) throws -> [Payload.Field] {
         try set.map { f in
             guard f.key == "source", let text = f.value.stringValue else { return f }
-            if let id = SourceID(text), try knows(id) { return f }
-            if let id = SourceID.outlet(named: text), try knows(id) {
-                return Payload.Field(f.key, .string(id.rawValue))
+            if let id = try SourceID.resolve(text, isKnown: knows) {
+                return id.rawValue == text ? f : Payload.Field(f.key, .string(id.rawValue))
             }
             throw InputError(
                 line: line, field: field,

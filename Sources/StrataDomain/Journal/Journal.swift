@@ -1,4 +1,3 @@
-import LMDB
 import StrataLog
 
 #if canImport(Glibc)
@@ -14,7 +13,7 @@ public final class Journal: Sendable {
 
     /// Runs in every recording transaction after its events are written, so read models
     /// commit with the events they fold.
-    public typealias Projector = @Sendable (WriteTransaction, [Envelope]) throws -> Void
+    public typealias Projector = @Sendable (EventLog.WriteTransaction, [Envelope]) throws -> Void
     let projector: Projector?
 
     public init(

@@ -1,0 +1,147 @@
+import Foundation
+import LMDB
+import StrataDomain
+import StrataLog
+
+#if canImport(Glibc)
+    import Glibc
+#endif
+
+/// Writing the stored state: in the log's append transactions, catching up, rebuilding.
+extension StateStore {
+    /// Folds `events` (just written in `tx`) into the active state, in the same
+    /// transaction, when the state is exactly up to date; otherwise leaves it to
+    /// ``catchUp()``, so an append never becomes a long transaction.
+    public func project(_ tx: WriteTransaction, _ events: [Envelope]) throws {
+        guard let first = events.first, let last = events.last else { return }
+        let tables = try active(tx)
+        // A new journal's first events start the state; otherwise it must be exactly up to date.
+        let at = try checkpoint(tx, tables) ?? (first.position == Position(1) ? (.zero, StateStore.version) : nil)
+        guard let at, at.version == StateStore.version, at.position.next == first.position else { return }
+        var writer = StateWriter(store: tables, tx: tx)
+        for e in events { try writer.apply(e) }
+        try writer.finish()
+        try setCheckpoint(tx, tables, last.position)
+    }
+
+    /// Brings the active state up to the log's head, ``batch`` events a transaction (after
+    /// an import, or appends made while it was behind); rebuilds it when it is of another
+    /// version. Returns how many events it read.
+    @discardableResult
+    public func catchUp() throws -> Int {
+        // Usually there is nothing to do: see that in a read transaction, without taking
+        // the writer's lock or syncing an empty commit.
+        let current = try log.environment.read { tx -> Bool in
+            guard let at = try checkpoint(tx, try active(tx)), at.version == StateStore.version else { return false }
+            return at.position == (try log.lastPosition(in: tx))
+        }
+        if current { return 0 }
+        var total = 0
+        var ahead: DecodedEvents? = nil
+        while true {
+            let step: Int? = try log.environment.write { tx in
+                let tables = try active(tx)
+                guard let at = try checkpoint(tx, tables), at.version == StateStore.version else { return nil }
+                if ahead == nil { ahead = DecodedEvents(log, after: at.position, patience: StateStore.readerPatience) }
+                return try fold(tx, into: tables, after: at.position, limit: batch, ahead: ahead)
+            }
+            guard let step else { return try rebuild() }
+            total += step
+            if step < batch { return total }
+        }
+    }
+
+    /// Folds up to `limit` events after `position` into `tables` and moves their checkpoint:
+    /// those `ahead` has decoded, then any after them read here.
+    private func fold(
+        _ tx: WriteTransaction, into tables: StateTables, after position: Position, limit: Int?,
+        ahead: DecodedEvents? = nil
+    ) throws -> Int {
+        // Room for the events there are to fold, at most `limit`: a catch-up of a few
+        // events does not make room for a whole batch.
+        let head = try log.lastPosition(in: tx)
+        let waiting = head > position ? Int(clamping: head.rawValue - position.rawValue) : 0
+        var writer = StateWriter(store: tables, tx: tx, events: min(limit ?? waiting, waiting))
+        var n = 0
+        var last = position
+        func folded(_ p: Position) {
+            n += 1
+            last = p
+            // A fold reads much of the file: keep only its recent pages mapped (see
+            // `releaseMappedPages`), so its resident set stays that of a few thousand events.
+            if n % StateStore.releaseEvery == 0 { tx.releaseMappedPages() }
+        }
+        if let ahead {
+            while limit.map({ n < $0 }) ?? true, let item = try ahead.next(after: last) {
+                if let e = item.value { try writer.apply(e) }
+                folded(item.position)
+            }
+        }
+        // What the reader did not give in time (or at all), read here.
+        if limit.map({ n < $0 }) ?? true {
+            try log.read(in: tx, after: last, families: JournalState.families) { p, e in
+                if let limit, n >= limit { return false }
+                if let e { try writer.apply(e) }
+                folded(p)
+                return true
+            }
+        }
+        try writer.finish()
+        try setCheckpoint(tx, tables, last)
+        return n
+    }
+
+    /// Rebuilds the state from the whole log into the inactive generation, ``batch`` events
+    /// a transaction, and makes it active in the transaction that folds the last events:
+    /// readers use the old state until then, and a crash leaves the old state active. That
+    /// transaction also empties the old generation, so its pages serve later writes.
+    /// Returns how many events it read.
+    @discardableResult
+    public func rebuild() throws -> Int {
+        let target = try log.environment.write { tx -> StateTables in
+            let target = other(try active(tx))
+            for d in target.databases {
+                try tx.empty(d)
+                // Emptying walks the table's branch pages, and each page fault maps its
+                // neighbours too: 130 MiB for the claims of 1M events.
+                tx.releaseMappedPages()
+            }
+            try setCheckpoint(tx, target, .zero)
+            return target
+        }
+        var total = 0
+        let ahead = DecodedEvents(log, after: .zero, patience: StateStore.readerPatience)
+        while true {
+            let (n, done) = try log.environment.write { tx -> (Int, Bool) in
+                guard let at = try checkpoint(tx, target) else { return (0, true) }
+                let n = try fold(tx, into: target, after: at.position, limit: batch, ahead: ahead)
+                guard n < batch else { return (n, false) }
+                // Caught up with the head inside this transaction: switch, and free the
+                // old generation's pages for the journal to reuse (readers that still
+                // use it keep their snapshot; LMDB reuses the pages after they end).
+                let old = try active(tx)
+                // Another process rebuilding at the same time into the same generation
+                // switched first: the target is active and complete, and must stay.
+                guard old.generation != target.generation else { return (n, true) }
+                try tx.put(meta, key: StateStore.activeKey, value: Array(target.generation.utf8))
+                for d in old.databases {
+                    try tx.empty(d)
+                    tx.releaseMappedPages()
+                }
+                _ = try tx.delete(meta, key: old.checkpointKey)
+                for name in StateStore.obsoleteDatabases { try tx.dropDatabase(named: name) }
+                return (n, true)
+            }
+            total += n
+            if done { return total }
+            // Let a writer waiting for LMDB's write lock in (an append, a correction): this
+            // loop would take the lock again before a waiting process wakes up, and hold
+            // it batch after batch until the rebuild ends.
+            usleep(StateStore.writerPause)
+        }
+    }
+
+    /// Microseconds the rebuild pauses between its transactions for other writers: 0.1 s
+    /// over the 100 transactions of a rebuild of 1M events.
+    static let writerPause: UInt32 = 1000
+}
