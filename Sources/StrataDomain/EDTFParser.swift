@@ -191,7 +191,11 @@ enum EDTFParser {
         if dayText.allSatisfy({ $0 == unspecified }) {
             return try days(year, month, 1, year, month, monthLength, q, text: text)
         }
-        if dayText.contains(unspecified) { throw fail("level 1 allows X only for the whole day (XX)") }
+        if dayText.contains(unspecified) {
+            throw fail(
+                "level 1 allows X only for the whole day (XX); for some days of a month write an interval (2019-05-11/2019-05-20)"
+            )
+        }
         let day = number(dayText)
         if day == 0 { throw fail("day 00 does not exist") }
         if day > monthLength {
