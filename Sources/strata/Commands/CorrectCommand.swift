@@ -20,7 +20,7 @@ struct CorrectCommand: ParsableCommand {
     var assignments: [String] = []
 
     @Option(help: "Why the claim is corrected.") var reason: String
-    @Option(help: "The report that brings the correction.") var report: String?
+    @Option(help: "The report that brings the correction: a --published-by view counts it from that report's publication (without one, in every view).") var report: String?
 
     func validate() throws {
         if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }

@@ -12,7 +12,7 @@ struct RetractCommand: ParsableCommand {
     @OptionGroup var recording: RecordingOptions
     @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
     @Option(help: "Why the claim is retracted.") var reason: String
-    @Option(help: "The report that brings the retraction.") var report: String?
+    @Option(help: "The report that brings the retraction: a --published-by view counts it from that report's publication (without one, in every view).") var report: String?
 
     func validate() throws { try checkReason(reason) }
 
