@@ -86,4 +86,17 @@ public struct Resolver: Sendable {
 
     /// A vessel's name through aliases.
     public func vessel(_ name: String) -> String { state.canonical(.vessel, name) }
+
+    /// The names (through aliases, as keys) that live claims give the vessel with IMO number
+    /// `imo`: a claim that names the vessel without its number, by one of these names or by
+    /// a name aliased to one (a renamed ship), is about it too.
+    public func vesselNames(imo: String) -> Set<NameKey> {
+        cache.vesselNames(imo: imo) {
+            var names: Set<NameKey> = []
+            for c in state.claims.values where !c.retracted {
+                if let v = c.fields.vessel, v.imo == imo, let name = v.name { names.insert(NameKey(vessel(name))) }
+            }
+            return names
+        }
+    }
 }

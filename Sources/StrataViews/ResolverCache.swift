@@ -7,6 +7,15 @@ final class ResolverCache: @unchecked Sendable {
     private var locations: [Location: (String?, String?)] = [:]
     private var commodities: [String: String] = [:]
     private var placeKeys: [Location: NameKey?] = [:]
+    private var vesselNames: [String: Set<NameKey>] = [:]
+
+    /// The names of the vessel with IMO number `imo`, worked out by `make` on first need.
+    func vesselNames(imo: String, _ make: () -> Set<NameKey>) -> Set<NameKey> {
+        if let known = lock.withLock({ vesselNames[imo] }) { return known }
+        let made = make()
+        lock.withLock { vesselNames[imo] = made }
+        return made
+    }
 
     func placeKey(_ l: Location) -> NameKey?? { lock.withLock { placeKeys[l] } }
 

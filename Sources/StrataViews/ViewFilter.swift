@@ -59,10 +59,17 @@ struct ViewFilter {
     }
 
     /// Whether `vessel` is the one `wanted` names: by IMO number when `wanted` is one
-    /// (`8905490`, `IMO 8905490`: the number stays when a ship is renamed), else by name
-    /// through the aliases in force.
+    /// (`8905490`, `IMO 8905490`: the number stays when a ship is renamed) — a vessel
+    /// written without a number matches when its name, through the aliases in force, is
+    /// one that claims give the ship with that number (``Resolver/vesselNames(imo:)``) —
+    /// else by name through the aliases in force.
     static func vessel(_ vessel: Vessel?, matches wanted: String, _ resolver: Resolver) -> Bool {
-        if let imo = Vessel.imoDigits(wanted), Vessel.isValidIMO(imo) { return vessel?.imo == imo }
+        if let imo = Vessel.imoDigits(wanted), Vessel.isValidIMO(imo) {
+            guard let vessel else { return false }
+            if let number = vessel.imo { return number == imo }
+            guard let name = vessel.name else { return false }
+            return resolver.vesselNames(imo: imo).contains(NameKey(resolver.vessel(name)))
+        }
         guard let name = vessel?.name else { return false }
         return NameKey(resolver.vessel(name)) == NameKey(resolver.vessel(wanted))
     }

@@ -49,8 +49,10 @@ struct ViewOptions: ParsableArguments {
     ) var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
     @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
-    @Option(help: "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\").") var vessel:
-        String?
+    @Option(
+        help:
+            "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\"): a number also finds claims that name the ship without one, by a name claims give it with that number or a name aliased to one (a renamed ship)."
+    ) var vessel: String?
     @Option(help: "A source id, or an outlet's name (\"Daily NK\").") var source: String?
     @Option(
         help:

@@ -605,6 +605,45 @@ struct CLITests {
         }
     }
 
+    @Test(
+        "--vessel IMO also finds the ship where claims name it without its number, by its name or a name aliased to it")
+    func vesselByIMOThroughNames() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let file = try reportFile(
+                """
+                report: {id: r, outlet: Wire, published: 2020-01-01}
+                claims:
+                  - {id: a, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-05, vessel: {name: Asia Bridge 1, imo: "8916061"}}
+                  - {id: b, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-06, vessel: {name: Xin Hai 8}}
+                  - {id: c, kind: shipment, commodity: iron ore, from: KP, to: CN, when: 2019-07, vessel: {name: ASIA BRIDGE 1}}
+                  - {id: d, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-08, vessel: {name: Asia Bridge 1, imo: "9417115"}}
+                  - {id: e, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-09, vessel: {name: Rich Glory}}
+                """, named: "r.yaml", in: dir)
+            #expect(try strata("append", file, "--journal", j).exited(0))
+            func claims(_ args: String...) throws -> [String] {
+                let r = try Running(Binaries.strata, args + ["--format", "json", "--journal", j]).wait()
+                #expect(r.exited(0), "\(args): \(r.err)")
+                return try #require(try jsonObject(r.stdout)["rows"] as? [[String: Any]]).compactMap {
+                    $0["claim"] as? String
+                }
+            }
+            // Asia Bridge 1 without a number is the ship the number names; d, numbered otherwise, is not.
+            #expect(try claims("timeline", "--vessel", "8916061") == ["r/a", "r/c"])
+            #expect(try strata("alias", "vessel", "Xin Hai 8", "Asia Bridge 1", "--journal", j).exited(0))
+            #expect(try claims("timeline", "--vessel", "IMO 8916061") == ["r/a", "r/b", "r/c"])
+            // With a commodity filter, the same claims less those of other commodities.
+            #expect(try claims("timeline", "--vessel", "8916061", "--commodity", "coal") == ["r/a", "r/b"])
+            let shipments = try Running(
+                Binaries.strata, ["shipments", "--vessel", "8916061", "--format", "json", "--journal", j]
+            ).wait()
+            let ids = try #require(try jsonObject(shipments.stdout)["rows"] as? [[String: Any]]).compactMap {
+                $0["id"] as? String
+            }
+            #expect(ids == ["r/a", "r/b", "r/c"], "\(ids)")
+        }
+    }
+
     @Test("the shipments table shows 999.6 kg as 1 t and a confidence of .997 as 1.00 (it crashed, and showed 0.100)")
     func tableNumbersNearOne() throws {
         try withTemporaryDirectory { dir in

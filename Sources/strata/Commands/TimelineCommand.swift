@@ -8,15 +8,19 @@ struct TimelineCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "timeline",
         abstract: "Every live claim in valid-time order, with its source, outlet and grade.",
-        discussion: "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order, before it cuts SUMMARY below 40 columns, and then prints each claim id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` and `strata correct` take them). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json).")
+        discussion:
+            "Ordered by earliest start, then latest end, then record order (an open start first, an open end after a closed one, no known time last). The grade is the source's reliability at the view and the claim's credibility (C3). The table's columns: WHEN GRADE CLAIM SOURCE OUTLET RECORDED (UTC, to the minute) SUMMARY; a narrow terminal leaves out OUTLET, RECORDED and SOURCE, in that order, before it cuts SUMMARY below 40 columns, and then prints each claim id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` and `strata correct` take them). With --commodity and/or --place only the claims the claim index lists under matching names are read, so a narrow timeline is fast however large the journal. JSON: {\"view\", \"rows\"} (schemas/timeline.schema.json)."
+    )
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
 
     func run() throws {
         try reporting {
-            // The timeline reads only the claims its commodity and place filters can admit.
-            let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
+            // The timeline reads only the claims its commodity and place filters can admit;
+            // an IMO number needs every claim, to know the names the ship goes by.
+            let byIMO = options.vessel.flatMap(Vessel.imoDigits).map(Vessel.isValidIMO) ?? false
+            let (state, point, resolver, view) = try options.state(journal, claimsFiltered: !byIMO)
             let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
             ExitReclaim.keep(timeline)
             options.print(point: point, rows: timeline.rows, payload: \.payload, columns: Timeline.Row.columns) {
