@@ -122,7 +122,9 @@ public final class Environment: @unchecked Sendable {
 
     /// Opens the databases in a read transaction when they all exist, so a reader does not
     /// wait for the writer lock; creates them in one write transaction otherwise.
-    private static func openDatabases(_ env: OpaquePointer, _ names: [String], sets: Set<String>) throws -> [String: Database] {
+    private static func openDatabases(_ env: OpaquePointer, _ names: [String], sets: Set<String>) throws -> [String:
+        Database]
+    {
         for create in [false, true] {
             var txn: OpaquePointer?
             try check(mdb_txn_begin(env, nil, create ? 0 : UInt32(MDB_RDONLY), &txn), "mdb_txn_begin")
@@ -175,17 +177,36 @@ extension Environment {
     /// are thrown.
     public func damage(in db: Database, releaseEvery: Int = 2_000) throws -> LMDBError? {
         do {
+            var disorder: LMDBError? = nil
             try read { tx in
                 var n = 0
+                // The previous row, where LMDB keeps it: the map stays valid for the
+                // whole read transaction.
+                var previousKey = UnsafeRawBufferPointer(start: nil, count: 0)
+                var previousValue = UnsafeRawBufferPointer(start: nil, count: 0)
                 try tx.withCursor(db) { c in
-                    try c.scan { _, _ in
+                    try c.scan { key, value in
+                        // Rows come in key order (memcmp, then the values of a sorted
+                        // set): a key changed in place by damage breaks the order, while the
+                        // page still reads.
+                        if n > 0 {
+                            let ordered =
+                                previousKey.lexicographicallyPrecedes(key)
+                                || (previousKey.elementsEqual(key) && previousValue.lexicographicallyPrecedes(value))
+                            if !ordered {
+                                disorder = LMDBError(code: MDB_CORRUPTED, operation: "row \(n + 1) out of key order")
+                                return false
+                            }
+                        }
+                        previousKey = key
+                        previousValue = value
                         n += 1
                         if n % releaseEvery == 0 { tx.releaseMappedPages() }
                         return true
                     }
                 }
             }
-            return nil
+            return disorder
         } catch let e as LMDBError where e.isCorrupted {
             return e
         }

@@ -41,6 +41,9 @@ extension StateStore {
         if out.isEmpty, try !currentCellsMatch() {
             out.append("the volume cells kept for appends differ from the volumes at their checkpoint")
         }
+        if out.isEmpty, let beyond = try volumeRowsBeyondCheckpoint() {
+            out.append("the volume log has a row at position \(beyond), past the read models' checkpoint")
+        }
         return out
     }
 
@@ -90,15 +93,37 @@ extension StateStore {
         }
     }
 
+    /// The position of a volume-log row past the active checkpoint (read in the same
+    /// transaction: appends write both together), if there is one: the log's rows are
+    /// keyed position first, so it is the last row.
+    private func volumeRowsBeyondCheckpoint() throws -> Position? {
+        try log.environment.read { tx in
+            let tables = try active(tx)
+            guard let at = try checkpoint(tx, tables)?.position else { return nil }
+            var last: Position? = nil
+            try tx.withCursor(tables.volumes.log) { c in
+                try c.scan(reverse: true) { key, _ in
+                    last = Position(key: UnsafeRawBufferPointer(rebasing: key.prefix(8)))
+                    return false
+                }
+            }
+            return last.flatMap { $0 > at ? $0 : nil }
+        }
+    }
+
     /// Whether the table of claim positions maps the claims of `folded` (the log folded to
     /// a checkpoint) to where they were asserted. The table is not versioned and appends
     /// may have gone on since the fold, so an entry may also name a later assertion (a new
-    /// claim, or an id asserted again) but nothing else.
+    /// claim, or an id asserted again): one at or before the checkpoint read with the
+    /// table, where the log holds that claim's assertion.
     private func claimPositionsMatch(_ folded: JournalState) throws -> Bool {
-        try log.environment.read { tx in
+        let (later, matched, consistent) = try log.environment.read { tx in
+            let tables = try active(tx)
+            let at = try checkpoint(tx, tables)?.position ?? folded.position
+            var later: [(ClaimID, Position)] = []
             var matched = 0
             var consistent = true
-            try tx.withCursor(try active(tx).claimPositions) { c in
+            try tx.withCursor(tables.claimPositions) { c in
                 try c.scan { key, value in
                     guard let id = ClaimID(String(decoding: key, as: UTF8.self)), let p = Position(key: value) else {
                         consistent = false
@@ -106,16 +131,25 @@ extension StateStore {
                     }
                     let known = folded.claims[id]
                     if known != nil { matched += 1 }
-                    // Where the fold saw it asserted, or an assertion after the fold.
-                    guard known?.position == p || p > folded.position else {
+                    if known?.position == p { return true }
+                    // An assertion after the fold, which the log must hold.
+                    guard p > folded.position, p <= at else {
                         consistent = false
                         return false
                     }
+                    later.append((id, p))
                     return true
                 }
             }
-            return consistent && matched == folded.claims.count
+            return (later, matched, consistent)
         }
+        guard consistent, matched == folded.claims.count else { return false }
+        for (id, p) in later {
+            guard let e = try log.event(at: p), e.type.family == ClaimAsserted.eventType.family,
+                e.stream == Streams.claim(id)
+            else { return false }
+        }
+        return true
     }
 
     /// How the stored rows at `position` differ from `folded`, the log folded up to there.

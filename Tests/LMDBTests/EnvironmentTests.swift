@@ -21,6 +21,29 @@ struct EnvironmentTests {
         return (attributes[.posixPermissions] as? NSNumber)?.intValue ?? -1
     }
 
+    @Test("damage(in:) finds a key changed in place, which leaves the rows out of order while the page reads")
+    func keyOutOfOrder() throws {
+        try withEnvironment { env, path throws in
+            let db = env.database("a")
+            try env.write { tx throws in
+                for i in 0..<100 { try tx.put(db, key: Array(String(format: "key-%06d", i).utf8), value: [UInt8(i)]) }
+            }
+            #expect(try env.damage(in: db) == nil)
+            // Rewrite key-000050 as key-000090 in the file: the page is intact, the order not.
+            let file = path + "/data.mdb"
+            var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: file)))
+            let old = Array("key-000050".utf8)
+            let at = try #require(
+                (0...(bytes.count - old.count)).first { bytes[$0..<($0 + old.count)].elementsEqual(old) })
+            bytes.replaceSubrange(at..<(at + old.count), with: Array("key-000090".utf8))
+            try Data(bytes).write(to: URL(fileURLWithPath: file))
+            let found = try env.damage(in: db)
+            #expect(
+                found?.isCorrupted == true && found?.description.contains("out of key order") == true,
+                "\(String(describing: found))")
+        }
+    }
+
     @Test("the directory is created 0700 and its files 0600")
     func permissionsAreTight() throws {
         try withEnvironment { _, path throws in
@@ -180,7 +203,11 @@ struct EnvironmentTests {
             }
             try env.read { tx throws in
                 var keys: [UInt8] = []
-                try tx.withCursor(a) { c throws in try c.scan { k, v in keys.append(k[0]); return v.elementsEqual([k[0], k[0]]) } }
+                try tx.withCursor(a) { c throws in
+                    try c.scan { k, v in
+                        keys.append(k[0]); return v.elementsEqual([k[0], k[0]])
+                    }
+                }
                 #expect(keys == [1, 2, 3, 5, 9])
             }
         }

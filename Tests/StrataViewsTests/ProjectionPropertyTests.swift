@@ -400,6 +400,21 @@ struct ProjectionPropertyTests {
             }
             #expect(try store.problems().contains { $0.contains("claim positions") })
             try store.rebuild()
+            // ... or past the log's end (a high byte changed: it passed for an assertion made
+            // after the fold).
+            try log.environment.write { tx in
+                _ = try tx.put(
+                    store.active(tx).claimPositions, key: Array(claim.id.description.utf8),
+                    value: Position(claim.position.rawValue | 1 << 56).key)
+            }
+            #expect(try store.problems().contains { $0.contains("claim positions") })
+            try store.rebuild()
+            // A volume-log row past the checkpoint (its position's high byte changed).
+            try log.environment.write { tx in
+                try tx.put(store.active(tx).volumes.log, key: Position(1 << 56).key + Array("coal".utf8), value: [0])
+            }
+            #expect(try store.problems().contains { $0.contains("past the read models' checkpoint") })
+            try store.rebuild()
             // A current volume cell (the one appends add to) that lost a shipment.
             try log.environment.write { tx in
                 let current = try store.active(tx).volumes.current
