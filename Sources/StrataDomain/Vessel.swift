@@ -47,7 +47,8 @@ public struct Vessel: Hashable, Sendable, CustomStringConvertible {
             guard Self.isValidIMO(digits) else {
                 throw VesselError(
                     field: "imo",
-                    reason: "\(digits) is not a valid IMO number: its check digit should be \(Self.imoCheckDigit(digits))")
+                    reason:
+                        "\(digits) is not a valid IMO number: its check digit should be \(Self.imoCheckDigit(digits))")
             }
             self.imo = digits
         } else {
@@ -55,7 +56,8 @@ public struct Vessel: Hashable, Sendable, CustomStringConvertible {
         }
         if let flag {
             let trimmed = flag.trimmingCharacters(in: .whitespacesAndNewlines)
-            let country = Country.looksLikeAlpha2(trimmed) || Country.looksLikeAlpha3(trimmed)
+            let country =
+                Country.looksLikeAlpha2(trimmed) || Country.looksLikeAlpha3(trimmed)
                 ? gazetteer.country(code: trimmed) ?? gazetteer.country(named: trimmed)
                 : gazetteer.country(named: trimmed)
             guard let country else {
@@ -97,6 +99,12 @@ public struct Vessel: Hashable, Sendable, CustomStringConvertible {
         let values = digits.utf8.map { Int($0) - 48 }
         guard values.count == 7, values.allSatisfy({ (0...9).contains($0) }) else { return false }
         return values[6] == imoCheckDigit(digits)
+    }
+
+    /// The IMO number `text` gives (``imoDigits(_:)`` with a valid check digit), or `nil`:
+    /// how a `--vessel` filter tells a number from a name.
+    public static func imoNumber(_ text: String) -> String? {
+        imoDigits(text).flatMap { isValidIMO($0) ? $0 : nil }
     }
 
     /// The seven digits of an IMO number as written (`"9074729"`, `"IMO 9074729"`,

@@ -12,10 +12,10 @@ extension StateStore {
     /// The state a view (without `--published-by`) stands at, from the stored rows after
     /// catching them up to the log's head.
     ///
-    /// With `claimsFor` set to the view, and the view filtering by commodity or place, the
-    /// state holds only the claims that can pass those filters (found through
-    /// ``ClaimIndex``), with no reports or links: enough for the timeline, at a cost
-    /// that follows the rows it shows rather than every claim in the journal.
+    /// With `claimsFiltered`, for a view whose ``View/readsIndexedClaims``, the state holds
+    /// only the claims that can pass its commodity and place filters (found through
+    /// ``ClaimIndex``), with no reports or links: enough for the timeline, at a cost that
+    /// follows the rows it shows rather than every claim in the journal.
     public func state(for view: View, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint) {
         precondition(view.publishedBy == nil, "published-by views are folds")
         return try caughtUp(view) { position in
@@ -67,7 +67,7 @@ extension StateStore {
             // Names first written after `position` are in the table too, but no claim of the
             // state names them: each name's first spelling comes before any claim naming it.
             state.spellings = try tables.claimIndex.spellings(tx)
-            if let filter, filter.commodity != nil || filter.place != nil {
+            if let filter, filter.readsIndexedClaims {
                 try loadIndexedClaims(tx, tables, &state, filter)
                 return state
             }

@@ -25,4 +25,12 @@ public struct View: Sendable, Equatable {
     public var kind: ClaimKind?
 
     public init() {}
+
+    /// Whether the claims the claim index finds for the commodity and place filters are
+    /// all the view needs (``StateStore/state(for:claimsFiltered:)``): a view filtered by
+    /// one of them and not by an IMO number, which needs every claim to know the names the
+    /// ship goes by (``Resolver/vesselNames(imo:)``).
+    public var readsIndexedClaims: Bool {
+        (commodity != nil || place != nil) && vessel.flatMap(Vessel.imoNumber) == nil
+    }
 }

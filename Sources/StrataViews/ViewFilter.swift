@@ -64,7 +64,7 @@ struct ViewFilter {
     /// one that claims give the ship with that number (``Resolver/vesselNames(imo:)``) —
     /// else by name through the aliases in force.
     static func vessel(_ vessel: Vessel?, matches wanted: String, _ resolver: Resolver) -> Bool {
-        if let imo = Vessel.imoDigits(wanted), Vessel.isValidIMO(imo) {
+        if let imo = Vessel.imoNumber(wanted) {
             guard let vessel else { return false }
             if let number = vessel.imo { return number == imo }
             guard let name = vessel.name else { return false }

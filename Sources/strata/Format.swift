@@ -181,8 +181,8 @@ enum Format {
 
     /// `text` on lines of at most `width` columns, broken between words: the first line
     /// begins with `first` (and a space, unless `first` ends with one), the others with
-    /// `indent`. A word wider than a line (an id, an
-    /// address) is kept whole on a line of its own: ids are never cut.
+    /// `indent`. A word wider than a line (an id, an address) is kept whole on a line of its
+    /// own: ids are never cut.
     static func wrapped(_ text: String, width: Int = terminalWidth, first: String, indent: String) -> [String] {
         var lines: [String] = []
         var line = first

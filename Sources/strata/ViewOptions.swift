@@ -67,6 +67,7 @@ struct ViewOptions: ParsableArguments {
     func validate() throws {
         try padValue.check("--pad", "days")
         try atPositionValue?.check("--at-position", "a position")
+        warnIfNoWindow()
         if let asOf, RecordTime(iso8601: asOf) == nil {
             throw invalidValue("--as-of: expected an ISO 8601 date or date-time, not \"\(asOf)\"")
         }
@@ -144,9 +145,8 @@ struct ViewOptions: ParsableArguments {
         let resolver = Resolver(state: state)
         ExitReclaim.keep((state, resolver))
         try warnOfUnknownNames(
-            log, view, resolver, allClaims: !(claimsFiltered && (view.commodity != nil || view.place != nil)))
+            log, view, resolver, allClaims: !(claimsFiltered && view.readsIndexedClaims))
         warnIfPastTheEnd(point)
-        warnIfNoWindow()
         return (state, point, resolver, view)
     }
 
@@ -190,7 +190,6 @@ struct ViewOptions: ParsableArguments {
             let stored = try StateStore(log: try journal.openForReading()).volumes(for: view, by: granularity)
         {
             warnIfPastTheEnd(stored.view)
-            warnIfNoWindow()
             return stored
         }
         let (state, point, resolver, view) = try state(journal)

@@ -7,18 +7,20 @@ import ArgumentParser
 /// as wrong usage (64).
 struct WholeNumber: ExpressibleByArgument, Sendable {
     let text: String
-    /// The number written, read once; only used after ``check(_:_:minimum:)`` has passed
-    /// (0 for text that is not a number, which `check` refuses).
-    let number: Int
+    /// The number written, read once (`nil`: not a number, which ``check(_:_:minimum:)``
+    /// refuses).
+    private let parsed: Int?
+    /// The number, used once ``check(_:_:minimum:)`` has passed.
+    var number: Int { parsed ?? 0 }
 
     init(_ value: Int) {
         text = String(value)
-        number = value
+        parsed = value
     }
 
     init?(argument: String) {
         text = argument
-        number = Int(argument) ?? 0
+        parsed = Int(argument)
     }
 
     var defaultValueDescription: String { text }
@@ -28,7 +30,7 @@ struct WholeNumber: ExpressibleByArgument, Sendable {
     func check(_ option: String, _ what: String, minimum: Int = 0) throws {
         // `--limit --journal J`: the option's value is missing (wrong usage), not invalid.
         if text.hasPrefix("--") { throw ValidationError("missing value for \(option)") }
-        guard Int(text) != nil, number >= minimum else {
+        guard let parsed, parsed >= minimum else {
             throw invalidValue("\(option): expected \(what), \(minimum) or more, not \(text)")
         }
     }

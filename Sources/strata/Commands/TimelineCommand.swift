@@ -17,10 +17,8 @@ struct TimelineCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            // The timeline reads only the claims its commodity and place filters can admit;
-            // an IMO number needs every claim, to know the names the ship goes by.
-            let byIMO = options.vessel.flatMap(Vessel.imoDigits).map(Vessel.isValidIMO) ?? false
-            let (state, point, resolver, view) = try options.state(journal, claimsFiltered: !byIMO)
+            // The timeline reads only the claims its commodity and place filters can admit.
+            let (state, point, resolver, view) = try options.state(journal, claimsFiltered: true)
             let timeline = Timeline(state: state, view: view, point: point, resolver: resolver)
             ExitReclaim.keep(timeline)
             options.print(point: point, rows: timeline.rows, payload: \.payload, columns: Timeline.Row.columns) {
