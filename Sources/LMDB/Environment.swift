@@ -176,6 +176,9 @@ extension Environment {
     /// (``LMDBError/isCorrupted``), or `nil` when the whole database reads; other errors
     /// are thrown.
     public func damage(in db: Database, releaseEvery: Int = 2_000) throws -> LMDBError? {
+        // LMDB keys its record of free pages by transaction id, a native integer
+        // (`MDB_INTEGERKEY`), not by bytes: 255 comes before 256 there.
+        let integerKeys = db.dbi == Database.freePages.dbi
         do {
             var disorder: LMDBError? = nil
             try read { tx in
@@ -191,8 +194,12 @@ extension Environment {
                         // page still reads.
                         if n > 0 {
                             let ordered =
-                                previousKey.lexicographicallyPrecedes(key)
-                                || (previousKey.elementsEqual(key) && previousValue.lexicographicallyPrecedes(value))
+                                integerKeys
+                                ? key.count == MemoryLayout<Int>.size && previousKey.count == MemoryLayout<Int>.size
+                                    && previousKey.loadUnaligned(as: Int.self) < key.loadUnaligned(as: Int.self)
+                                : previousKey.lexicographicallyPrecedes(key)
+                                    || (previousKey.elementsEqual(key)
+                                        && previousValue.lexicographicallyPrecedes(value))
                             if !ordered {
                                 disorder = LMDBError(code: MDB_CORRUPTED, operation: "row \(n + 1) out of key order")
                                 return false

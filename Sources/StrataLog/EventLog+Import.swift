@@ -29,7 +29,7 @@ extension EventLog {
     /// (back-filling events from elsewhere); it may not be earlier than the journal's last
     /// record time.
     ///
-    /// `check`, if given, is called with each event's type, stream and stored payload as
+    /// `check`, if given, is called with each event's type, stream, version and stored payload as
     /// it is read; what it throws refuses the line (field `payload`, or the field an
     /// ``ImportRefusal`` names) before anything of the batch is written. The streams it
     /// returns must have events by the end of the event's command (earlier in the journal,
@@ -158,7 +158,7 @@ extension EventLog {
         var e = try EncodedEvent(jsonLine: bytes, line: line, cache: &cache)
         if let check {
             do {
-                e.requires = try check(e.type, e.stream, e.payload)
+                e.requires = try check(e.type, e.stream, e.version, e.payload)
             } catch let refusal as ImportRefusal {
                 throw LogError.importRejected(line: line, field: refusal.field, reason: refusal.reason)
             } catch {
@@ -348,10 +348,10 @@ final class ImportOutcome: @unchecked Sendable {
     }
 }
 
-/// Checks an event an import reads, given its type, stream and stored payload; returns the
-/// streams that must have events before it is written (see
+/// Checks an event an import reads, given its type, stream, stream version and stored
+/// payload; returns the streams that must have events before it is written (see
 /// ``EventLog/importNDJSON(from:batchSize:recordedAt:check:progress:)``).
-public typealias ImportCheck = (EventType, StreamID, [UInt8]) throws -> [StreamID]
+public typealias ImportCheck = (EventType, StreamID, UInt64, [UInt8]) throws -> [StreamID]
 
 /// Why an import check refuses a line, naming the line's field.
 public struct ImportRefusal: Error, CustomStringConvertible {

@@ -409,7 +409,7 @@ struct JSONParser {
             }
             if b >= 0x80 { ascii = false }
             if b == UInt8(ascii: "\\") { break }
-            if b < 0x20 { throw fail("control character in a string") }
+            if b < 0x20 { throw controlCharacter(b) }
             i += 1
         }
         var out = Array(UnsafeRawBufferPointer(rebasing: bytes[start..<i]))
@@ -452,12 +452,20 @@ struct JSONParser {
                 default: throw fail("invalid escape")
                 }
             default:
-                if b < 0x20 { throw fail("control character in a string") }
+                if b < 0x20 { throw controlCharacter(b) }
                 out.append(b)
                 i += 1
             }
         }
         throw fail("unterminated string")
+    }
+
+    /// A control character met inside a string: a line break there is a string the line
+    /// (or the file) ends inside, which JSON writes as `\n` if it is meant.
+    private func controlCharacter(_ b: UInt8) -> JSONError {
+        b == 0x0A || b == 0x0D
+            ? fail("unterminated string: the line ends inside it (a line break in a string is written \\n)")
+            : fail("control character in a string")
     }
 
     private mutating func hex4() throws(JSONError) -> UInt32 {

@@ -103,37 +103,6 @@ struct ClaimIndex {
         }
     }
 
-    /// Calls `body` once with each row the index must hold where the journal has
-    /// `claims` and `links`: `name ‖ 0x1F ‖ claim key` for names, and the adjacency rows.
-    static func forEachExpectedRow(
-        _ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>, _ body: ([UInt8]) -> Void
-    ) {
-        var cache = NameCache()
-        for c in claims {
-            // Unique: a claim's names are distinct, and its key is in the row.
-            for e in names(of: c.fields, names: &cache) { body(row(e.name, c.position)) }
-        }
-        // Links in both directions give each neighbour row twice.
-        var adjacent: Set<[UInt8]> = []
-        for l in links where l.relation == .sameShipment {
-            adjacent.insert(adjacency(l.claim, l.other))
-            adjacent.insert(adjacency(l.other, l.claim))
-        }
-        adjacent.forEach(body)
-    }
-
-    /// A digest of the rows the index must hold (see ``forEachExpectedRow(_:_:_:)``).
-    static func expectedDigest(_ claims: some Sequence<JournalState.Claim>, _ links: Set<JournalState.Link>)
-        -> RowDigest
-    {
-        var digest = RowDigest()
-        forEachExpectedRow(claims, links) { digest.add($0) }
-        return digest
-    }
-
-    /// The row of the claim asserted at `claim` under `name`, as digests name it.
-    private static func row(_ name: [UInt8], _ claim: Position) -> [UInt8] { name + [separator] + claim.key }
-
     private static func adjacency(_ a: ClaimID, _ b: ClaimID) -> [UInt8] {
         Array(a.description.utf8) + [separator] + Array(b.description.utf8)
     }
@@ -170,30 +139,6 @@ struct ClaimIndex {
     /// Calls `body` with the key of each claim present under `name` at `position`.
     private func scan(_ tx: Transaction, _ name: [UInt8], at position: Position, _ body: (Position) -> Void) throws {
         try rows.members(tx, name: name, at: position, body)
-    }
-
-    /// A digest of the row keys present at `position`.
-    func presentDigest(_ tx: Transaction, at position: Position) throws -> RowDigest {
-        var digest = RowDigest()
-        try rows.forEachPresent(tx, at: position) { name, claim in digest.add(ClaimIndex.row(name, claim)) }
-        try adjacency.scan(tx, at: position) { entity, _ in digest.add(entity) }
-        return digest
-    }
-
-    /// A set of distinct row keys reduced to their count and the sum of their hashes: two
-    /// sets compare in constant memory (sets of 4 million keys held 800 MB), and differ in
-    /// digest but for a 2⁻⁶⁴ chance. Hashes are seeded per process, so only digests made
-    /// by one process compare.
-    struct RowDigest: Equatable {
-        private var count = 0
-        private var sum: UInt64 = 0
-
-        mutating func add(_ row: [UInt8]) {
-            var h = Hasher()
-            row.withUnsafeBytes { h.combine(bytes: $0) }
-            count += 1
-            sum &+= UInt64(bitPattern: Int64(h.finalize()))
-        }
     }
 
     /// What a writer keeps from one update to the next within a transaction.

@@ -214,7 +214,7 @@ public struct Shipments: Sendable {
             vessel: x.ranked.lazy.compactMap(\.fields.vessel).first?.renamed(resolver.vessel),
             when: x.ranked.first { !$0.fields.when.isUnknown }?.fields.when ?? best.fields.when, earliest: x.earliest,
             latest: x.latest,
-            confidence: Confidence.rounded(score(best: best, supporting: supporting, sources: sources, state)),
+            confidence: Confidence.rounded(score(supporting: supporting, sources: sources, state)),
             status: disputed(cluster, relations, state)
                 ? .disputed : sources.count > 1 ? .corroborated : .singleSource,
             claims: supporting.map(\.id), sources: sources)
@@ -271,16 +271,18 @@ public struct Shipments: Sendable {
         cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0, state) != nil } }
     }
 
-    /// The best claim's confidence; with independent sources, 1 − Π(1 − c) over each
-    /// source's best supporting claim.
+    /// 1 − Π(1 − cᵢ) over the supporting sources, cᵢ the confidence of source i's most
+    /// confident supporting claim; with one source, that claim's. One rule for one source
+    /// and for several: a claim of the same source that corroborates the shipment counts
+    /// whether or not another source does (it once counted only beside another source, so
+    /// retracting that source's claim took the shipment below its own source's best).
     private static func score(
-        best: JournalState.Claim, supporting: [JournalState.Claim], sources: [SourceID], _ state: JournalState
+        supporting: [JournalState.Claim], sources: [SourceID], _ state: JournalState
     ) -> Double {
-        guard sources.count > 1 else { return Shipments.confidence(best, state) }
         let perSource = sources.map { s in
             supporting.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0
         }
-        return 1 - perSource.reduce(1) { $0 * (1 - $1) }
+        return perSource.count == 1 ? perSource[0] : 1 - perSource.reduce(1) { $0 * (1 - $1) }
     }
 }
 

@@ -98,17 +98,7 @@ extension StateStore {
     /// Returns how many events it read.
     @discardableResult
     public func rebuild() throws -> Int {
-        let target = try log.environment.write { tx -> StateTables in
-            let target = other(try active(tx))
-            for d in target.databases {
-                try tx.empty(d)
-                // Emptying walks the table's branch pages, and each page fault maps its
-                // neighbours too: 130 MiB for the claims of 1M events.
-                tx.releaseMappedPages()
-            }
-            try setCheckpoint(tx, target, .zero)
-            return target
-        }
+        let target = try emptiedInactive()
         var total = 0
         let ahead = DecodedEvents(log, after: .zero, patience: StateStore.readerPatience)
         while true {
@@ -138,6 +128,44 @@ extension StateStore {
             // loop would take the lock again before a waiting process wakes up, and hold
             // it batch after batch until the rebuild ends.
             usleep(StateStore.writerPause)
+        }
+    }
+
+    /// Rebuilds the state from the log's first `end` positions into the inactive generation
+    /// and leaves it inactive: `strata verify` compares it with the active one, in a copy of
+    /// the journal. `progress` is told the position reached. Returns the rebuilt generation.
+    func rebuildAside(through end: Position, progress: ((Position) -> Void)? = nil) throws -> StateTables {
+        let target = try emptiedInactive()
+        let ahead = DecodedEvents(log, after: .zero, through: end, patience: StateStore.readerPatience)
+        var at = Position.zero
+        while at < end {
+            let reached = try log.environment.write { tx -> Position in
+                let limit = Int(clamping: end.rawValue - at.rawValue)
+                _ = try fold(tx, into: target, after: at, limit: min(batch, limit), ahead: ahead)
+                return try checkpoint(tx, target)?.position ?? at
+            }
+            guard reached > at else {
+                throw LogError.corrupted(
+                    position: at.next, reason: "the log ends before the read models' checkpoint \(end)")
+            }
+            at = reached
+            progress?(at)
+        }
+        return target
+    }
+
+    /// The inactive generation emptied, its checkpoint at the start of the log.
+    private func emptiedInactive() throws -> StateTables {
+        try log.environment.write { tx -> StateTables in
+            let target = other(try active(tx))
+            for d in target.databases {
+                try tx.empty(d)
+                // Emptying walks the table's branch pages, and each page fault maps its
+                // neighbours too: 130 MiB for the claims of 1M events.
+                tx.releaseMappedPages()
+            }
+            try setCheckpoint(tx, target, .zero)
+            return target
         }
     }
 

@@ -24,6 +24,8 @@ public struct StateStore: Sendable {
     /// Events folded per transaction when catching up or rebuilding, so a large journal
     /// never needs one huge transaction.
     public let batch: Int
+    /// Changes to the volume cells between two snapshots of them (see ``VolumeStore``).
+    public let volumeSnapshotEvery: Int
     /// Events a fold reads between two releases of its mapped pages.
     static let releaseEvery = 2_000
     /// How long a fold in a write transaction waits for the events decoded on another
@@ -40,6 +42,7 @@ public struct StateStore: Sendable {
         precondition(batch > 0 && volumeSnapshotEvery > 0)
         self.log = log
         self.batch = batch
+        self.volumeSnapshotEvery = volumeSnapshotEvery
         let env = log.environment
         generations = Dictionary(
             uniqueKeysWithValues: StateTables.generations.map {

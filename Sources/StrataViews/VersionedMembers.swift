@@ -106,28 +106,4 @@ struct VersionedMembers {
             try finish()
         }
     }
-
-    /// Calls `body` with every name and member in a set at `position`.
-    func forEachPresent(_ tx: Transaction, at position: Position, _ body: ([UInt8], Position) throws -> Void) throws {
-        var name: [UInt8] = []
-        var current: UInt64? = nil
-        var present = false
-        func finish() throws {
-            if let m = current, present { try body(name, Position(m)) }
-        }
-        try tx.withCursor(database) { c in
-            try c.scan { key, value in
-                let row = try VersionedMembers.parse(value)
-                if row.member != current || !key.elementsEqual(name) {
-                    try finish()
-                    if !key.elementsEqual(name) { name = Array(key) }
-                    current = row.member
-                    present = false
-                }
-                if row.position <= position.rawValue { present = row.present }
-                return true
-            }
-        }
-        try finish()
-    }
 }

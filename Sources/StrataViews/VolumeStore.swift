@@ -17,7 +17,9 @@ struct VolumeStore {
     /// Changes logged between snapshots: bounds what a read replays.
     let snapshotEvery: Int
 
-    static let defaultSnapshotEvery = 4_000  // StateStore.init's default too
+    /// StateStore.init's default too. Part of the stored form: `strata verify` compares the
+    /// snapshots with a rebuild's, so a change needs a new ``StateStore/version``.
+    static let defaultSnapshotEvery = 4_000
 
     private static let counterKey: [UInt8] = [0]
 
@@ -90,22 +92,6 @@ struct VolumeStore {
         }
         try tx.putAppending(snapshots, key: VolumeStore.key(position, []), value: [])
         for (k, v) in rows { try tx.putAppending(snapshots, key: VolumeStore.key(position, k), value: v) }
-    }
-
-    /// Every cell as it now stands (the table appends add to), without the change counter.
-    func currentCells(_ tx: Transaction) throws -> [VolumeKey: VolumeCell] {
-        var cells: [VolumeKey: VolumeCell] = [:]
-        try tx.withCursor(current) { c in
-            try c.scan { k, v in
-                guard !VolumeStore.isCounter(k) else { return true }
-                guard let key = VolumeKey(encoded: k), let cell = VolumeCell(encoded: v) else {
-                    throw LogError.corrupted(position: nil, reason: "malformed volume cell")
-                }
-                cells[key, default: VolumeCell()] += cell
-                return true
-            }
-        }
-        return cells
     }
 
     /// Every nonzero cell at `position`.

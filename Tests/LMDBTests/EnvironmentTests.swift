@@ -44,6 +44,25 @@ struct EnvironmentTests {
         }
     }
 
+    @Test("damage(in: .freePages) reads LMDB's record of free pages in its order, by transaction id as an integer")
+    func freePagesInIntegerOrder() throws {
+        try withEnvironment { env, _ throws in
+            let db = env.database("a")
+            // A reader holds the first snapshot, so no freed page is reused and the record
+            // keeps an entry for each of 600 transactions: ids 255 and 256 among them, whose
+            // bytes (little-endian) sort the other way round.
+            try env.read { _ in
+                for i in 0..<600 {
+                    try env.write { tx in
+                        try tx.put(db, key: [1], value: [UInt8](repeating: UInt8(i % 251), count: 5_000))
+                    }
+                }
+            }
+            #expect(try env.read { try $0.freePages() } > 600)
+            #expect(try env.damage(in: .freePages) == nil)
+        }
+    }
+
     @Test("the directory is created 0700 and its files 0600")
     func permissionsAreTight() throws {
         try withEnvironment { _, path throws in

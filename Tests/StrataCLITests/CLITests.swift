@@ -72,6 +72,62 @@ struct CLITests {
         }
     }
 
+    @Test(
+        "an analyst's name with a control character, a line break or a bidirectional override, or over 200 bytes, is refused (exit 65) and nothing is recorded"
+    )
+    func analystNames() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            for (name, problem) in [
+                ("ev\u{1B}[31mil", "control character (U+001B)"), ("two\nlines", "line break"),
+                ("\u{202E}nimda", "bidirectional override"), (String(repeating: "a", count: 201), "at most 200 bytes"),
+            ] {
+                let r = try strata("append", report, "--journal", journal, environment: ["STRATA_ANALYST": name])
+                #expect(r.exited(65), "\(r.status) \(r.err)")
+                #expect(r.err.hasPrefix("error: $STRATA_ANALYST: the analyst's name "), "\(r.err)")
+                #expect(r.err.contains(problem), "\(r.err)")
+                #expect(!FileManager.default.fileExists(atPath: journal), "a refused append created the journal")
+            }
+            let ok = try strata("append", report, "--journal", journal, environment: ["STRATA_ANALYST": "Kim Min-jun"])
+            #expect(ok.exited(0), "\(ok.err)")
+            // Commands on the journal refuse the name too.
+            let before = try strata("export", "--journal", journal).stdout
+            let r = try strata(
+                "retract", "dailynk-2020-05-minerals/c1", "--reason", "r", "--journal", journal,
+                environment: ["STRATA_ANALYST": "a\u{1B}b"])
+            #expect(r.exited(65), "\(r.status) \(r.err)")
+            #expect(try strata("export", "--journal", journal).stdout == before)
+            // A vessel name set by a correction follows the rule of report files.
+            let v = try strata(
+                "correct", "dailynk-2020-05-minerals/c1", "--set", "vessel={name: '!!!'}", "--reason", "r", "--journal",
+                journal)
+            #expect(v.exited(65), "\(v.status) \(v.err)")
+            #expect(v.err.contains("vessel") && v.err.contains("letters or digits"), "\(v.err)")
+            #expect(try strata("export", "--journal", journal).stdout == before)
+        }
+    }
+
+    @Test("a report listing a source whose id is its outlet's warns that the outlet's claims become that source's")
+    func outletSharesListedSourceID() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let file = try reportFile(
+                """
+                report: {id: tx, outlet: X, published: 2020-01-01}
+                sources: [{id: x, name: Y, kind: human, reliability: A}]
+                claims: [{id: c1, kind: policy, said: hi}]
+                """, named: "tx.yaml", in: dir)
+            let r = try strata("append", file, "--journal", journal)
+            #expect(r.exited(0), "\(r.err)")
+            #expect(
+                r.err.contains(
+                    #"warning: \#(file):1: report.outlet: outlet "X" has the source id x, listed in this report for "Y""#
+                ),
+                "\(r.err)")
+        }
+    }
+
     @Test("stats --format json reports the sample's counts and last record time")
     func statsAsJSON() throws {
         try withTemporaryDirectory { dir in

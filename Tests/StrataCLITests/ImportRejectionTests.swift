@@ -208,6 +208,13 @@ struct ImportRejectionTests {
     }
 }
 
+/// The export of a journal made at `journal` from the bundled Daily NK report, as lines.
+private func seedExport(in journal: String) throws -> [String] {
+    let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+    try #require(try strata("append", seed, "--journal", journal).exited(0))
+    return ndjsonLines(try strata("export", "--journal", journal).stdout).map { String(decoding: $0, as: UTF8.self) }
+}
+
 // MARK: - Editing NDJSON lines as text (so every other byte stays as exported)
 
 /// `lines` with line `number` (1-based) replaced by `edit` of it.
@@ -256,11 +263,13 @@ private func setField(_ line: String, _ key: String, to raw: String?) -> String 
 /// its payload names, after what it refers to, with text a report could hold.
 @Suite("strata import checks the journal's events against each other")
 struct ImportReferenceTests {
-    @Test("an export imports whole when a report's claim links to a claim listed after it (the link's event comes first)")
+    @Test(
+        "an export imports whole when a report's claim links to a claim listed after it (the link's event comes first)")
     func forwardLinkRoundTrip() throws {
         try withTemporaryDirectory { dir in
             let source = dir.appendingPathComponent("source").path
-            let file = try reportFile("""
+            let file = try reportFile(
+                """
                 report: {id: fwd, outlet: Wire, published: 2020-07-01}
                 claims:
                   - {id: c1, kind: shipment, commodity: coal, from: KP, to: CN, links: [{relation: same-shipment, claim: c2}]}
@@ -281,17 +290,22 @@ struct ImportReferenceTests {
     @Test(
         "a claim in another claim's stream, a claim of an unregistered source, or text with a control character: exit 65 with line and field, nothing imported",
         arguments: [
-            (#""claim":"dailynk-2020-05-minerals/c1""#, #""claim":"other/c1""#, "stream: a claim.asserted.v1 event of this payload belongs in stream claim-other/c1, not claim-dailynk-2020-05-minerals/c1"),
-            (#""source":"dailynk-china-source","said":"Ships"#, #""source":"nosuch","said":"Ships"#, "payload: refers to stream source-nosuch, which has no event in its command or before it"),
+            (
+                #""claim":"dailynk-2020-05-minerals/c1""#, #""claim":"other/c1""#,
+                "stream: a claim.asserted.v1 event of this payload belongs in stream claim-other/c1, not claim-dailynk-2020-05-minerals/c1"
+            ),
+            (
+                #""source":"dailynk-china-source","said":"Ships"#, #""source":"nosuch","said":"Ships"#,
+                "payload: refers to stream source-nosuch, which has no event in its command or before it"
+            ),
             (#""said":"Ships"#, #""said":"\u001b[31mShips"#, "payload: \""),
         ])
     func refused(from: String, to: String, message: String) throws {
         try withTemporaryDirectory { dir in
             let source = dir.appendingPathComponent("source").path
-            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
-            try #require(try strata("append", seed, "--journal", source).exited(0))
-            var lines = ndjsonLines(try strata("export", "--journal", source).stdout).map { String(decoding: $0, as: UTF8.self) }
-            let line = try #require(lines.firstIndex { $0.contains(#""type":"claim.asserted.v1""#) && $0.contains(from) })
+            var lines = try seedExport(in: source)
+            let line = try #require(
+                lines.firstIndex { $0.contains(#""type":"claim.asserted.v1""#) && $0.contains(from) })
             lines[line] = lines[line].replacingOccurrences(of: from, with: to)
             let input = dir.appendingPathComponent("edited.ndjson")
             try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
@@ -302,7 +316,9 @@ struct ImportReferenceTests {
             if r.err.contains("U+001B") == false && message.hasPrefix("payload: \"") {
                 Issue.record("the control character is not named: \(r.err)")
             }
-            let recorded = FileManager.default.fileExists(atPath: journal + "/data.mdb") ? try statsJSON(journal: journal)["events"] as? Int : 0
+            let recorded =
+                FileManager.default.fileExists(atPath: journal + "/data.mdb")
+                ? try statsJSON(journal: journal)["events"] as? Int : 0
             #expect(recorded == 0)
             // The export as it was imports whole.
             let original = dir.appendingPathComponent("original.ndjson")
@@ -311,7 +327,53 @@ struct ImportReferenceTests {
         }
     }
 
-    @Test("an import overtaken by another writer says so: the position it meets was written by another process while it ran")
+    @Test(
+        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source — exit 65, nothing imported",
+        arguments: [
+            (
+                "claim.corrected.v1", "claim-dailynk-2020-05-minerals/c1", 2,
+                #"{"claim":"dailynk-2020-05-minerals/c1","set":{"when":"2020-05-20/2020-05-01"},"reason":"x","report":null}"#,
+                "payload: claim.corrected.v1: when: expected EDTF"
+            ),
+            (
+                "claim.corrected.v1", "claim-dailynk-2020-05-minerals/c1", 2,
+                #"{"claim":"dailynk-2020-05-minerals/c1","set":{"quantity":{"value":1,"unit":"mt"}},"reason":"x","report":null}"#,
+                "payload: claim.corrected.v1: quantity.unit"
+            ),
+            (
+                "bench.recorded.v1", "report-x", 1, #"{"n":1}"#,
+                "type: stream report-x holds the journal's own events, and bench.recorded.v1 is not one of them"
+            ),
+            (
+                "source.rated.v1", "source-nosuch", 1, #"{"source":"nosuch","reliability":"A","reason":"x"}"#,
+                "version: a source.rated.v1 event cannot start stream source-nosuch"
+            ),
+        ])
+    func eventNoCommandWrites(type: String, stream: String, version: Int, payload: String, message: String) throws {
+        try withTemporaryDirectory { dir in
+            let source = dir.appendingPathComponent("source").path
+            var lines = try seedExport(in: source)
+            let last = try #require(lines.last)
+            let time = last[try #require(last.range(of: #""recorded_at":"[^"]*""#, options: .regularExpression))]
+            lines.append(
+                #"{"position":\#(lines.count + 1),"id":"01a22bb0-0000-7000-8000-000000000001","type":"\#(type)","stream":"\#(stream)","version":\#(version),\#(time),"recorded_by":"x","correlation_id":"01a22bb0-0000-7000-8000-000000000002","causation_id":null,"payload":\#(payload)}"#
+            )
+            let input = dir.appendingPathComponent("edited.ndjson")
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
+            let journal = dir.appendingPathComponent("journal").path
+            let r = try strata("import", input.path, "--journal", journal)
+            #expect(r.exited(65), "\(r.status) \(r.err)")
+            #expect(r.err.hasPrefix("error: \(input.path):\(lines.count): \(message)"), "\(r.err)")
+            let recorded =
+                FileManager.default.fileExists(atPath: journal + "/data.mdb")
+                ? try statsJSON(journal: journal)["events"] as? Int : 0
+            #expect(recorded == 0)
+        }
+    }
+
+    @Test(
+        "an import overtaken by another writer says so: the position it meets was written by another process while it ran"
+    )
     func overtakenByAnotherWriter() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
@@ -332,7 +394,9 @@ struct ImportReferenceTests {
                   tail -n +101 "$sample"
                 } | "$strata" import - --batch-size 50 --journal "$journal"
                 """
-            let r = try Running("/bin/bash", ["-c", script, "bash", Binaries.strata, journal, sampleExport.path, report]).wait()
+            let r = try Running(
+                "/bin/bash", ["-c", script, "bash", Binaries.strata, journal, sampleExport.path, report]
+            ).wait()
             #expect(r.exited(65), "\(r.status) \(r.err)")
             #expect(r.err.contains("was written by another process while this import ran"), "\(r.err)")
             #expect(try strata("verify", "--journal", journal).exited(0))

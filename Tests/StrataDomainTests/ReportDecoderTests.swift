@@ -85,6 +85,16 @@ struct ReportDecoderTests {
     }
 
     @Test(
+        "JSON cut short inside a string, or a line break inside one, is an unterminated string, not a control character",
+        arguments: [("{\"report\": \"abc", 1), ("{\"report\": \"abc\n", 1), ("{\"report\":\n \"a\nbc\"}", 2)])
+    func unterminatedString(text: String, line: Int) throws {
+        let error = #expect(throws: InputError.self) { try ReportDecoder().decode(Array(text.utf8), json: true) }
+        let message = error?.message ?? ""
+        #expect(error?.line == line, "\(message)")
+        #expect(message.contains("unterminated string") && !message.contains("control character"), "\(message)")
+    }
+
+    @Test(
         "errors name the line and the field",
         arguments: [
             ("    comodity: coal", 9, "claims[0].comodity", "unknown field (did you mean commodity?)"),

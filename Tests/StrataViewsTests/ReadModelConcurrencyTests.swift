@@ -23,15 +23,17 @@ struct ReadModelConcurrencyTests {
             let journal = try ProjectionPropertyTests.history(seed: 3, steps: 60, in: dir + "/j")
             let log = journal.log
             let head = try log.head().lastPosition
-            let expected = try StateStore(log: log).state(at: head)
+            let expected = try ProjectionPropertyTests.store(log).state(at: head)
             for _ in 0..<10 {
                 let group = DispatchGroup()
                 for _ in 0..<2 {
                     // One event a transaction, so the two interleave.
-                    DispatchQueue.global().async(group: group) { _ = try? StateStore(log: log, batch: 1).rebuild() }
+                    DispatchQueue.global().async(group: group) {
+                        _ = try? ProjectionPropertyTests.store(log, batch: 1).rebuild()
+                    }
                 }
                 group.wait()
-                let store = StateStore(log: log)
+                let store = ProjectionPropertyTests.store(log)
                 #expect(try store.status()?.position == head)
                 #expect(try store.state(at: head) == expected)
                 #expect(try store.problems().isEmpty)
@@ -50,7 +52,8 @@ struct ReadModelConcurrencyTests {
                 var rng = SplitMix64(seed: 99)
                 do {
                     for n in 1000..<1060 {
-                        let doc = try ReportDecoder().decode(Array(ProjectionPropertyTests.report(n, &rng).utf8), json: false)
+                        let doc = try ReportDecoder().decode(
+                            Array(ProjectionPropertyTests.report(n, &rng).utf8), json: false)
                         _ = try journal.append(doc, by: "t")
                     }
                 } catch {
@@ -62,12 +65,12 @@ struct ReadModelConcurrencyTests {
             var problems: [String] = []
             while done.wait(timeout: .now()) == .timedOut {
                 runs += 1
-                problems += try StateStore(log: log).problems()
+                problems += try ProjectionPropertyTests.store(log).problems()
             }
             #expect(appendError == nil)
             #expect(runs > 0)
             #expect(problems.isEmpty, "\(Set(problems))")
-            #expect(try StateStore(log: log).problems().isEmpty)
+            #expect(try ProjectionPropertyTests.store(log).problems().isEmpty)
         }
     }
 }

@@ -522,6 +522,37 @@ struct ReadModelRuleTests {
     }
 
     @Test(
+        "a shipment's confidence is 1 − Π(1 − c) over its sources' best supporting claims, also with one source: a more credible claim of the same source that corroborates it counts"
+    )
+    func sameSourceCorroboration() throws {
+        let (j, dir) = try journal(
+            """
+            report: {id: r1, outlet: Wire, published: 2020-01-01}
+            sources: [{id: sc, name: SC, kind: human, reliability: C}, {id: sb, name: SB, kind: imagery, reliability: B}]
+            claims:
+              - {id: x, kind: shipment, source: sc, credibility: 3, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 3000, unit: t}}
+              - {id: y, kind: observation, source: sc, credibility: 1, said: the ship loading coal, when: 2019-08-24}
+              - {id: z, kind: observation, source: sb, credibility: 2, said: imagery of the ship, when: 2019-08-25}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
+        func x() throws -> Shipments.Row { try #require(try shipments(j).first { $0.id.local == "x" }) }
+        #expect(try x().confidence == 0.33)  // C .55 × 3 .6
+        _ = try j.apply(
+            .link(ref("r1/y"), ref("r1/x"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        #expect(try x().status == .singleSource)
+        #expect(try x().confidence == 0.5225)  // sc's best supporting claim: y, C .55 × 1 .95
+        _ = try j.apply(
+            .link(ref("r1/z"), ref("r1/x"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        #expect(try x().status == .corroborated)
+        #expect(try x().confidence == 0.809)  // 1 − (1 − .5225)(1 − .6)
+        _ = try j.apply(.retract(ref("r1/z"), reason: "r"), citing: nil, recordedAt: nil, by: "t")
+        #expect(try x().confidence == 0.5225)  // not back to x's own .33
+        // The best tonnes still come from the shipment's own claims.
+        #expect(try x().tonnes?.best == 3000)
+    }
+
+    @Test(
         "a claim that corroborates a shipment supports it: its source makes it corroborated, its quantity counts for nothing"
     )
     func corroboratingClaimsSupport() throws {

@@ -24,7 +24,8 @@ extension DomainEvent {
         throws(EventDecodingError)
     {
         guard type.family == eventType.family, type.schemaVersion >= 1, type.schemaVersion <= current else {
-            throw EventDecodingError(type: type, reason: "this version of strata reads \(eventType.family) up to v\(current)")
+            throw EventDecodingError(
+                type: type, reason: "this version of strata reads \(eventType.family) up to v\(current)")
         }
     }
 }
@@ -73,10 +74,10 @@ public enum DomainEvents {
             references = Self.references(e)
         case ClaimCorrected.eventType.family:
             let e = try ClaimCorrected(payload: payload, type: type)
+            // Every field set must read as views read it (a `when` whose interval ends before
+            // it starts, a quantity in an unknown unit), not only the named ones.
             var f = ClaimFields(kind: .shipment, source: SourceID("checked")!)
-            for field in e.set where ["commodity", "from", "to"].contains(field.key) {
-                try f.set(field.key, field.value, type: type)
-            }
+            for field in e.set { try f.set(field.key, field.value, type: type) }
             names = EntityName.indexed(in: f)
             references = Self.references(e)
         default:
@@ -84,7 +85,9 @@ public enum DomainEvents {
             names = []
         }
         for name in names {
-            if let problem = EntityName.tooLong(name, "place or commodity") { throw EventDecodingError(type: type, reason: problem) }
+            if let problem = EntityName.tooLong(name, "place or commodity") {
+                throw EventDecodingError(type: type, reason: problem)
+            }
         }
         return references
     }

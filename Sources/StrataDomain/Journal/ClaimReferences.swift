@@ -220,6 +220,9 @@ struct ClaimReferences {
                 }
             }
         }
+        if let name = corrected.vessel?.name, let problem = EntityName.problem(name, "vessel") {
+            throw InputError(line: lines["vessel"] ?? ref.line, field: "\(field).set.vessel.name", problem)
+        }
         if kind != current.kind {
             // What the claim keeps must be a field of its new kind.
             let setKeys = Set(set.map(\.key))

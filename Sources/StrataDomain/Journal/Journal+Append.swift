@@ -140,6 +140,15 @@ struct ReportPlanBuilder {
     /// a warning. A report already recorded is compared whole instead.
     private mutating func addSources() throws {
         let listed = Set(doc.sources.map(\.id))
+        if recorded == nil, let same = doc.sources.first(where: { $0.id == outlet }),
+            NameKey(same.name) != NameKey(doc.header.outlet)
+        {
+            notes.append(
+                InputError(
+                    line: doc.header.line, field: "report.outlet",
+                    "outlet \"\(doc.header.outlet)\" has the source id \(outlet), listed in this report for \"\(same.name)\": its claims are recorded as that source's"
+                ))
+        }
         if !listed.contains(outlet) {
             let e = SourceRegistered(
                 source: outlet, name: doc.header.outlet, kind: .outlet, reliability: nil, description: nil, report: nil)

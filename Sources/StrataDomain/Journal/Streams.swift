@@ -22,6 +22,13 @@ public enum Streams {
         make("alias-\(kind.rawValue)-\(NameKey(name).rawValue.prefix(300))")
     }
 
+    /// The categories of the streams made here.
+    private static let categories: Set<Substring> = ["source", "report", claimCategory[...], "link", "alias"]
+
+    /// Whether `stream` is of a category the journal's own events use: an import takes no
+    /// other program's events into one (they would stop the commands that read it).
+    public static func isJournalStream(_ stream: StreamID) -> Bool { categories.contains(stream.category) }
+
     /// Ids are at most 120 bytes (``Slug``), so every stream id made here fits
     /// ``StreamID/maximumLength`` (a link's, the longest, is 488 bytes).
     private static func make(_ text: String) -> StreamID {

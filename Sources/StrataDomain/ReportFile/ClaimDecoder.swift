@@ -160,11 +160,12 @@ struct ClaimDecoder {
             }
             fields.voyages = voyages
         case "method":
-            fields.method = try r.texts().map { (t: String) throws(InputError) -> ShipmentMethod in
+            fields.method = []
+            for (t, item) in try r.textItems() {
                 guard let m = ShipmentMethod(rawValue: t) else {
-                    throw r.error("\"\(t)\" is not one of \(ShipmentMethod.choices)")
+                    throw item.error("\"\(t)\" is not one of \(ShipmentMethod.choices)")
                 }
-                return m
+                fields.method.append(m)
             }
         case "price":
             let m = try r.mapping(allowed: ["amount", "currency", "per"])
@@ -275,9 +276,12 @@ struct ClaimDecoder {
     private func vessel(_ r: NodeReader) throws(InputError) -> Vessel {
         let m = try r.mapping(allowed: ["name", "imo", "flag"])
         do {
-            return try Vessel(
-                name: try m.optional("name")?.text(), imo: try m.optional("imo")?.text(),
-                flag: try m.optional("flag")?.text())
+            let name = try m.optional("name")?.text()
+            // Looked up and aliased by its name key, as places and commodities are.
+            if let name, let problem = EntityName.problem(name, "vessel") {
+                throw VesselError(field: "name", reason: problem)
+            }
+            return try Vessel(name: name, imo: try m.optional("imo")?.text(), flag: try m.optional("flag")?.text())
         } catch let error as VesselError {
             let member = m.members.first { $0.key == error.field }
             throw InputError(

@@ -52,13 +52,15 @@ struct NodeReader {
     }
 
     /// A scalar or a list of scalars, as a list.
-    func texts() throws(InputError) -> [String] {
-        if case .sequence = node.value {
-            var out: [String] = []
-            for item in try sequence() { out.append(try item.text()) }
-            return out
-        }
-        return [try text()]
+    func texts() throws(InputError) -> [String] { try textItems().map(\.text) }
+
+    /// A scalar or a list of scalars, each with its reader, so that an error about one
+    /// names its item (`method[1]`) and line.
+    func textItems() throws(InputError) -> [(text: String, reader: NodeReader)] {
+        guard case .sequence = node.value else { return [(try text(), self)] }
+        var out: [(text: String, reader: NodeReader)] = []
+        for item in try sequence() { out.append((try item.text(), item)) }
+        return out
     }
 
     /// A finite decimal number written as text (`300`, `2.5`, `1e3`); commas are refused.

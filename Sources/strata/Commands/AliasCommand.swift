@@ -6,7 +6,9 @@ struct AliasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alias",
         abstract: "Declare a name another name for a place, commodity or vessel.",
-        discussion: "Read models then treat NAME as CANONICAL, from the moment the alias is recorded; views as of an earlier time do not.")
+        discussion:
+            "Read models then treat NAME as CANONICAL, from the moment the alias is recorded; views as of an earlier time do not."
+    )
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
@@ -22,7 +24,8 @@ struct AliasCommand: ParsableCommand {
             let kind = entity.kind
             printOutcome(
                 try journal.recording {
-                    try $0.alias(kind, name, as: canonical, reason: reason, recordedAt: recording.time, by: Analyst.current)
+                    try $0.alias(
+                        kind, name, as: canonical, reason: reason, recordedAt: recording.time, by: Analyst.current())
                 },
                 "aliased \(kind.rawValue) \"\(name)\" → \"\(canonical)\"")
         }

@@ -24,7 +24,9 @@ struct AppendCommand: ParsableCommand {
     @OptionGroup var recording: RecordingOptions
 
     @Flag(
-        help: "Check the files and print what would be appended, without appending (nor creating the journal). Several files are appended, in order, to a temporary copy of the journal, so each is checked as the real run would check it, after the files before it.")
+        help:
+            "Check the files and print what would be appended, without appending (nor creating the journal). Several files are appended, in order, to a temporary copy of the journal, so each is checked as the real run would check it, after the files before it."
+    )
     var dryRun = false
 
     @Argument(help: "Report files (.yaml, .yml or .json), or - for standard input.")
@@ -32,7 +34,9 @@ struct AppendCommand: ParsableCommand {
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("give at least one report file") }
-        if files.filter({ $0 == "-" }).count > 1 { throw ValidationError("- (standard input) can be given once: it is read once") }
+        if files.filter({ $0 == "-" }).count > 1 {
+            throw ValidationError("- (standard input) can be given once: it is read once")
+        }
     }
 
     func run() throws {
@@ -79,7 +83,9 @@ struct AppendCommand: ParsableCommand {
             // the report is first recorded on an empty journal of its own.
             if scratch == nil {
                 do {
-                    try self.journal.rehearseIfMissing { _ = try $0.append(document, recordedAt: recording.time, by: Analyst.current) }
+                    try self.journal.rehearseIfMissing {
+                        _ = try $0.append(document, recordedAt: recording.time, by: Analyst.current())
+                    }
                 } catch let error as InputError {
                     throw error.in(file: file)
                 }
@@ -107,11 +113,11 @@ struct AppendCommand: ParsableCommand {
                 }
                 // The files after it are checked with it recorded (in the copy).
                 if scratch != nil, files.count > 1 {
-                    _ = try journal.append(document, recordedAt: recording.time, by: Analyst.current)
+                    _ = try journal.append(document, recordedAt: recording.time, by: Analyst.current())
                 }
                 return
             }
-            let outcome = try journal.append(document, recordedAt: recording.time, by: Analyst.current)
+            let outcome = try journal.append(document, recordedAt: recording.time, by: Analyst.current())
             for warning in outcome.warnings { Stderr.print("warning: \(warning.in(file: file))") }
             printOutcome(outcome, document.header.id.rawValue)
         } catch let error as InputError {

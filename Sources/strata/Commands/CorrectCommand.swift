@@ -16,11 +16,16 @@ struct CorrectCommand: ParsableCommand {
 
     @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("A field and its new value, as FIELD=VALUE (VALUE is YAML).", valueName: "FIELD=VALUE"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp("A field and its new value, as FIELD=VALUE (VALUE is YAML).", valueName: "FIELD=VALUE"))
     var assignments: [String] = []
 
     @Option(help: "Why the claim is corrected.") var reason: String
-    @Option(help: "The report that brings the correction: a --published-by view counts it from that report's publication (without one, in every view).") var report: String?
+    @Option(
+        help:
+            "The report that brings the correction: a --published-by view counts it from that report's publication (without one, in every view)."
+    ) var report: String?
 
     func validate() throws {
         if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }
@@ -36,7 +41,9 @@ struct CorrectCommand: ParsableCommand {
             for a in assignments {
                 let eq = a.firstIndex(of: "=") ?? a.endIndex
                 let field = String(a[..<eq]).trimming(" ")
-                guard !field.isEmpty else { throw InputError(field: "--set", "\"\(a)\": expected FIELD=VALUE, with a field name") }
+                guard !field.isEmpty else {
+                    throw InputError(field: "--set", "\"\(a)\": expected FIELD=VALUE, with a field name")
+                }
                 // One value a field, as one key a mapping in a report file.
                 guard !members.contains(where: { $0.key == field }) else {
                     throw InputError(field: "--set \(field)", "given twice: set each field once")
@@ -53,16 +60,19 @@ struct CorrectCommand: ParsableCommand {
                 }
                 members.append(DocumentNode.Member(key: field, line: 1, value: DocumentNode(line: 1, value: value)))
             }
-            let entry = DocumentNode(line: 1, value: .mapping([
-                DocumentNode.Member(key: "correct", line: 1, value: DocumentNode(line: 1, value: .scalar(target.description))),
-                DocumentNode.Member(key: "set", line: 1, value: DocumentNode(line: 1, value: .mapping(members))),
-                DocumentNode.Member(key: "reason", line: 1, value: DocumentNode(line: 1, value: .scalar(reason))),
-            ]))
+            let entry = DocumentNode(
+                line: 1,
+                value: .mapping([
+                    DocumentNode.Member(
+                        key: "correct", line: 1, value: DocumentNode(line: 1, value: .scalar(target.description))),
+                    DocumentNode.Member(key: "set", line: 1, value: DocumentNode(line: 1, value: .mapping(members))),
+                    DocumentNode.Member(key: "reason", line: 1, value: DocumentNode(line: 1, value: .scalar(reason))),
+                ]))
             do {
                 let (correction, warnings) = try ReportDecoder().correction(entry, report: target.report)
                 let citing = try reportID(report)
                 let outcome = try journal.recording {
-                    try $0.apply(correction, citing: citing, recordedAt: recording.time, by: Analyst.current)
+                    try $0.apply(correction, citing: citing, recordedAt: recording.time, by: Analyst.current())
                 }
                 for w in warnings { Stderr.print("warning: \(CorrectCommand.naming(w).description)") }
                 printOutcome(outcome, "corrected \(target)")

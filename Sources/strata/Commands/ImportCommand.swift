@@ -54,21 +54,44 @@ struct ImportCommand: ParsableCommand {
             // is kept.)
             var lastType: EventType? = nil
             var isJournalType = false
-            let check: ImportCheck = { type, stream, bytes in
+            let check: ImportCheck = { type, stream, version, bytes in
                 if type != lastType {
                     lastType = type
                     isJournalType = DomainEvents.isJournalType(type)
                 }
-                guard isJournalType else { return [] }
+                guard isJournalType else {
+                    // Another program's events may share the journal, in streams of their own.
+                    guard !Streams.isJournalStream(stream) else {
+                        throw ImportRefusal(
+                            field: "type",
+                            reason:
+                                "stream \(stream) holds the journal's own events, and \(type.name) is not one of them")
+                    }
+                    return []
+                }
                 let payload = try Payload(binary: bytes)
                 let references = try DomainEvents.check(type: type, payload: payload)
-                if let problem = DomainEvents.textProblem(in: payload) { throw ImportRefusal(field: "payload", reason: problem) }
+                if let problem = DomainEvents.textProblem(in: payload) {
+                    throw ImportRefusal(field: "payload", reason: problem)
+                }
                 // In the stream its payload names, after what it refers to (as the
                 // journal's commands write events).
                 guard let references else { return [] }
                 guard references.stream == stream else {
                     throw ImportRefusal(
-                        field: "stream", reason: "a \(type.name) event of this payload belongs in stream \(references.stream), not \(stream)")
+                        field: "stream",
+                        reason:
+                            "a \(type.name) event of this payload belongs in stream \(references.stream), not \(stream)"
+                    )
+                }
+                // A rating, correction, retraction, unlink or unalias changes what its stream's
+                // earlier events recorded: it cannot be the stream's first.
+                if version <= 1, references.requires.contains(stream) {
+                    throw ImportRefusal(
+                        field: "version",
+                        reason:
+                            "a \(type.name) event cannot start stream \(stream): it changes what an earlier event there recorded"
+                    )
                 }
                 return references.requires
             }

@@ -4,7 +4,8 @@ import StrataDomain
 /// `strata rate SOURCE GRADE --reason TEXT`.
 struct RateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "rate", abstract: "Give a source a new reliability grade, A (completely reliable) to F (cannot be judged).")
+        commandName: "rate",
+        abstract: "Give a source a new reliability grade, A (completely reliable) to F (cannot be judged).")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
@@ -16,9 +17,15 @@ struct RateCommand: ParsableCommand {
 
     func run() throws {
         try reporting {
-            guard let id = SourceID(source) else { throw InputError(field: "SOURCE", "\"\(source)\" is not a source id") }
-            guard let g = Reliability(text: grade) else { throw InputError(field: "GRADE", "\"\(grade)\" is not a grade A–F") }
-            let outcome = try journal.recording { try $0.rate(id, g, reason: reason, recordedAt: recording.time, by: Analyst.current) }
+            guard let id = SourceID(source) else {
+                throw InputError(field: "SOURCE", "\"\(source)\" is not a source id")
+            }
+            guard let g = Reliability(text: grade) else {
+                throw InputError(field: "GRADE", "\"\(grade)\" is not a grade A–F")
+            }
+            let outcome = try journal.recording {
+                try $0.rate(id, g, reason: reason, recordedAt: recording.time, by: Analyst.current())
+            }
             printOutcome(outcome, "rated \(id) \(g.rawValue)")
         }
     }

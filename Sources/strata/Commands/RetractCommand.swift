@@ -12,7 +12,10 @@ struct RetractCommand: ParsableCommand {
     @OptionGroup var recording: RecordingOptions
     @Argument(help: "The claim id (REPORT_ID/CLAIM_ID).") var claim: String
     @Option(help: "Why the claim is retracted.") var reason: String
-    @Option(help: "The report that brings the retraction: a --published-by view counts it from that report's publication (without one, in every view).") var report: String?
+    @Option(
+        help:
+            "The report that brings the retraction: a --published-by view counts it from that report's publication (without one, in every view)."
+    ) var report: String?
 
     func validate() throws { try checkReason(reason) }
 
@@ -25,7 +28,8 @@ struct RetractCommand: ParsableCommand {
                 if let record = try j.claim(target), record.retracted {
                     throw InputError(field: "CLAIM", "claim \(target) is already retracted")
                 }
-                return try j.apply(.retract(ref, reason: reason), citing: citing, recordedAt: recording.time, by: Analyst.current)
+                return try j.apply(
+                    .retract(ref, reason: reason), citing: citing, recordedAt: recording.time, by: Analyst.current())
             }
             printOutcome(outcome, "retracted \(target)")
         }

@@ -7,8 +7,11 @@ import StrataViews
 struct ShipmentsCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "shipments",
-        abstract: "Shipments: claims joined by same-shipment links, with reconciled tonnes, places, confidence and status.",
-        discussion: "Best tonnes, the commodity, the vessel and WHEN come from the most confident claim that gives each; low and high from the smallest low and largest high; the valid time used by --from/--to spans all claims with a known time. Supporting claims are the shipment's own and the live claims linked corroborates to one of them (they add sources, not tonnes). Status: disputed (a contradicts link to a live claim), corroborated (two or more supporting sources), else single-source. The table's columns: SHIPMENT COMMODITY LOW t BEST t HIGH t FROM TO VESSEL WHEN CONF STATUS CLAIMS (how many) SOURCES; a narrow terminal leaves out CLAIMS, SOURCES, VESSEL, LOW t and HIGH t, in that order, and then prints each shipment's id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` takes them). Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied); independent sources combine as 1 − Π(1 − c). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json).")
+        abstract:
+            "Shipments: claims joined by same-shipment links, with reconciled tonnes, places, confidence and status.",
+        discussion:
+            "Best tonnes, the commodity, the vessel and WHEN come from the most confident claim that gives each; low and high from the smallest low and largest high; the valid time used by --from/--to spans all claims with a known time. Supporting claims are the shipment's own and the live claims linked corroborates to one of them (they add sources, not tonnes). Status: disputed (a contradicts link to a live claim), corroborated (two or more supporting sources), else single-source. The table's columns: SHIPMENT COMMODITY LOW t BEST t HIGH t FROM TO VESSEL WHEN CONF STATUS CLAIMS (how many) SOURCES; a narrow terminal leaves out CLAIMS, SOURCES, VESSEL, LOW t and HIGH t, in that order, and then prints each shipment's id whole on a line of its own above the rest of its row (ids are never cut: `strata claim` takes them). Confidence maps the source's reliability and the claim's credibility to 0–1 (A .9, B .75, C .55, D .35, E .15, F .5; 1 .95, 2 .8, 3 .6, 4 .4, 5 .2, 6 .5; multiplied; an outlet's own claims count as F); a shipment's is 1 − Π(1 − c) over its supporting sources, c being each source's most confident supporting claim (with one source, that claim's). JSON: {\"view\", \"rows\"} (schemas/shipments.schema.json)."
+    )
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var options: ViewOptions
@@ -25,10 +28,12 @@ struct ShipmentsCommand: ParsableCommand {
                 }
                 let rows = shipments.rows.map { s in
                     [
-                        s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.low), Format.tonnes(s.tonnes?.best),
+                        s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.low),
+                        Format.tonnes(s.tonnes?.best),
                         s.tonnes.map { $0.high.map(Format.tonnes) ?? "no limit" } ?? "-",
                         places(s.fromPlaces, s.fromCountries), places(s.toPlaces, s.toCountries), s.vessel?.name ?? "",
-                        s.when.edtf ?? "?", Format.hundredths(s.confidence), s.status.rawValue, Format.thousands(s.claims.count),
+                        s.when.edtf ?? "?", Format.hundredths(s.confidence), s.status.rawValue,
+                        Format.thousands(s.claims.count),
                         s.sources.map(\.rawValue).joined(separator: ", "),
                     ]
                 }
@@ -37,7 +42,8 @@ struct ShipmentsCommand: ParsableCommand {
                 // keep every field).
                 return Format.table(
                     [
-                        "SHIPMENT", "COMMODITY", "LOW t", "BEST t", "HIGH t", "FROM", "TO", "VESSEL", "WHEN", "CONF", "STATUS",
+                        "SHIPMENT", "COMMODITY", "LOW t", "BEST t", "HIGH t", "FROM", "TO", "VESSEL", "WHEN", "CONF",
+                        "STATUS",
                         "CLAIMS", "SOURCES",
                     ], rows, rightAligned: [2, 3, 4, 9, 11],
                     fit: Format.Fit(

@@ -16,7 +16,9 @@ struct UnaliasCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let kind = entity.kind
-            let outcome = try journal.recording { try $0.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current) }
+            let outcome = try journal.recording {
+                try $0.unalias(kind, name, reason: reason, recordedAt: recording.time, by: Analyst.current())
+            }
             printOutcome(outcome, "unaliased \(kind.rawValue) \"\(name)\"")
         }
     }

@@ -3,7 +3,8 @@ import StrataDomain
 
 /// `strata unlink CLAIM CLAIM --as RELATION [--reason TEXT]`.
 struct UnlinkCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unlink", abstract: "Remove a link between two claims.")
+    static let configuration = CommandConfiguration(
+        commandName: "unlink", abstract: "Remove a link between two claims.")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
@@ -14,7 +15,9 @@ struct UnlinkCommand: ParsableCommand {
             let (a, b) = try link.claims()
             printOutcome(
                 try journal.recording {
-                    try $0.unlink(a, b, relation: link.relation, reason: link.reason, recordedAt: recording.time, by: Analyst.current)
+                    try $0.unlink(
+                        a, b, relation: link.relation, reason: link.reason, recordedAt: recording.time,
+                        by: Analyst.current())
                 },
                 "unlinked \(a) \(link.relation.rawValue) \(b)")
         }
