@@ -20,11 +20,17 @@ extension StateStore {
         let damaged = try damagedTables()
         guard damaged.isEmpty else { return damaged }
         defer { try? FileManager.default.removeItem(atPath: scratch) }
-        try log.environment.copy(to: scratch)
-        let copy = StateStore(
-            log: try EventLog(path: scratch, options: StateStore.logOptions), batch: batch,
-            volumeSnapshotEvery: volumeSnapshotEvery)
-        return try copy.differencesFromRebuild(progress: progress)
+        do {
+            try log.environment.copy(to: scratch)
+            let copy = StateStore(
+                log: try EventLog(path: scratch, options: StateStore.logOptions), batch: batch,
+                volumeSnapshotEvery: volumeSnapshotEvery)
+            return try copy.differencesFromRebuild(progress: progress)
+        } catch let error as LMDBError where !error.isCorrupted {
+            throw ScratchCopyError(directory: scratch, underlying: error)
+        } catch LogError.storage(let error) where !error.isCorrupted {
+            throw ScratchCopyError(directory: scratch, underlying: error)
+        }
     }
 
     /// ``problems(scratch:progress:)`` in a scratch directory of its own.
@@ -144,5 +150,17 @@ extension StateStore {
             try log.environment.damage(in: db, releaseEvery: StateStore.releaseEvery)
                 .map { "the read-model table \(db.name) is damaged: \($0)" }
         }
+    }
+}
+
+/// The copy of the journal verify rebuilds the read models in could not be made or
+/// written (a full temporary directory): nothing is known about the journal.
+public struct ScratchCopyError: Error, CustomStringConvertible {
+    public let directory: String
+    public let underlying: LMDBError
+
+    public var description: String {
+        "verify's copy of the journal in \(directory), where the read models are rebuilt to be compared: \(underlying) "
+            + "(it takes about one and a half times the space `strata stats` shows in use: set TMPDIR to a directory with room)"
     }
 }

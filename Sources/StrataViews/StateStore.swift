@@ -74,6 +74,11 @@ public struct StateStore: Sendable {
     /// The generation queries and appends use (as `tx` sees it).
     func active(_ tx: Transaction) throws -> StateTables {
         let name = try tx.value(meta, key: StateStore.activeKey).map { String(decoding: $0, as: UTF8.self) } ?? "a"
+        // Only the two generations are ever written: anything else is a damaged row.
+        guard generations[name] != nil else {
+            throw LogError.corrupted(
+                position: nil, reason: "the read models' active generation is \"\(name.prefix(20))\", neither a nor b")
+        }
         return tables(name)
     }
 

@@ -74,6 +74,8 @@ extension Failure {
             return Failure(.dataError, (e.file == nil ? prefix : "") + e.description)
         case let e as ReadModelBusy:
             return Failure(.tempFail, e.description)
+        case let e as ScratchCopyError:
+            return Failure(.ioError, e.description)
         case let e as EventDecodingError:
             return Failure(.software, "cannot read a stored event: \(e) (a journal from a newer strata?)")
         case let e as LogError:

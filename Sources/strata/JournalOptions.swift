@@ -10,7 +10,11 @@ import StrataViews
 
 /// `--journal PATH`, shared by every command.
 struct JournalOptions: ParsableArguments {
-    @Option(name: .long, help: "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal). Recording commands create it and its missing parents, for a command they accept (one refused leaves nothing behind).")
+    @Option(
+        name: .long,
+        help:
+            "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal). Recording commands create it and its missing parents, for a command they accept (one refused leaves nothing behind; an import refused after its first line leaves an empty journal)."
+    )
     var journal: String?
 
     var path: String {
@@ -33,7 +37,9 @@ struct JournalOptions: ParsableArguments {
     func openForReading() throws -> EventLog {
         switch EventLog.presence(at: path) {
         case .journal: return try EventLog(path: path, options: StateStore.logOptions)
-        case .missing: throw Failure(.noInput, "\(path): no journal here (append or import creates one)")
+        case .missing:
+            throw Failure(
+                .noInput, "\(path): no journal here (a recording command, such as append or import, creates one)")
         case .denied: throw Failure(.ioError, "\(path): permission denied: cannot reach the journal's data file")
         case .emptyDataFile: throw Failure(.ioError, "journal corrupted: \(path)'s data file is empty, not a journal")
         }

@@ -25,10 +25,14 @@ enum ScratchCleanup {
         files = names.map { strdup($0)! }
         self.directory = directory.map { strdup($0)! }
         for sig in [SIGINT, SIGTERM, SIGHUP] {
-            signal(sig) { sig in
+            let previous = signal(sig) { sig in
                 for p in ScratchCleanup.files { unlink(p) }
                 if let d = ScratchCleanup.directory { rmdir(d) }
                 _exit(128 + sig)
+            }
+            // A signal the caller ignores (`nohup` ignores SIGHUP) stays ignored.
+            if let previous, unsafeBitCast(previous, to: Int.self) == unsafeBitCast(SIG_IGN, to: Int.self) {
+                signal(sig, previous)
             }
         }
     }

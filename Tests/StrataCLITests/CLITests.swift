@@ -128,6 +128,59 @@ struct CLITests {
         }
     }
 
+    @Test(
+        "a correction that changes no field is refused by strata correct (exit 65, nothing appended) and warned of in a report file"
+    )
+    func correctionChangingNothing() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            try #require(try strata("append", report, "--journal", journal).exited(0))
+            let set = ["--set", "quantity={value: 850, unit: t}", "--reason", "r", "--journal", journal]
+            let first = try Running(Binaries.strata, ["correct", "dailynk-2020-05-minerals/c1"] + set).wait()
+            #expect(first.exited(0), "\(first.err)")
+            let before = try strata("export", "--journal", journal).stdout
+            let again = try Running(Binaries.strata, ["correct", "dailynk-2020-05-minerals/c1"] + set).wait()
+            #expect(again.exited(65), "\(again.status) \(again.err)")
+            #expect(
+                again.err.contains("already has the values set (quantity): the correction changes no field"),
+                "\(again.err)")
+            #expect(try strata("export", "--journal", journal).stdout == before)
+            // A report file that restates the value is recorded, with a warning.
+            let file = try reportFile(
+                """
+                report: {id: restated, outlet: Daily NK, published: 2020-06-01}
+                corrections:
+                  - {correct: dailynk-2020-05-minerals/c1, set: {quantity: {value: 850, unit: t}}, reason: restated}
+                """, named: "restated.yaml", in: dir)
+            let restated = try strata("append", file, "--journal", journal)
+            #expect(restated.exited(0), "\(restated.err)")
+            #expect(
+                restated.err.contains("warning: ") && restated.err.contains("changes no field (recorded)"),
+                "\(restated.err)")
+        }
+    }
+
+    @Test(
+        "verify whose copy of the journal cannot be made says where and why (exit 74), and leaves the journal as it was"
+    )
+    func verifyWithoutRoomForItsCopy() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            try #require(try strata("append", report, "--journal", journal).exited(0))
+            let before = try strata("export", "--journal", journal).stdout
+            let file = dir.appendingPathComponent("not-a-directory")
+            try Data().write(to: file)
+            let r = try strata("verify", "--journal", journal, environment: ["TMPDIR": file.path])
+            #expect(r.exited(74), "\(r.status) \(r.err)")
+            #expect(r.err.hasPrefix("error: verify's copy of the journal in \(file.path)/strata-verify-"), "\(r.err)")
+            #expect(r.err.contains("set TMPDIR to a directory with room"), "\(r.err)")
+            #expect(try strata("export", "--journal", journal).stdout == before)
+            #expect(try strata("verify", "--journal", journal).exited(0))
+        }
+    }
+
     @Test("stats --format json reports the sample's counts and last record time")
     func statsAsJSON() throws {
         try withTemporaryDirectory { dir in

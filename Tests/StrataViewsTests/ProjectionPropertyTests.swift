@@ -493,6 +493,29 @@ struct ProjectionPropertyTests {
         }
     }
 
+    @Test("a damaged name of the active generation is damage (LogError.corrupted), not a crash, for views and verify")
+    func unknownActiveGeneration() throws {
+        try withDirectory { dir in
+            let journal = try Self.history(seed: 12, steps: 10, in: dir + "/j")
+            let store = Self.store(journal.log)
+            try journal.log.environment.write { tx in
+                try tx.put(store.meta, key: StateStore.activeKey, value: Array("c".utf8))
+            }
+            func corrupted(_ body: () throws -> Void) -> Bool {
+                do {
+                    try body()
+                    return false
+                } catch LogError.corrupted {
+                    return true
+                } catch {
+                    return false
+                }
+            }
+            #expect(corrupted { _ = try store.state(at: try journal.log.head().lastPosition) })
+            #expect(corrupted { _ = try store.problems() })
+        }
+    }
+
     @Test("after export and import, the read models give the same answers")
     func exportImport() throws {
         try withDirectory { dir in

@@ -92,8 +92,17 @@ struct ClaimReferences {
             // A report already recorded is compared, not re-validated: its corrections
             // were valid when it was, whatever has been corrected since.
             if !recheck {
-                self.corrected[target] = try corrected(
-                    current, by: set, kind: kind, lines: lines, ref: ref, field: field)
+                let after = try corrected(current, by: set, kind: kind, lines: lines, ref: ref, field: field)
+                if after == current {
+                    // A new version all the same: it would only move the claim's record time,
+                    // which decides confidence ties. `strata correct` refuses it; a report
+                    // file may restate a value, with a warning (as it may restate a link).
+                    let same =
+                        "claim \(target) already has the values set (\(set.map(\.key).joined(separator: ", "))): the correction changes no field"
+                    guard report != nil else { throw InputError(line: ref.line, field: ref.field, same) }
+                    warnings.append(InputError(line: ref.line, field: ref.field, same + " (recorded)"))
+                }
+                self.corrected[target] = after
             }
             return (
                 Streams.claim(target),
@@ -101,6 +110,10 @@ struct ClaimReferences {
             )
         case .retract(let ref, let reason):
             let target = try resolve(ref)
+            if !recheck, local[target] == nil, !retracted.contains(target), try journal.claim(target)?.retracted == true
+            {
+                throw InputError(line: ref.line, field: ref.field, "claim \(target) is already retracted")
+            }
             _ = try currentFields(of: target, ref: ref)
             if !recheck { retracted.insert(target) }
             return (

@@ -11,14 +11,17 @@ struct RebuildCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rebuild",
         abstract: "Rebuild the read models from the log and print how long it took and how many events it read.",
-        discussion: "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, source and kind) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them.")
+        discussion:
+            "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, source and kind) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them."
+    )
 
     @OptionGroup var journal: JournalOptions
     @Option(help: "The projection to rebuild (default: all; there is one, \"state\").") var projection: String?
 
     func validate() throws {
         if let projection, projection != StateStore.name {
-            throw ValidationError("--projection: unknown projection \"\(projection)\"; the only one is \"\(StateStore.name)\"")
+            throw invalidValue(
+                "--projection: unknown projection \"\(projection)\"; the only one is \"\(StateStore.name)\"")
         }
     }
 
@@ -32,7 +35,9 @@ struct RebuildCommand: ParsableCommand {
             clock_gettime(CLOCK_MONOTONIC, &end)
             let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
             let rate = seconds > 0 ? Int(Double(events) / seconds) : 0
-            print("rebuilt \(StateStore.name): \(Format.thousands(events)) events read in \(String(format: "%.3f", seconds)) s (\(Format.thousands(rate)) events/s)")
+            print(
+                "rebuilt \(StateStore.name): \(Format.thousands(events)) events read in \(String(format: "%.3f", seconds)) s (\(Format.thousands(rate)) events/s)"
+            )
         }
     }
 }

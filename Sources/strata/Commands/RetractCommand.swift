@@ -25,10 +25,7 @@ struct RetractCommand: ParsableCommand {
             let ref = ReportDocument.ClaimReference(text: target.description, line: 0, field: "CLAIM")
             let citing = try reportID(report)
             let outcome = try journal.recording { j in
-                if let record = try j.claim(target), record.retracted {
-                    throw InputError(field: "CLAIM", "claim \(target) is already retracted")
-                }
-                return try j.apply(
+                try j.apply(
                     .retract(ref, reason: reason), citing: citing, recordedAt: recording.time, by: Analyst.current())
             }
             printOutcome(outcome, "retracted \(target)")

@@ -30,7 +30,7 @@ struct ShipmentsCommand: ParsableCommand {
                     [
                         s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.low),
                         Format.tonnes(s.tonnes?.best),
-                        s.tonnes.map { $0.high.map(Format.tonnes) ?? "no limit" } ?? "-",
+                        s.tonnes.map { $0.high.map(Format.tonnes) ?? "open" } ?? "-",
                         places(s.fromPlaces, s.fromCountries), places(s.toPlaces, s.toCountries), s.vessel?.name ?? "",
                         s.when.edtf ?? "?", Format.hundredths(s.confidence), s.status.rawValue,
                         Format.thousands(s.claims.count),

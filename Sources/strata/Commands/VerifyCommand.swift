@@ -15,8 +15,8 @@ struct VerifyCommand: ParsableCommand {
             every index (event ids, streams, stream heads, commits, record time) agrees \
             with the events, and that every row of the stored read models equals what a \
             rebuild of the log writes: the read models are rebuilt in a compacted copy of the \
-            journal made in the temporary directory ($TMPDIR, else /tmp; about the space \
-            `strata stats` shows in use), removed afterwards. Exit 0 only if nothing is wrong; \
+            journal made in the temporary directory ($TMPDIR, else /tmp; about one and a half \
+            times the space `strata stats` shows in use), removed afterwards. Exit 0 only if nothing is wrong; \
             74 if anything is.
             """)
 
@@ -28,7 +28,7 @@ struct VerifyCommand: ParsableCommand {
             var progress = Progress("verify")
             let report = try log.verify { progress.show($0) }
             progress.finish()
-            // The read models are compared with a fold of the log, which a damaged log
+            // The read models are compared with a rebuild of the log, which a damaged log
             // cannot give: then the log's problems are what is listed. Damage met on the
             // way (a stored row that does not decode, an event its type does not read) is
             // listed as a problem; storage and lock errors end the command as usual.
@@ -63,7 +63,7 @@ struct VerifyCommand: ParsableCommand {
             for p in unreadable { print("problem: \(p)") }
             if report.unlisted > 0 { print("… and \(report.unlisted) more problems") }
             if !report.isClean {
-                print("read models not checked: they are compared with a fold of the log, which is damaged")
+                print("read models not checked: they are compared with a rebuild of the log, which is damaged")
             }
             let count = report.problems.count + report.unlisted + readModels.count + misplaced.count + unreadable.count
             throw Failure(.ioError, "journal corrupted: \(count) \(count == 1 ? "problem" : "problems") found")

@@ -54,7 +54,8 @@ struct VolumesCommand: ParsableCommand {
                         [
                             t.claim, t.commodity ?? "?", route(t.row),
                             t.row.period == t.last ? t.last ?? "?" : "\(t.row.period ?? "?")–\(t.last ?? "?")",
-                            Format.tonnes(t.tonnes?.low), Format.tonnes(t.tonnes?.best), Format.tonnes(t.tonnes?.high),
+                            Format.tonnes(t.tonnes?.low), Format.tonnes(t.tonnes?.best),
+                            t.tonnes.map { $0.high.map(Format.tonnes) ?? "open" } ?? "-",
                         ]
                     }
                     text +=
