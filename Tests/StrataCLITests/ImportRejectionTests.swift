@@ -328,7 +328,7 @@ struct ImportReferenceTests {
     }
 
     @Test(
-        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source — exit 65, nothing imported",
+        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source, a self-link, an alias of a name to itself or of no name — exit 65, nothing imported",
         arguments: [
             (
                 "claim.corrected.v1", "claim-dailynk-2020-05-minerals/c1", 2,
@@ -347,6 +347,21 @@ struct ImportReferenceTests {
             (
                 "source.rated.v1", "source-nosuch", 1, #"{"source":"nosuch","reliability":"A","reason":"x"}"#,
                 "version: a source.rated.v1 event cannot start stream source-nosuch"
+            ),
+            (
+                "claims.linked.v1", "link-dailynk-2020-05-minerals/c1|dailynk-2020-05-minerals/c1", 1,
+                #"{"claim":"dailynk-2020-05-minerals/c1","other":"dailynk-2020-05-minerals/c1","relation":"same-shipment","reason":null,"report":null}"#,
+                "payload: claims.linked.v1: a claim cannot link to itself"
+            ),
+            (
+                "entity.aliased.v1", "alias-place-nampo", 1,
+                #"{"kind":"place","name":"Nampo","canonical":"NAMPO","reason":null}"#,
+                "payload: entity.aliased.v1: \"Nampo\" and \"NAMPO\" are the same name"
+            ),
+            (
+                "entity.aliased.v1", "alias-place-", 1,
+                #"{"kind":"place","name":"!!!","canonical":"Nampo","reason":null}"#,
+                "payload: entity.aliased.v1: a place name needs letters or digits"
             ),
         ])
     func eventNoCommandWrites(type: String, stream: String, version: Int, payload: String, message: String) throws {

@@ -80,6 +80,29 @@ public enum DomainEvents {
             for field in e.set { try f.set(field.key, field.value, type: type) }
             names = EntityName.indexed(in: f)
             references = Self.references(e)
+        case ClaimsLinked.eventType.family:
+            let e = try ClaimsLinked(payload: payload, type: type)
+            guard e.claim != e.other else {
+                throw EventDecodingError(type: type, reason: "a claim cannot link to itself")
+            }
+            references = Self.references(e)
+            names = []
+        case EntityAliased.eventType.family:
+            // What `strata alias` checks of the names themselves (what it checks against the
+            // journal, such as a name the gazetteer knows, an import does not).
+            let e = try EntityAliased(payload: payload, type: type)
+            for name in [e.name, e.canonical] {
+                if let problem = EntityName.problem(name, e.kind.rawValue) {
+                    throw EventDecodingError(type: type, reason: problem)
+                }
+            }
+            guard NameKey(e.name) != NameKey(e.canonical) else {
+                throw EventDecodingError(
+                    type: type, reason: "\"\(e.name)\" and \"\(e.canonical)\" are the same name: an alias names another"
+                )
+            }
+            references = Self.references(e)
+            names = []
         default:
             references = try Self.references(type: type, payload: payload)  // decodes it
             names = []

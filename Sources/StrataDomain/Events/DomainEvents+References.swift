@@ -30,18 +30,13 @@ extension DomainEvents {
             let own = Streams.claim(e.claim)
             return (own, [own] + [e.report.map(Streams.report)].compactMap { $0 })
         case ClaimsLinked.eventType.family:
-            let e = try ClaimsLinked(payload: payload, type: type)
-            return (
-                Streams.link(e.claim, e.other),
-                [Streams.claim(e.claim), Streams.claim(e.other)] + [e.report.map(Streams.report)].compactMap { $0 }
-            )
+            return references(try ClaimsLinked(payload: payload, type: type))
         case ClaimsUnlinked.eventType.family:
             let e = try ClaimsUnlinked(payload: payload, type: type)
             let own = Streams.link(e.claim, e.other)
             return (own, [own])
         case EntityAliased.eventType.family:
-            let e = try EntityAliased(payload: payload, type: type)
-            return (Streams.alias(e.kind, e.name), [])
+            return references(try EntityAliased(payload: payload, type: type))
         case EntityUnaliased.eventType.family:
             let e = try EntityUnaliased(payload: payload, type: type)
             let own = Streams.alias(e.kind, e.name)
@@ -54,6 +49,15 @@ extension DomainEvents {
     static func references(_ e: ClaimAsserted) -> References {
         (Streams.claim(e.claim), [Streams.report(e.claim.report), Streams.source(e.fields.source)])
     }
+
+    static func references(_ e: ClaimsLinked) -> References {
+        (
+            Streams.link(e.claim, e.other),
+            [Streams.claim(e.claim), Streams.claim(e.other)] + [e.report.map(Streams.report)].compactMap { $0 }
+        )
+    }
+
+    static func references(_ e: EntityAliased) -> References { (Streams.alias(e.kind, e.name), []) }
 
     static func references(_ e: ClaimCorrected) -> References {
         let own = Streams.claim(e.claim)
