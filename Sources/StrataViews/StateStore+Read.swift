@@ -47,7 +47,7 @@ extension StateStore {
 
     /// The state at `position`, or `nil` when `ifCovered` and the active rows' checkpoint
     /// (read in the same transaction) is before `position`.
-    func state(at position: Position, ifCovered: Bool, filter: View?, claims: Bool = true) throws -> JournalState? {
+    func state(at position: Position, ifCovered: Bool, filter: View?) throws -> JournalState? {
         try log.environment.read { tx -> JournalState? in
             let tables = try active(tx)
             if ifCovered {
@@ -71,16 +71,14 @@ extension StateStore {
                 try loadIndexedClaims(tx, tables, &state, filter)
                 return state
             }
-            if claims {
-                // Room for every claim asserted by then (at most the table's size or the
-                // position, known without reading it): growing the dictionary claim by claim
-                // moved each claim many times.
-                let asserted = try tx.stat(tables.claims.asserted.database).entries
-                state.claims.reserveCapacity(min(asserted, Int(clamping: position.rawValue)))
-                try tables.claims.scan(tx, at: position) { _, v in
-                    let c = try StateCodec.claim(v)
-                    state.claims[c.id] = c
-                }
+            // Room for every claim asserted by then (at most the table's size or the
+            // position, known without reading it): growing the dictionary claim by claim
+            // moved each claim many times.
+            let asserted = try tx.stat(tables.claims.asserted.database).entries
+            state.claims.reserveCapacity(min(asserted, Int(clamping: position.rawValue)))
+            try tables.claims.scan(tx, at: position) { _, v in
+                let c = try StateCodec.claim(v)
+                state.claims[c.id] = c
             }
             try tables.reports.scan(tx, at: position) { _, v in
                 let r = try StateCodec.report(v)

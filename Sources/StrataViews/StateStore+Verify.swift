@@ -35,8 +35,12 @@ extension StateStore {
 
     /// ``problems(scratch:progress:)`` in a scratch directory of its own.
     public func problems(progress: ((Int, Int) -> Void)? = nil) throws -> [String] {
-        try problems(scratch: NSTemporaryDirectory() + "strata-verify-" + UUID().uuidString, progress: progress)
+        try problems(scratch: StateStore.newScratchPath(), progress: progress)
     }
+
+    /// A path in the temporary directory (`$TMPDIR`, else `/tmp`) for verify's copy of the
+    /// journal, which nothing has yet.
+    public static func newScratchPath() -> String { NSTemporaryDirectory() + "strata-verify-" + UUID().uuidString }
 
     /// How the active generation differs from the other one rebuilt to its checkpoint: run
     /// in the copy, which nothing else uses.

@@ -78,7 +78,7 @@ struct CLITests {
     func analystNames() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
-            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
+            let report = seedExample.path
             for (name, problem) in [
                 ("ev\u{1B}[31mil", "control character (U+001B)"), ("two\nlines", "line break"),
                 ("\u{202E}nimda", "bidirectional override"), (String(repeating: "a", count: 201), "at most 200 bytes"),
@@ -132,10 +132,7 @@ struct CLITests {
         "a correction that changes no field is refused by strata correct (exit 65, nothing appended) and warned of in a report file"
     )
     func correctionChangingNothing() throws {
-        try withTemporaryDirectory { dir in
-            let journal = dir.appendingPathComponent("journal").path
-            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
-            try #require(try strata("append", report, "--journal", journal).exited(0))
+        try withSeedJournal { dir, journal in
             let set = ["--set", "quantity={value: 850, unit: t}", "--reason", "r", "--journal", journal]
             let first = try Running(Binaries.strata, ["correct", "dailynk-2020-05-minerals/c1"] + set).wait()
             #expect(first.exited(0), "\(first.err)")
@@ -165,10 +162,7 @@ struct CLITests {
         "verify whose copy of the journal cannot be made says where and why (exit 74), and leaves the journal as it was"
     )
     func verifyWithoutRoomForItsCopy() throws {
-        try withTemporaryDirectory { dir in
-            let journal = dir.appendingPathComponent("journal").path
-            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
-            try #require(try strata("append", report, "--journal", journal).exited(0))
+        try withSeedJournal { dir, journal in
             let before = try strata("export", "--journal", journal).stdout
             let file = dir.appendingPathComponent("not-a-directory")
             try Data().write(to: file)

@@ -208,10 +208,24 @@ struct ImportRejectionTests {
     }
 }
 
+/// Imports `lines`, written to a file in `dir`, into a new journal there: the result, the
+/// file and the journal.
+private func importEdited(_ lines: [String], in dir: URL) throws -> (RunResult, URL, String) {
+    let input = dir.appendingPathComponent("edited.ndjson")
+    try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
+    let journal = dir.appendingPathComponent("journal").path
+    return (try strata("import", input.path, "--journal", journal), input, journal)
+}
+
+/// The events the journal at `path` holds: 0 when a refused import left no data file.
+private func eventCount(_ journal: String) throws -> Int? {
+    FileManager.default.fileExists(atPath: journal + "/data.mdb")
+        ? try statsJSON(journal: journal)["events"] as? Int : 0
+}
+
 /// The export of a journal made at `journal` from the bundled Daily NK report, as lines.
 private func seedExport(in journal: String) throws -> [String] {
-    let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
-    try #require(try strata("append", seed, "--journal", journal).exited(0))
+    try #require(try strata("append", seedExample.path, "--journal", journal).exited(0))
     return ndjsonLines(try strata("export", "--journal", journal).stdout).map { String(decoding: $0, as: UTF8.self) }
 }
 
@@ -307,19 +321,13 @@ struct ImportReferenceTests {
             let line = try #require(
                 lines.firstIndex { $0.contains(#""type":"claim.asserted.v1""#) && $0.contains(from) })
             lines[line] = lines[line].replacingOccurrences(of: from, with: to)
-            let input = dir.appendingPathComponent("edited.ndjson")
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
-            let journal = dir.appendingPathComponent("journal").path
-            let r = try strata("import", input.path, "--journal", journal)
+            let (r, input, journal) = try importEdited(lines, in: dir)
             #expect(r.exited(65), "\(r.status) \(r.err)")
             #expect(r.err.hasPrefix("error: \(input.path):\(line + 1): \(message)"), "\(r.err)")
             if r.err.contains("U+001B") == false && message.hasPrefix("payload: \"") {
                 Issue.record("the control character is not named: \(r.err)")
             }
-            let recorded =
-                FileManager.default.fileExists(atPath: journal + "/data.mdb")
-                ? try statsJSON(journal: journal)["events"] as? Int : 0
-            #expect(recorded == 0)
+            #expect(try eventCount(journal) == 0)
             // The export as it was imports whole.
             let original = dir.appendingPathComponent("original.ndjson")
             try strata("export", "--journal", source).stdout.write(to: original)
@@ -373,16 +381,10 @@ struct ImportReferenceTests {
             lines.append(
                 #"{"position":\#(lines.count + 1),"id":"01a22bb0-0000-7000-8000-000000000001","type":"\#(type)","stream":"\#(stream)","version":\#(version),\#(time),"recorded_by":"x","correlation_id":"01a22bb0-0000-7000-8000-000000000002","causation_id":null,"payload":\#(payload)}"#
             )
-            let input = dir.appendingPathComponent("edited.ndjson")
-            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: input)
-            let journal = dir.appendingPathComponent("journal").path
-            let r = try strata("import", input.path, "--journal", journal)
+            let (r, input, journal) = try importEdited(lines, in: dir)
             #expect(r.exited(65), "\(r.status) \(r.err)")
             #expect(r.err.hasPrefix("error: \(input.path):\(lines.count): \(message)"), "\(r.err)")
-            let recorded =
-                FileManager.default.fileExists(atPath: journal + "/data.mdb")
-                ? try statsJSON(journal: journal)["events"] as? Int : 0
-            #expect(recorded == 0)
+            #expect(try eventCount(journal) == 0)
         }
     }
 

@@ -263,6 +263,21 @@ struct ReadModelRuleTests {
         return (j, dir)
     }
 
+    /// A claim named as `strata link` and `strata retract` name it.
+    private func ref(_ text: String) -> ReportDocument.ClaimReference {
+        ReportDocument.ClaimReference(text: text, line: 0, field: "")
+    }
+
+    /// Links two claims, as `strata link` does.
+    private func link(_ j: Journal, _ a: String, _ b: String, _ relation: Relation) throws {
+        _ = try j.apply(.link(ref(a), ref(b), relation, reason: nil), citing: nil, recordedAt: nil, by: "t")
+    }
+
+    /// Retracts a claim, as `strata retract` does.
+    private func retract(_ j: Journal, _ claim: String, reason: String) throws {
+        _ = try j.apply(.retract(ref(claim), reason: reason), citing: nil, recordedAt: nil, by: "t")
+    }
+
     /// The shipments of `j` now, from a fresh fold.
     private func shipments(_ j: Journal) throws -> [Shipments.Row] {
         let (state, point) = try JournalState.fold(j.log, view: View())
@@ -381,9 +396,7 @@ struct ReadModelRuleTests {
               - {id: t1, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: '2020', quantity: {value: 5000, unit: t}}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        _ = try j.apply(
-            .link(ref("r1/m1"), ref("r1/m2"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try link(j, "r1/m1", "r1/m2", .sameShipment)
         let (state, point) = try JournalState.fold(j.log, view: View())
         let resolver = Resolver(state: state)
         func view(_ edit: (inout View) -> Void) -> View {
@@ -510,9 +523,7 @@ struct ReadModelRuleTests {
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(try shipments(j).map(\.confidence) == [0.7125, 0.21])  // B .75 × 1 .95; D .35 × 3 .6
-        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        _ = try j.apply(
-            .link(ref("r1/a"), ref("r1/b"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try link(j, "r1/a", "r1/b", .sameShipment)
         #expect(try shipments(j).map(\.confidence) == [0.772875])  // 1 − (1 − .7125)(1 − .21)
         _ = try j.rate(try #require(SourceID("s2")), .b, reason: "r", recordedAt: nil, by: "t")
         _ = try j.apply(
@@ -535,18 +546,15 @@ struct ReadModelRuleTests {
               - {id: z, kind: observation, source: sb, credibility: 2, said: imagery of the ship, when: 2019-08-25}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         func x() throws -> Shipments.Row { try #require(try shipments(j).first { $0.id.local == "x" }) }
         #expect(try x().confidence == 0.33)  // C .55 × 3 .6
-        _ = try j.apply(
-            .link(ref("r1/y"), ref("r1/x"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try link(j, "r1/y", "r1/x", .corroborates)
         #expect(try x().status == .singleSource)
         #expect(try x().confidence == 0.5225)  // sc's best supporting claim: y, C .55 × 1 .95
-        _ = try j.apply(
-            .link(ref("r1/z"), ref("r1/x"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try link(j, "r1/z", "r1/x", .corroborates)
         #expect(try x().status == .corroborated)
         #expect(try x().confidence == 0.809)  // 1 − (1 − .5225)(1 − .6)
-        _ = try j.apply(.retract(ref("r1/z"), reason: "r"), citing: nil, recordedAt: nil, by: "t")
+        try retract(j, "r1/z", reason: "r")
         #expect(try x().confidence == 0.5225)  // not back to x's own .33
         // The best tonnes still come from the shipment's own claims.
         #expect(try x().tonnes?.best == 3000)
@@ -567,17 +575,14 @@ struct ReadModelRuleTests {
               - {id: y, kind: shipment, source: s1, credibility: 2, commodity: coal, from: KP, to: CN, when: 2019-08, quantity: {value: 100, unit: t}}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         func shipment(_ local: String) throws -> Shipments.Row? { try shipments(j).first { $0.id.local == local } }
         let alone = try #require(try shipment("a"))
         #expect(alone.status == .singleSource && alone.sources.map(\.rawValue) == ["s1"])
         #expect(abs(alone.confidence - 0.6) < 1e-9)  // B .75 × 2 .8
 
         // An observation and another, more confident shipment corroborate `a`.
-        _ = try j.apply(
-            .link(ref("r1/o"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
-        _ = try j.apply(
-            .link(ref("r1/x"), ref("r1/a"), .corroborates, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try link(j, "r1/o", "r1/a", .corroborates)
+        try link(j, "r1/x", "r1/a", .corroborates)
         let supported = try #require(try shipment("a"))
         #expect(supported.status == .corroborated)
         #expect(supported.sources.map(\.rawValue) == ["s1", "s2"])
@@ -591,8 +596,8 @@ struct ReadModelRuleTests {
         // A shipment outside the links is not touched.
         #expect(try shipment("y")?.status == .singleSource)
 
-        _ = try j.apply(.retract(ref("r1/o"), reason: "misread image"), citing: nil, recordedAt: nil, by: "t")
-        _ = try j.apply(.retract(ref("r1/x"), reason: "another ship"), citing: nil, recordedAt: nil, by: "t")
+        try retract(j, "r1/o", reason: "misread image")
+        try retract(j, "r1/x", reason: "another ship")
         #expect(try shipment("a")?.status == .singleSource)
         #expect(try shipment("a")?.claims.map(\.local) == ["a"])
     }
@@ -601,12 +606,10 @@ struct ReadModelRuleTests {
     func retractedContradiction() throws {
         let (j, dir) = try journal(report)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
-        _ = try j.apply(
-            .link(ref("r1/a"), ref("r1/b"), .contradicts, reason: nil), citing: nil, recordedAt: nil, by: "t")
+        try link(j, "r1/a", "r1/b", .contradicts)
         func status() throws -> String? { try shipments(j).first { $0.id.local == "a" }?.status.rawValue }
         #expect(try status() == "disputed")
-        _ = try j.apply(.retract(ref("r1/b"), reason: "withdrawn"), citing: nil, recordedAt: nil, by: "t")
+        try retract(j, "r1/b", reason: "withdrawn")
         #expect(try status() == "single-source")
     }
 
@@ -632,11 +635,8 @@ struct ReadModelRuleTests {
               - {id: h, kind: shipment, source: s2, credibility: 1, commodity: zinc, from: KP, to: CN, when: 2020-04, quantity: {value: 800, unit: t, qualifier: at_least}}
             """)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let ref = { (t: String) in ReportDocument.ClaimReference(text: t, line: 0, field: "") }
         for (x, y) in [("a", "b"), ("a", "c"), ("d", "e"), ("g", "h")] {
-            _ = try j.apply(
-                .link(ref("r1/\(x)"), ref("r1/\(y)"), .sameShipment, reason: nil), citing: nil, recordedAt: nil, by: "t"
-            )
+            try link(j, "r1/\(x)", "r1/\(y)", .sameShipment)
         }
         let rows = Dictionary(uniqueKeysWithValues: try shipments(j).map { ($0.id.local, $0) })
         let abc = try #require(rows["a"])

@@ -91,15 +91,8 @@ public enum DomainEvents {
             // What `strata alias` checks of the names themselves (what it checks against the
             // journal, such as a name the gazetteer knows, an import does not).
             let e = try EntityAliased(payload: payload, type: type)
-            for name in [e.name, e.canonical] {
-                if let problem = EntityName.problem(name, e.kind.rawValue) {
-                    throw EventDecodingError(type: type, reason: problem)
-                }
-            }
-            guard NameKey(e.name) != NameKey(e.canonical) else {
-                throw EventDecodingError(
-                    type: type, reason: "\"\(e.name)\" and \"\(e.canonical)\" are the same name: an alias names another"
-                )
+            if let problem = EntityAliased.problem(e.kind, name: e.name, canonical: e.canonical) {
+                throw EventDecodingError(type: type, reason: problem.reason)
             }
             references = Self.references(e)
             names = []

@@ -32,6 +32,21 @@ public struct EntityAliased: DomainEvent {
         canonical = try r.string("canonical")
         reason = try r.optionalString("reason")
     }
+
+    /// Why `name` can be no alias of `canonical`, whatever the journal holds: one of them
+    /// is no name (``EntityName/problem(_:_:)``), or both are the same name. `canonical`
+    /// says which of the two is at fault. `strata alias` and an import check this; what
+    /// depends on the journal (a name the gazetteer knows, chains) only the command does.
+    public static func problem(_ kind: EntityKind, name: String, canonical: String) -> (
+        canonical: Bool, reason: String
+    )? {
+        if let problem = EntityName.problem(name, kind.rawValue) { return (false, problem) }
+        if let problem = EntityName.problem(canonical, kind.rawValue) { return (true, problem) }
+        guard NameKey(name) != NameKey(canonical) else {
+            return (false, "\"\(name)\" and \"\(canonical)\" are the same name: an alias names another")
+        }
+        return nil
+    }
 }
 
 /// An alias is withdrawn: `entity.unaliased.v1`.

@@ -58,8 +58,10 @@ struct ClaimReferences {
         return id
     }
 
-    /// The claim's fields now; refuses retracted claims.
-    func currentFields(of id: ClaimID, ref: ReportDocument.ClaimReference) throws -> ClaimFields {
+    /// The claim's fields now; refuses retracted claims (`retracting`: as already retracted).
+    func currentFields(of id: ClaimID, ref: ReportDocument.ClaimReference, retracting: Bool = false) throws
+        -> ClaimFields
+    {
         if retracted.contains(id) {
             throw InputError(line: ref.line, field: ref.field, "claim \(id) is retracted earlier in this report")
         }
@@ -68,7 +70,8 @@ struct ClaimReferences {
             throw InputError(line: ref.line, field: ref.field, "no claim \(id) in the journal")
         }
         guard !record.retracted || recheck else {
-            throw InputError(line: ref.line, field: ref.field, "claim \(id) is retracted")
+            throw InputError(
+                line: ref.line, field: ref.field, "claim \(id) is \(retracting ? "already " : "")retracted")
         }
         return record.fields
     }
@@ -110,11 +113,7 @@ struct ClaimReferences {
             )
         case .retract(let ref, let reason):
             let target = try resolve(ref)
-            if !recheck, local[target] == nil, !retracted.contains(target), try journal.claim(target)?.retracted == true
-            {
-                throw InputError(line: ref.line, field: ref.field, "claim \(target) is already retracted")
-            }
-            _ = try currentFields(of: target, ref: ref)
+            _ = try currentFields(of: target, ref: ref, retracting: true)
             if !recheck { retracted.insert(target) }
             return (
                 Streams.claim(target), ClaimRetracted(claim: target, reason: reason, report: citation).proposed(id: id)

@@ -77,11 +77,8 @@ extension Journal {
         let canonical = canonical.trimmingSpaces
         guard !name.isEmpty else { throw InputError(field: "NAME", "must not be empty") }
         guard !canonical.isEmpty else { throw InputError(field: "CANONICAL", "must not be empty") }
-        if let problem = EntityName.problem(name, kind.rawValue) { throw InputError(field: "NAME", problem) }
-        if let problem = EntityName.problem(canonical, kind.rawValue) { throw InputError(field: "CANONICAL", problem) }
-        guard NameKey(name) != NameKey(canonical) else {
-            throw InputError(
-                field: "NAME", "\"\(name)\" and \"\(canonical)\" are the same name: an alias names another")
+        if let problem = EntityAliased.problem(kind, name: name, canonical: canonical) {
+            throw InputError(field: problem.canonical ? "CANONICAL" : "NAME", problem.reason)
         }
         // An alias is one step from a name the journal does not know to one it does:
         // chains and loops (A → B → C, A → B → A) would make each read model resolve

@@ -1,5 +1,4 @@
 import ArgumentParser
-import Foundation
 import StrataDomain
 import StrataLog
 import StrataViews
@@ -40,7 +39,7 @@ struct VerifyCommand: ParsableCommand {
                     misplaced = try StateStore(log: log).misplacedEvents()
                     // The read models are rebuilt in a compacted copy of the journal and
                     // compared with it, row by row; the copy is removed afterwards.
-                    let scratch = NSTemporaryDirectory() + "strata-verify-" + UUID().uuidString
+                    let scratch = StateStore.newScratchPath()
                     ScratchCleanup.onSignal(removing: scratch)
                     var compared = Progress("verify read models")
                     defer { compared.finish() }
