@@ -44,9 +44,10 @@ extension EventLog {
         let writer = Thread { [self] in
             // The journal's end as this import knows it: where it was, or what it wrote.
             var known = before
+            var deferred: DeferredHeads? = nil
             while let batch = batches.receive() {
                 do {
-                    let (imported, skipped) = try writeImported(batch, known: known)
+                    let (imported, skipped) = try writeImported(batch, known: known, deferred: &deferred)
                     known = max(known, batch.events.last?.position ?? known)
                     outcome.add(imported: imported, skipped: skipped, last: batch.events.last?.position)
                 } catch {
@@ -54,6 +55,8 @@ extension EventLog {
                     batches.cancel()
                 }
             }
+            // What was committed keeps its heads, whether the import ended or failed.
+            do { try storeDeferredHeads(deferred) } catch { outcome.fail(error) }
             outcome.finish()
         }
         writer.start()
@@ -101,25 +104,39 @@ extension EventLog {
 
     /// Imports events whose payloads are already encoded: the log's write path alone
     /// (envelopes, checksums, indexes, chain, durable commits), for the storage benchmark.
-    public func importEncoded(_ events: [EncodedEvent], batchSize: Int = 10_000) throws -> ImportResult {
+    ///
+    /// `storingHeads: false` leaves the stream heads of the last batches unstored, as a
+    /// crash would (``DeferredHeads``), for tests of what reads and writes such a log.
+    public func importEncoded(
+        _ events: [EncodedEvent], batchSize: Int = 10_000, storingHeads: Bool = true
+    ) throws -> ImportResult {
         let batchSize = max(batchSize, 1)
         let lines = Array(events.indices.map { $0 + 1 })
         var result = ImportResult()
         var start = 0
         var known = try head().lastPosition
-        while start < events.count {
-            // At least `batchSize` events, and whole commands.
-            var end = min(start + batchSize, events.count)
-            while end < events.count, events[end - 1].sameCommand(as: events[end]) { end += 1 }
-            let (imported, skipped) = try writeImported(
-                ImportBatch(events: events[start..<end], lines: lines[start..<end]), known: known)
-            known = max(known, events[end - 1].position)
-            result.imported += imported
-            result.skipped += skipped
-            result.transactions += imported > 0 ? 1 : 0
-            result.lastPosition = events[end - 1].position
-            start = end
+        var deferred: DeferredHeads? = nil
+        do {
+            while start < events.count {
+                // At least `batchSize` events, and whole commands.
+                var end = min(start + batchSize, events.count)
+                while end < events.count, events[end - 1].sameCommand(as: events[end]) { end += 1 }
+                let (imported, skipped) = try writeImported(
+                    ImportBatch(events: events[start..<end], lines: lines[start..<end]), known: known,
+                    deferred: &deferred)
+                known = max(known, events[end - 1].position)
+                result.imported += imported
+                result.skipped += skipped
+                result.transactions += imported > 0 ? 1 : 0
+                result.lastPosition = events[end - 1].position
+                start = end
+            }
+        } catch {
+            // What was committed keeps its heads.
+            if storingHeads { try? storeDeferredHeads(deferred) }
+            throw error
         }
+        if storingHeads { try storeDeferredHeads(deferred) }
         return result
     }
 
@@ -182,10 +199,15 @@ extension EventLog {
 
     /// `known`: the journal's last position as the import knows it (where it began, or its
     /// own last write), so a position held past it can be told apart as another writer's.
-    private func writeImported(_ batch: ImportBatch, known: Position) throws -> (Int, Int) {
-        try storage {
+    /// `deferred`: the stream heads the import's batches so far left unstored; the batch
+    /// carries them on, and stores them once they span ``Options/deferredHeadsLimit`` events. It is
+    /// changed only when the batch commits.
+    private func writeImported(_ batch: ImportBatch, known: Position, deferred: inout DeferredHeads?) throws -> (
+        Int, Int
+    ) {
+        let (imported, skipped, heads) = try storage {
             try environment.write { tx in
-                var writer = try LogWriter(log: self, tx: tx)
+                var writer = try LogWriter(log: self, tx: tx, deferred: deferred, deferring: true)
                 var imported = 0
                 var skipped = 0
                 // Streams the events written must find, checked at the end of their command:
@@ -218,9 +240,12 @@ extension EventLog {
                 }
                 try checkRequired()  // a batch ends at the end of a command
                 try writer.endCommit()
-                return (imported, skipped)
+                if writer.unstoredEvents >= deferredHeadsLimit { try writer.storeHeads() }
+                return (imported, skipped, writer.deferred)
             }
         }
+        deferred = heads
+        return (imported, skipped)
     }
 
     /// Writes one imported event, or returns `false` when it is already there (a resumed

@@ -131,7 +131,14 @@ extension EventLog {
         }
     }
 
+    /// The head of `stream`: from the events an import has not stored the heads of yet,
+    /// else from the `streams` table.
     func streamHead(_ stream: StreamID, _ tx: Transaction) throws -> StreamHead? {
+        try unstoredHeads(tx, only: stream)[stream] ?? storedHead(stream, tx)
+    }
+
+    /// The head of `stream` in the `streams` table.
+    func storedHead(_ stream: StreamID, _ tx: Transaction) throws -> StreamHead? {
         try LogKeys.stream(stream).withUnsafeBytes { key in
             try tx.withValue(streams, key: key) { value -> StreamHead? in
                 guard let value else { return nil }
@@ -191,7 +198,7 @@ extension EventLog {
         let prefix = Array((category + "-").utf8)
         return try storage {
             try environment.read { tx in
-                try tx.withCursor(streams) { c in
+                let stored = try tx.withCursor(streams) { c in
                     var n = 0
                     try c.scan(from: prefix) { key, _ in
                         guard key.starts(with: prefix) else { return false }
@@ -200,6 +207,7 @@ extension EventLog {
                     }
                     return n
                 }
+                return try stored + unstoredStreams(prefix: prefix, tx).count
             }
         }
     }
@@ -218,7 +226,18 @@ extension EventLog {
                 return true
             }
         }
-        return out
+        let unstored = try unstoredStreams(prefix: prefix, tx)
+        guard !unstored.isEmpty else { return out }
+        return (out + unstored).sorted { LogKeys.stream($0).lexicographicallyPrecedes(LogKeys.stream($1)) }
+    }
+
+    /// Streams whose ids start with `prefix` that have events but no row in the `streams`
+    /// table yet (an import defers their heads: ``DeferredHeads``).
+    func unstoredStreams(prefix: [UInt8] = [], _ tx: Transaction) throws -> [StreamID] {
+        try unstoredHeads(tx).keys.filter { stream in
+            let key = LogKeys.stream(stream)
+            return try key.starts(with: prefix) && storedHead(stream, tx) == nil
+        }
     }
 
     /// The last position recorded at or before `time`: what the journal knew then. One seek

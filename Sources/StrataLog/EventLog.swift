@@ -14,7 +14,7 @@ import LMDB
 /// | `event_ids`     | event id (16 bytes)                   | position — permanent idempotency |
 /// | `streams`       | stream id                             | version ‖ position of its last event |
 /// | `commits`       | record time (biased u64 BE) ‖ last position | first position ‖ chain hash |
-/// | `meta`          | name                                  | format version                 |
+/// | `meta`          | name                                  | format version; `heads-through` (``DeferredHeads``) |
 ///
 /// Each stored event links to its stream's previous event, so a stream is read back from
 /// its head and the only per-stream index is one row per stream: a random-key B-tree
@@ -40,6 +40,9 @@ public final class EventLog: Sendable {
         public var extraSets: Set<String> = []
         /// The clock record times are taken from, and checked against (tests set their own).
         public var clock: @Sendable () -> RecordTime = { RecordTime.now() }
+        /// The most events an import keeps stream heads unstored for (``DeferredHeads``);
+        /// tests set a small one.
+        var deferredHeadsLimit: UInt64 = 262_144
         public init() {}
     }
 
@@ -56,7 +59,11 @@ public final class EventLog: Sendable {
     }
 
     /// The stored layout's version; a journal of another layout is refused by name.
-    static let formatVersion: [UInt8] = Array("strata-log/3".utf8)
+    /// Version 4 added the `heads-through` marker (``DeferredHeads``): a journal of version
+    /// 3 is one without it, and is upgraded when an import first sets it.
+    static let formatVersion: [UInt8] = Array("strata-log/4".utf8)
+    static let readableFormats: [[UInt8]] = [Array("strata-log/3".utf8), formatVersion]
+    static let formatKey = Array("format".utf8)
     static let databaseNames = ["events", "event_ids", "streams", "commits", "meta"]
 
     /// The LMDB environment, for layers that keep their own databases beside the log.
@@ -65,6 +72,8 @@ public final class EventLog: Sendable {
     public let path: String
     /// The clock (``Options/clock``).
     public let clock: @Sendable () -> RecordTime
+    /// ``Options/deferredHeadsLimit``.
+    let deferredHeadsLimit: UInt64
     let events: Database
     let eventIDs: Database
     let streams: Database
@@ -112,6 +121,7 @@ public final class EventLog: Sendable {
         self.environment = env
         self.path = path
         clock = options.clock
+        deferredHeadsLimit = options.deferredHeadsLimit
         events = env.database("events")
         eventIDs = env.database("event_ids")
         streams = env.database("streams")
@@ -121,10 +131,10 @@ public final class EventLog: Sendable {
     }
 
     private func checkFormat() throws {
-        let key = Array("format".utf8)
+        let key = EventLog.formatKey
         let stored = try storage { try environment.read { try $0.value(meta, key: key) } }
         if let stored {
-            guard stored == EventLog.formatVersion else {
+            guard EventLog.readableFormats.contains(stored) else {
                 throw LogError.corrupted(
                     position: nil, reason: "unknown journal format \(String(decoding: stored, as: UTF8.self))")
             }

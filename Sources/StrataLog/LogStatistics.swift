@@ -42,7 +42,7 @@ extension EventLog {
                 return LogStatistics(
                     events: try tx.stat(events).entries, lastPosition: try lastPosition(tx),
                     lastRecordedAt: commit?.recordedAt, commits: try tx.stat(commits).entries,
-                    streams: try tx.stat(streams).entries, usedBytes: info.usedBytes,
+                    streams: try tx.stat(streams).entries + unstoredStreams(tx).count, usedBytes: info.usedBytes,
                     freeBytes: try tx.freePages() * info.pageSize, fileBytes: fileBytes,
                     mapSize: info.mapSize, databaseBytes: sizes)
             }

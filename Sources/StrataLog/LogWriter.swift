@@ -23,15 +23,61 @@ struct LogWriter {
     /// appended to the id index without a search, since they cannot be there yet.
     private var greatestID: EventID?
 
-    init(log: EventLog, tx: WriteTransaction) throws {
+    /// Heads not in the `streams` table yet, of the streams with events after `through`
+    /// (``DeferredHeads``); `through` is `nil` when the table is current.
+    private var unstored: [StreamID: StreamHead] = [:]
+    private var through: Position?
+    /// Whether heads moved by this writer's commits stay in `unstored` (an import) rather
+    /// than being stored at each commit's end.
+    private let deferring: Bool
+
+    /// A writer at the end of the log. One that is not `deferring` first stores the heads an
+    /// import left unstored (taking them from `deferred` when the log still ends where that
+    /// import left it, else from the events); a `deferring` one (an import's batch) carries
+    /// on from `deferred` and keeps the heads its commits move unstored.
+    init(log: EventLog, tx: WriteTransaction, deferred: DeferredHeads? = nil, deferring: Bool = false) throws {
         self.log = log
         self.tx = tx
+        self.deferring = deferring
         head = try log.lastCommit(tx)
         lastPosition = try log.lastPosition(tx)
         greatestID = try tx.withCursor(log.eventIDs) { c in try c.last().flatMap { EventID(bytes: $0.key) } }
         guard (head?.last ?? .zero) == lastPosition else {
             throw LogError.corrupted(
                 position: lastPosition, reason: "the last commit record does not end at the last event")
+        }
+        through = try log.headsThrough(tx)
+        if let through {
+            if let deferred, deferred.through == through, deferred.end == lastPosition {
+                unstored = deferred.heads
+            } else {
+                unstored = try log.heads(after: through, tx)
+            }
+            if !deferring { try storeHeads() }
+        } else if deferring {
+            through = lastPosition
+            try log.setHeadsThrough(lastPosition, tx)
+        }
+    }
+
+    /// The heads this writer leaves unstored, for the import's next batch (`nil`: none).
+    var deferred: DeferredHeads? {
+        through.map { DeferredHeads(through: $0, end: lastPosition, heads: unstored) }
+    }
+
+    /// How many events have their streams' heads unstored.
+    var unstoredEvents: UInt64 { through.map { lastPosition.rawValue - $0.rawValue } ?? 0 }
+
+    /// Stores the unstored heads and marks the `streams` table current. A deferring writer
+    /// defers again from its next commit.
+    mutating func storeHeads() throws {
+        precondition(pendingFirst == nil, "heads are stored between commits")
+        try log.storeHeads(unstored, tx)
+        unstored = [:]
+        through = nil
+        if deferring {
+            through = lastPosition
+            try log.setHeadsThrough(lastPosition, tx)
         }
     }
 
@@ -41,7 +87,7 @@ struct LogWriter {
     /// time it is asked for.
     mutating func slot(for stream: StreamID) throws -> Int {
         if let slot = slots[stream] { return slot }
-        let head = try log.streamHead(stream, tx) ?? StreamHead(version: 0, position: .zero)
+        let head = try unstored[stream] ?? log.storedHead(stream, tx) ?? StreamHead(version: 0, position: .zero)
         streams.append(StreamSlot(stream: stream, head: head, moved: false))
         slots[stream] = streams.count - 1
         return streams.count - 1
@@ -139,7 +185,11 @@ struct LogWriter {
     mutating func endCommit() throws {
         guard let first = pendingFirst, let recordedAt = pendingRecordedAt else { return }
         for slot in movedSlots {
-            try tx.put(log.streams, key: LogKeys.stream(streams[slot].stream), value: streams[slot].head.value)
+            if deferring {
+                unstored[streams[slot].stream] = streams[slot].head
+            } else {
+                try tx.put(log.streams, key: LogKeys.stream(streams[slot].stream), value: streams[slot].head.value)
+            }
             streams[slot].moved = false
         }
         movedSlots.removeAll(keepingCapacity: true)

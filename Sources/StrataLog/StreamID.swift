@@ -19,7 +19,9 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
 
     /// The category: the part before the first `-` (`claim` in `claim-abc`), or the whole id.
     public var category: Substring {
-        rawValue.split(separator: "-", maxSplits: 1, omittingEmptySubsequences: false).first ?? Substring(rawValue)
+        // Without `split`, which makes an array: imports ask it of every event.
+        guard let dash = rawValue.utf8.firstIndex(of: UInt8(ascii: "-")) else { return rawValue[...] }
+        return rawValue[..<dash]
     }
 
     public var description: String { rawValue }

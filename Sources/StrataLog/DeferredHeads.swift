@@ -1,0 +1,103 @@
+import LMDB
+
+/// Stream heads an import holds in memory instead of storing them at every durable commit.
+///
+/// The `streams` table is a random-key B-tree: storing the heads a batch moved rewrites most
+/// of its pages at every commit (on the import benchmark, 1,200 pages a commit, half of all
+/// the bytes written, scattered over the file). An import therefore stores them once every
+/// ``EventLog/Options/deferredHeadsLimit`` events (262,144) and at its end, and meanwhile
+/// keeps the meta key `heads-through`: the position up to which the table is current. The
+/// heads of the events after it are read from those events (each names its stream and
+/// version), so a reader, a crash or another writer never meets a wrong head:
+/// - readers add the events after `heads-through` to what the table says
+///   (``EventLog/unstoredHeads(_:only:)``): the limit bounds what they read;
+/// - the next writer that is not the same import stores them and removes the key, in its
+///   own transaction (``LogWriter``);
+/// - `verify` checks the table against the events up to `heads-through`.
+struct DeferredHeads {
+    /// The position up to which the `streams` table is current: the stored `heads-through`.
+    let through: Position
+    /// The log's last position when these heads were taken: they are valid only while the
+    /// log still ends there (no other writer came in between).
+    var end: Position
+    /// The heads of the streams whose events are after `through`.
+    var heads: [StreamID: StreamHead]
+}
+
+extension EventLog {
+    private static let headsThroughKey = Array("heads-through".utf8)
+
+    /// Where the `streams` table is current, when an import left it behind; `nil` when it
+    /// is current.
+    func headsThrough(_ tx: Transaction) throws -> Position? {
+        try EventLog.headsThroughKey.withUnsafeBytes { key in
+            try tx.withValue(meta, key: key) { value -> Position? in
+                guard let value else { return nil }
+                guard value.count == 8 else {
+                    throw LogError.corrupted(position: nil, reason: "malformed heads-through marker")
+                }
+                return Position(BigEndian.uint64(value))
+            }
+        }
+    }
+
+    func setHeadsThrough(_ position: Position?, _ tx: WriteTransaction) throws {
+        if let position {
+            try tx.put(meta, key: EventLog.headsThroughKey, value: position.key)
+            // A binary of the format before this marker would take the table as current.
+            try tx.put(meta, key: EventLog.formatKey, value: EventLog.formatVersion)
+        } else {
+            try tx.delete(meta, key: EventLog.headsThroughKey)
+        }
+    }
+
+    /// The heads of the streams with events after `position`, read from those events (of
+    /// `only` that stream, when given).
+    func heads(after position: Position, only: StreamID? = nil, _ tx: Transaction) throws -> [StreamID: StreamHead] {
+        var heads: [StreamID: StreamHead] = [:]
+        try tx.withCursor(events) { c in
+            try c.scan(from: position.next.key) { key, value in
+                guard let pos = Position(key: key) else {
+                    throw LogError.corrupted(position: nil, reason: "event key of \(key.count) bytes")
+                }
+                let e: Envelope
+                do {
+                    e = try EnvelopeCodec.decode(position: pos, stored: value, payload: false).envelope
+                } catch let error as EnvelopeCodec.Corrupt {
+                    throw LogError.corrupted(position: pos, reason: error.reason)
+                }
+                if only == nil || only == e.stream {
+                    heads[e.stream] = StreamHead(version: e.version, position: pos)
+                }
+                return true
+            }
+        }
+        return heads
+    }
+
+    /// The heads the `streams` table does not hold yet (empty when it is current).
+    func unstoredHeads(_ tx: Transaction, only: StreamID? = nil) throws -> [StreamID: StreamHead] {
+        guard let through = try headsThrough(tx) else { return [:] }
+        return try heads(after: through, only: only, tx)
+    }
+
+    /// Stores `heads` in the `streams` table in key order and marks the table current.
+    func storeHeads(_ heads: [StreamID: StreamHead], _ tx: WriteTransaction) throws {
+        let rows = heads.map { (key: LogKeys.stream($0.key), value: $0.value.value) }
+        for row in rows.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
+            try tx.put(streams, key: row.key, value: row.value)
+        }
+        try setHeadsThrough(nil, tx)
+    }
+
+    /// Stores the heads an import deferred, when the log still ends where it left them
+    /// (else reads them back from the events): one short transaction at an import's end.
+    func storeDeferredHeads(_ deferred: DeferredHeads?) throws {
+        try storage {
+            try environment.write { tx in
+                guard try headsThrough(tx) != nil else { return }
+                _ = try LogWriter(log: self, tx: tx, deferred: deferred)  // stores them
+            }
+        }
+    }
+}
