@@ -336,7 +336,7 @@ struct ImportReferenceTests {
     }
 
     @Test(
-        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source, a self-link, an alias of a name to itself or of no name — exit 65, nothing imported",
+        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source, a second assertion or registration in its stream, a self-link, an alias of a name to itself or of no name — exit 65, nothing imported",
         arguments: [
             (
                 "claim.corrected.v1", "claim-dailynk-2020-05-minerals/c1", 2,
@@ -365,6 +365,16 @@ struct ImportReferenceTests {
                 "entity.aliased.v1", "alias-place-nampo", 1,
                 #"{"kind":"place","name":"Nampo","canonical":"NAMPO","reason":null}"#,
                 "payload: entity.aliased.v1: \"Nampo\" and \"NAMPO\" are the same name"
+            ),
+            (
+                "claim.asserted.v1", "claim-dailynk-2020-05-minerals/c1", 2,
+                #"{"claim":"dailynk-2020-05-minerals/c1","kind":"shipment","source":"dailynk-china-source","said":"x","credibility":3,"when":"2020-05","when_said":null,"commodity":"coal","quantity":null,"from":[],"to":[],"vessel":null,"voyages":null,"method":[],"price":null,"parties":[],"note":null}"#,
+                "version: a claim.asserted.v1 event can only start its stream, and this one is version 2 of claim-dailynk-2020-05-minerals/c1"
+            ),
+            (
+                "source.registered.v1", "source-dailynk-china-source", 2,
+                #"{"source":"dailynk-china-source","name":"Another","kind":"human","reliability":"A","description":null,"report":"dailynk-2020-05-minerals"}"#,
+                "version: a source.registered.v1 event can only start its stream"
             ),
             (
                 "entity.aliased.v1", "alias-place-", 1,

@@ -11,6 +11,15 @@ extension DomainEvents {
     /// sources that were never registered. `nil` for other families.
     public typealias References = (stream: StreamID, requires: [StreamID])
 
+    /// Whether events of `type` are what their stream records (a source's registration, a
+    /// report, a claim's assertion), written only as its first event: readers take the
+    /// first (`strata sources`, `strata claim`), so a second would be read by some and not
+    /// by others.
+    public static func startsStream(_ type: EventType) -> Bool {
+        [SourceRegistered.eventType.family, ReportFiled.eventType.family, ClaimAsserted.eventType.family].contains(
+            type.family)
+    }
+
     public static func references(type: EventType, payload: Payload) throws(EventDecodingError) -> References? {
         switch type.family {
         case ReportFiled.eventType.family:

@@ -93,6 +93,15 @@ struct ImportCommand: ParsableCommand {
                             "a \(type.name) event cannot start stream \(stream): it changes what an earlier event there recorded"
                     )
                 }
+                // A registration, a report or an assertion is what its stream records: the
+                // commands write it only as the stream's first event.
+                if version > 1, DomainEvents.startsStream(type) {
+                    throw ImportRefusal(
+                        field: "version",
+                        reason:
+                            "a \(type.name) event can only start its stream, and this one is version \(version) of \(stream)"
+                    )
+                }
                 return references.requires
             }
             // Importing a file that is not an export (a report, a CSV) into a journal that
