@@ -50,6 +50,11 @@ public struct DocumentNode: Sendable, Equatable {
         // A byte order mark before the text (Windows editors write one): YAML allows it,
         // and RFC 8259 lets a JSON parser ignore it. Lines and columns are unchanged.
         let bom = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        if bom, bytes.dropFirst(3).starts(with: [0xEF, 0xBB, 0xBF]) {
+            // Else YAML reports a missing document start lines later, and JSON an
+            // unexpected character.
+            throw InputError(line: 1, "the file starts with two byte order marks (U+FEFF); remove the second")
+        }
         if json { return try readJSON(bom ? Array(bytes.dropFirst(3)) : bytes) }
         return try readYAML(bom ? String(text.dropFirst()) : text)
     }
