@@ -1,4 +1,5 @@
 import LMDB
+import Synchronization
 
 /// Stream heads an import holds in memory instead of storing them at every durable commit.
 ///
@@ -10,7 +11,8 @@ import LMDB
 /// heads of the events after it are read from those events (each names its stream and
 /// version), so a reader, a crash or another writer never meets a wrong head:
 /// - readers add the events after `heads-through` to what the table says
-///   (``EventLog/unstoredHeads(_:only:)``): the limit bounds what they read;
+///   (``EventLog/unstoredHeads(_:)``): the limit bounds what they read, and a process
+///   reads them once for each end of the log;
 /// - the next writer that is not the same import stores them and removes the key, in its
 ///   own transaction (``LogWriter``);
 /// - `verify` checks the table against the events up to `heads-through`.
@@ -51,9 +53,8 @@ extension EventLog {
         }
     }
 
-    /// The heads of the streams with events after `position`, read from those events (of
-    /// `only` that stream, when given).
-    func heads(after position: Position, only: StreamID? = nil, _ tx: Transaction) throws -> [StreamID: StreamHead] {
+    /// The heads of the streams with events after `position`, read from those events.
+    func heads(after position: Position, _ tx: Transaction) throws -> [StreamID: StreamHead] {
         var heads: [StreamID: StreamHead] = [:]
         try tx.withCursor(events) { c in
             try c.scan(from: position.next.key) { key, value in
@@ -66,19 +67,19 @@ extension EventLog {
                 } catch let error as EnvelopeCodec.Corrupt {
                     throw LogError.corrupted(position: pos, reason: error.reason)
                 }
-                if only == nil || only == e.stream {
-                    heads[e.stream] = StreamHead(version: e.version, position: pos)
-                }
+                heads[e.stream] = StreamHead(version: e.version, position: pos)
                 return true
             }
         }
         return heads
     }
 
-    /// The heads the `streams` table does not hold yet (empty when it is current).
-    func unstoredHeads(_ tx: Transaction, only: StreamID? = nil) throws -> [StreamID: StreamHead] {
+    /// The heads the `streams` table does not hold yet (empty when it is current). Read from
+    /// the events once for each end of the log (``UnstoredHeadsCache``).
+    func unstoredHeads(_ tx: Transaction) throws -> [StreamID: StreamHead] {
         guard let through = try headsThrough(tx) else { return [:] }
-        return try heads(after: through, only: only, tx)
+        let end = try lastPosition(tx)
+        return try unstoredCache.heads(through: through, end: end) { try heads(after: through, tx) }
     }
 
     /// Stores `heads` in the `streams` table in key order and marks the table current.
@@ -99,5 +100,22 @@ extension EventLog {
                 _ = try LogWriter(log: self, tx: tx, deferred: deferred)  // stores them
             }
         }
+    }
+}
+
+/// The heads of the events after `heads-through` as a reader of this process last read them,
+/// reused while the log still ends where it did: events are never changed once written, so
+/// the same marker and end mean the same heads. A command that reads many streams
+/// (`strata sources`) reads those events once, not once a stream.
+final class UnstoredHeadsCache: Sendable {
+    private let last = Mutex<DeferredHeads?>(nil)
+
+    func heads(
+        through: Position, end: Position, _ read: () throws -> [StreamID: StreamHead]
+    ) throws -> [StreamID: StreamHead] {
+        if let known = last.withLock({ $0 }), known.through == through, known.end == end { return known.heads }
+        let heads = try read()
+        last.withLock { $0 = DeferredHeads(through: through, end: end, heads: heads) }
+        return heads
     }
 }

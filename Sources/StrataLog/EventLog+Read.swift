@@ -134,7 +134,7 @@ extension EventLog {
     /// The head of `stream`: from the events an import has not stored the heads of yet,
     /// else from the `streams` table.
     func streamHead(_ stream: StreamID, _ tx: Transaction) throws -> StreamHead? {
-        try unstoredHeads(tx, only: stream)[stream] ?? storedHead(stream, tx)
+        try unstoredHeads(tx)[stream] ?? storedHead(stream, tx)
     }
 
     /// The head of `stream` in the `streams` table.

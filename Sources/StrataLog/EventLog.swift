@@ -74,6 +74,8 @@ public final class EventLog: Sendable {
     public let clock: @Sendable () -> RecordTime
     /// ``Options/deferredHeadsLimit``.
     let deferredHeadsLimit: UInt64
+    /// Heads an import left unstored, as readers last read them.
+    let unstoredCache = UnstoredHeadsCache()
     let events: Database
     let eventIDs: Database
     let streams: Database

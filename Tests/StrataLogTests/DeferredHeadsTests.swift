@@ -136,6 +136,22 @@ struct DeferredHeadsTests {
         #expect(try copy.verify().isClean)
     }
 
+    @Test("a reader reads unstored heads again once the log has moved on, not from what it read before")
+    func readerFollowsTheLog() throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        let events = try source(t)
+        let copy = try copy(t, "copy")
+        let half = events.count / 2
+        _ = try copy.importEncoded(Array(events[..<half]), batchSize: 37, storingHeads: false)
+        let before = try streams.map { try copy.streamVersion($0) }
+        _ = try copy.importEncoded(events, batchSize: 37, storingHeads: false)
+        #expect(try headsThrough(copy) == .zero)
+        let after = try streams.map { try copy.streamVersion($0) }
+        #expect(after != before)
+        #expect(try after == streams.map { try t.log.streamVersion($0) })
+    }
+
     @Test("verify checks the stored heads against the events up to the marker")
     func verifyChecksStoredHeads() throws {
         try withImport(limit: 200, storingHeads: false) { _, copy throws in
