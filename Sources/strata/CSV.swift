@@ -1,7 +1,8 @@
 import StrataLog
 
 /// Flattens JSON rows into CSV under fixed columns: nested objects become dotted paths
-/// (a null object leaves its columns empty), lists are joined by `;`. A cell that begins
+/// (a null object leaves its columns empty), lists are joined by `;`, and a list of objects
+/// is its JSON. A cell that begins
 /// with `=`, `+`, `-`, `@`, a tab or a carriage return gets a leading `'`, so a
 /// spreadsheet shows it as text instead of running it as a formula: report text is quoted
 /// from sources nobody vouches for. (Numbers are never negative, so none is touched.)
@@ -35,18 +36,24 @@ struct CSV {
     }
 
     /// The text of the value at `path` in `row`: empty for none, null or an object (whose
-    /// fields have columns of their own); a list's items joined by `;`; a number or a
+    /// fields have columns of their own); a list's items joined by `;`, or a list of objects
+    /// as its JSON; a number or a
     /// boolean as JSON writes it.
     private static func cell(_ row: Payload, _ path: [String]) -> String {
         var value = row
         for key in path {
-            guard case .object(let fields) = value, let next = fields.first(where: { $0.key == key })?.value else { return "" }
+            guard case .object(let fields) = value, let next = fields.first(where: { $0.key == key })?.value else {
+                return ""
+            }
             value = next
         }
         switch value {
         case .null, .object: return ""
         case .string(let s): return s
-        case .array(let items): return items.map { $0.stringValue ?? $0.json }.joined(separator: ";")
+        case .array(let items):
+            // A list of objects (volumes' `reported_totals`) as its JSON, so it reads back.
+            if items.contains(where: { if case .object = $0 { true } else { false } }) { return value.json }
+            return items.map { $0.stringValue ?? $0.json }.joined(separator: ";")
         default: return value.json
         }
     }
