@@ -158,6 +158,22 @@ struct CLITests {
         }
     }
 
+    @Test("a rating that gives a source the grade it has is refused (exit 65, nothing appended); another is recorded")
+    func ratingChangingNothing() throws {
+        try withSeedJournal { _, journal in
+            // The seed registers dailynk-china-source at C.
+            let before = try strata("export", "--journal", journal).stdout
+            let same = try strata("rate", "dailynk-china-source", "C", "--reason", "r", "--journal", journal)
+            #expect(same.exited(65), "\(same.status) \(same.err)")
+            #expect(same.err.contains("GRADE: dailynk-china-source is graded C already"), "\(same.err)")
+            #expect(try strata("export", "--journal", journal).stdout == before)
+            #expect(try strata("rate", "dailynk-china-source", "B", "--reason", "r", "--journal", journal).exited(0))
+            let again = try strata("rate", "dailynk-china-source", "B", "--reason", "r", "--journal", journal)
+            #expect(again.exited(65), "\(again.err)")
+            #expect(try strata("rate", "dailynk-china-source", "C", "--reason", "back", "--journal", journal).exited(0))
+        }
+    }
+
     @Test(
         "verify whose copy of the journal cannot be made says where and why (exit 74), and leaves the journal as it was"
     )

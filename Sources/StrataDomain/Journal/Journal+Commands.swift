@@ -54,8 +54,14 @@ extension Journal {
         throws -> Outcome
     {
         try recordOne(recordedAt: recordedAt, by: analyst) {
-            guard try exists(Streams.source(source)) else {
+            guard let record = try self.source(source) else {
                 throw InputError(field: "SOURCE", "no source \(source) in the journal")
+            }
+            // As `strata correct` refuses a correction that changes no field.
+            guard record.current != grade else {
+                throw InputError(
+                    field: "GRADE",
+                    "\(source) is graded \(grade.rawValue) already: a rating that changes nothing is not recorded")
             }
             return (Streams.source(source), SourceRated(source: source, reliability: grade, reason: reason).proposed())
         }
