@@ -1,5 +1,5 @@
+import Foundation
 import LMDB
-import Synchronization
 
 /// Stream heads an import holds in memory instead of storing them at every durable commit.
 ///
@@ -13,15 +13,17 @@ import Synchronization
 /// - readers add the events after `heads-through` to what the table says
 ///   (``EventLog/unstoredHeads(_:)``): the limit bounds what they read, and a process
 ///   reads them once for each end of the log;
-/// - the next writer that is not the same import stores them and removes the key, in its
-///   own transaction (``LogWriter``);
+/// - the next writer that is not the same import (an append, or a resumed import whose
+///   heads went with its process) reads them from the events in its own transaction: an
+///   append stores them and removes the key first, an import carries on deferring them
+///   (``LogWriter``);
 /// - `verify` checks the table against the events up to `heads-through`.
 struct DeferredHeads {
     /// The position up to which the `streams` table is current: the stored `heads-through`.
     let through: Position
     /// The log's last position when these heads were taken: they are valid only while the
     /// log still ends there (no other writer came in between).
-    var end: Position
+    let end: Position
     /// The heads of the streams whose events are after `through`.
     var heads: [StreamID: StreamHead]
 }
@@ -53,33 +55,39 @@ extension EventLog {
         }
     }
 
-    /// The heads of the streams with events after `position`, read from those events.
-    func heads(after position: Position, _ tx: Transaction) throws -> [StreamID: StreamHead] {
-        var heads: [StreamID: StreamHead] = [:]
+    /// The heads of the streams with events after `position`, read from those events (their
+    /// stream and version only: no checksum, which `verify` checks), added to `heads`.
+    func heads(
+        after position: Position, adding heads: [StreamID: StreamHead] = [:], _ tx: Transaction
+    ) throws -> [StreamID: StreamHead] {
+        var heads = heads
         try tx.withCursor(events) { c in
             try c.scan(from: position.next.key) { key, value in
                 guard let pos = Position(key: key) else {
                     throw LogError.corrupted(position: nil, reason: "event key of \(key.count) bytes")
                 }
-                let e: Envelope
-                do {
-                    e = try EnvelopeCodec.decode(position: pos, stored: value, payload: false).envelope
-                } catch let error as EnvelopeCodec.Corrupt {
-                    throw LogError.corrupted(position: pos, reason: error.reason)
+                guard let (stream, version) = EnvelopeCodec.streamVersion(stored: value) else {
+                    throw LogError.corrupted(position: pos, reason: "malformed event record: no stream and version")
                 }
-                heads[e.stream] = StreamHead(version: e.version, position: pos)
+                heads[stream] = StreamHead(version: version, position: pos)
                 return true
             }
         }
         return heads
     }
 
-    /// The heads the `streams` table does not hold yet (empty when it is current). Read from
-    /// the events once for each end of the log (``UnstoredHeadsCache``).
+    /// The heads the `streams` table does not hold yet (empty when it is current), read from
+    /// the events after `heads-through`; a process reads each event once
+    /// (``UnstoredHeadsCache``).
     func unstoredHeads(_ tx: Transaction) throws -> [StreamID: StreamHead] {
-        guard let through = try headsThrough(tx) else { return [:] }
+        guard let through = try headsThrough(tx) else {
+            unstoredCache.clear()
+            return [:]
+        }
         let end = try lastPosition(tx)
-        return try unstoredCache.heads(through: through, end: end) { try heads(after: through, tx) }
+        return try unstoredCache.heads(through: through, end: end) { known in
+            try heads(after: known?.end ?? through, adding: known?.heads ?? [:], tx)
+        }
     }
 
     /// Stores `heads` in the `streams` table in key order and marks the table current.
@@ -103,19 +111,31 @@ extension EventLog {
     }
 }
 
-/// The heads of the events after `heads-through` as a reader of this process last read them,
-/// reused while the log still ends where it did: events are never changed once written, so
-/// the same marker and end mean the same heads. A command that reads many streams
-/// (`strata sources`) reads those events once, not once a stream.
-final class UnstoredHeadsCache: Sendable {
-    private let last = Mutex<DeferredHeads?>(nil)
+/// The heads of the events after `heads-through` as a reader of this process last read them.
+/// Events never change once written, and a marker's position is never set again once the
+/// log has passed it, so under the same marker what was read up to one end holds at any
+/// later end: a reader reads only the events after what it read last. A command that reads
+/// many streams (`strata sources`) or runs beside an import reads each event once.
+/// `@unchecked Sendable`: every access holds `lock`.
+final class UnstoredHeadsCache: @unchecked Sendable {
+    private let lock = NSLock()
+    private var last: DeferredHeads?
 
+    /// The heads after `through` up to `end`: `read` is given what is known under this
+    /// marker up to an earlier end (or `nil`) and reads on from there.
     func heads(
-        through: Position, end: Position, _ read: () throws -> [StreamID: StreamHead]
+        through: Position, end: Position, _ read: (DeferredHeads?) throws -> [StreamID: StreamHead]
     ) throws -> [StreamID: StreamHead] {
-        if let known = last.withLock({ $0 }), known.through == through, known.end == end { return known.heads }
-        let heads = try read()
-        last.withLock { $0 = DeferredHeads(through: through, end: end, heads: heads) }
+        let known = lock.withLock { last }.flatMap { $0.through == through && $0.end <= end ? $0 : nil }
+        if let known, known.end == end { return known.heads }
+        let heads = try read(known)
+        lock.withLock { last = DeferredHeads(through: through, end: end, heads: heads) }
         return heads
+    }
+
+    func clear() {
+        lock.withLock {
+            if last != nil { last = nil }
+        }
     }
 }

@@ -80,6 +80,21 @@ enum EnvelopeCodec {
         return name
     }
 
+    /// The stream and stream version of a stored event, read without its checksum or the
+    /// rest of the envelope: for reading stream heads back from the events
+    /// (``DeferredHeads``), where `verify` is what checks them. `nil` when the record is too
+    /// damaged to find them.
+    static func streamVersion(stored: UnsafeRawBufferPointer) -> (stream: StreamID, version: UInt64)? {
+        var r = ByteReader(stored)
+        guard (try? r.u8()) == version, let flags = try? r.u8(),
+            (try? r.bytes(32 + (flags & 1 == 1 ? 16 : 0) + 8)) != nil,
+            let streamVersion = try? r.varint(), (try? r.varint()) != nil,
+            let typeCount = try? r.varint(), (try? r.bytes(Int(clamping: typeCount))) != nil,
+            let stream = (try? r.string()).flatMap(StreamID.init)
+        else { return nil }
+        return (stream, streamVersion)
+    }
+
     /// Decodes and checks a stored event, reporting damage as ``LogError/corrupted(position:reason:)``.
     static func envelope(position: Position, stored: UnsafeRawBufferPointer, payload: Bool = true) throws -> Envelope {
         do {

@@ -205,9 +205,12 @@ extension EventLog {
     private func writeImported(_ batch: ImportBatch, known: Position, deferred: inout DeferredHeads?) throws -> (
         Int, Int
     ) {
+        // Handed to the writer (not shared with it, so its changes copy nothing); a retried
+        // transaction reads the heads from the events instead.
+        var carried = deferred.take()
         let (imported, skipped, heads) = try storage {
             try environment.write { tx in
-                var writer = try LogWriter(log: self, tx: tx, deferred: deferred, deferring: true)
+                var writer = try LogWriter(log: self, tx: tx, deferred: carried.take(), deferring: true)
                 var imported = 0
                 var skipped = 0
                 // Streams the events written must find, checked at the end of their command:

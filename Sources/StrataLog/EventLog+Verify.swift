@@ -46,7 +46,12 @@ extension EventLog {
                 var streamHeads: [StreamID: StreamHead] = [:]
                 // The `streams` table holds the heads as of `heads-through` when an import
                 // left it there (``DeferredHeads``), else as of the end.
-                let through = try headsThrough(tx)
+                var through: Position? = nil
+                do {
+                    through = try headsThrough(tx)
+                } catch let LogError.corrupted(_, reason) {
+                    report.add(nil, reason)
+                }
                 var storedHeads: [StreamID: StreamHead]? = through == .zero ? [:] : nil
                 try tx.withCursor(events) { c in
                     try c.scan { key, value in
@@ -54,6 +59,9 @@ extension EventLog {
                             report.add(nil, "event key of \(key.count) bytes")
                             return true
                         }
+                        // The heads as of the marker, taken at the first event after it (the
+                        // event at it may be damaged and skipped).
+                        if let through, storedHeads == nil, pos > through { storedHeads = streamHeads }
                         if pos != expected { report.add(pos, "gap: expected position \(expected)") }
                         expected = pos.next
                         report.events += 1
@@ -115,8 +123,8 @@ extension EventLog {
                 }
                 if !checksums.isEmpty { report.add(expected, "events after the last commit record") }
                 report.streams = streamHeads.count
-                if let through, storedHeads == nil {
-                    report.add(through, "the stream heads are marked current up to a position with no event")
+                if let through, storedHeads == nil, through.rawValue >= expected.rawValue {
+                    report.add(through, "the stream heads are marked current past the last event")
                 }
                 try checkStreamHeads(storedHeads ?? streamHeads, tx, &report)
                 try checkIDIndexCount(tx, events: report.events, &report)

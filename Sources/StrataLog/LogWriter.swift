@@ -28,19 +28,23 @@ struct LogWriter {
     private var unstored: [StreamID: StreamHead] = [:]
     private var through: Position?
     /// Whether heads moved by this writer's commits stay in `unstored` (an import) rather
-    /// than being stored at each commit's end.
+    /// than being stored at each commit's end. Such a writer marks the table current up
+    /// to `markFrom` at its first commit that moves a head, so a batch that writes nothing
+    /// (a resumed import's) leaves the journal as it was.
     private let deferring: Bool
+    private var markFrom: Position
 
     /// A writer at the end of the log. One that is not `deferring` first stores the heads an
     /// import left unstored (taking them from `deferred` when the log still ends where that
     /// import left it, else from the events); a `deferring` one (an import's batch) carries
-    /// on from `deferred` and keeps the heads its commits move unstored.
+    /// on from `deferred`, or from the events, and keeps the heads its commits move unstored.
     init(log: EventLog, tx: WriteTransaction, deferred: DeferredHeads? = nil, deferring: Bool = false) throws {
         self.log = log
         self.tx = tx
         self.deferring = deferring
         head = try log.lastCommit(tx)
         lastPosition = try log.lastPosition(tx)
+        markFrom = lastPosition
         greatestID = try tx.withCursor(log.eventIDs) { c in try c.last().flatMap { EventID(bytes: $0.key) } }
         guard (head?.last ?? .zero) == lastPosition else {
             throw LogError.corrupted(
@@ -48,15 +52,16 @@ struct LogWriter {
         }
         through = try log.headsThrough(tx)
         if let through {
+            guard through <= lastPosition else {
+                throw LogError.corrupted(
+                    position: through, reason: "the stream heads are marked current past the last event")
+            }
             if let deferred, deferred.through == through, deferred.end == lastPosition {
                 unstored = deferred.heads
             } else {
                 unstored = try log.heads(after: through, tx)
             }
             if !deferring { try storeHeads() }
-        } else if deferring {
-            through = lastPosition
-            try log.setHeadsThrough(lastPosition, tx)
         }
     }
 
@@ -75,10 +80,7 @@ struct LogWriter {
         try log.storeHeads(unstored, tx)
         unstored = [:]
         through = nil
-        if deferring {
-            through = lastPosition
-            try log.setHeadsThrough(lastPosition, tx)
-        }
+        markFrom = lastPosition
     }
 
     var lastRecordedAt: RecordTime? { head?.recordedAt }
@@ -184,6 +186,10 @@ struct LogWriter {
     /// Does nothing when no event was written since the last commit.
     mutating func endCommit() throws {
         guard let first = pendingFirst, let recordedAt = pendingRecordedAt else { return }
+        if deferring, through == nil, !movedSlots.isEmpty {
+            through = markFrom
+            try log.setHeadsThrough(markFrom, tx)
+        }
         for slot in movedSlots {
             if deferring {
                 unstored[streams[slot].stream] = streams[slot].head

@@ -11,8 +11,8 @@ struct VerifyCommand: ParsableCommand {
         discussion: """
             Checks every event's checksum and envelope, that positions run 1, 2, 3… without \
             gaps, that each stream's versions do too, the hash chain over commits, and that \
-            every index (event ids, streams, stream heads, commits, record time) agrees \
-            with the events, and that every row of the stored read models equals what a \
+            every index (event ids, streams, stream heads — up to where an import left them \
+            unstored — commits, record time) agrees with the events, and that every row of the stored read models equals what a \
             rebuild of the log writes: the read models are rebuilt in a compacted copy of the \
             journal made in the temporary directory ($TMPDIR, else /tmp; about one and a half \
             times the space `strata stats` shows in use), removed afterwards. Exit 0 only if nothing is wrong; \
