@@ -12,9 +12,9 @@ extension DomainEvents {
     public typealias References = (stream: StreamID, requires: [StreamID])
 
     /// Whether events of `type` are what their stream records (a source's registration, a
-    /// report, a claim's assertion), written only as its first event: readers take the
-    /// first (`strata sources`, `strata claim`), so a second would be read by some and not
-    /// by others.
+    /// report, a claim's assertion), written only as its first event. Readers do not agree
+    /// on a second one (`Journal.registration(of:)` takes the first registration,
+    /// `strata sources` the last), so none is imported.
     public static func startsStream(_ type: EventType) -> Bool {
         [SourceRegistered.eventType.family, ReportFiled.eventType.family, ClaimAsserted.eventType.family].contains(
             type.family)
