@@ -25,5 +25,18 @@ public struct StreamID: Hashable, Comparable, Sendable, CustomStringConvertible 
     }
 
     public var description: String { rawValue }
-    public static func < (a: StreamID, b: StreamID) -> Bool { a.rawValue < b.rawValue }
+
+    // Ids compare, hash and sort by their UTF-8 bytes, as LMDB keys them: as `String`s,
+    // "café" written with é and with e + U+0301 would be one stream here and two in the
+    // `streams` table.
+    public static func == (a: StreamID, b: StreamID) -> Bool { a.rawValue.utf8.elementsEqual(b.rawValue.utf8) }
+
+    public func hash(into hasher: inout Hasher) {
+        var id = rawValue
+        id.withUTF8 { hasher.combine(bytes: UnsafeRawBufferPointer($0)) }
+    }
+
+    public static func < (a: StreamID, b: StreamID) -> Bool {
+        a.rawValue.utf8.lexicographicallyPrecedes(b.rawValue.utf8)
+    }
 }

@@ -52,4 +52,30 @@ struct IdentifierTests {
         #expect(StreamID(String(repeating: "x", count: 501)) == nil)
         #expect(StreamID(String(repeating: "x", count: 500)) != nil)
     }
+
+    @Test("stream ids are their bytes: two spellings of one text are two streams, here as in LMDB")
+    func streamIDsByBytes() throws {
+        let composed = StreamID.test("caf\u{E9}-0")
+        let decomposed = StreamID.test("cafe\u{301}-0")
+        #expect(composed.rawValue == decomposed.rawValue)  // equal as Swift strings
+        #expect(composed != decomposed)
+        #expect(Set([composed, decomposed]).count == 2)
+        #expect(decomposed < composed)  // "e" (0x65) before "é" (0xC3 0xA9)
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        for stream in [composed, decomposed, composed] {
+            try t.log.append([StreamAppend(stream: stream, events: [event(1)])], recordedBy: "a")
+        }
+        #expect(try t.log.streamVersion(composed) == 2)
+        #expect(try t.log.streamVersion(decomposed) == 1)
+        #expect(try t.log.verify().isClean)
+        var events: [EncodedEvent] = []
+        try t.log.read {
+            events.append(EncodedEvent($0)); return true
+        }
+        let copy = try t.sibling("copy")
+        _ = try copy.importEncoded(events, batchSize: 1)
+        #expect(try copy.streamVersion(decomposed) == 1)
+        #expect(try copy.verify().isClean)
+    }
 }
