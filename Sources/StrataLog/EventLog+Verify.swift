@@ -52,7 +52,7 @@ extension EventLog {
                 } catch let LogError.corrupted(_, reason) {
                     report.add(nil, reason)
                 }
-                var storedHeads: [StreamID: StreamHead]? = through == .zero ? [:] : nil
+                var storedHeads: [StreamID: StreamHead]? = nil
                 try tx.withCursor(events) { c in
                     try c.scan { key, value in
                         guard let pos = Position(key: key) else {
@@ -60,7 +60,7 @@ extension EventLog {
                             return true
                         }
                         // The heads as of the marker, taken at the first event after it (the
-                        // event at it may be damaged and skipped).
+                        // event at it may be damaged and skipped); none after it: as of the end.
                         if let through, storedHeads == nil, pos > through { storedHeads = streamHeads }
                         if pos != expected { report.add(pos, "gap: expected position \(expected)") }
                         expected = pos.next
@@ -88,7 +88,6 @@ extension EventLog {
                                 pos, "stream \(e.stream) links back to \(decoded.previous), not to \(last.position)")
                         }
                         streamHeads[e.stream] = StreamHead(version: max(last.version, e.version), position: pos)
-                        if pos == through { storedHeads = streamHeads }
                         // Commits: each event belongs to the commit whose range holds it.
                         guard nextCommit < commitList.count else {
                             report.add(pos, "event after the last commit record")

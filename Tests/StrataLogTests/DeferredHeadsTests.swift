@@ -38,15 +38,27 @@ struct DeferredHeadsTests {
     /// Runs `body` with a source journal, a copy imported from it (heads stored at the
     /// end, or left unstored as a crash would leave them).
     private func withImport(
-        limit: UInt64 = 262_144, storingHeads: Bool, _ body: (TemporaryLog, EventLog) throws -> Void
+        limit: UInt64 = 262_144, mapSize: Int = 1 << 26, storingHeads: Bool,
+        _ body: (TemporaryLog, EventLog) throws -> Void
     ) throws {
         let t = try TemporaryLog()
         defer { t.remove() }
         let events = try source(t)
-        let copy = try copy(t, "copy", limit: limit)
+        let copy = try copy(t, "copy", limit: limit, mapSize: mapSize)
         let result = try copy.importEncoded(events, batchSize: 37, storingHeads: storingHeads)
         #expect(result.transactions > 5)
         try body(t, copy)
+    }
+
+    /// Runs `body` with a source journal, a copy that imported the first half of it and
+    /// left the heads unstored (an import stopped part-way), and the source's events.
+    private func withHalfImport(_ body: (TemporaryLog, EventLog, [EncodedEvent]) throws -> Void) throws {
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        let events = try source(t)
+        let copy = try copy(t, "copy")
+        _ = try copy.importEncoded(Array(events[..<(events.count / 2)]), batchSize: 37, storingHeads: false)
+        try body(t, copy, events)
     }
 
     private func headsThrough(_ log: EventLog) throws -> Position? {
@@ -126,65 +138,52 @@ struct DeferredHeadsTests {
 
     @Test("a resumed import reads the heads its stopped run left unstored, and stores them")
     func resumedImport() throws {
-        let t = try TemporaryLog()
-        defer { t.remove() }
-        let events = try source(t)
-        let copy = try copy(t, "copy")
-        _ = try copy.importEncoded(Array(events[..<(events.count / 2)]), batchSize: 37, storingHeads: false)
-        #expect(try headsThrough(copy) != nil)
-        let result = try copy.importEncoded(events, batchSize: 37)
-        #expect(result.skipped == events.count / 2)
-        #expect(try headsThrough(copy) == nil)
-        #expect(try answers(copy, streams) == answers(t.log, streams))
-        #expect(try copy.verify().isClean)
+        try withHalfImport { t, copy, events throws in
+            #expect(try headsThrough(copy) != nil)
+            let result = try copy.importEncoded(events, batchSize: 37)
+            #expect(result.skipped == events.count / 2)
+            #expect(try headsThrough(copy) == nil)
+            #expect(try answers(copy, streams) == answers(t.log, streams))
+            #expect(try copy.verify().isClean)
+        }
     }
 
     @Test("a reader reads unstored heads again once the log has moved on, not from what it read before")
     func readerFollowsTheLog() throws {
-        let t = try TemporaryLog()
-        defer { t.remove() }
-        let events = try source(t)
-        let copy = try copy(t, "copy")
-        let half = events.count / 2
-        _ = try copy.importEncoded(Array(events[..<half]), batchSize: 37, storingHeads: false)
-        let before = try streams.map { try copy.streamVersion($0) }
-        _ = try copy.importEncoded(events, batchSize: 37, storingHeads: false)
-        #expect(try headsThrough(copy) == .zero)
-        let after = try streams.map { try copy.streamVersion($0) }
-        #expect(after != before)
-        #expect(try after == streams.map { try t.log.streamVersion($0) })
+        try withHalfImport { t, copy, events throws in
+            let before = try streams.map { try copy.streamVersion($0) }
+            _ = try copy.importEncoded(events, batchSize: 37, storingHeads: false)
+            #expect(try headsThrough(copy) == .zero)
+            let after = try streams.map { try copy.streamVersion($0) }
+            #expect(after != before)
+            #expect(try after == streams.map { try t.log.streamVersion($0) })
+        }
     }
 
     @Test("heads an import carried from batch to batch are not used once another writer has moved the log")
     func staleCarriedHeads() throws {
-        let t = try TemporaryLog()
-        defer { t.remove() }
-        let events = try source(t)
-        let copy = try copy(t, "copy")
-        _ = try copy.importEncoded(Array(events[..<(events.count / 2)]), batchSize: 37, storingHeads: false)
-        let through = try #require(try headsThrough(copy))
-        // What the first import would carry, wrong on purpose (no heads at all)…
-        let stale = DeferredHeads(through: through, end: try copy.head().lastPosition, heads: [:])
-        // …and the log moved on by another import since.
-        _ = try copy.importEncoded(events, batchSize: 37, storingHeads: false)
-        try copy.storeDeferredHeads(stale)
-        #expect(try headsThrough(copy) == nil)
-        #expect(try storedStreams(copy) == 30)
-        #expect(try answers(copy, streams) == answers(t.log, streams))
-        #expect(try copy.verify().isClean)
+        try withHalfImport { t, copy, events throws in
+            let through = try #require(try headsThrough(copy))
+            // What the first import would carry, wrong on purpose (no heads at all)…
+            let stale = DeferredHeads(through: through, end: try copy.head().lastPosition, heads: [:])
+            // …and the log moved on by another import since.
+            _ = try copy.importEncoded(events, batchSize: 37, storingHeads: false)
+            try copy.storeDeferredHeads(stale)
+            #expect(try headsThrough(copy) == nil)
+            #expect(try storedStreams(copy) == 30)
+            #expect(try answers(copy, streams) == answers(t.log, streams))
+            #expect(try copy.verify().isClean)
+        }
     }
 
     @Test("an import whose batches are retried as the map grows ends with the heads the events say")
     func retriedBatches() throws {
-        let t = try TemporaryLog()
-        defer { t.remove() }
-        let events = try source(t)
-        let copy = try copy(t, "copy", limit: 100, mapSize: 32 * 1024)
-        _ = try copy.importEncoded(events, batchSize: 37)
-        #expect(try copy.statistics().mapSize > 32 * 1024)
-        #expect(try headsThrough(copy) == nil)
-        #expect(try answers(copy, streams) == answers(t.log, streams))
-        #expect(try copy.verify().isClean)
+        try withImport(limit: 100, mapSize: 32 * 1024, storingHeads: true) { t, copy throws in
+            #expect(try copy.statistics().mapSize > 32 * 1024)
+            #expect(try headsThrough(copy) == nil)
+            #expect(try answers(copy, streams) == answers(t.log, streams))
+            #expect(try copy.verify().isClean)
+        }
     }
 
     @Test("an import that finds every event there writes nothing: no marker, and a journal of format 3 stays so")
