@@ -1,9 +1,22 @@
+import StrataDomain
+
 #if canImport(Glibc)
     import Glibc
 #endif
 
 /// Number and table formatting for human-readable output.
 enum Format {
+    /// Low, best and high tonnes for a table (`-` each without a quantity): ``tonnes(_:)``,
+    /// and an unbounded high (an "at least" quantity) is `open`.
+    static func tonnes(_ t: Tonnes?) -> [String] {
+        guard let t else { return ["-", "-", "-"] }
+        return tonnes(low: t.low, best: t.best, high: t.high)
+    }
+
+    static func tonnes(low: Double?, best: Double?, high: Double?) -> [String] {
+        [tonnes(low), tonnes(best), high.map { tonnes($0) } ?? "open"]
+    }
+
     /// Tonnes with thousands separators, one decimal when not whole (three under 1 t, so a
     /// 27 kg shipment does not show as 0); `-` for none.
     static func tonnes(_ v: Double?) -> String {

@@ -28,9 +28,8 @@ struct ShipmentsCommand: ParsableCommand {
                 }
                 let rows = shipments.rows.map { s in
                     [
-                        s.id.description, s.commodity ?? "?", Format.tonnes(s.tonnes?.low),
-                        Format.tonnes(s.tonnes?.best),
-                        s.tonnes.map { $0.high.map(Format.tonnes) ?? "open" } ?? "-",
+                        s.id.description, s.commodity ?? "?",
+                    ] + Format.tonnes(s.tonnes) + [
                         places(s.fromPlaces, s.fromCountries), places(s.toPlaces, s.toCountries), s.vessel?.name ?? "",
                         s.when.edtf ?? "?", Format.hundredths(s.confidence), s.status.rawValue,
                         Format.thousands(s.claims.count),

@@ -27,8 +27,8 @@ struct VolumesCommand: ParsableCommand {
                 let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
                     [
                         r.commodity ?? "?", r.period ?? "?", route(r),
-                        Format.tonnes(r.low), Format.tonnes(r.best), r.high.map(Format.tonnes) ?? "open",
-                        "\(r.shipments)\(r.unquantified > 0 ? " (\(r.unquantified) no qty)" : "")",
+                    ] + Format.tonnes(low: r.low, best: r.best, high: r.high) + [
+                        "\(r.shipments)\(r.unquantified > 0 ? " (\(r.unquantified) no qty)" : "")"
                     ]
                 }
                 var text = Format.table(
@@ -54,9 +54,7 @@ struct VolumesCommand: ParsableCommand {
                         [
                             t.claim, t.commodity ?? "?", route(t.row),
                             t.row.period == t.last ? t.last ?? "?" : "\(t.row.period ?? "?")–\(t.last ?? "?")",
-                            Format.tonnes(t.tonnes?.low), Format.tonnes(t.tonnes?.best),
-                            t.tonnes.map { $0.high.map(Format.tonnes) ?? "open" } ?? "-",
-                        ]
+                        ] + Format.tonnes(t.tonnes)
                     }
                     text +=
                         "\n\nreported totals, beside the sums and never added to them:\n"
