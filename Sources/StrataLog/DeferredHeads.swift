@@ -92,9 +92,9 @@ extension EventLog {
 
     /// Stores `heads` in the `streams` table in key order and marks the table current.
     func storeHeads(_ heads: [StreamID: StreamHead], _ tx: WriteTransaction) throws {
-        let rows = heads.map { (key: LogKeys.stream($0.key), value: $0.value.value) }
-        for row in rows.sorted(by: { $0.key.lexicographicallyPrecedes($1.key) }) {
-            try tx.put(streams, key: row.key, value: row.value)
+        // Stream ids sort by their bytes, which are their keys.
+        for (stream, head) in heads.sorted(by: { $0.key < $1.key }) {
+            try tx.put(streams, key: LogKeys.stream(stream), value: head.value)
         }
         try setHeadsThrough(nil, tx)
     }

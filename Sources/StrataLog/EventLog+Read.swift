@@ -228,7 +228,7 @@ extension EventLog {
         }
         let unstored = try unstoredStreams(prefix: prefix, tx)
         guard !unstored.isEmpty else { return out }
-        return (out + unstored).sorted { LogKeys.stream($0).lexicographicallyPrecedes(LogKeys.stream($1)) }
+        return (out + unstored).sorted()  // by their bytes, as the keys are
     }
 
     /// Streams whose ids start with `prefix` that have events but no row in the `streams`

@@ -53,6 +53,23 @@ struct IdentifierTests {
         #expect(StreamID(String(repeating: "x", count: 500)) != nil)
     }
 
+    @Test("stream ids compare and sort as their UTF-8 bytes do, prefixes first")
+    func streamIDOrderIsByteOrder() {
+        var random = SplitMix64(seed: 14)
+        let pieces = ["a", "b", "-", "/", "\u{E9}", "e\u{301}", "\u{D55C}", "\u{1F6A2}", "z"]
+        let ids = (0..<300).map { _ in
+            StreamID.test((0...Int(random.next() % 4)).map { _ in pieces[Int(random.next() % 9)] }.joined())
+        }
+        for a in ids {
+            for b in ids.prefix(60) {
+                let x = Array(a.rawValue.utf8)
+                let y = Array(b.rawValue.utf8)
+                #expect((a == b) == (x == y))
+                #expect((a < b) == x.lexicographicallyPrecedes(y))
+            }
+        }
+    }
+
     @Test("stream ids are their bytes: two spellings of one text are two streams, here as in LMDB")
     func streamIDsByBytes() throws {
         let composed = StreamID.test("caf\u{E9}-0")
