@@ -13,11 +13,12 @@ public struct Quantity: Hashable, Sendable {
         case atLeast = "at_least"
         case upTo = "up_to"
 
-        /// Reads a qualifier, accepting the spec's synonyms (`over`, `at_most`).
+        /// Reads a qualifier, accepting the forms the product spec's quantity table writes
+        /// (`at least` / `over`, `up to` / `at most`) with a space or an underscore.
         public init?(text: String) {
             switch text {
-            case "over", "more_than": self = .atLeast
-            case "at_most": self = .upTo
+            case "over", "more_than", "more than", "at least": self = .atLeast
+            case "at_most", "at most", "up to": self = .upTo
             default: self.init(rawValue: text)
             }
         }

@@ -539,7 +539,17 @@ struct CLITests {
             .write(to: future, atomically: false, encoding: .utf8)
             let appended = try strata("append", future.path, "--journal", j)
             #expect(appended.exited(0), "\(appended.err)")
-            #expect(appended.err.contains("report.published: 2099-05-22 is in the future, accepted"), "\(appended.err)")
+            // The warning names the line of `published`, not of `report.id`.
+            let publishedLine =
+                try #require(
+                    try String(contentsOf: future, encoding: .utf8).split(
+                        separator: "\n", omittingEmptySubsequences: false
+                    )
+                    .firstIndex { $0.contains("published: 2099") }) + 1
+            #expect(
+                appended.err.contains(
+                    "future.yaml:\(publishedLine): report.published: 2099-05-22 is in the future, accepted"),
+                "\(appended.err)")
             let corrected = try strata(
                 "correct", "dailynk-2020-05-minerals/c1", "--set", "commodity=coall", "--set", "from=Narnia",
                 "--reason", "r", "--journal", j)

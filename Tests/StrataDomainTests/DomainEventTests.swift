@@ -53,6 +53,25 @@ struct DomainEventTests {
         #expect(try Quantity(amount: amount, unit: unit).tonnes == expected)
     }
 
+    @Test(
+        "qualifiers are read as the spec's table writes them, with a space or an underscore",
+        arguments: [
+            ("at_least", Quantity.Qualifier.atLeast), ("at least", .atLeast), ("over", .atLeast),
+            ("more_than", .atLeast), ("more than", .atLeast), ("up_to", .upTo), ("up to", .upTo),
+            ("at_most", .upTo), ("at most", .upTo), ("about", .about), ("exact", .exact),
+        ])
+    func qualifierSpellings(text: String, expected: Quantity.Qualifier) throws {
+        #expect(Quantity.Qualifier(text: text) == expected)
+        let doc = try decode(
+            report(claims: "  - {id: c1, kind: shipment, quantity: {value: 10, unit: t, qualifier: \(text)}}"))
+        #expect(doc.claims.first?.fields.quantity?.amount == .value(10, expected))
+    }
+
+    @Test("an unknown qualifier is refused", arguments: ["around", "at-least", "At least", ""])
+    func unknownQualifier(text: String) {
+        #expect(Quantity.Qualifier(text: text) == nil)
+    }
+
     @Test("imperial units convert exactly")
     func imperial() throws {
         #expect(try Quantity(amount: .value(1, .exact), unit: .shortTon).tonnes.best == 0.90718474)

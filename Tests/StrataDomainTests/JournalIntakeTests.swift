@@ -32,6 +32,29 @@ struct JournalIntakeTests {
         #expect(try t.journal.log.head().lastPosition == Position(15))
     }
 
+    @Test(
+        "the same report id with another date, title or other report field is refused at that field's line",
+        arguments: [
+            ("published: 2020-05-22", "published: 2021-01-01", "published"),
+            ("title: North Korea resumes", "title: North Korea restarts", "title"),
+            ("translator: Violet Kim", "translator: Someone Else", "translator"),
+            ("language: en", "language: ko", "language"),
+        ])
+    func changedReportField(old: String, new: String, field: String) throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(seedReport)
+        #expect(seedReport.contains(old))
+        let changed = seedReport.replacingOccurrences(of: old, with: new)
+        let error = try #require(throws: InputError.self) { try t.append(changed) }
+        #expect(error.field == "report.\(field)", "\(error)")
+        let line = try #require(
+            changed.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(new) })
+        #expect(error.line == line + 1, "\(error)")
+        #expect(try t.journal.log.head().lastPosition == Position(15))
+        #expect(try t.journal.report(ReportID("dailynk-2020-05-minerals")!)?.published == "2020-05-22")
+    }
+
     @Test("a later report's corrections change, retract and link earlier claims")
     func corrections() throws {
         let t = try TemporaryJournal()
@@ -431,6 +454,31 @@ struct JournalIntakeTests {
         // The same report again is unchanged, whatever the grade has become.
         _ = try t.journal.rate(SourceID("dailynk-china-source")!, .e, reason: "burned", recordedAt: nil, by: "tester")
         #expect(try t.append(listing("r-c", "C")).appended == 0)
+    }
+
+    @Test("a source registered without a grade takes the first grade a report lists for it, as a rating; later, as any")
+    func ungradedSourceGradedByReport() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(report(id: "r1", claims: "  - {id: c1, kind: policy}"), at: "2025-01-01T00:00:00Z")
+        let wire = SourceID("test-wire")!
+        #expect(try t.journal.source(wire)?.current == nil)
+        func listing(_ id: String, _ reliability: String) -> String {
+            report(
+                id: id, claims: "  - {id: c1, kind: policy}",
+                extra: "sources:\n  - {id: test-wire, name: Test Wire, kind: outlet, reliability: \(reliability)}")
+        }
+        let graded = try t.append(listing("r2", "B"), at: "2025-02-01T00:00:00Z")
+        #expect(graded.appended == 3)  // the rating, the report and its claim
+        let record = try #require(try t.journal.source(wire))
+        #expect(record.current == .b && record.registration.reliability == nil)
+        #expect(record.grades.map(\.reason) == ["graded in report r2"])
+        #expect(record.grades.first?.recordedAt == RecordTime(iso8601: "2025-02-01T00:00:00Z"))
+        // Now graded: the same grade is accepted, another refused as a re-grade.
+        try t.append(listing("r3", "B"))
+        #expect(throws: InputError.self) { try t.append(listing("r4", "C")) }
+        #expect(try t.append(listing("r2", "B")).appended == 0)
+        #expect(try t.journal.source(wire)?.grades.count == 1)
     }
 
     @Test(

@@ -205,6 +205,21 @@ struct ReportDecoderTests {
         #expect(error.field == field, "\(error)")
     }
 
+    @Test(
+        "a repeated YAML key written in quotes is named by its path and the repeat's line",
+        arguments: [
+            ("    \"said\": a\n    kind: policy\n    'said': b", 6),
+            ("    said: a\n    kind: policy\n    \"said\": b", 6),
+            ("    'said': a\n    kind: policy\n    said: b", 6),
+            ("    kind: policy\n    \"said\": a\n    \"said\": b", 6),
+        ])
+    func yamlQuotedDuplicateKey(claim: String, line: Int) throws {
+        let text = "report: {id: r1, outlet: Wire, published: 2020-01-01}\nclaims:\n  - id: c1\n" + claim + "\n"
+        let error = try #require(throws: InputError.self) { try ReportDecoder().decode(Array(text.utf8), json: false) }
+        #expect(error.line == line, "\(error)")
+        #expect(error.field == "claims[0].said", "\(error)")
+    }
+
     @Test("a repeated JSON key is named by its path and line")
     func jsonDuplicateKeyPath() throws {
         let json = """

@@ -90,10 +90,14 @@ struct ReportPlanBuilder {
             retrieved: doc.header.retrieved, content: content)
         var already = false
         if let existing = recorded {
-            guard existing.content == content else {
+            // The digest covers what the report's sources, claims and corrections say; the
+            // report's own fields are compared here, so a changed date is not "unchanged".
+            let changed = existing.content == content ? Self.changedField(existing, filed) : "id"
+            if let changed {
+                let other = changed == "id" ? "other content" : "another \(changed)"
                 throw InputError(
-                    line: doc.header.line, field: "report.id",
-                    "report \(id) is already recorded with other content; reports are immutable — give a new id, or put corrections in a later report"
+                    line: doc.header.line(of: changed), field: "report.\(changed)",
+                    "report \(id) is already recorded with \(other); reports are immutable — give a new id, or put corrections in a later report"
                 )
             }
             already = true
@@ -125,6 +129,19 @@ struct ReportPlanBuilder {
             alreadyRecorded: already, warnings: warnings)
     }
 
+    /// The first of the report's own fields (as a report file names them) that `new`
+    /// gives otherwise than `recorded`, or `nil`.
+    private static func changedField(_ recorded: ReportFiled, _ new: ReportFiled) -> String? {
+        let fields: [(String, String?, String?)] = [
+            ("outlet", recorded.outlet, new.outlet), ("published", recorded.published, new.published),
+            ("title", recorded.title, new.title), ("url", recorded.url, new.url),
+            ("language", recorded.language, new.language),
+            ("translated_from", recorded.translatedFrom, new.translatedFrom),
+            ("translator", recorded.translator, new.translator), ("retrieved", recorded.retrieved, new.retrieved),
+        ]
+        return fields.first { $0.1 != $0.2 }?.0
+    }
+
     /// `graded B`, `graded B now (registered C)`, `ungraded`.
     private static func grade(_ source: SourceRecord) -> String {
         let registered = source.registration.reliability
@@ -136,8 +153,9 @@ struct ReportPlanBuilder {
     /// Registers the outlet and the listed sources the journal does not have yet. A source
     /// listed again must be listed as it is registered: the same name and kind, and a
     /// reliability that is its registered grade or its grade now (a report does not
-    /// re-grade a source: `strata rate` does); a different description is kept out, with
-    /// a warning. A report already recorded is compared whole instead.
+    /// re-grade a source: `strata rate` does), except that a source that has no grade yet
+    /// takes the one listed, as a rating; a different description is kept out, with a
+    /// warning. A report already recorded is compared whole instead.
     private mutating func addSources() throws {
         let listed = Set(doc.sources.map(\.id))
         if recorded == nil, let same = doc.sources.first(where: { $0.id == outlet }),
@@ -182,7 +200,14 @@ struct ReportPlanBuilder {
                     )
                 }
                 guard recorded == nil else { continue }
-                if let written = s.reliability, written != registered.reliability, written != existing.current {
+                if let written = s.reliability, existing.current == nil {
+                    // Registered without a grade (an outlet, registered on first use, or a
+                    // source listed without one), and never rated: the first grade a
+                    // report gives it is recorded as its rating from this report on.
+                    let rating = SourceRated(
+                        source: s.id, reliability: written, reason: "graded in report \(doc.header.id)")
+                    events.append((Streams.source(s.id), rating.proposed()))
+                } else if let written = s.reliability, written != registered.reliability, written != existing.current {
                     let (line, field) = s.place(of: "reliability")
                     throw InputError(
                         line: line, field: field,

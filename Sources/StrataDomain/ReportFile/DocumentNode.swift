@@ -86,9 +86,9 @@ extension DocumentNode {
             root = try Yams.compose(yaml: text)
         } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
             let key = duplicates.first ?? "?"
-            let (line, column) = secondOccurrence(of: key, after: context.mark, in: text)
+            let (line, span) = secondOccurrence(of: key, after: context.mark, in: text)
             throw InputError(
-                line: line, field: duplicatePath(of: key, line: line, column: column, in: text) ?? key,
+                line: line, field: duplicatePath(of: key, line: line, span: span, in: text) ?? key,
                 "duplicate key (first at line \(context.mark.line))")
         } catch let error as YamlError {
             throw InputError(line: yamlLine(error), "not valid YAML: \(yamlReason(error))")
@@ -151,15 +151,15 @@ extension DocumentNode {
     /// The path (`claims[0].credibility`) of the repeated `key` written on `line`: the key
     /// there is renamed to a marker, the text composed again, and the marker looked for.
     /// `nil` when that does not work out (the caller then names the key alone).
-    private static func duplicatePath(of key: String, line: Int, column: Int?, in text: String) -> String? {
+    private static func duplicatePath(of key: String, line: Int, span: KeySpan?, in text: String) -> String? {
         let marker = "__strata_duplicate_key__"
         guard !text.contains(marker) else { return nil }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
         guard line >= 1, line <= lines.count,
-            let offset = column ?? keyOffset(key, in: Substring(lines[line - 1]), from: 0)
+            let span = span ?? keyOffset(key, in: Substring(lines[line - 1]), from: 0)
         else { return nil }
-        let start = lines[line - 1].index(lines[line - 1].startIndex, offsetBy: offset)
-        lines[line - 1].replaceSubrange(start..<lines[line - 1].index(start, offsetBy: key.count), with: marker)
+        let start = lines[line - 1].index(lines[line - 1].startIndex, offsetBy: span.offset)
+        lines[line - 1].replaceSubrange(start..<lines[line - 1].index(start, offsetBy: span.length), with: marker)
         // Other duplicates in the file stop the composition too: rename each in turn.
         var root: Node? = nil
         for attempt in 1...8 {
@@ -168,13 +168,13 @@ extension DocumentNode {
                 break
             } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
                 guard let other = duplicates.first else { return nil }
-                let (l, column) = secondOccurrence(of: other, after: context.mark, in: lines.joined(separator: "\n"))
+                let (l, span) = secondOccurrence(of: other, after: context.mark, in: lines.joined(separator: "\n"))
                 guard l >= 1, l <= lines.count,
-                    let at = column ?? keyOffset(other, in: Substring(lines[l - 1]), from: 0)
+                    let at = span ?? keyOffset(other, in: Substring(lines[l - 1]), from: 0)
                 else { return nil }
-                let from = lines[l - 1].index(lines[l - 1].startIndex, offsetBy: at)
+                let from = lines[l - 1].index(lines[l - 1].startIndex, offsetBy: at.offset)
                 lines[l - 1].replaceSubrange(
-                    from..<lines[l - 1].index(from, offsetBy: other.count),
+                    from..<lines[l - 1].index(from, offsetBy: at.length),
                     with: "__strata_other_duplicate_\(attempt)__")
             } catch {
                 return nil
@@ -201,34 +201,45 @@ extension DocumentNode {
         return find(root, "")
     }
 
+    /// Where a key is written on a line: its character offset and length (a quoted key's
+    /// quotes included).
+    typealias KeySpan = (offset: Int, length: Int)
+
     /// Where the repeat of `key` is, after its first occurrence at `mark`: later on the
     /// same line (flow style, `{unit: t, unit: kg}`), else on a later line at the same
-    /// column (block style). The line is 1-based, the column a 0-based character offset
-    /// (`nil` when not found: the line is then the first occurrence's).
-    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (Int, Int?) {
+    /// column (block style). The line is 1-based (the first occurrence's when the repeat
+    /// is not found, with no span).
+    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (Int, KeySpan?) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
         guard mark.line >= 1, mark.line <= lines.count else { return (mark.line, nil) }
-        if let column = keyOffset(key, in: lines[mark.line - 1], from: mark.column - 1 + key.count) {
-            return (mark.line, column)
-        }
-        for n in mark.line..<lines.count where keyOffset(key, in: lines[n], from: mark.column - 1) == mark.column - 1 {
-            return (n + 1, mark.column - 1)
+        let first = keyOffset(key, in: lines[mark.line - 1], from: mark.column - 1)
+        let after = mark.column - 1 + (first?.length ?? key.count)
+        if let span = keyOffset(key, in: lines[mark.line - 1], from: after) { return (mark.line, span) }
+        for n in mark.line..<lines.count {
+            if let span = keyOffset(key, in: lines[n], from: mark.column - 1), span.offset == mark.column - 1 {
+                return (n + 1, span)
+            }
         }
         return (mark.line, nil)
     }
 
-    /// The character offset, at or after `from`, of `key` written as a mapping key on
-    /// `line`: after the line's start, a space, `{`, `,` or `-`, and followed by `:`.
-    static func keyOffset(_ key: String, in line: Substring, from: Int) -> Int? {
+    /// Where, at or after character offset `from`, `key` is written as a mapping key on
+    /// `line` — plain, or in double or single quotes: after the line's start, a space, `{`,
+    /// `,` or `-`, and followed by `:`.
+    static func keyOffset(_ key: String, in line: Substring, from: Int) -> KeySpan? {
         let chars = Array(line)
-        let k = Array(key)
-        guard !k.isEmpty, from >= 0 else { return nil }
+        guard !key.isEmpty, from >= 0 else { return nil }
         var i = from
-        while i + k.count <= chars.count {
-            if Array(chars[i..<i + k.count]) == k, i == 0 || " \t{,-".contains(chars[i - 1]),
-                chars[(i + k.count)...].drop(while: { $0 == " " }).first == ":"
-            {
-                return i
+        while i < chars.count {
+            if i == 0 || " \t{,-".contains(chars[i - 1]) {
+                for written in [key, "\"\(key)\"", "'\(key)'"] {
+                    let k = Array(written)
+                    if i + k.count <= chars.count, Array(chars[i..<i + k.count]) == k,
+                        chars[(i + k.count)...].drop(while: { $0 == " " }).first == ":"
+                    {
+                        return (i, k.count)
+                    }
+                }
             }
             i += 1
         }

@@ -37,7 +37,7 @@ public struct ReportDecoder: Sendable {
         {
             document.warnings.append(
                 InputError(
-                    line: document.header.line, field: "report.published",
+                    line: document.header.line(of: "published"), field: "report.published",
                     "\(document.header.published) is in the future, accepted; a report is read after it is published (a mistyped year?)"
                 ))
         }
@@ -85,11 +85,13 @@ public struct ReportDecoder: Sendable {
         let outletReader = try m.required("outlet")
         let outlet = try outletReader.text()
         if let problem = SourceID.outletProblem(named: outlet) { throw outletReader.error(problem) }
-        return ReportDocument.Header(
+        var header = ReportDocument.Header(
             id: id, outlet: outlet, published: published, title: try m.optional("title")?.text(),
             url: try m.optional("url")?.text(), language: try m.optional("language")?.text(),
             translatedFrom: try m.optional("translated_from")?.text(), translator: try m.optional("translator")?.text(),
             retrieved: try m.optional("retrieved")?.text(), line: idReader.node.line)
+        for key in Self.reportKeys { header.lines[key] = m.optional(key)?.node.line }
+        return header
     }
 
     private func source(_ r: NodeReader) throws(InputError) -> ReportDocument.SourceEntry {

@@ -15,6 +15,11 @@ public struct ReportDocument: Sendable {
         public var retrieved: String?
         /// The line of `report.id`.
         public var line: Int = 1
+        /// The line of each field written, by its key (`published`).
+        public var lines: [String: Int] = [:]
+
+        /// The line of `report.field`, or of `report.id` when the field is not written.
+        public func line(of field: String) -> Int { lines[field] ?? line }
     }
 
     public struct SourceEntry: Sendable, Equatable {
