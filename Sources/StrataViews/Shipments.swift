@@ -12,7 +12,8 @@ import StrataLog
 /// them (an observation of the ship loading, a figure from another source); these add
 /// their sources, not their quantities, places or times.
 /// Status: `disputed` when a `contradicts` link touches it, else `corroborated` when two
-/// or more sources support it, else `single-source`.
+/// or more independent sources support it (``independentSources(_:_:)``), else
+/// `single-source`.
 public struct Shipments: Sendable {
     public struct Row: Sendable, Equatable {
         public let id: ClaimID
@@ -160,7 +161,7 @@ public struct Shipments: Sendable {
     public enum Status: String, Sendable {
         /// A `contradicts` link touches one of its claims (and the claim at its other end is live).
         case disputed
-        /// Two or more sources support it.
+        /// Two or more independent sources support it.
         case corroborated
         case singleSource = "single-source"
     }
@@ -207,6 +208,7 @@ public struct Shipments: Sendable {
         let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) {
             if !$0.contains($1) { $0.append($1) }
         }
+        let independent = independentSources(supporting, sources)
         return Row(
             id: cluster.min { $0.position < $1.position }?.id ?? best.id, commodity: x.commodity, tonnes: x.tonnes,
             fromPlaces: x.from.places, fromCountries: x.from.countries, toPlaces: x.to.places,
@@ -214,9 +216,9 @@ public struct Shipments: Sendable {
             vessel: x.ranked.lazy.compactMap(\.fields.vessel).first?.renamed(resolver.vessel),
             when: x.ranked.first { !$0.fields.when.isUnknown }?.fields.when ?? best.fields.when, earliest: x.earliest,
             latest: x.latest,
-            confidence: Confidence.rounded(score(supporting: supporting, sources: sources, state)),
+            confidence: Confidence.rounded(score(supporting: supporting, sources: independent, state)),
             status: disputed(cluster, relations, state)
-                ? .disputed : sources.count > 1 ? .corroborated : .singleSource,
+                ? .disputed : independent.count > 1 ? .corroborated : .singleSource,
             claims: supporting.map(\.id), sources: sources)
     }
 
@@ -271,18 +273,53 @@ public struct Shipments: Sendable {
         cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0, state) != nil } }
     }
 
-    /// 1 − Π(1 − cᵢ) over the supporting sources, cᵢ the confidence of source i's most
-    /// confident supporting claim; with one source, that claim's. One rule for one source
-    /// and for several: a claim of the same source that corroborates the shipment counts
-    /// whether or not another source does (it once counted only beside another source, so
-    /// retracting that source's claim took the shipment below its own source's best).
-    private static func score(
-        supporting: [JournalState.Claim], sources: [SourceID], _ state: JournalState
-    ) -> Double {
-        let perSource = sources.map { s in
-            supporting.filter { $0.fields.source == s }.map { Shipments.confidence($0, state) }.max() ?? 0
+    /// The supporting sources in groups that are independent of each other, in the order
+    /// of `sources`. An outlet's own claim is not independent of a source its report cites
+    /// in the same shipment — the outlet tells what that source told it — so a report that
+    /// supports a shipment both in its outlet's voice and through a cited source puts the
+    /// outlet and that source in one group (and groups that share a source are one). Other
+    /// sources are each their own group: two reports citing one source are one source.
+    static func independentSources(_ supporting: [JournalState.Claim], _ sources: [SourceID]) -> [[SourceID]] {
+        guard sources.count > 1 else { return sources.map { [$0] } }
+        var group = Array(sources.indices)
+        func root(_ i: Int) -> Int {
+            var i = i
+            while group[i] != i { i = group[i] }
+            return i
         }
-        return perSource.count == 1 ? perSource[0] : 1 - perSource.reduce(1) { $0 * (1 - $1) }
+        let index = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
+        for claims in Dictionary(grouping: supporting, by: \.id.report).values {
+            let used = Set(claims.map(\.fields.source))
+            guard used.count > 1, let name = claims.first?.outlet, let outlet = SourceID.outlet(named: name),
+                used.contains(outlet), let o = index[outlet]
+            else { continue }
+            for s in used where s != outlet {
+                if let i = index[s] { group[root(i)] = root(o) }
+            }
+        }
+        var groups: [Int: [SourceID]] = [:]
+        var order: [Int] = []
+        for (i, s) in sources.enumerated() {
+            let r = root(i)
+            if groups[r] == nil { order.append(r) }
+            groups[r, default: []].append(s)
+        }
+        return order.map { groups[$0] ?? [] }
+    }
+
+    /// 1 − Π(1 − cᵢ) over the independent groups of supporting sources, cᵢ the confidence
+    /// of group i's most confident supporting claim; with one group, that claim's. One
+    /// rule for one source and for several: a claim of the same source that corroborates
+    /// the shipment counts whether or not another source does (it once counted only beside
+    /// another source, so retracting that source's claim took the shipment below its own
+    /// source's best).
+    private static func score(
+        supporting: [JournalState.Claim], sources groups: [[SourceID]], _ state: JournalState
+    ) -> Double {
+        let perGroup = groups.map { group in
+            supporting.filter { group.contains($0.fields.source) }.map { Shipments.confidence($0, state) }.max() ?? 0
+        }
+        return perGroup.count == 1 ? perGroup[0] : 1 - perGroup.reduce(1) { $0 * (1 - $1) }
     }
 }
 

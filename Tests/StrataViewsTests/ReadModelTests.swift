@@ -263,6 +263,11 @@ struct ReadModelRuleTests {
         return (j, dir)
     }
 
+    /// Appends one more report to `j`.
+    private func append(_ j: Journal, _ yaml: String) throws {
+        _ = try j.append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
+    }
+
     /// A claim named as `strata link` and `strata retract` name it.
     private func ref(_ text: String) -> ReportDocument.ClaimReference {
         ReportDocument.ClaimReference(text: text, line: 0, field: "")
@@ -600,6 +605,60 @@ struct ReadModelRuleTests {
         try retract(j, "r1/x", reason: "another ship")
         #expect(try shipment("a")?.status == .singleSource)
         #expect(try shipment("a")?.claims.map(\.local) == ["a"])
+    }
+
+    @Test(
+        "an outlet's own claim and a source its report cites are one source, not two independent ones; sources of other reports stay independent"
+    )
+    func outletAndItsCitedSource() throws {
+        let (j, dir) = try journal(
+            """
+            report: {id: r1, outlet: Daily NK, published: 2020-06-01}
+            sources:
+              - {id: daily-nk, name: Daily NK, kind: outlet, reliability: B}
+              - {id: cn-source, name: China-based source, kind: human, reliability: C}
+            claims:
+              - {id: a, kind: shipment, source: cn-source, credibility: 2, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 500, unit: t}}
+              - {id: b, kind: shipment, credibility: 3, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: a}]}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func a() throws -> Shipments.Row {
+            try #require(try shipments(j).first { $0.claims.contains { $0.local == "a" } })
+        }
+        // a: C2 = .55 × .8 = .44; b (the outlet's own): B3 = .75 × .6 = .45. One chain: its
+        // best claim, not 1 − (1 − .44)(1 − .45).
+        #expect(try a().sources.map(\.rawValue) == ["cn-source", "daily-nk"])
+        #expect(try a().status == .singleSource)
+        #expect(try a().confidence == 0.45)
+        // Another outlet's report of the same shipment is independent of both.
+        try append(
+            j,
+            """
+            report: {id: r2, outlet: Wire, published: 2020-06-02}
+            sources: [{id: wire, name: Wire, kind: outlet, reliability: C}]
+            claims:
+              - {id: c, kind: shipment, credibility: 2, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: r1/a}]}
+            """)
+        #expect(try a().status == .corroborated)
+        #expect(try a().confidence == 0.692)  // 1 − (1 − .45)(1 − .44): Wire C2 = .44
+        // The same cited source in another outlet's report is still one source: its
+        // claims join the chain it is in.
+        try append(
+            j,
+            """
+            report: {id: r3, outlet: NK Pro, published: 2020-06-03}
+            claims:
+              - {id: d, kind: shipment, source: cn-source, credibility: 1, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: r1/a}]}
+            """)
+        // cn-source's best is now d: C1 = .55 × .95 = .5225, in the Daily NK chain (.5225 > .45).
+        #expect(try a().status == .corroborated)
+        #expect(abs(try a().confidence - (1 - (1 - 0.5225) * (1 - 0.44))) < 1e-12)
+        // Without the outlet's own claim the cited source stands alone beside Wire.
+        try retract(j, "r1/b", reason: "r")
+        #expect(try a().sources.map(\.rawValue) == ["cn-source", "wire"])
+        #expect(abs(try a().confidence - (1 - (1 - 0.5225) * (1 - 0.44))) < 1e-12)
+        try retract(j, "r2/c", reason: "r")
+        #expect(try a().status == .singleSource)
     }
 
     @Test("a contradiction stops disputing a shipment once the contradicting claim is retracted")
