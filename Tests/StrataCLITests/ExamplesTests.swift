@@ -274,6 +274,55 @@ struct ExamplesTests {
         }
     }
 
+    @Test(
+        "a cut cell keeps the start of its text (or its start and end) within its column, wide characters counted double"
+    )
+    func cutCells() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("journal").path
+            let name = "조선중앙통신 평양 본사 해외보도국 (Korean Central News Agency, foreign desk)"
+            let report = try reportFile(
+                """
+                report: {id: r, outlet: Wire, published: 2020-01-01}
+                sources:
+                  - {id: kcna-desk, name: "\(name)", kind: outlet, reliability: C}
+                claims:
+                  - {id: c1, kind: policy, source: kcna-desk}
+                """, named: "r.yaml", in: dir)
+            #expect(try strata("append", report, "--journal", journal).exited(0))
+            for grade in ["B", "A", "D", "E", "B", "C", "F", "A"] {
+                #expect(try strata("rate", "kcna-desk", grade, "--reason", "r", "--journal", journal).exited(0))
+            }
+            let history = "C→B→A→D→E→B→C→F→A"
+            func columns(_ text: Substring) -> Int {
+                text.unicodeScalars.reduce(0) { $0 + ((0xAC00...0xD7A3).contains($1.value) ? 2 : 1) }
+            }
+            for width in [40, 52, 64] {
+                let out = try strata("sources", "--journal", journal, environment: ["COLUMNS": "\(width)"]).out
+                let lines = out.split(separator: "\n")
+                #expect(lines.allSatisfy { columns($0) <= width }, "\(out)")
+                // The source id heads its row, on the row's line or on a line of its own.
+                let at = try #require(lines.firstIndex { $0.hasPrefix("kcna-desk") }, "\(out)")
+                let row = lines[at] == "kcna-desk" ? lines[at + 1] : lines[at].dropFirst("kcna-desk".count)
+                let cells = row.split(separator: " ", maxSplits: 3, omittingEmptySubsequences: true)
+                #expect(cells.count == 4 && cells[0] == "outlet" && cells[1] == "A", "\(row)")
+                // HISTORY, cut in the middle: its start and its end.
+                let cutHistory = String(cells[2])
+                let halves = cutHistory.split(separator: "…", omittingEmptySubsequences: false)
+                if halves.count == 1 {
+                    #expect(cutHistory == history, "\(row)")
+                } else {
+                    #expect(halves.count == 2, "\(row)")
+                    #expect(history.hasPrefix(halves[0]) && history.hasSuffix(halves[1]), "\(row)")
+                    #expect(abs(halves[0].unicodeScalars.count - halves[1].unicodeScalars.count) <= 1, "\(row)")
+                }
+                // NAME, cut at its end: a start of the name, then ….
+                let cutName = String(cells[3].drop { $0 == " " })
+                #expect(cutName.hasSuffix("…") && name.hasPrefix(cutName.dropLast()), "\(cutName) of \(name)")
+            }
+        }
+    }
+
     @Test("tables count invisible characters as no column, and print a text's line breaks as spaces")
     func invisibleCharactersAndLineBreaks() throws {
         try withTemporaryDirectory { dir in

@@ -25,11 +25,12 @@ struct VolumesCommand: ParsableCommand {
             options.print(point: point, rows: volumes.rows, payload: \.payload, columns: Volumes.Row.columns) {
                 let route = { (r: Volumes.Row) in "\(r.fromCountry ?? "?")→\(r.toCountry ?? "?")" }
                 let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
-                    [
-                        r.commodity ?? "?", r.period ?? "?", route(r),
-                    ] + Format.tonnes(low: r.low, best: r.best, high: r.high) + [
-                        "\(r.shipments)\(r.unquantified > 0 ? " (\(r.unquantified) no qty)" : "")"
-                    ]
+                    var cells = [r.commodity ?? "?", r.period ?? "?", route(r)]
+                    cells.reserveCapacity(7)
+                    cells += Format.tonnes(low: r.low, best: r.best, high: r.high)
+                    cells.append(
+                        r.unquantified > 0 ? "\(r.shipments) (\(r.unquantified) no qty)" : String(r.shipments))
+                    return cells
                 }
                 var text = Format.table(
                     ["COMMODITY", "PERIOD", "ROUTE", "LOW t", "BEST t", "HIGH t", "SHIPMENTS"], rows,
