@@ -25,7 +25,7 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
         self.places = places
         var problems: [String] = []
         var codeIndex: [String: Int] = [:]
-        var countryIndex = NameIndex()
+        var countryIndex = NameIndex(capacity: countries.reduce(0) { $0 + $1.allNames.count })
         for (i, country) in countries.enumerated() {
             let codes = [country.code] + (country.alpha3.map { [$0] } ?? [])
             for code in codes {
@@ -37,7 +37,7 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
             }
             country.allNames.forEach { countryIndex.insert($0, for: i) }
         }
-        var placeIndex = NameIndex()
+        var placeIndex = NameIndex(capacity: places.reduce(0) { $0 + $1.allNames.count })
         for (i, place) in places.enumerated() {
             place.allNames.forEach { placeIndex.insert($0, for: i) }
         }
@@ -53,7 +53,9 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
     /// (`{"format": "strata-gazetteer", "version": 1, "countries": […], "places": […]}`).
     public init(json: Data) throws {
         let file = try ResourceReader(json: json, format: "strata-gazetteer", version: 1)
-        self.init(countries: try file.list("countries", Country.init(resource:)), places: try file.list("places", Place.init(resource:)))
+        self.init(
+            countries: try file.list("countries", Country.init(resource:)),
+            places: try file.list("places", Place.init(resource:)))
     }
 
     /// The gazetteer bundled with StrataDomain (`Resources/gazetteer.json`), loaded on first
@@ -118,7 +120,9 @@ public struct Gazetteer: Sendable, CustomStringConvertible {
         let key = NameKey(name)
         if let i = countryIndex.lookup(key) { return countries[i] }
         let words = key.wordList
-        if words.count >= 2, words[0] == "the", let i = countryIndex.lookup(NameKey(words.dropFirst().joined(separator: " "))) {
+        if words.count >= 2, words[0] == "the",
+            let i = countryIndex.lookup(NameKey(words.dropFirst().joined(separator: " ")))
+        {
             return countries[i]
         }
         return nil
@@ -190,10 +194,36 @@ enum BundledResource {
         Bundle.module.url(forResource: name, withExtension: "json", subdirectory: "Resources")
     }
 
+    /// Where SwiftPM puts the module's resources: beside the executable, in
+    /// `Strata_StrataDomain.resources` (package, then target), as `Bundle.module` finds
+    /// them on Linux.
+    static let bundleDirectory = "Strata_StrataDomain.resources"
+
+    /// `Resources/NAME.json` read from beside the running executable, without Foundation's
+    /// `Bundle` (whose set-up took 1.4 ms of each command that resolves a place); `nil`
+    /// where it is not there (another platform or layout: ``data(named:)`` then asks the
+    /// bundle).
+    static func besideExecutable(named name: String) -> Data? {
+        #if os(Linux)
+            var buffer = [CChar](repeating: 0, count: 4096)
+            let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
+            guard n > 0 else { return nil }
+            let executable = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            guard let slash = executable.lastIndex(of: "/") else { return nil }
+            return FileManager.default.contents(
+                atPath: executable[..<slash] + "/\(bundleDirectory)/Resources/\(name).json")
+        #else
+            return nil
+        #endif
+    }
+
     /// The bytes of `Resources/NAME.json`; stops the program when it is missing.
     static func data(named name: String) -> Data {
+        if let data = besideExecutable(named: name) { return data }
         guard let url = url(named: name), let data = try? Data(contentsOf: url) else {
-            preconditionFailure("StrataDomain: the bundled resource Resources/\(name).json is missing or unreadable (bundle \(Bundle.module.bundlePath))")
+            preconditionFailure(
+                "StrataDomain: the bundled resource Resources/\(name).json is missing or unreadable (bundle \(Bundle.module.bundlePath))"
+            )
         }
         return data
     }
@@ -209,7 +239,8 @@ enum BundledResource {
         }
         let found = problems(value)
         guard found.isEmpty else {
-            preconditionFailure("StrataDomain: Resources/\(name).json is inconsistent:\n" + found.joined(separator: "\n"))
+            preconditionFailure(
+                "StrataDomain: Resources/\(name).json is inconsistent:\n" + found.joined(separator: "\n"))
         }
         return value
     }
@@ -242,7 +273,8 @@ extension Gazetteer {
                 problems.append("place \(place.name): unknown country code \"\(place.country)\"")
             }
             if let coordinate = place.coordinate, !coordinate.isValid {
-                problems.append("place \(place.name): coordinates \(coordinate.latitude), \(coordinate.longitude) out of range")
+                problems.append(
+                    "place \(place.name): coordinates \(coordinate.latitude), \(coordinate.longitude) out of range")
             }
             guard let within = place.within else { continue }
             guard let i = index.lookup(NameKey(within)), places[i].name == within else {

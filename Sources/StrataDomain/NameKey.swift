@@ -45,7 +45,7 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
             case .nonspacingMark, .spacingMark, .enclosingMark:
                 continue
             case .decimalNumber, .letterNumber, .otherNumber,
-                 .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
+                .lowercaseLetter, .uppercaseLetter, .titlecaseLetter, .modifierLetter, .otherLetter:
                 if Self.joiners.contains(scalar) { continue }
                 appendWord(Self.spelledOut[scalar] ?? String(scalar))
             default:
@@ -64,7 +64,8 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
     /// `words` without its spaces, by bytes (a filter over `Character`s costs more than
     /// the whole ASCII folding).
     private static func withoutSpaces(_ words: String) -> String {
-        String(decoding: words.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
+        guard words.utf8.contains(UInt8(ascii: " ")) else { return words }  // one word: most names
+        return String(decoding: words.utf8.filter { $0 != UInt8(ascii: " ") }, as: UTF8.self)
     }
 
     /// The same folding as the general path, for ASCII-only names; `nil` otherwise.
@@ -121,11 +122,14 @@ public struct NameKey: Hashable, Comparable, Sendable, CustomStringConvertible {
 /// indexes. A key claimed by two different entries is *ambiguous*: it is remembered, and
 /// lookups under it find nothing rather than guess.
 struct NameIndex: Sendable {
-    private var entries: [NameKey: Int] = [:]
+    private var entries: [NameKey: Int]
     /// Ambiguous keys → every entry number that claimed them, in claim order.
     private(set) var ambiguous: [NameKey: [Int]] = [:]
     /// Names that fold to the empty key (no letters or digits), with their entry.
     private(set) var empty: [(name: String, entry: Int)] = []
+
+    /// An index with room for `capacity` names.
+    init(capacity: Int = 0) { entries = Dictionary(minimumCapacity: capacity) }
 
     /// Records `name` as a name of `entry`. The same entry may claim a key many times.
     mutating func insert(_ name: String, for entry: Int) {

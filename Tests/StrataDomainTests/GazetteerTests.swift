@@ -293,6 +293,11 @@ struct GazetteerTests {
         for name in ["gazetteer", "commodities"] {
             let url = try #require(BundledResource.url(named: name), "Resources/\(name).json")
             #expect(FileManager.default.fileExists(atPath: url.path))
+            #if os(Linux)
+                // Read from beside the executable, the same bytes as the bundle's.
+                #expect(url.path.contains("/\(BundledResource.bundleDirectory)/"))
+                #expect(BundledResource.besideExecutable(named: name) == (try Data(contentsOf: url)))
+            #endif
         }
     }
 }
