@@ -28,10 +28,13 @@ public struct JournalState: Sendable, Equatable {
         /// The outlet of the report that made it (reports are never changed), kept with the
         /// claim so that listing claims needs no read of their reports.
         public let outlet: String?
+        /// The outlet's source id as the report recorded it: a claim whose source it is
+        /// speaks in the outlet's own voice (see ``Shipments/independentSources(_:_:)``).
+        public let outletSource: SourceID?
 
         public init(
             id: ClaimID, fields: ClaimFields, retracted: Bool = false, recordedAt: RecordTime, position: Position,
-            changed: Position, outlet: String?
+            changed: Position, outlet: String?, outletSource: SourceID?
         ) {
             self.id = id
             self.box = FieldsBox(fields)
@@ -40,6 +43,7 @@ public struct JournalState: Sendable, Equatable {
             self.position = position
             self.changed = changed
             self.outlet = outlet
+            self.outletSource = outletSource
         }
 
         /// Never changed while shared (see ``fields``), so it may cross threads. Equal when
@@ -132,7 +136,7 @@ public struct JournalState: Sendable, Equatable {
             guard admits(c.claim.report, publishedBy) else { return }
             claims[c.claim] = Claim(
                 id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position,
-                outlet: reports[c.claim.report]?.outlet)
+                outlet: reports[c.claim.report]?.outlet, outletSource: reports[c.claim.report]?.outletSource)
             spellings.note(c.fields)
         case .claimCorrected(let c):
             guard admits(c.report, publishedBy), var claim = claims[c.claim] else { return }

@@ -290,8 +290,9 @@ public struct Shipments: Sendable {
         let index = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
         for claims in Dictionary(grouping: supporting, by: \.id.report).values {
             let used = Set(claims.map(\.fields.source))
-            guard used.count > 1, let name = claims.first?.outlet, let outlet = SourceID.outlet(named: name),
-                used.contains(outlet), let o = index[outlet]
+            // The outlet's id as its report recorded it (the rule that makes ids from names
+            // has changed over time; older journals keep the ids it made then).
+            guard used.count > 1, let outlet = claims.first?.outletSource, used.contains(outlet), let o = index[outlet]
             else { continue }
             for s in used where s != outlet {
                 if let i = index[s] { group[root(i)] = root(o) }

@@ -9,16 +9,18 @@ enum StateCodec {
 
     static func key(_ kind: EntityKind, _ name: NameKey) -> [UInt8] { Array("\(kind.rawValue):\(name.rawValue)".utf8) }
 
-    /// A claim's version: its state (flags, record time, positions, outlet), then its
+    /// A claim's version: its state (flags, record time, positions, outlet and its source
+    /// id), then its
     /// fields in their compact form (``ClaimFields/encode(into:)``).
     static func claim(_ c: JournalState.Claim) -> [UInt8] {
         var w = ByteWriter(capacity: 128)
         w.string(c.id.description)
-        w.u8((c.retracted ? 1 : 0) | (c.outlet != nil ? 2 : 0))
+        w.u8((c.retracted ? 1 : 0) | (c.outlet != nil ? 2 : 0) | (c.outletSource != nil ? 4 : 0))
         w.u64(UInt64(bitPattern: c.recordedAt.rawValue))
         w.varint(c.position.rawValue)
         w.varint(c.changed.rawValue)
         if let outlet = c.outlet { w.string(outlet) }
+        if let source = c.outletSource { w.string(source.rawValue) }
         c.fields.encode(into: &w)
         return w.bytes
     }
@@ -34,9 +36,17 @@ enum StateCodec {
                 let position = Position(try r.varint())
                 let changed = Position(try r.varint())
                 let outlet = flags & 2 != 0 ? try r.string() : nil
+                var outletSource: SourceID? = nil
+                if flags & 4 != 0 {
+                    let text = try r.string()
+                    guard let id = SourceID(text) else {
+                        throw ByteReader.Truncated(offset: r.offset, reason: "outlet source \(text)")
+                    }
+                    outletSource = id
+                }
                 var c = JournalState.Claim(
                     id: id, fields: try ClaimFields(binary: &r), recordedAt: recordedAt, position: position,
-                    changed: changed, outlet: outlet)
+                    changed: changed, outlet: outlet, outletSource: outletSource)
                 c.retracted = flags & 1 != 0
                 guard r.remaining == 0 else { throw ByteReader.Truncated(offset: r.offset, reason: "trailing bytes") }
                 return c

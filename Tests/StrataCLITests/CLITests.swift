@@ -523,6 +523,44 @@ struct CLITests {
     }
 
     @Test(
+        "a report's outlet and the source it cites are one source for a shipment, by the outlet id the report recorded (older journals made other ids)"
+    )
+    func outletVoiceByRecordedID() throws {
+        try withTemporaryDirectory { dir in
+            let journal = dir.appendingPathComponent("j").path
+            let report = try reportFile(
+                """
+                report: {id: r1, outlet: Daily NK, published: 2020-06-01}
+                sources: [{id: cn-source, name: China-based source, kind: human, reliability: C}]
+                claims:
+                  - {id: a, kind: shipment, source: cn-source, credibility: 2, commodity: coal, from: KP, to: CN, when: 2020-05}
+                  - {id: b, kind: shipment, credibility: 3, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: a}]}
+                """, named: "r1.yaml", in: dir)
+            #expect(try strata("append", report, "--journal", journal).exited(0))
+            func shipment(_ journal: String) throws -> [String: Any] {
+                let rows =
+                    try jsonObject(try strata("shipments", "--format", "json", "--journal", journal).stdout)[
+                        "rows"] as? [[String: Any]]
+                return try #require(rows?.first)
+            }
+            #expect(try shipment(journal)["status"] as? String == "single-source")
+            // The same events with the outlet under an id an older naming rule could have
+            // made: still the outlet's own voice.
+            let export = try strata("export", "--journal", journal).out
+            #expect(export.contains("\"daily-nk\""))
+            let older = dir.appendingPathComponent("older.ndjson")
+            try export.replacingOccurrences(of: "daily-nk", with: "dailynk-2016").write(
+                to: older, atomically: false, encoding: .utf8)
+            let copy = dir.appendingPathComponent("older").path
+            let imported = try strata("import", older.path, "--journal", copy)
+            #expect(imported.exited(0), "\(imported.err)")
+            let row = try shipment(copy)
+            #expect(row["sources"] as? [String] == ["cn-source", "dailynk-2016"], "\(row)")
+            #expect(row["status"] as? String == "single-source", "\(row)")
+        }
+    }
+
+    @Test(
         "append - - is a usage error before anything is read; a report published in the future and a correction to unknown names are accepted with warnings"
     )
     func stdinOnceAndWarnings() throws {

@@ -55,6 +55,17 @@ struct JournalIntakeTests {
         #expect(try t.journal.report(ReportID("dailynk-2020-05-minerals")!)?.published == "2020-05-22")
     }
 
+    @Test("a report field in other bytes for the same text (é as e + U+0301) is other content, as in the digest")
+    func changedReportFieldBytes() throws {
+        let t = try TemporaryJournal()
+        defer { t.remove() }
+        try t.append(report(id: "r1", claims: "  - {id: c1, kind: policy}", extra: "  title: Caf\u{E9}"))
+        let decomposed = report(id: "r1", claims: "  - {id: c1, kind: policy}", extra: "  title: Cafe\u{301}")
+        #expect("Caf\u{E9}" == "Cafe\u{301}")  // equal as Swift strings
+        let error = try #require(throws: InputError.self) { try t.append(decomposed) }
+        #expect(error.field == "report.title", "\(error)")
+    }
+
     @Test("a later report's corrections change, retract and link earlier claims")
     func corrections() throws {
         let t = try TemporaryJournal()

@@ -139,7 +139,9 @@ struct ReportPlanBuilder {
             ("translated_from", recorded.translatedFrom, new.translatedFrom),
             ("translator", recorded.translator, new.translator), ("retrieved", recorded.retrieved, new.retrieved),
         ]
-        return fields.first { $0.1 != $0.2 }?.0
+        // By their bytes, as the digest and ids compare: "Café" with é and with e + U+0301
+        // are equal as Strings and two texts here.
+        return fields.first { $0.1.map { Array($0.utf8) } != $0.2.map { Array($0.utf8) } }?.0
     }
 
     /// `graded B`, `graded B now (registered C)`, `ungraded`.
