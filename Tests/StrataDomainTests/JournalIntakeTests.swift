@@ -48,6 +48,10 @@ struct JournalIntakeTests {
         let changed = seedReport.replacingOccurrences(of: old, with: new)
         let error = try #require(throws: InputError.self) { try t.append(changed) }
         #expect(error.field == "report.\(field)", "\(error)")
+        // The recorded value and the new one, as written.
+        let value = { (line: String) in String(line.drop { $0 != ":" }.dropFirst(2)) }
+        #expect(error.message.contains("with \(field) \"\(value(old))"), "\(error)")
+        #expect(error.message.contains("not \"\(value(new))"), "\(error)")
         let line = try #require(
             changed.split(separator: "\n", omittingEmptySubsequences: false).firstIndex { $0.contains(new) })
         #expect(error.line == line + 1, "\(error)")
@@ -481,6 +485,8 @@ struct JournalIntakeTests {
         }
         let graded = try t.append(listing("r2", "B"), at: "2025-02-01T00:00:00Z")
         #expect(graded.appended == 3)  // the rating, the report and its claim
+        #expect(graded.warnings.map(\.field) == ["sources[0].reliability"], "\(graded.warnings)")
+        #expect(graded.warnings.first?.message.contains("had no grade: graded B") == true, "\(graded.warnings)")
         let record = try #require(try t.journal.source(wire))
         #expect(record.current == .b && record.registration.reliability == nil)
         #expect(record.grades.map(\.reason) == ["graded in report r2"])

@@ -92,13 +92,17 @@ struct ReportPlanBuilder {
         if let existing = recorded {
             // The digest covers what the report's sources, claims and corrections say; the
             // report's own fields are compared here, so a changed date is not "unchanged".
-            let changed = existing.content == content ? Self.changedField(existing, filed) : "id"
-            if let changed {
-                let other = changed == "id" ? "other content" : "another \(changed)"
+            let immutable = "reports are immutable — give a new id, or put corrections in a later report"
+            guard existing.content == content else {
                 throw InputError(
-                    line: doc.header.line(of: changed), field: "report.\(changed)",
-                    "report \(id) is already recorded with \(other); reports are immutable — give a new id, or put corrections in a later report"
-                )
+                    line: doc.header.line, field: "report.id",
+                    "report \(id) is already recorded with other content; \(immutable)")
+            }
+            if let (field, was, now) = Self.changedField(existing, filed) {
+                func shown(_ text: String?) -> String { text.map { "\"\($0)\"" } ?? "none" }
+                throw InputError(
+                    line: doc.header.line(of: field), field: "report.\(field)",
+                    "report \(id) is already recorded with \(field) \(shown(was)), not \(shown(now)); \(immutable)")
             }
             already = true
         }
@@ -130,8 +134,8 @@ struct ReportPlanBuilder {
     }
 
     /// The first of the report's own fields (as a report file names them) that `new`
-    /// gives otherwise than `recorded`, or `nil`.
-    private static func changedField(_ recorded: ReportFiled, _ new: ReportFiled) -> String? {
+    /// gives otherwise than `recorded`, with both values, or `nil`.
+    private static func changedField(_ recorded: ReportFiled, _ new: ReportFiled) -> (String, String?, String?)? {
         let fields: [(String, String?, String?)] = [
             ("outlet", recorded.outlet, new.outlet), ("published", recorded.published, new.published),
             ("title", recorded.title, new.title), ("url", recorded.url, new.url),
@@ -141,7 +145,7 @@ struct ReportPlanBuilder {
         ]
         // By their bytes, as the digest and ids compare: "Café" with é and with e + U+0301
         // are equal as Strings and two texts here.
-        return fields.first { $0.1.map { Array($0.utf8) } != $0.2.map { Array($0.utf8) } }?.0
+        return fields.first { $0.1.map { Array($0.utf8) } != $0.2.map { Array($0.utf8) } }
     }
 
     /// `graded B`, `graded B now (registered C)`, `ungraded`.
@@ -209,6 +213,13 @@ struct ReportPlanBuilder {
                     let rating = SourceRated(
                         source: s.id, reliability: written, reason: "graded in report \(doc.header.id)")
                     events.append((Streams.source(s.id), rating.proposed()))
+                    // Said, as it changes the confidence of every claim of the source from now on.
+                    let (line, field) = s.place(of: "reliability")
+                    notes.append(
+                        InputError(
+                            line: line, field: field,
+                            "source \(s.id) had no grade: graded \(written.rawValue) from this report on (strata rate re-grades it)"
+                        ))
                 } else if let written = s.reliability, written != registered.reliability, written != existing.current {
                     let (line, field) = s.place(of: "reliability")
                     throw InputError(
