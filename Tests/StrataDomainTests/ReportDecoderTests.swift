@@ -220,6 +220,29 @@ struct ReportDecoderTests {
         #expect(error.field == "claims[0].said", "\(error)")
     }
 
+    @Test(
+        "errors after a U+2028, U+2029 or U+0085 in a text keep the file's line numbers (libyaml breaks lines there)",
+        arguments: ["\u{2028}", "\u{2029}", "\u{85}"])
+    func yamlLinesAfterUnicodeBreaks(separator: String) throws {
+        let text =
+            "report: {id: r1, outlet: Wire, published: 2020-01-01}\nclaims:\n  - id: c1\n    kind: policy\n"
+            + "    said: \"one\(separator)two\(separator)three\"\n  - id: c2\n    kind: shipment\n"
+            + "    quantity: {value: 5, unit: tt}\n"
+        let error = try #require(throws: InputError.self) { try ReportDecoder().decode(Array(text.utf8), json: false) }
+        #expect(error.line == 8, "\(error)")
+        #expect(error.field == "claims[1].quantity.unit", "\(error)")
+        // A duplicate key after one is named at its own line too.
+        let duplicate =
+            "report: {id: r1, outlet: Wire, published: 2020-01-01}\nclaims:\n  - id: c1\n"
+            + "    said: \"a\(separator)b\"\n    kind: policy\n    kind: shipment\n"
+        let repeated = try #require(throws: InputError.self) {
+            try ReportDecoder().decode(Array(duplicate.utf8), json: false)
+        }
+        #expect(repeated.line == 6, "\(repeated)")
+        #expect(repeated.field == "claims[0].kind", "\(repeated)")
+        #expect(repeated.message.contains("first at line 5"), "\(repeated)")
+    }
+
     @Test("a repeated JSON key is named by its path and line")
     func jsonDuplicateKeyPath() throws {
         let json = """

@@ -82,25 +82,62 @@ extension DocumentNode {
                 line: line, "YAML anchors and aliases (&name, *name) are not supported; write the value out")
         }
         let root: Node?
+        let lines = YAMLLines(text)
         do {
             root = try Yams.compose(yaml: text)
         } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
             let key = duplicates.first ?? "?"
-            let (line, span) = secondOccurrence(of: key, after: context.mark, in: text)
+            let firstLine = lines.line(context.mark.line)
+            let (line, span) = secondOccurrence(of: key, line: firstLine, column: context.mark.column, in: text)
             throw InputError(
-                line: line, field: duplicatePath(of: key, line: line, span: span, in: text) ?? key,
-                "duplicate key (first at line \(context.mark.line))")
+                line: line, field: duplicatePath(of: key, line: line, span: span, in: text, lines: lines) ?? key,
+                "duplicate key (first at line \(firstLine))")
         } catch let error as YamlError {
-            throw InputError(line: yamlLine(error), "not valid YAML: \(yamlReason(error))")
+            throw InputError(line: yamlLine(error).map(lines.line), "not valid YAML: \(yamlReason(error))")
         } catch {
             throw InputError("not valid YAML: \(error)")
         }
         guard let root else { throw InputError(line: 1, "the file is empty") }
-        return try convert(root)
+        return try convert(root, lines)
     }
 
-    private static func convert(_ node: Node) throws(InputError) -> DocumentNode {
-        let line = node.mark?.line ?? 1
+    /// libyaml's line numbers as the file's lines: libyaml (YAML 1.1) also breaks lines at
+    /// U+0085, U+2028 and U+2029, which a quoted text copied from a web page can hold, and
+    /// which editors and the rest of Strata do not count; after one, every line it named
+    /// was one too many.
+    struct YAMLLines {
+        /// The file's line of each libyaml line (index 0 is line 1); empty when they agree.
+        private var lines: [Int] = []
+
+        init(_ text: String) {
+            let utf8 = Array(text.utf8)
+            // Only U+0085 (C2 85) and U+2028/9 (E2 80 A8/A9) make libyaml count otherwise.
+            guard utf8.contains(where: { $0 == 0xC2 || $0 == 0xE2 }) else { return }
+            var line = 1
+            var table = [1]
+            var i = 0
+            while i < utf8.count {
+                let b = utf8[i]
+                if b == 0x0A || (b == 0x0D && (i + 1 == utf8.count || utf8[i + 1] != 0x0A)) {
+                    line += 1
+                    table.append(line)
+                } else if b == 0xC2, i + 1 < utf8.count, utf8[i + 1] == 0x85 {
+                    table.append(line)
+                } else if b == 0xE2, i + 2 < utf8.count, utf8[i + 1] == 0x80, utf8[i + 2] == 0xA8 || utf8[i + 2] == 0xA9
+                {
+                    table.append(line)
+                }
+                i += 1
+            }
+            if table.last != table.count { lines = table }
+        }
+
+        /// The file's line of libyaml's line `n`.
+        func line(_ n: Int) -> Int { n >= 1 && n <= lines.count ? lines[n - 1] : n }
+    }
+
+    private static func convert(_ node: Node, _ lines: YAMLLines) throws(InputError) -> DocumentNode {
+        let line = lines.line(node.mark?.line ?? 1)
         if node.anchor != nil { throw InputError(line: line, "YAML anchors and aliases are not supported") }
         switch node {
         case .scalar(let scalar):
@@ -111,17 +148,17 @@ extension DocumentNode {
             return DocumentNode(line: line, value: .scalar(scalar.string))
         case .sequence(let sequence):
             var items: [DocumentNode] = []
-            for item in sequence { items.append(try convert(item)) }
+            for item in sequence { items.append(try convert(item, lines)) }
             return DocumentNode(line: line, value: .sequence(items))
         case .mapping(let mapping):
             var members: [Member] = []
             for (key, value) in mapping {
-                let keyLine = key.mark?.line ?? line
+                let keyLine = key.mark.map { lines.line($0.line) } ?? line
                 guard case .scalar(let k) = key else { throw InputError(line: keyLine, "a key must be plain text") }
                 guard !members.contains(where: { $0.key == k.string }) else {
                     throw InputError(line: keyLine, field: k.string, "duplicate key")
                 }
-                members.append(Member(key: k.string, line: keyLine, value: try convert(value)))
+                members.append(Member(key: k.string, line: keyLine, value: try convert(value, lines)))
             }
             return DocumentNode(line: line, value: .mapping(members))
         case .alias:
@@ -151,7 +188,9 @@ extension DocumentNode {
     /// The path (`claims[0].credibility`) of the repeated `key` written on `line`: the key
     /// there is renamed to a marker, the text composed again, and the marker looked for.
     /// `nil` when that does not work out (the caller then names the key alone).
-    private static func duplicatePath(of key: String, line: Int, span: KeySpan?, in text: String) -> String? {
+    private static func duplicatePath(
+        of key: String, line: Int, span: KeySpan?, in text: String, lines yamlLines: YAMLLines
+    ) -> String? {
         let marker = "__strata_duplicate_key__"
         guard !text.contains(marker) else { return nil }
         var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
@@ -168,7 +207,9 @@ extension DocumentNode {
                 break
             } catch YamlError.duplicatedKeysInMapping(let duplicates, let context) {
                 guard let other = duplicates.first else { return nil }
-                let (l, span) = secondOccurrence(of: other, after: context.mark, in: lines.joined(separator: "\n"))
+                let (l, span) = secondOccurrence(
+                    of: other, line: yamlLines.line(context.mark.line), column: context.mark.column,
+                    in: lines.joined(separator: "\n"))
                 guard l >= 1, l <= lines.count,
                     let at = span ?? keyOffset(other, in: Substring(lines[l - 1]), from: 0)
                 else { return nil }
@@ -205,22 +246,23 @@ extension DocumentNode {
     /// quotes included).
     typealias KeySpan = (offset: Int, length: Int)
 
-    /// Where the repeat of `key` is, after its first occurrence at `mark`: later on the
+    /// Where the repeat of `key` is, after its first occurrence at `line` and `column`
+    /// (1-based, libyaml's column): later on the
     /// same line (flow style, `{unit: t, unit: kg}`), else on a later line at the same
     /// column (block style). The line is 1-based (the first occurrence's when the repeat
     /// is not found, with no span).
-    private static func secondOccurrence(of key: String, after mark: Mark, in text: String) -> (Int, KeySpan?) {
+    private static func secondOccurrence(of key: String, line: Int, column: Int, in text: String) -> (Int, KeySpan?) {
         let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
-        guard mark.line >= 1, mark.line <= lines.count else { return (mark.line, nil) }
-        let first = keyOffset(key, in: lines[mark.line - 1], from: mark.column - 1)
-        let after = mark.column - 1 + (first?.length ?? key.count)
-        if let span = keyOffset(key, in: lines[mark.line - 1], from: after) { return (mark.line, span) }
-        for n in mark.line..<lines.count {
-            if let span = keyOffset(key, in: lines[n], from: mark.column - 1), span.offset == mark.column - 1 {
+        guard line >= 1, line <= lines.count else { return (line, nil) }
+        let first = keyOffset(key, in: lines[line - 1], from: column - 1)
+        let after = column - 1 + (first?.length ?? key.count)
+        if let span = keyOffset(key, in: lines[line - 1], from: after) { return (line, span) }
+        for n in line..<lines.count {
+            if let span = keyOffset(key, in: lines[n], from: column - 1), span.offset == column - 1 {
                 return (n + 1, span)
             }
         }
-        return (mark.line, nil)
+        return (line, nil)
     }
 
     /// Where, at or after character offset `from`, `key` is written as a mapping key on
