@@ -199,22 +199,28 @@ enum BundledResource {
     /// them on Linux.
     static let bundleDirectory = "Strata_StrataDomain.resources"
 
-    /// `Resources/NAME.json` read from beside the running executable, without Foundation's
-    /// `Bundle` (whose set-up took 1.4 ms of each command that resolves a place); `nil`
-    /// where it is not there (another platform or layout: ``data(named:)`` then asks the
-    /// bundle).
-    static func besideExecutable(named name: String) -> Data? {
+    /// The directory of the running executable (`/proc/self/exe`), found once; `nil` where
+    /// there is no such link.
+    private static let executableDirectory: String? = {
         #if os(Linux)
             var buffer = [CChar](repeating: 0, count: 4096)
             let n = readlink("/proc/self/exe", &buffer, buffer.count - 1)
             guard n > 0 else { return nil }
             let executable = String(decoding: buffer[..<n].map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            guard let slash = executable.lastIndex(of: "/") else { return nil }
-            return FileManager.default.contents(
-                atPath: executable[..<slash] + "/\(bundleDirectory)/Resources/\(name).json")
+            return executable.lastIndex(of: "/").map { String(executable[..<$0]) }
         #else
             return nil
         #endif
+    }()
+
+    /// `Resources/NAME.json` read from beside the running executable, without Foundation's
+    /// `Bundle` (whose set-up took 1.4 ms of each command that resolves a place); `nil`
+    /// where it is not there (another platform or layout: ``data(named:)`` then asks the
+    /// bundle).
+    static func besideExecutable(named name: String) -> Data? {
+        executableDirectory.flatMap {
+            FileManager.default.contents(atPath: "\($0)/\(bundleDirectory)/Resources/\(name).json")
+        }
     }
 
     /// The bytes of `Resources/NAME.json`; stops the program when it is missing.

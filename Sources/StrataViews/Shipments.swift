@@ -298,14 +298,11 @@ public struct Shipments: Sendable {
                 if let i = index[s] { group[root(i)] = root(o) }
             }
         }
-        var groups: [Int: [SourceID]] = [:]
-        var order: [Int] = []
-        for (i, s) in sources.enumerated() {
-            let r = root(i)
-            if groups[r] == nil { order.append(r) }
-            groups[r, default: []].append(s)
+        // Each group once, where its first source is, with its sources in order.
+        let roots = sources.indices.map(root)
+        return sources.indices.filter { roots.firstIndex(of: roots[$0]) == $0 }.map { first in
+            sources.indices.filter { roots[$0] == roots[first] }.map { sources[$0] }
         }
-        return order.map { groups[$0] ?? [] }
     }
 
     /// 1 − Π(1 − cᵢ) over the independent groups of supporting sources, cᵢ the confidence

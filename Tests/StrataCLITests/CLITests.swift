@@ -538,10 +538,7 @@ struct CLITests {
                 """, named: "r1.yaml", in: dir)
             #expect(try strata("append", report, "--journal", journal).exited(0))
             func shipment(_ journal: String) throws -> [String: Any] {
-                let rows =
-                    try jsonObject(try strata("shipments", "--format", "json", "--journal", journal).stdout)[
-                        "rows"] as? [[String: Any]]
-                return try #require(rows?.first)
+                try #require(try viewRows(try strata("shipments", "--format", "json", "--journal", journal)).first)
             }
             #expect(try shipment(journal)["status"] as? String == "single-source")
             // The same events with the outlet under an id an older naming rule could have
@@ -753,7 +750,7 @@ struct CLITests {
             func rows(_ args: String...) throws -> [[String: Any]] {
                 let r = try Running(Binaries.strata, args + ["--format", "json", "--journal", j]).wait()
                 #expect(r.exited(0) && !r.err.contains("warning"), "\(args): \(r.err)")
-                return try #require(try jsonObject(r.stdout)["rows"] as? [[String: Any]])
+                return try viewRows(r)
             }
             let byName = try rows("timeline", "--vessel", "Chon Ma San").compactMap { $0["claim"] as? String }
             #expect(!byName.isEmpty)
@@ -791,9 +788,7 @@ struct CLITests {
             func claims(_ args: String...) throws -> [String] {
                 let r = try Running(Binaries.strata, args + ["--format", "json", "--journal", j]).wait()
                 #expect(r.exited(0), "\(args): \(r.err)")
-                return try #require(try jsonObject(r.stdout)["rows"] as? [[String: Any]]).compactMap {
-                    $0["claim"] as? String
-                }
+                return try viewRows(r).compactMap { $0["claim"] as? String }
             }
             // Asia Bridge 1 without a number is the ship the number names; d, numbered otherwise, is not.
             #expect(try claims("timeline", "--vessel", "8916061") == ["r/a", "r/c"])
@@ -804,9 +799,7 @@ struct CLITests {
             let shipments = try Running(
                 Binaries.strata, ["shipments", "--vessel", "8916061", "--format", "json", "--journal", j]
             ).wait()
-            let ids = try #require(try jsonObject(shipments.stdout)["rows"] as? [[String: Any]]).compactMap {
-                $0["id"] as? String
-            }
+            let ids = try viewRows(shipments).compactMap { $0["id"] as? String }
             #expect(ids == ["r/a", "r/b", "r/c"], "\(ids)")
         }
     }

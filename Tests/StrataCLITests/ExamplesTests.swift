@@ -198,7 +198,7 @@ struct ExamplesTests {
                     Binaries.strata, ["timeline", "--format", "json", "--journal", journal] + filter
                 ).wait()
                 #expect(result.exited(0), "\(result.err)")
-                let rows = try #require(try jsonObject(result.stdout)["rows"] as? [[String: Any]])
+                let rows = try viewRows(result)
                 #expect(filter.contains("--as-of") ? rows.isEmpty : !rows.isEmpty, "\(filter)")
                 for row in rows {
                     let claim = try #require(row["claim"] as? String)

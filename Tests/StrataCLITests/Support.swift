@@ -185,6 +185,11 @@ func jsonObjects(_ data: Data) throws -> [[String: Any]] {
     try ndjsonLines(data).map { try jsonObject($0) }
 }
 
+/// The `rows` of a read model's `--format json` answer.
+func viewRows(_ result: RunResult) throws -> [[String: Any]] {
+    try #require(try jsonObject(result.stdout)["rows"] as? [[String: Any]], "no rows: \(result.err)")
+}
+
 /// One JSON object.
 func jsonObject(_ data: Data) throws -> [String: Any] {
     try #require(try JSONSerialization.jsonObject(with: data) as? [String: Any], "not a JSON object")
