@@ -558,6 +558,47 @@ struct CLITests {
     }
 
     @Test(
+        "a report file is read by its extension: another one (the article's .txt) is refused and appends nothing; no extension and standard input are read by their first character"
+    )
+    func reportFileExtensions() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml")
+            let yaml = try String(contentsOf: seed, encoding: .utf8)
+            for name in ["report.txt", "dailynk.yaml.bak", "article.TXT"] {
+                let file = try reportFile(yaml, named: name, in: dir)
+                let r = try strata("append", file, "--journal", j)
+                let ext = String(name.split(separator: ".").last!)
+                #expect(r.exited(65), "\(name): \(r.status) \(r.err)")
+                #expect(
+                    r.err.hasPrefix(
+                        "error: \(file): a report file is YAML (.yaml, .yml) or JSON (.json), not .\(ext.lowercased())"),
+                    "\(r.err)")
+                #expect(!FileManager.default.fileExists(atPath: j), "a refused file must not create a journal")
+            }
+            // The corpus article itself, given in place of its report.
+            let article = URL(fileURLWithPath: repositoryRoot.path).deletingLastPathComponent()
+                .appendingPathComponent("shared/corpus/dailynk-mineral-exports.txt")
+            if FileManager.default.fileExists(atPath: article.path) {
+                let r = try strata("append", article.path, "--journal", j)
+                #expect(r.exited(65) && r.err.contains("not .txt"), "\(r.status) \(r.err)")
+            }
+            // Without an extension (a shell's <(...) is /dev/fd/N): YAML, and JSON by its `{`.
+            let bare = try reportFile(yaml, named: "dailynk", in: dir)
+            let appended = try strata("append", bare, "--journal", j)
+            #expect(appended.exited(0) && appended.out.contains("dailynk-2020-05-minerals:"), "\(appended.err)")
+            let exported = try strata("append", "-", "--journal", j, stdin: seed)
+            #expect(exported.exited(0) && exported.out.contains("unchanged"), "\(exported.out) \(exported.err)")
+            let jsonReport = repositoryRoot.appendingPathComponent("examples/02-ap-2015-03-09-dhaka-gold.json")
+            let jsonBare = try reportFile(try String(contentsOf: jsonReport, encoding: .utf8), named: "ap", in: dir)
+            let dry = try strata("append", "--dry-run", jsonBare, "--journal", j)
+            // It decodes as JSON: the error is the link to a report not in this journal, at
+            // the JSON file's line of that field.
+            #expect(dry.exited(65) && dry.err.contains("claims[0].links[0].claim"), "\(dry.status) \(dry.err)")
+        }
+    }
+
+    @Test(
         "append - - is a usage error before anything is read; a report published in the future and a correction to unknown names are accepted with warnings"
     )
     func stdinOnceAndWarnings() throws {

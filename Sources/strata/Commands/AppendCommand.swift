@@ -29,7 +29,10 @@ struct AppendCommand: ParsableCommand {
     )
     var dryRun = false
 
-    @Argument(help: "Report files (.yaml, .yml or .json), or - for standard input.")
+    @Argument(
+        help:
+            "Report files (.yaml, .yml or .json; another extension is refused), or - for standard input. Standard input and a name without an extension are JSON when they start with {, else YAML."
+    )
     var files: [String]
 
     func validate() throws {
@@ -71,7 +74,7 @@ struct AppendCommand: ParsableCommand {
         let bytes = try ReportFileReader.read(file)
         let document: ReportDocument
         do {
-            document = try ReportDecoder().decode(bytes, json: ReportFileReader.isJSON(file, bytes))
+            document = try ReportDecoder().decode(bytes, json: try ReportFileReader.isJSON(file, bytes))
         } catch {
             throw error.in(file: file)
         }
