@@ -53,7 +53,8 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
         public var earliestEnd: Day?
         public var latestEnd: Day?
 
-        public init(earliestStart: Day? = nil, latestStart: Day? = nil, earliestEnd: Day? = nil, latestEnd: Day? = nil) {
+        public init(earliestStart: Day? = nil, latestStart: Day? = nil, earliestEnd: Day? = nil, latestEnd: Day? = nil)
+        {
             self.earliestStart = earliestStart
             self.latestStart = latestStart
             self.earliestEnd = earliestEnd
@@ -70,7 +71,9 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
             var openStart = false
             var openEnd = false
             for t in times where !t.isUnknown {
-                let b = padding == 0 ? Bounds(earliestStart: t.earliestStart, latestEnd: t.latestEnd) : t.bounds(padding: padding)
+                let b =
+                    padding == 0
+                    ? Bounds(earliestStart: t.earliestStart, latestEnd: t.latestEnd) : t.bounds(padding: padding)
                 if let s = b.earliestStart { start = min(start ?? s, s) } else { openStart = true }
                 if let e = b.latestEnd { end = max(end ?? e, e) } else { openEnd = true }
             }
@@ -148,8 +151,11 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
     public init(edtf: String, whenSaid: String? = nil) throws(EDTFError) {
         switch try EDTFParser.parse(edtf) {
         case .date(let span):
-            let bounds = Bounds(earliestStart: span.first, latestStart: span.last, earliestEnd: span.first, latestEnd: span.last)
-            self.init(edtf: edtf, whenSaid: whenSaid, bounds: bounds, startQualifier: span.qualifier, endQualifier: span.qualifier)
+            let bounds = Bounds(
+                earliestStart: span.first, latestStart: span.last, earliestEnd: span.first, latestEnd: span.last)
+            self.init(
+                edtf: edtf, whenSaid: whenSaid, bounds: bounds, startQualifier: span.qualifier,
+                endQualifier: span.qualifier)
         case .interval(let start, let end):
             var bounds = Bounds()
             var startQualifier: Qualifier = []
@@ -165,15 +171,25 @@ public struct ValidTime: Hashable, Sendable, CustomStringConvertible {
                 endQualifier = span.qualifier
             }
             if let first = bounds.earliestStart, let last = bounds.latestEnd, last < first {
-                throw EDTFError(text: edtf, reason: "interval ends before it starts (it ends by \(last), but starts on \(first) at the earliest)")
+                throw EDTFError(
+                    text: edtf,
+                    reason:
+                        "interval ends before it starts (it ends by \(last), but starts on \(first) at the earliest)")
             }
             bounds.tighten()
-            self.init(edtf: edtf, whenSaid: whenSaid, bounds: bounds, startQualifier: startQualifier, endQualifier: endQualifier)
+            self.init(
+                edtf: edtf, whenSaid: whenSaid, bounds: bounds, startQualifier: startQualifier,
+                endQualifier: endQualifier)
         }
     }
 
     /// Whether the time is unknown (no `when`).
     public var isUnknown: Bool { edtf == nil }
+
+    /// The last day the thing is known to reach: its latest end, or with an open end its
+    /// latest start (`2020/..` reaches at least 2020-12-31, `2020-07/..` 2020-07-31); `nil`
+    /// when the time is unknown. Volumes split a shipment up to it.
+    public var lastKnownDay: Day? { latestEnd ?? latestStart }
 
     /// The earliest possible day (`earliestStart`), for display; `nil` = unbounded or unknown.
     public var earliest: Day? { earliestStart }

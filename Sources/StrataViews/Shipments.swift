@@ -27,6 +27,9 @@ public struct Shipments: Sendable {
         public let when: ValidTime
         public let earliest: Day?
         public let latest: Day?
+        /// The last day its claims are known to reach (``ValidTime/lastKnownDay``): `latest`,
+        /// or with an open end the latest of the claims' latest starts and closed ends.
+        public let lastKnownDay: Day?
         public let confidence: Double
         public let status: Status
         public let claims: [ClaimID]
@@ -178,6 +181,8 @@ public struct Shipments: Sendable {
         let to: (places: [String], countries: [String])
         let earliest: Day?
         let latest: Day?
+        /// See ``Row/lastKnownDay``.
+        let lastKnownDay: Day?
     }
 
     static func extent(_ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver) -> Extent {
@@ -196,7 +201,8 @@ public struct Shipments: Sendable {
             commodity: resolver.commodity(ranked.lazy.compactMap(\.fields.commodity).first),
             tonnes: reconciledTonnes(ranked), from: places(cluster, { $0.from }, resolver),
             to: places(cluster, { $0.to }, resolver),
-            earliest: span.earliestStart, latest: span.latestEnd)
+            earliest: span.earliestStart, latest: span.latestEnd,
+            lastKnownDay: cluster.lazy.compactMap(\.fields.when.lastKnownDay).max())
     }
 
     static func row(
@@ -215,7 +221,7 @@ public struct Shipments: Sendable {
             toCountries: x.to.countries,
             vessel: x.ranked.lazy.compactMap(\.fields.vessel).first?.renamed(resolver.vessel),
             when: x.ranked.first { !$0.fields.when.isUnknown }?.fields.when ?? best.fields.when, earliest: x.earliest,
-            latest: x.latest,
+            latest: x.latest, lastKnownDay: x.lastKnownDay,
             confidence: Confidence.rounded(score(supporting: supporting, sources: independent, state)),
             status: disputed(cluster, relations, state)
                 ? .disputed : independent.count > 1 ? .corroborated : .singleSource,

@@ -5,7 +5,8 @@ import StrataLog
 /// low / best / high sums over shipments, with the number of shipments and of shipments
 /// with no quantity. A shipment whose valid time spans several periods is split across
 /// them in proportion to the days in each (from its earliest possible start to its latest
-/// possible end; an open end counts as its start). With `--commodity`, children roll up
+/// possible end; an open end reaches the end of its start, so `2020/..` is split over 2020
+/// as `2020` is). With `--commodity`, children roll up
 /// into the named commodity. Reported `total` claims are listed beside the sums of the
 /// periods they overlap, never added into them.
 public struct Volumes: Sendable {
@@ -160,7 +161,7 @@ public struct Volumes: Sendable {
             let to = f.to.lazy.compactMap { resolver.resolve($0).country }.first
             var labels: [String] = [""]
             if let start = f.when.earliestStart {
-                labels = granularity.split(start, f.when.latestEnd ?? start)
+                labels = granularity.split(start, f.when.lastKnownDay ?? start)
                     .filter { Volumes.inWindow($0.first, $0.last, view) }.map { $0.label }
             }
             for label in labels {
@@ -199,27 +200,27 @@ public struct Volumes: Sendable {
 
     /// One shipment's cells: its tonnes split over the months its valid time spans in
     /// proportion to the days in each (from its earliest possible start to its latest
-    /// possible end; an open end counts as its start), the parts adding up to the whole to
+    /// possible end; an open end reaches the end of its start), the parts adding up to the whole to
     /// the gram; a shipment with no known time is one cell with no month.
     static func cells(of s: Shipments.Row, commodity: String?) -> [(VolumeKey, VolumeCell)] {
         cells(
             commodity: commodity, tonnes: s.tonnes, from: s.fromCountries.first, to: s.toCountries.first,
-            earliest: s.earliest, latest: s.latest)
+            earliest: s.earliest, through: s.lastKnownDay)
     }
 
     /// The same for a shipment's extent (what the stored volumes are kept from).
     static func cells(of s: Shipments.Extent) -> [(VolumeKey, VolumeCell)] {
         cells(
             commodity: s.commodity, tonnes: s.tonnes, from: s.from.countries.first, to: s.to.countries.first,
-            earliest: s.earliest, latest: s.latest)
+            earliest: s.earliest, through: s.lastKnownDay)
     }
 
     private static func cells(
-        commodity: String?, tonnes: Tonnes?, from: String?, to: String?, earliest: Day?, latest: Day?
+        commodity: String?, tonnes: Tonnes?, from: String?, to: String?, earliest: Day?, through: Day?
     ) -> [(VolumeKey, VolumeCell)] {
         let months: [(label: String, first: Day?, days: Int64)]
         if let start = earliest {
-            months = Granularity.month.split(start, latest ?? start).map { ($0.label, $0.first, $0.days) }
+            months = Granularity.month.split(start, through ?? start).map { ($0.label, $0.first, $0.days) }
         } else {
             months = [("", nil, 1)]
         }

@@ -35,8 +35,11 @@ struct ProjectionPropertyTests {
                 "  - id: c\(c)\n    kind: \(kind)\n    source: \(Bool.random(using: &rng) ? "s\(n)" : "Wire \(outlet)")\n"
             text += "    credibility: \(Int.random(in: 1...6, using: &rng))\n"
             let month = Int.random(in: 1...12, using: &rng)
-            text +=
-                "    when: 2019-\(month < 10 ? "0" : "")\(month)\(Bool.random(using: &rng) ? "" : "/2020-0\(Int.random(in: 1...9, using: &rng))")\n"
+            // A month, an interval into 2020, or an open end (split to the end of its start).
+            let end = [
+                "", "", "/2020-0\(Int.random(in: 1...9, using: &rng))", "/..",
+            ][Int.random(in: 0...3, using: &rng)]
+            text += "    when: 2019-\(month < 10 ? "0" : "")\(month)\(end)\n"
             if kind != "policy" {
                 text += "    commodity: \(commodities.randomElement(using: &rng) ?? "coal")\n"
                 text +=

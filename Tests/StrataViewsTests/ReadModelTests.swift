@@ -377,6 +377,53 @@ struct ReadModelRuleTests {
             ) == (1, 100, 1))
     }
 
+    @Test(
+        "an open end reaches the end of its start: 2020/.. is split over 2020, a shipment of 2020-03 and 2020-07/.. over March to July, a total 2020/.. sits beside every quarter of 2020"
+    )
+    func openEnds() throws {
+        let folded = try fold(
+            """
+            report: {id: r1, outlet: Wire, published: 2021-01-01}
+            sources: [{id: s1, name: S1, kind: human}, {id: s2, name: S2, kind: human}]
+            claims:
+              - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2020/.., quantity: {value: 366, unit: t}}
+              - {id: b, kind: shipment, source: s1, commodity: iron ore, from: KP, to: CN, when: 2020-03, quantity: {value: 153, unit: t}}
+              - id: c
+                kind: shipment
+                source: s2
+                commodity: iron ore
+                from: KP
+                to: CN
+                when: 2020-07/..
+                links: [{relation: same-shipment, claim: b}]
+              - {id: t, kind: total, source: s1, commodity: gold, from: KP, to: CN, when: 2020/.., quantity: {value: 9, unit: t}}
+              - {id: d, kind: shipment, source: s1, commodity: sand, from: KP, to: CN, when: ../2020-05, quantity: {value: 5, unit: t}}
+            """)
+        func best(_ commodity: String, _ g: Granularity, _ view: View = View()) -> [String: Double] {
+            Dictionary(
+                uniqueKeysWithValues: volumes(folded, view, by: g).filter { $0.commodity == commodity }.map {
+                    ($0.period ?? "-", $0.best)
+                })
+        }
+        // 366 days of 2020: 91, 91, 92 and 92 by quarter, as `2020` itself is split.
+        #expect(best("coal", .quarter) == ["2020-Q1": 91, "2020-Q2": 91, "2020-Q3": 92, "2020-Q4": 92])
+        // From 1 March (the earlier claim) to 31 July (the end of the open claim's start),
+        // 153 days: a ton a day.
+        #expect(
+            best("iron ore", .month) == ["2020-03": 31, "2020-04": 30, "2020-05": 31, "2020-06": 30, "2020-07": 31])
+        // An open start is counted with no period, as before.
+        #expect(best("sand", .year) == ["-": 5])
+        let quarters = volumes(folded, by: .quarter).filter { !$0.reportedTotals.isEmpty }
+        #expect(quarters.map(\.period) == ["2020-Q1", "2020-Q2", "2020-Q3", "2020-Q4"])
+        // In a window of the third quarter the total is still listed.
+        var q3 = View()
+        q3.from = Day(year: 2020, month: 7, day: 1)
+        q3.to = Day(year: 2020, month: 9, day: 30)
+        let window = volumes(folded, q3, by: .quarter)
+        #expect(window.contains { $0.reportedTotals.map(\.claim.local) == ["t"] && $0.period == "2020-Q3" })
+        #expect(best("coal", .quarter, q3) == ["2020-Q3": 92])
+    }
+
     @Test("a --from/--to window keeps only the periods it touches, with the shipment's share of each")
     func windowClipsPeriods() throws {
         var view = View()

@@ -11,7 +11,7 @@ struct VolumesCommand: ParsableCommand {
         commandName: "volumes",
         abstract: "Tonnes per commodity, route and period (low / best / high), with reported totals beside them.",
         discussion:
-            "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. The table lists the sums, then each reported total once with the periods it spans; JSON gives the totals in each period's reported_totals. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json)."
+            "A shipment spanning several periods is split across them by days, month by month in whole grams (the parts add up to the whole); an open end (2020/..) reaches the end of its start (2020); totals are never added into the sums. Without filters, a valid-time window or --published-by the answer is read from stored monthly cells (fast at any --as-of); otherwise it is computed from the claims. The table lists the sums, then each reported total once with the periods it spans; JSON gives the totals in each period's reported_totals. JSON: {\"view\", \"rows\"} (schemas/volumes.schema.json)."
     )
 
     @OptionGroup var journal: JournalOptions
