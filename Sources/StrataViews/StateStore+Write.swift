@@ -26,9 +26,10 @@ extension StateStore {
 
     /// Brings the active state up to the log's head, ``batch`` events a transaction (after
     /// an import, or appends made while it was behind); rebuilds it when it is of another
-    /// version. Returns how many events it read.
+    /// version. Returns how many events it read. `progress` is told, after each
+    /// transaction, the events folded so far and how many there are to fold.
     @discardableResult
-    public func catchUp() throws -> Int {
+    public func catchUp(progress: (_ folded: Int, _ of: Int) -> Void = { _, _ in }) throws -> Int {
         // Usually there is nothing to do: see that in a read transaction, without taking
         // the writer's lock or syncing an empty commit.
         let current = try log.environment.read { tx -> Bool in
@@ -38,16 +39,21 @@ extension StateStore {
         if current { return 0 }
         var total = 0
         var ahead: DecodedEvents? = nil
+        var behind = 0
         while true {
             let step: Int? = try log.environment.write { tx in
                 let tables = try active(tx)
                 guard let at = try checkpoint(tx, tables), at.version == StateStore.version else { return nil }
-                if ahead == nil { ahead = DecodedEvents(log, after: at.position, patience: StateStore.readerPatience) }
+                if ahead == nil {
+                    ahead = DecodedEvents(log, after: at.position, patience: StateStore.readerPatience)
+                    behind = Int(clamping: (try log.lastPosition(in: tx)).rawValue - at.position.rawValue)
+                }
                 return try fold(tx, into: tables, after: at.position, limit: batch, ahead: ahead)
             }
-            guard let step else { return try rebuild() }
+            guard let step else { return try rebuild(progress: progress) }
             total += step
             if step < batch { return total }
+            progress(total, max(total, behind))
         }
     }
 
@@ -97,8 +103,9 @@ extension StateStore {
     /// transaction also empties the old generation, so its pages serve later writes.
     /// Returns how many events it read.
     @discardableResult
-    public func rebuild() throws -> Int {
+    public func rebuild(progress: (_ folded: Int, _ of: Int) -> Void = { _, _ in }) throws -> Int {
         let target = try emptiedInactive()
+        let end = Int(clamping: try log.environment.read { try log.lastPosition(in: $0) }.rawValue)
         var total = 0
         let ahead = DecodedEvents(log, after: .zero, patience: StateStore.readerPatience)
         while true {
@@ -124,6 +131,7 @@ extension StateStore {
             }
             total += n
             if done { return total }
+            progress(total, max(total, end))
             // Let a writer waiting for LMDB's write lock in (an append, a correction): this
             // loop would take the lock again before a waiting process wakes up, and hold
             // it batch after batch until the rebuild ends.

@@ -28,4 +28,12 @@ struct Progress {
     func finish() {
         if shown { Stderr.write("\r\u{1B}[K") }
     }
+
+    /// Runs `body` with a function that shows its progress (events folded, of how many),
+    /// and clears the line when it ends, however it ends.
+    static func showing<R>(_ label: String, _ body: (_ show: (Int, Int) -> Void) throws -> R) rethrows -> R {
+        var progress = Progress(label)
+        defer { progress.finish() }
+        return try body { progress.show($0, of: $1) }
+    }
 }

@@ -121,7 +121,7 @@ struct ImportCommand: ParsableCommand {
             ) { progress.show($0.imported + $0.skipped) }
             progress.finish()
             // The read models follow the imported events (in one more transaction).
-            try StateStore(log: log).catchUp()
+            try Progress.showing("read models") { try StateStore(log: log).catchUp(progress: $0) }
             print(
                 "imported \(result.imported) events, skipped \(result.skipped) already present; last position \(result.lastPosition)"
             )

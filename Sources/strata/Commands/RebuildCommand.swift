@@ -12,7 +12,7 @@ struct RebuildCommand: ParsableCommand {
         commandName: "rebuild",
         abstract: "Rebuild the read models from the log and print how long it took and how many events it read.",
         discussion:
-            "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, source and kind) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them."
+            "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, source and kind) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them. On a terminal it shows on standard error how many events it has folded."
     )
 
     @OptionGroup var journal: JournalOptions
@@ -30,7 +30,7 @@ struct RebuildCommand: ParsableCommand {
             let log = try journal.openForReading()
             var start = timespec()
             clock_gettime(CLOCK_MONOTONIC, &start)
-            let events = try StateStore(log: log).rebuild()
+            let events = try Progress.showing("rebuild") { try StateStore(log: log).rebuild(progress: $0) }
             var end = timespec()
             clock_gettime(CLOCK_MONOTONIC, &end)
             let seconds = Double(end.tv_sec - start.tv_sec) + Double(end.tv_nsec - start.tv_nsec) / 1e9
