@@ -69,7 +69,8 @@ let package = Package(
         .testTarget(name: "StrataDomainTests", dependencies: ["StrataDomain", "StrataLog"]),
         .testTarget(name: "StrataViewsTests", dependencies: ["StrataViews", "StrataDomain", "StrataLog", "LMDB"]),
         .testTarget(
-            name: "StrataCLITests", dependencies: ["StrataLog", "strata", "strata-bench"], exclude: ["InvalidReports"]),
+            name: "StrataCLITests", dependencies: ["StrataLog", "StrataDomain", "strata", "strata-bench"],
+            exclude: ["InvalidReports"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -36,18 +36,30 @@ public enum MassUnit: String, CaseIterable, Hashable, Sendable {
             self = .megatonne
             return
         }
-        switch t.lowercased() {
-        case "t", "tonne", "tonnes", "ton", "tons", "metric ton", "metric tons", "metric tonne", "metric tonnes":
-            self = .tonne
-        case "kt", "kilotonne", "kilotonnes", "thousand tonnes", "thousand tons": self = .kilotonne
-        case "megatonne", "megatonnes", "million tonnes", "million tons": self = .megatonne
-        case "kg", "kilogram", "kilograms", "kilo", "kilos": self = .kilogram
-        case "short ton", "short tons": self = .shortTon
-        case "long ton", "long tons": self = .longTon
-        case "lb", "lbs", "pound", "pounds": self = .pound
-        default: return nil
-        }
+        guard let unit = MassUnit.spellings[t.lowercased()] else { return nil }
+        self = unit
     }
+
+    /// Every spelling read, in lower case, but `Mt` (whose lower case is refused).
+    /// `schemas/report.schema.json` takes the same (a test checks them all there).
+    public static let spellings: [String: MassUnit] = {
+        var all: [String: MassUnit] = [:]
+        for (unit, names) in [
+            (
+                MassUnit.tonne,
+                ["t", "tonne", "tonnes", "ton", "tons", "metric ton", "metric tons", "metric tonne", "metric tonnes"]
+            ),
+            (.kilotonne, ["kt", "kilotonne", "kilotonnes", "thousand tonnes", "thousand tons"]),
+            (.megatonne, ["megatonne", "megatonnes", "million tonnes", "million tons"]),
+            (.kilogram, ["kg", "kilogram", "kilograms", "kilo", "kilos"]),
+            (.shortTon, ["short ton", "short tons"]),
+            (.longTon, ["long ton", "long tons"]),
+            (.pound, ["lb", "lbs", "pound", "pounds"]),
+        ] {
+            for name in names { all[name] = unit }
+        }
+        return all
+    }()
 
     static let accepted =
         "t (or tonne, ton, metric ton), kt (kilotonne, thousand tonnes), Mt (megatonne, million tonnes), "

@@ -14,12 +14,14 @@ public struct Quantity: Hashable, Sendable {
         case upTo = "up_to"
 
         /// Reads a qualifier, accepting the forms the product spec's quantity table writes
-        /// (`at least` / `over`, `up to` / `at most`) with a space or an underscore.
+        /// (`at least` / `over`, `up to` / `at most`) with a space or an underscore, in any
+        /// case (`About`), as units and grades are read.
         public init?(text: String) {
-            switch text {
+            let lowered = text.lowercased()
+            switch lowered {
             case "over", "more_than", "more than", "at least": self = .atLeast
             case "at_most", "at most", "up to": self = .upTo
-            default: self.init(rawValue: text)
+            default: self.init(rawValue: lowered)
             }
         }
     }

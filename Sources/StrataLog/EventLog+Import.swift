@@ -175,7 +175,7 @@ extension EventLog {
         var e = try EncodedEvent(jsonLine: bytes, line: line, cache: &cache)
         if let check {
             do {
-                e.requires = try check(e.type, e.stream, e.version, e.payload)
+                e.requires = try check(e.type, e.stream, e.version, e.recordedBy, e.payload)
             } catch let refusal as ImportRefusal {
                 throw LogError.importRejected(line: line, field: refusal.field, reason: refusal.reason)
             } catch {
@@ -376,10 +376,11 @@ final class ImportOutcome: @unchecked Sendable {
     }
 }
 
-/// Checks an event an import reads, given its type, stream, stream version and stored
-/// payload; returns the streams that must have events before it is written (see
+/// Checks an event an import reads, given its type, stream, stream version, the analyst
+/// who recorded it (`recorded_by`) and its stored payload; returns the streams that must
+/// have events before it is written (see
 /// ``EventLog/importNDJSON(from:batchSize:recordedAt:check:progress:)``).
-public typealias ImportCheck = (EventType, StreamID, UInt64, [UInt8]) throws -> [StreamID]
+public typealias ImportCheck = (EventType, StreamID, UInt64, String, [UInt8]) throws -> [StreamID]
 
 /// Why an import check refuses a line, naming the line's field.
 public struct ImportRefusal: Error, CustomStringConvertible {

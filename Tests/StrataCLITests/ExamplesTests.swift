@@ -275,12 +275,12 @@ struct ExamplesTests {
     }
 
     @Test(
-        "a cut cell keeps the start of its text (or its start and end) within its column, wide characters counted double"
+        "a cut cell keeps the start of its text (or its start and end) within its column, wide characters and emoji counted double"
     )
     func cutCells() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
-            let name = "조선중앙통신 평양 본사 해외보도국 (Korean Central News Agency, foreign desk)"
+            let name = "조선중앙통신 평양 본사 🚢⚓ 해외보도국 (Korean Central News Agency, foreign desk)"
             let report = try reportFile(
                 """
                 report: {id: r, outlet: Wire, published: 2020-01-01}
@@ -295,9 +295,12 @@ struct ExamplesTests {
             }
             let history = "C→B→A→D→E→B→C→F→A"
             func columns(_ text: Substring) -> Int {
-                text.unicodeScalars.reduce(0) { $0 + ((0xAC00...0xD7A3).contains($1.value) ? 2 : 1) }
+                // Hangul, the ship and the anchor are drawn double (East Asian Width W).
+                text.unicodeScalars.reduce(0) {
+                    $0 + ((0xAC00...0xD7A3).contains($1.value) || [0x1F6A2, 0x2693].contains($1.value) ? 2 : 1)
+                }
             }
-            for width in [40, 52, 64] {
+            for width in [40, 52, 64, 72, 80] {
                 let out = try strata("sources", "--journal", journal, environment: ["COLUMNS": "\(width)"]).out
                 let lines = out.split(separator: "\n")
                 #expect(lines.allSatisfy { columns($0) <= width }, "\(out)")

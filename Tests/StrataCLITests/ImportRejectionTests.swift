@@ -54,6 +54,16 @@ struct ImportRejectionTests {
         Case(name: "bad record time", line: 25, field: "recorded_at") { lines in
             replacing(lines, 25) { setField($0, "recorded_at", to: "\"yesterday\"") }
         },
+        // The analyst's name is refused as append refuses it in $STRATA_ANALYST.
+        Case(name: "an analyst's name with a bidirectional override", line: 10, field: "recorded_by") { lines in
+            replacing(lines, 10) { setField($0, "recorded_by", to: "\"ev\\u202eil\"") }
+        },
+        Case(name: "an analyst's name with a line break", line: 11, field: "recorded_by") { lines in
+            replacing(lines, 11) { setField($0, "recorded_by", to: "\"a\\nb\"") }
+        },
+        Case(name: "an analyst's name of more than 200 bytes", line: 12, field: "recorded_by") { lines in
+            replacing(lines, 12) { setField($0, "recorded_by", to: "\"" + String(repeating: "x", count: 201) + "\"") }
+        },
         Case(name: "bad event type name", line: 45, field: "type") { lines in
             replacing(lines, 45) { setField($0, "type", to: "\"Bench Recorded\"") }
         },

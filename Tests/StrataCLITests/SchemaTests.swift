@@ -1,4 +1,5 @@
 import Foundation
+import StrataDomain
 import Testing
 
 /// Real output checked against the JSON Schemas in schemas/ with Python's jsonschema.
@@ -41,6 +42,69 @@ struct SchemaTests {
             let check = try python("tools/check-events", [export.path])
             #expect(check.exited(0), "\(check.out)\(check.err)")
             #expect(check.out.contains("22 payloads checked, 0 without a schema, 0 failures"), "\(check.out)")
+        }
+    }
+
+    @Test(
+        "the report schema and strata append take the same units, qualifiers and grades, in the cases strata reads them"
+    )
+    func reportSchemaSpellings() throws {
+        try withTemporaryDirectory { dir in
+            let good = dir.appendingPathComponent("good")
+            let bad = dir.appendingPathComponent("bad")
+            try FileManager.default.createDirectory(at: good, withIntermediateDirectories: true)
+            try FileManager.default.createDirectory(at: bad, withIntermediateDirectories: true)
+            func report(_ name: String, unit: String, qualifier: String = "about", grade: String = "B") -> String {
+                """
+                report: {id: \(name), outlet: Wire, published: 2020-01-01}
+                sources: [{id: s1, name: S1, kind: human, reliability: \(grade)}]
+                claims:
+                  - {id: c1, kind: shipment, source: s1, commodity: coal, quantity: {value: 5, unit: '\(unit)', qualifier: '\(qualifier)'}}
+
+                """
+            }
+            var n = 0
+            func file(_ dir: URL, _ text: String) throws -> String {
+                n += 1
+                return try reportFile(text, named: "r\(n).yaml", in: dir)
+            }
+            var goodFiles: [String] = []
+            for spelling in MassUnit.spellings.keys.sorted() + ["Mt"] {
+                for written in Set([
+                    spelling, spelling.uppercased() == "MT" ? spelling : spelling.uppercased(), " \(spelling) ",
+                ]) {
+                    goodFiles.append(try file(good, report("r\(n)", unit: written)))
+                }
+            }
+            for qualifier in Quantity.Qualifier.allCases.map(\.rawValue) + [
+                "over", "more than", "At Least", "ABOUT", "up to", "at most",
+            ] {
+                goodFiles.append(try file(good, report("r\(n)", unit: "t", qualifier: qualifier)))
+            }
+            for grade in ["A", "f", "c"] { goodFiles.append(try file(good, report("r\(n)", unit: "t", grade: grade))) }
+            var badFiles: [String] = []
+            for unit in ["mt", "MT", "tonnez", "k g", "Kt s"] {
+                badFiles.append(try file(bad, report("r\(n)", unit: unit)))
+            }
+            badFiles.append(try file(bad, report("r\(n)", unit: "t", qualifier: "roughly")))
+            badFiles.append(try file(bad, report("r\(n)", unit: "t", grade: "G")))
+
+            let schema = try python("tools/check-reports", ["--examples", good.path, "--quiet"])
+            #expect(schema.exited(0), "\(schema.out)\(schema.err)")
+            for f in goodFiles {
+                let r = try strata("append", "--dry-run", f, "--journal", dir.appendingPathComponent("j").path)
+                #expect(r.exited(0), "\(f): \(r.err)")
+            }
+            for f in badFiles {
+                let r = try strata("append", "--dry-run", f, "--journal", dir.appendingPathComponent("j").path)
+                #expect(r.exited(65), "\(f) was taken: \(r.out)")
+                let one = dir.appendingPathComponent("one-\(URL(fileURLWithPath: f).lastPathComponent.dropLast(5))")
+                try FileManager.default.createDirectory(at: one, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(atPath: f, toPath: one.appendingPathComponent("r.yaml").path)
+                #expect(
+                    try python("tools/check-reports", ["--examples", one.path, "--quiet"]).exited(1),
+                    "the schema takes \(f)")
+            }
         }
     }
 

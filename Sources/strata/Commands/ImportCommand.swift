@@ -54,7 +54,16 @@ struct ImportCommand: ParsableCommand {
             // is kept.)
             var lastType: EventType? = nil
             var isJournalType = false
-            let check: ImportCheck = { type, stream, version, bytes in
+            // The analyst's name is checked as append checks $STRATA_ANALYST: it is printed
+            // by strata claim and strata log. (Names repeat too.)
+            var lastAnalyst: String? = nil
+            let check: ImportCheck = { type, stream, version, analyst, bytes in
+                if analyst != lastAnalyst {
+                    if let problem = Analyst.problem(in: analyst) {
+                        throw ImportRefusal(field: "recorded_by", reason: "the analyst's name \(problem)")
+                    }
+                    lastAnalyst = analyst
+                }
                 if type != lastType {
                     lastType = type
                     isJournalType = DomainEvents.isJournalType(type)
