@@ -19,11 +19,11 @@ extension Double {
     public var plainText: String { self == rounded() && abs(self) < 1e15 ? String(Int64(self)) : String(self) }
 
     /// ``plainText`` with its whole part in groups of three, for readers: `24,000,000`,
-    /// `1,234.5` (a number in exponent form stays as it is). Made on bytes: every row of a
-    /// timeline makes one.
+    /// `1,234.5`, and without an exponent (`0.000001`, not `1e-06`). Made on bytes: every
+    /// row of a timeline makes one.
     public var groupedText: String {
-        let plain = Array(plainText.utf8)
-        guard !plain.contains(UInt8(ascii: "e")) else { return String(decoding: plain, as: UTF8.self) }
+        var plain = Array(plainText.utf8)
+        if let e = plain.firstIndex(of: UInt8(ascii: "e")) { plain = Double.withoutExponent(plain, at: e) }
         let start = plain.first == UInt8(ascii: "-") ? 1 : 0
         let end = plain.firstIndex(of: UInt8(ascii: ".")) ?? plain.count
         guard end - start > 3 else { return String(decoding: plain, as: UTF8.self) }
@@ -36,6 +36,30 @@ extension Double {
         }
         out.append(contentsOf: plain[end...])
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// `1.5e-07` as `0.00000015`, `1e+16` as `10000000000000000`: the digits of Swift's
+    /// shortest form, with the point moved by the exponent (at `e`).
+    private static func withoutExponent(_ text: [UInt8], at e: Int) -> [UInt8] {
+        let negative = text.first == UInt8(ascii: "-")
+        let mantissa = text[(negative ? 1 : 0)..<e]
+        guard let exponent = Int(String(decoding: text[(e + 1)...], as: UTF8.self)) else { return text }
+        let point = mantissa.firstIndex(of: UInt8(ascii: ".")) ?? mantissa.endIndex
+        var digits = Array(mantissa.filter { $0 != UInt8(ascii: ".") })
+        // Where the point goes in `digits`: after the whole part's digits, moved.
+        var at = point - mantissa.startIndex + exponent
+        if at <= 0 {
+            digits.insert(contentsOf: repeatElement(UInt8(ascii: "0"), count: 1 - at), at: 0)
+            at = 1
+        }
+        if at >= digits.count { digits += repeatElement(UInt8(ascii: "0"), count: at - digits.count) }
+        var out: [UInt8] = negative ? [UInt8(ascii: "-")] : []
+        out += digits[..<at]
+        // Trailing zeros of the fraction say nothing: 1.50e-1 is 0.15.
+        var fraction = digits[at...]
+        while fraction.last == UInt8(ascii: "0") { fraction = fraction.dropLast() }
+        if !fraction.isEmpty { out += [UInt8(ascii: ".")] + fraction }
+        return out
     }
 
     /// 10⁰ … 10²², every power of ten a double holds exactly.

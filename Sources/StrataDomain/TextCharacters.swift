@@ -21,7 +21,8 @@ public enum TextCharacters {
                 if next == "\n" { continue }
                 return "holds a carriage return (\(code(v))) that is not part of a line break"
             case 0x00...0x1F, 0x7F...0x9F:
-                return "holds a control character (\(code(v))); text may hold line breaks and tabs, nothing else below U+0020"
+                return
+                    "holds a control character (\(code(v))); text may hold line breaks and tabs, no other control character (U+0000–U+001F, U+007F–U+009F)"
             case 0x202D, 0x202E:
                 // Overrides force a direction on text whatever its script; embeddings and
                 // isolates (U+202A–C, U+2066–9), which right-to-left text may carry, pass.

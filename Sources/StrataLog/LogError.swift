@@ -35,7 +35,7 @@ public enum LogError: Error, Sendable, Equatable, CustomStringConvertible {
             return "record time \(requested) is earlier than the journal's last record time \(last)"
         case .recordTimeInFuture(let requested, let clock):
             return
-                "record time \(requested) is later than the clock (\(clock)); it may be set back for back-filling, never ahead"
+                "record time \(requested) is later than the clock (\(clock)); it may be set back for back-filling, and at most \(EventLog.clockSkew / 60_000_000) minutes ahead (another machine's clock)"
         case .duplicateIDInBatch(let id):
             return "event id \(id) appears twice in one append"
         case .corrupted(let position, let reason):

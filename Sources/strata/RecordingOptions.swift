@@ -19,7 +19,8 @@ struct RecordingOptions: ParsableArguments {
         // Checked again by the log when it writes; here before a journal is made.
         if let time, EventLog.isAhead(time, of: RecordTime.now()) {
             throw invalidValue(
-                "--recorded-at: \(time.iso8601) is later than the clock (\(RecordTime.now().iso8601)); --recorded-at back-fills: it may set record time back, never ahead")
+                "--recorded-at: \(time.iso8601) is later than the clock (\(RecordTime.now().iso8601)); --recorded-at back-fills: it may set record time back, and at most \(EventLog.clockSkew / 60_000_000) minutes ahead (another machine's clock)"
+            )
         }
     }
 
@@ -76,7 +77,9 @@ func printOutcome(_ outcome: Journal.Outcome, _ what: String) {
         print("\(what): unchanged")
     } else {
         let at = outcome.positions.map { " at position \($0.lowerBound)" } ?? ""
-        print("\(what): \(outcome.appended) event\(outcome.appended == 1 ? "" : "s") appended\(at), recorded \(outcome.recordedAt.iso8601)")
+        print(
+            "\(what): \(outcome.appended) event\(outcome.appended == 1 ? "" : "s") appended\(at), recorded \(outcome.recordedAt.iso8601)"
+        )
     }
 }
 

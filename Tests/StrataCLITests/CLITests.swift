@@ -158,6 +158,30 @@ struct CLITests {
         }
     }
 
+    @Test("the volumes table shows - for a row whose shipments have no quantity, not 0 t; a partial row shows its sums")
+    func unquantifiedVolumesRow() throws {
+        try withSeedJournal { dir, journal in
+            func row(_ commodity: String, _ j: String) throws -> [Substring] {
+                let table = try strata("volumes", "--journal", j, environment: ["COLUMNS": "200"]).out
+                let line = try #require(
+                    table.split(separator: "\n").first { $0.hasPrefix(commodity + " ") }, "\(table)")
+                return line.split(separator: " ", omittingEmptySubsequences: true)
+            }
+            // The seed's coal: one shipment, no quantity.
+            #expect(try row("coal", journal) == ["coal", "2019-10", "KP→CN", "-", "-", "-", "1", "(1", "no", "qty)"])
+            // With a quantified shipment beside it, the row sums what is known.
+            let more = try reportFile(
+                """
+                report: {id: r2, outlet: Wire, published: 2020-01-01}
+                claims:
+                  - {id: c1, kind: shipment, commodity: coal, from: KP, to: CN, when: 2019-10, quantity: {value: 40, unit: t}}
+                """, named: "r2.yaml", in: dir)
+            #expect(try strata("append", more, "--journal", journal).exited(0))
+            #expect(
+                try row("coal", journal) == ["coal", "2019-10", "KP→CN", "40", "40", "40", "2", "(1", "no", "qty)"])
+        }
+    }
+
     @Test("a rating that gives a source the grade it has is refused (exit 65, nothing appended); another is recorded")
     func ratingChangingNothing() throws {
         try withSeedJournal { _, journal in
@@ -317,6 +341,14 @@ struct CLITests {
             #expect(again.out.contains("imported 0 events"), "import said: \(again.out)")
             #expect(again.out.contains("skipped 200"), "import said: \(again.out)")
             #expect(try strata("export", "--journal", journal).stdout == sample)
+            // A prefix of the journal: the journal's end is said, not the file's.
+            let prefix = dir.appendingPathComponent("prefix.ndjson")
+            try Data(sampleLines.prefix(60).map { $0 + Data([0x0A]) }.joined()).write(to: prefix)
+            let part = try strata("import", "--journal", journal, prefix.path)
+            #expect(part.exited(0), "import: \(part.err)")
+            #expect(
+                part.out.contains("imported 0 events, skipped 60 already present; the journal ends at position 200"),
+                "import said: \(part.out)")
         }
     }
 

@@ -138,7 +138,8 @@ struct CrashTests {
                 let rerun = try strata("import", "--journal", journal, sourceFile.path)
                 #expect(rerun.exited(0), "run \(run): rerun: \(rerun.err)")
                 #expect(
-                    rerun.out.contains("imported \(events.count - k) events, skipped \(k) already present"),
+                    rerun.out.contains(
+                        "imported \(grouped(events.count - k)) events, skipped \(grouped(k)) already present"),
                     "run \(run): \(rerun.out)")
                 let final = try strata("export", "--journal", journal)
                 #expect(final.stdout == source, "run \(run): the completed import differs from the source")

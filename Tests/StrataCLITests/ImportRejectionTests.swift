@@ -346,7 +346,7 @@ struct ImportReferenceTests {
     }
 
     @Test(
-        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source, a second assertion or registration in its stream, a self-link, an alias of a name to itself or of no name — exit 65, nothing imported",
+        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source, a second assertion or registration in its stream, a self-link, an alias of a name to itself or of no name, values append refuses, a key the type does not record — exit 65, nothing imported",
         arguments: [
             (
                 "claim.corrected.v1", "claim-dailynk-2020-05-minerals/c1", 2,
@@ -390,6 +390,38 @@ struct ImportReferenceTests {
                 "entity.aliased.v1", "alias-place-", 1,
                 #"{"kind":"place","name":"!!!","canonical":"Nampo","reason":null}"#,
                 "payload: entity.aliased.v1: a place name needs letters or digits"
+            ),
+            // What append refuses of a claim's values, and a report's publication time that
+            // --published-by views could not read.
+            (
+                "claim.asserted.v1", "claim-dailynk-2020-05-minerals/c99", 1,
+                #"{"claim":"dailynk-2020-05-minerals/c99","kind":"shipment","source":"dailynk-china-source","said":"x","credibility":3,"when":"2020-05","when_said":null,"commodity":"coal","quantity":{"value":300.0,"qualifier":"exact","unit":"t"},"from":[{"place":null,"country":"CN"}],"to":[{"place":null,"country":"XX"}],"vessel":null,"voyages":null,"method":[],"price":null,"parties":[],"note":null}"#,
+                "payload: claim.asserted.v1: \"XX\" is not an ISO 3166 alpha-2 country code"
+            ),
+            (
+                "claim.asserted.v1", "claim-dailynk-2020-05-minerals/c99", 1,
+                #"{"claim":"dailynk-2020-05-minerals/c99","kind":"shipment","source":"dailynk-china-source","said":"x","credibility":3,"when":"2020-05","when_said":null,"commodity":"coal","quantity":{"value":300.0,"qualifier":"exact","unit":"t"},"from":[{"place":null,"country":"CN"}],"to":[{"place":"!!!","country":"KP"}],"vessel":null,"voyages":null,"method":[],"price":null,"parties":[],"note":null}"#,
+                "payload: claim.asserted.v1: a place name needs letters or digits"
+            ),
+            (
+                "claim.asserted.v1", "claim-dailynk-2020-05-minerals/c99", 1,
+                #"{"claim":"dailynk-2020-05-minerals/c99","kind":"shipment","source":"dailynk-china-source","said":"","credibility":3,"when":"2020-05","when_said":null,"commodity":"coal","quantity":{"value":300.0,"qualifier":"exact","unit":"t"},"from":[{"place":null,"country":"CN"}],"to":[{"place":null,"country":"KP"}],"vessel":null,"voyages":null,"method":[],"price":null,"parties":[],"note":null}"#,
+                "payload: claim.asserted.v1: said: must not be empty"
+            ),
+            (
+                "claim.asserted.v1", "claim-dailynk-2020-05-minerals/c99", 1,
+                #"{"claim":"dailynk-2020-05-minerals/c99","kind":"shipment","source":"dailynk-china-source","said":"x","credibility":3,"when":"2020-05","when_said":null,"commodity":"coal","quantity":{"value":300.0,"qualifier":"exact","unit":"t"},"from":[{"place":null,"country":"CN"}],"to":[{"place":null,"country":"KP"}],"vessel":null,"voyages":null,"method":[],"price":null,"parties":[],"note":null,"extra":1}"#,
+                "payload: claim.asserted.v1: extra: not a field of claim.asserted.v1"
+            ),
+            (
+                "claim.asserted.v1", "claim-dailynk-2020-05-minerals/c99", 1,
+                #"{"claim":"dailynk-2020-05-minerals/c99","kind":"shipment","source":"dailynk-china-source","said":"x","credibility":3,"when":"2020-05","when_said":null,"commodity":"coal","quantity":{"value":300.0,"qualifier":"exact","unit":"t","margin":5},"from":[{"place":null,"country":"CN"}],"to":[{"place":null,"country":"KP"}],"vessel":null,"voyages":null,"method":[],"price":null,"parties":[],"note":null}"#,
+                "payload: claim.asserted.v1: quantity.margin: not a field of claim.asserted.v1"
+            ),
+            (
+                "report.filed.v1", "report-r2", 1,
+                #"{"report":"r2","outlet":"Daily NK","outlet_source":"daily-nk","published":"yesterday","title":null,"url":null,"language":null,"translated_from":null,"translator":null,"retrieved":null,"content":"9fc38b0a0c0e973b80070e4bd91b1a14c44238145ffb6f82d3d711ffc53e0892"}"#,
+                "payload: report.filed.v1: published: expected an ISO 8601 date or date-time, not \"yesterday\""
             ),
         ])
     func eventNoCommandWrites(type: String, stream: String, version: Int, payload: String, message: String) throws {

@@ -56,7 +56,7 @@ struct RoundTripPropertyTests {
             try first.write(to: exportFile)
             let imported = try strata("import", "--journal", copy, exportFile.path)
             #expect(imported.exited(0), "import (\(shape)): \(imported.err)")
-            #expect(imported.out.contains("imported \(summary.appended) events, skipped 0"), "\(imported.out)")
+            #expect(imported.out.contains("imported \(grouped(summary.appended)) events, skipped 0"), "\(imported.out)")
 
             let (second, _) = try verifiedBenchExport(journal: copy)
             #expect(second == first, "the re-export differs from the export (\(shape))")

@@ -211,8 +211,6 @@ struct BenchSummary {
     }
 }
 
-
-
 /// Milliseconds since `start`.
 func milliseconds(since start: ContinuousClock.Instant) -> Int {
     let d = ContinuousClock.now - start
@@ -231,7 +229,9 @@ let seedExample = repositoryRoot.appendingPathComponent("examples/dailynk-2020-0
 
 /// Runs `body` with a fresh temporary directory and the path of a journal in it that holds
 /// the seed example, appended.
-func withSeedJournal<R>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (URL, String) throws -> R) throws -> R {
+func withSeedJournal<R>(sourceLocation: SourceLocation = #_sourceLocation, _ body: (URL, String) throws -> R) throws
+    -> R
+{
     try withTemporaryDirectory { dir in
         let j = dir.appendingPathComponent("journal").path
         let r = try strata("append", seedExample.path, "--journal", j)
@@ -245,4 +245,15 @@ func reportFile(_ yaml: String, named name: String, in dir: URL) throws -> Strin
     let file = dir.appendingPathComponent(name)
     try yaml.write(to: file, atomically: false, encoding: .utf8)
     return file.path
+}
+
+/// `n` with its digits in groups of three, as strata prints counts: `21,676`.
+func grouped(_ n: Int) -> String {
+    let digits = String(n.magnitude)
+    var out = n < 0 ? "-" : ""
+    for (i, d) in digits.enumerated() {
+        if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
+        out.append(d)
+    }
+    return out
 }

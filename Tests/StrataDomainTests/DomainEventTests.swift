@@ -93,10 +93,12 @@ struct DomainEventTests {
     }
 
     @Test(
-        "numbers for readers are grouped by thousands in their whole part only",
+        "numbers for readers are grouped by thousands in their whole part only, and never in exponent form",
         arguments: [
             (0.0, "0"), (999.0, "999"), (1000.0, "1,000"), (24_000_000.0, "24,000,000"), (1234.5, "1,234.5"),
-            (-1_234_567.25, "-1,234,567.25"), (-999.0, "-999"), (0.001, "0.001"), (1e20, "1e+20"),
+            (-1_234_567.25, "-1,234,567.25"), (-999.0, "-999"), (0.001, "0.001"),
+            (1e20, "100,000,000,000,000,000,000"), (1.2345e16, "12,345,000,000,000,000"), (1e-06, "0.000001"),
+            (1.5e-07, "0.00000015"), (-2.5e-05, "-0.000025"), (0.0001, "0.0001"),
         ])
     func grouped(value: Double, text: String) {
         #expect(value.groupedText == text)

@@ -63,30 +63,31 @@ public enum DomainEvents {
     /// stop every view. Each event is decoded once.
     @discardableResult
     public static func check(type: EventType, payload: Payload) throws(EventDecodingError) -> References? {
-        guard byFamily[String(type.family)] != nil else { return nil }
-        // Names longer than the claim index holds would stop every view too.
-        let names: [String]
+        guard let decoder = byFamily[String(type.family)] else { return nil }
+        let decoded: any DomainEvent
         let references: References?
         switch type.family {
         case ClaimAsserted.eventType.family:
             let e = try ClaimAsserted(payload: payload, type: type)
-            names = EntityName.indexed(in: e.fields)
+            try checkValues(e.fields, type)
             references = Self.references(e)
+            decoded = e
         case ClaimCorrected.eventType.family:
             let e = try ClaimCorrected(payload: payload, type: type)
             // Every field set must read as views read it (a `when` whose interval ends before
             // it starts, a quantity in an unknown unit), not only the named ones.
             var f = ClaimFields(kind: .shipment, source: SourceID("checked")!)
             for field in e.set { try f.set(field.key, field.value, type: type) }
-            names = EntityName.indexed(in: f)
+            try checkValues(f, type)
             references = Self.references(e)
+            decoded = e
         case ClaimsLinked.eventType.family:
             let e = try ClaimsLinked(payload: payload, type: type)
             guard e.claim != e.other else {
                 throw EventDecodingError(type: type, reason: "a claim cannot link to itself")
             }
             references = Self.references(e)
-            names = []
+            decoded = e
         case EntityAliased.eventType.family:
             // What `strata alias` checks of the names themselves (what it checks against the
             // journal, such as a name the gazetteer knows, an import does not).
@@ -95,16 +96,64 @@ public enum DomainEvents {
                 throw EventDecodingError(type: type, reason: problem.reason)
             }
             references = Self.references(e)
-            names = []
-        default:
-            references = try Self.references(type: type, payload: payload)  // decodes it
-            names = []
-        }
-        for name in names {
-            if let problem = EntityName.tooLong(name, "place or commodity") {
-                throw EventDecodingError(type: type, reason: problem)
+            decoded = e
+        case ReportFiled.eventType.family:
+            let e = try ReportFiled(payload: payload, type: type)
+            // Read by every --published-by view: one that does not read drops out of them.
+            guard e.publishedAt != nil else {
+                throw EventDecodingError(
+                    type: type, reason: "published: expected an ISO 8601 date or date-time, not \"\(e.published)\"")
             }
+            references = (Streams.report(e.report), [Streams.source(e.outletSource)])
+            decoded = e
+        default:
+            decoded = try decoder.init(payload: payload, type: type)
+            references = try Self.references(type: type, payload: payload)
+        }
+        // A key the type does not record would be kept and exported, and the export would
+        // no longer be valid under the type's schema.
+        if let key = unknownKey(in: payload, writtenAs: decoded.payload) {
+            throw EventDecodingError(type: type, reason: "\(key): not a field of \(type.name)")
         }
         return references
+    }
+
+    /// What a report file's decoder checks of a claim's values and an import checks too:
+    /// names the read models can key (letters or digits, not too long), country codes the
+    /// gazetteer knows (a view could not be filtered by another), words said that are not
+    /// empty.
+    private static func checkValues(_ f: ClaimFields, _ type: EventType) throws(EventDecodingError) {
+        var problem: String? = nil
+        if let commodity = f.commodity { problem = EntityName.problem(commodity, "commodity") }
+        for location in f.from + f.to where problem == nil {
+            if let place = location.place { problem = EntityName.problem(place, "place") }
+            if problem == nil, let code = location.country, Gazetteer.bundled.country(code: code) == nil {
+                problem = "\"\(code)\" is not an ISO 3166 alpha-2 country code"
+            }
+        }
+        if problem == nil, let name = f.vessel?.name { problem = EntityName.problem(name, "vessel") }
+        if problem == nil, f.said?.isEmpty == true { problem = "said: must not be empty" }
+        if let problem { throw EventDecodingError(type: type, reason: problem) }
+    }
+
+    /// The first key of `payload`, at any depth, where the event as its type writes it has
+    /// none (`fields.extra`); `nil` when every key is one the type records.
+    static func unknownKey(in payload: Payload, writtenAs written: Payload, path: String = "") -> String? {
+        switch (payload, written) {
+        case (.object(let given), .object(let known)):
+            for field in given {
+                let name = path.isEmpty ? field.key : "\(path).\(field.key)"
+                guard let counterpart = known.first(where: { $0.key == field.key }) else { return name }
+                if let key = unknownKey(in: field.value, writtenAs: counterpart.value, path: name) { return key }
+            }
+            return nil
+        case (.array(let given), .array(let known)) where given.count == known.count:
+            for (i, (a, b)) in zip(given, known).enumerated() {
+                if let key = unknownKey(in: a, writtenAs: b, path: "\(path)[\(i)]") { return key }
+            }
+            return nil
+        default:
+            return nil
+        }
     }
 }

@@ -131,8 +131,11 @@ struct ImportCommand: ParsableCommand {
             progress.finish()
             // The read models follow the imported events (in one more transaction).
             try Progress.showing("read models") { try StateStore(log: log).catchUp(progress: $0) }
+            // The journal's end, not the file's: a file that is a prefix of the journal
+            // ends before it.
+            let end = try log.environment.read { try log.lastPosition(in: $0) }
             print(
-                "imported \(result.imported) events, skipped \(result.skipped) already present; last position \(result.lastPosition)"
+                "imported \(Format.thousands(result.imported)) events, skipped \(Format.thousands(result.skipped)) already present; the journal ends at position \(end)"
             )
         }
     }

@@ -27,7 +27,10 @@ struct VolumesCommand: ParsableCommand {
                 let rows = volumes.rows.filter { $0.shipments > 0 }.map { r in
                     var cells = [r.commodity ?? "?", r.period ?? "?", route(r)]
                     cells.reserveCapacity(7)
-                    cells += Format.tonnes(low: r.low, best: r.best, high: r.high)
+                    // A row of shipments that all lack a quantity has no tonnes, not 0 t.
+                    cells +=
+                        r.unquantified == r.shipments
+                        ? Format.tonnes(nil) : Format.tonnes(low: r.low, best: r.best, high: r.high)
                     cells.append(
                         r.unquantified > 0 ? "\(r.shipments) (\(r.unquantified) no qty)" : String(r.shipments))
                     return cells
