@@ -29,7 +29,7 @@ struct DeferredHeads {
 }
 
 extension EventLog {
-    private static let headsThroughKey = Array("heads-through".utf8)
+    static let headsThroughKey = Array("heads-through".utf8)
 
     /// Where the `streams` table is current, when an import left it behind; `nil` when it
     /// is current.

@@ -127,6 +127,19 @@ extension EventLog {
                 }
                 try checkStreamHeads(storedHeads ?? streamHeads, tx, &report)
                 try checkIDIndexCount(tx, events: report.events, &report)
+                // A key changed by damage reads as another key: the meta table holds only
+                // the log's own.
+                try tx.withCursor(meta) { c in
+                    try c.scan { key, _ in
+                        if !EventLog.metaKeys.contains(where: { $0.elementsEqual(key) }) {
+                            report.add(
+                                nil,
+                                "the meta table holds a key the journal does not write: \(String(decoding: key, as: UTF8.self).debugDescription)"
+                            )
+                        }
+                        return true
+                    }
+                }
             }
         } catch let error as LMDBError {
             report.add(nil, "storage: \(error)")

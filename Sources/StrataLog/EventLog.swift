@@ -144,12 +144,21 @@ public final class EventLog: Sendable {
         }
         try storage {
             try environment.write { tx in
-                if try tx.value(meta, key: key) == nil {
-                    try tx.put(meta, key: key, value: EventLog.formatVersion)
+                guard try tx.value(meta, key: key) == nil else { return }
+                // A new journal takes its format; one with events lost its marker to damage
+                // (a flipped byte of the key), and is not read as some format by guess.
+                guard try lastPosition(tx) == .zero else {
+                    throw LogError.corrupted(
+                        position: nil, reason: "the journal's format marker (\"format\" in its meta table) is missing")
                 }
+                try tx.put(meta, key: key, value: EventLog.formatVersion)
             }
         }
     }
+
+    /// The keys the log keeps in its meta table: its format, and where stream heads were
+    /// stored to when an import left them (``DeferredHeads``).
+    static var metaKeys: [[UInt8]] { [formatKey, headsThroughKey] }
 }
 
 /// The summary of one command's events in `commits`.

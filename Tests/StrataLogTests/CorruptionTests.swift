@@ -110,6 +110,31 @@ struct CorruptionTests {
         #expect(problems.contains { $0.contains("position 31: gap") }, "checked past it: \(problems)")
     }
 
+    @Test(
+        "a damaged format key: the journal does not open as some format by guess, and verify names a key the journal does not write"
+    )
+    func damagedFormatKey() throws {
+        let t = try makeLog()
+        defer { t.remove() }
+        let log = t.log
+        // The key changed by damage, its value kept: one flipped byte, as the audit made it.
+        _ = try log.environment.write { tx in
+            try tx.delete(log.meta, key: EventLog.formatKey)
+            try tx.put(log.meta, key: Array("forma.".utf8), value: EventLog.formatVersion)
+        }
+        let problems = try log.verify().problems.map(\.description)
+        #expect(problems.contains { $0.contains("the meta table holds a key the journal does not write: \"forma.\"") })
+        #expect {
+            _ = try EventLog(path: t.path)
+        } throws: { error in
+            "\(error)".contains("the journal's format marker (\"format\" in its meta table) is missing")
+        }
+        // A new journal still takes its format at first open.
+        let fresh = try TemporaryLog()
+        defer { fresh.remove() }
+        #expect(try fresh.log.environment.read { try $0.value(fresh.log.meta, key: EventLog.formatKey) } != nil)
+    }
+
     @Test("a deleted event is a gap")
     func deletedEvent() throws {
         let t = try makeLog()
