@@ -15,8 +15,9 @@ struct VerifyCommand: ParsableCommand {
             unstored — commits, record time) agrees with the events, and that every row of the stored read models equals what a \
             rebuild of the log writes: the read models are rebuilt in a compacted copy of the \
             journal made in the temporary directory ($TMPDIR, else /tmp; about one and a half \
-            times the space `strata stats` shows in use), removed afterwards. Exit 0 only if nothing is wrong; \
-            74 if anything is.
+            times the space `strata stats` shows in use), removed afterwards. It also walks LMDB's \
+            pages: each reached once, keys in order within and between pages, LMDB's record of free \
+            pages holding no page in use. Exit 0 only if nothing is wrong; 74 if anything is.
             """)
 
     @OptionGroup var journal: JournalOptions
