@@ -226,6 +226,13 @@ private struct Bound {
 }
 
 /// A set of page numbers, one bit each.
+/// Where a check of one page's keys stands (see `PageAuditor.check`).
+private struct KeySequence {
+    var previous: (key: UnsafeRawBufferPointer, index: Int)? = nil
+    var disordered = false
+    var breached = false
+}
+
 private struct PageSet {
     private var words: [UInt64]
 
@@ -531,6 +538,22 @@ private final class PageAuditor {
             flags: p.loadUnaligned(fromByteOffset: start + 4, as: UInt16.self), low: low)
     }
 
+    /// Checks the next key of a page's sequence: after the one before it, and within the
+    /// bounds of the page's subtree. Each kind of fault is reported once a page.
+    private func check(
+        _ keys: inout KeySequence, _ key: UnsafeRawBufferPointer, index i: Int, _ order: KeyOrder, lower: Bound?,
+        upper: Bound?, what: String
+    ) {
+        if let previous = keys.previous, !keys.disordered, order.compare(previous.key, key) >= 0 {
+            report("\(what): key \(i) sorts before key \(previous.index)")
+            keys.disordered = true
+        }
+        if !keys.breached {
+            keys.breached = !within(key, order, lower: lower, upper: upper, what: "\(what): key \(i)")
+        }
+        keys.previous = (key, i)
+    }
+
     /// Checks `key` against the bounds of its subtree, reporting a breach.
     private func within(
         _ key: UnsafeRawBufferPointer, _ order: KeyOrder, lower: Bound?, upper: Bound?, what: @autoclosure () -> String
@@ -561,25 +584,16 @@ private final class PageAuditor {
         }
         // The keys: in order, and within the page's bounds. LMDB ignores key 0 of a branch
         // page (it is empty): the bound from above stands in for it.
-        var disordered = false
-        var breached = false
-        var previous: (key: UnsafeRawBufferPointer, index: Int)? = nil
+        var keys = KeySequence()
         for i in 0..<count {
             guard let n = node(p, base: 0, size: pageSize, upper: top, index: i) else {
                 report("\(name): branch page \(page): node \(i) is not within the page")
-                previous = nil
+                keys.previous = nil
                 continue
             }
             guard i > 0 else { continue }
-            if let previous, !disordered, tree.keyOrder.compare(previous.key, n.key) >= 0 {
-                report("\(name): branch page \(page): key \(i) sorts before key \(previous.index)")
-                disordered = true
-            }
-            if !breached {
-                breached = !within(
-                    n.key, tree.keyOrder, lower: lower, upper: upper, what: "\(name): branch page \(page): key \(i)")
-            }
-            previous = (n.key, i)
+            check(
+                &keys, n.key, index: i, tree.keyOrder, lower: lower, upper: upper, what: "\(name): branch page \(page)")
         }
         prefetchChildren(p, count: count, upper: top)
         // The children, each bounded by its separator and the next one.
@@ -665,24 +679,14 @@ private final class PageAuditor {
         guard let (count, top) = geometry(p, base: 0, size: pageSize, what: "\(name): leaf page \(page)") else {
             return
         }
-        var disordered = false
-        var breached = false
-        var previous: (key: UnsafeRawBufferPointer, index: Int)? = nil
+        var keys = KeySequence()
         for i in 0..<count {
             guard let n = node(p, base: 0, size: pageSize, upper: top, index: i) else {
                 report("\(name): leaf page \(page): node \(i) is not within the page")
-                previous = nil
+                keys.previous = nil
                 continue
             }
-            if let previous, !disordered, tree.keyOrder.compare(previous.key, n.key) >= 0 {
-                report("\(name): leaf page \(page): key \(i) sorts before key \(previous.index)")
-                disordered = true
-            }
-            if !breached {
-                breached = !within(
-                    n.key, tree.keyOrder, lower: lower, upper: upper, what: "\(name): leaf page \(page): key \(i)")
-            }
-            previous = (n.key, i)
+            check(&keys, n.key, index: i, tree.keyOrder, lower: lower, upper: upper, what: "\(name): leaf page \(page)")
             let size = Int(n.low)
             if n.flags & ~(Layout.bigData | Layout.subData | Layout.dupData) != 0 {
                 report("\(name): leaf page \(page): key \(i) has node flags 0x\(String(n.flags, radix: 16))")

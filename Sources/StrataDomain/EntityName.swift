@@ -12,16 +12,11 @@ public enum EntityName {
         return tooLong(name, what)
     }
 
-    /// Why `name` is too long for the claim index, or `nil`: the one rule stored events
-    /// must meet too (an empty key is only ambiguous, a long one cannot be written).
-    public static func tooLong(_ name: String, _ what: String) -> String? {
+    /// Why `name` is too long for the claim index, or `nil` (a commodity-and-place pair is
+    /// one key).
+    private static func tooLong(_ name: String, _ what: String) -> String? {
         let bytes = NameKey(name).rawValue.utf8.count
         guard bytes > maximumKeyBytes else { return nil }
         return "a \(what) name may have at most \(maximumKeyBytes) bytes of letters and digits; this one has \(bytes)"
-    }
-
-    /// The names of `fields` the claim index keys: its commodity and its places.
-    static func indexed(in fields: ClaimFields) -> [String] {
-        [fields.commodity].compactMap { $0 } + (fields.from + fields.to).compactMap(\.place)
     }
 }

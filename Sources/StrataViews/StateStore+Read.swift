@@ -15,10 +15,13 @@ extension StateStore {
     /// With `claimsFiltered`, for a view whose ``View/readsIndexedClaims``, the state holds
     /// only the claims that can pass its commodity and place filters (found through
     /// ``ClaimIndex``), with no reports or links: enough for the timeline, at a cost that
-    /// follows the rows it shows rather than every claim in the journal.
-    public func state(for view: View, claimsFiltered: Bool = false) throws -> (JournalState, ViewPoint) {
+    /// follows the rows it shows rather than every claim in the journal. `progress` is
+    /// told how the catch-up goes (see ``catchUp(progress:)``).
+    public func state(
+        for view: View, claimsFiltered: Bool = false, progress: (_ folded: Int, _ of: Int) -> Void = { _, _ in }
+    ) throws -> (JournalState, ViewPoint) {
         precondition(view.publishedBy == nil, "published-by views are folds")
-        return try caughtUp(view) { position in
+        return try caughtUp(view, progress: progress) { position in
             try state(at: position, ifCovered: true, filter: claimsFiltered ? view : nil)
                 .map { ($0, JournalState.point(view, position)) }
         }
@@ -28,9 +31,11 @@ extension StateStore {
     /// committed (an import does not project) between catching up and reading: `read`
     /// returns `nil` when the rows do not reach the position, and the store catches up
     /// again, a few times before giving up with ``ReadModelBusy``.
-    private func caughtUp<T>(_ view: View, _ read: (Position) throws -> T?) throws -> T {
+    private func caughtUp<T>(
+        _ view: View, progress: (_ folded: Int, _ of: Int) -> Void, _ read: (Position) throws -> T?
+    ) throws -> T {
         for _ in 0..<5 {
-            try catchUp()
+            try catchUp(progress: progress)
             if let answer = try read(try JournalState.position(of: view, in: log)) { return answer }
         }
         throw ReadModelBusy()
@@ -95,9 +100,12 @@ extension StateStore {
     /// `--published-by`, from the stored monthly cells at its position (a few rows per
     /// commodity × route × month, whatever the number of claims) and the `total` claims
     /// found through the index; `nil` for other views, which are computed from the state.
-    public func volumes(for view: View, by granularity: Granularity) throws -> Volumes? {
+    /// `progress` as for ``state(for:claimsFiltered:progress:)``.
+    public func volumes(
+        for view: View, by granularity: Granularity, progress: (_ folded: Int, _ of: Int) -> Void = { _, _ in }
+    ) throws -> Volumes? {
         guard StateStore.storesVolumes(for: view) else { return nil }
-        return try caughtUp(view) { try volumes(at: $0, view: view, by: granularity) }
+        return try caughtUp(view, progress: progress) { try volumes(at: $0, view: view, by: granularity) }
     }
 
     /// Whether the stored cells answer `view`: no filter, valid-time window or `--published-by`.

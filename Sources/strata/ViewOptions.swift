@@ -141,22 +141,15 @@ struct ViewOptions: ParsableArguments {
         let (state, point) =
             view.publishedBy != nil
             ? try JournalState.fold(log, view: view)
-            : try ViewOptions.caughtUp(log).state(for: view, claimsFiltered: claimsFiltered)
+            : try Progress.showing("read models") {
+                try StateStore(log: log).state(for: view, claimsFiltered: claimsFiltered, progress: $0)
+            }
         let resolver = Resolver(state: state)
         ExitReclaim.keep((state, resolver))
         try warnOfUnknownNames(
             log, view, resolver, allClaims: !(claimsFiltered && view.readsIndexedClaims))
         warnIfPastTheEnd(point)
         return (state, point, resolver, view)
-    }
-
-    /// The read models of `log`, caught up with it first, with progress on a terminal: after
-    /// an upgrade that changed their version, or appends by an older binary, the first view
-    /// folds the whole log.
-    private static func caughtUp(_ log: EventLog) throws -> StateStore {
-        let store = StateStore(log: log)
-        try Progress.showing("read models") { try store.catchUp(progress: $0) }
-        return store
     }
 
     /// Warns when `--certainly` or `--pad` is given without a `--from`/`--to` window: they
@@ -195,8 +188,12 @@ struct ViewOptions: ParsableArguments {
     /// The volumes for this view: from the stored monthly cells when the view has no
     /// filter, window or `--published-by`, else computed from the journal's state.
     func volumes(_ journal: JournalOptions, by granularity: Granularity) throws -> Volumes {
-        if StateStore.storesVolumes(for: view),
-            let stored = try ViewOptions.caughtUp(try journal.openForReading()).volumes(for: view, by: granularity)
+        let asked = view
+        if StateStore.storesVolumes(for: asked),
+            let stored = try Progress.showing(
+                "read models",
+                { try StateStore(log: try journal.openForReading()).volumes(for: asked, by: granularity, progress: $0) }
+            )
         {
             warnIfPastTheEnd(stored.view)
             return stored

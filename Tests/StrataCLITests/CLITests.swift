@@ -595,7 +595,7 @@ struct CLITests {
     func reportFileExtensions() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
-            let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml")
+            let seed = seedExample
             let yaml = try String(contentsOf: seed, encoding: .utf8)
             for name in ["report.txt", "dailynk.yaml.bak", "article.TXT"] {
                 let file = try reportFile(yaml, named: name, in: dir)

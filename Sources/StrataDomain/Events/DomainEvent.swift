@@ -63,56 +63,39 @@ public enum DomainEvents {
     /// stop every view. Each event is decoded once.
     @discardableResult
     public static func check(type: EventType, payload: Payload) throws(EventDecodingError) -> References? {
-        guard let decoder = byFamily[String(type.family)] else { return nil }
-        let decoded: any DomainEvent
-        let references: References?
-        switch type.family {
-        case ClaimAsserted.eventType.family:
-            let e = try ClaimAsserted(payload: payload, type: type)
+        guard let (event, references) = try Self.decoded(type: type, payload: payload) else { return nil }
+        // What the commands check of the event alone, beyond its shape.
+        switch event {
+        case let e as ClaimAsserted:
             try checkValues(e.fields, type)
-            references = Self.references(e)
-            decoded = e
-        case ClaimCorrected.eventType.family:
-            let e = try ClaimCorrected(payload: payload, type: type)
+        case let e as ClaimCorrected:
             // Every field set must read as views read it (a `when` whose interval ends before
             // it starts, a quantity in an unknown unit), not only the named ones.
             var f = ClaimFields(kind: .shipment, source: SourceID("checked")!)
             for field in e.set { try f.set(field.key, field.value, type: type) }
             try checkValues(f, type)
-            references = Self.references(e)
-            decoded = e
-        case ClaimsLinked.eventType.family:
-            let e = try ClaimsLinked(payload: payload, type: type)
+        case let e as ClaimsLinked:
             guard e.claim != e.other else {
                 throw EventDecodingError(type: type, reason: "a claim cannot link to itself")
             }
-            references = Self.references(e)
-            decoded = e
-        case EntityAliased.eventType.family:
+        case let e as EntityAliased:
             // What `strata alias` checks of the names themselves (what it checks against the
             // journal, such as a name the gazetteer knows, an import does not).
-            let e = try EntityAliased(payload: payload, type: type)
             if let problem = EntityAliased.problem(e.kind, name: e.name, canonical: e.canonical) {
                 throw EventDecodingError(type: type, reason: problem.reason)
             }
-            references = Self.references(e)
-            decoded = e
-        case ReportFiled.eventType.family:
-            let e = try ReportFiled(payload: payload, type: type)
+        case let e as ReportFiled:
             // Read by every --published-by view: one that does not read drops out of them.
             guard e.publishedAt != nil else {
                 throw EventDecodingError(
                     type: type, reason: "published: expected an ISO 8601 date or date-time, not \"\(e.published)\"")
             }
-            references = (Streams.report(e.report), [Streams.source(e.outletSource)])
-            decoded = e
         default:
-            decoded = try decoder.init(payload: payload, type: type)
-            references = try Self.references(type: type, payload: payload)
+            break
         }
         // A key the type does not record would be kept and exported, and the export would
         // no longer be valid under the type's schema.
-        if let key = unknownKey(in: payload, writtenAs: decoded.payload) {
+        if let key = unknownKey(in: payload, writtenAs: event.payload) {
             throw EventDecodingError(type: type, reason: "\(key): not a field of \(type.name)")
         }
         return references

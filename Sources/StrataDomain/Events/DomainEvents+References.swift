@@ -21,38 +21,56 @@ extension DomainEvents {
     }
 
     public static func references(type: EventType, payload: Payload) throws(EventDecodingError) -> References? {
+        try decoded(type: type, payload: payload)?.references
+    }
+
+    /// An event of the journal's families decoded, with its references; `nil` for other
+    /// families.
+    static func decoded(type: EventType, payload: Payload) throws(EventDecodingError) -> (
+        event: any DomainEvent, references: References
+    )? {
         switch type.family {
         case ReportFiled.eventType.family:
             let e = try ReportFiled(payload: payload, type: type)
-            return (Streams.report(e.report), [Streams.source(e.outletSource)])
+            return (e, references(e))
         case SourceRegistered.eventType.family:
-            return (Streams.source(try SourceRegistered(payload: payload, type: type).source), [])
+            let e = try SourceRegistered(payload: payload, type: type)
+            return (e, (Streams.source(e.source), []))
         case SourceRated.eventType.family:
-            let own = Streams.source(try SourceRated(payload: payload, type: type).source)
-            return (own, [own])
+            let e = try SourceRated(payload: payload, type: type)
+            let own = Streams.source(e.source)
+            return (e, (own, [own]))
         case ClaimAsserted.eventType.family:
-            return references(try ClaimAsserted(payload: payload, type: type))
+            let e = try ClaimAsserted(payload: payload, type: type)
+            return (e, references(e))
         case ClaimCorrected.eventType.family:
-            return references(try ClaimCorrected(payload: payload, type: type))
+            let e = try ClaimCorrected(payload: payload, type: type)
+            return (e, references(e))
         case ClaimRetracted.eventType.family:
             let e = try ClaimRetracted(payload: payload, type: type)
             let own = Streams.claim(e.claim)
-            return (own, [own] + [e.report.map(Streams.report)].compactMap { $0 })
+            return (e, (own, [own] + [e.report.map(Streams.report)].compactMap { $0 }))
         case ClaimsLinked.eventType.family:
-            return references(try ClaimsLinked(payload: payload, type: type))
+            let e = try ClaimsLinked(payload: payload, type: type)
+            return (e, references(e))
         case ClaimsUnlinked.eventType.family:
             let e = try ClaimsUnlinked(payload: payload, type: type)
             let own = Streams.link(e.claim, e.other)
-            return (own, [own])
+            return (e, (own, [own]))
         case EntityAliased.eventType.family:
-            return references(try EntityAliased(payload: payload, type: type))
+            let e = try EntityAliased(payload: payload, type: type)
+            return (e, references(e))
         case EntityUnaliased.eventType.family:
             let e = try EntityUnaliased(payload: payload, type: type)
             let own = Streams.alias(e.kind, e.name)
-            return (own, [own])
+            return (e, (own, [own]))
         default:
             return nil
         }
+    }
+
+    static func references(_ e: ReportFiled) -> References {
+        (Streams.report(e.report), [Streams.source(e.outletSource)])
     }
 
     static func references(_ e: ClaimAsserted) -> References {
