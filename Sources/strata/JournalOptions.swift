@@ -13,7 +13,7 @@ struct JournalOptions: ParsableArguments {
     @Option(
         name: .long,
         help:
-            "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal). Recording commands create it and its missing parents, for a command they accept (one refused leaves nothing behind; an import refused after its first line leaves an empty journal)."
+            "The journal directory (default: $STRATA_JOURNAL, else ./strata-journal). Recording commands create it, and its missing parents, when they succeed; the others need it to exist (exit 66)."
     )
     var journal: String?
 

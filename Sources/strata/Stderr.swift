@@ -20,7 +20,8 @@ enum Stderr {
         for scalar in text.unicodeScalars {
             let v = scalar.value
             // C0 and C1 controls, and the bidirectional controls that reorder what follows.
-            if v < 0x20 && scalar != "\n" && scalar != "\t" || (0x7F...0x9F).contains(v) || (0x202A...0x202E).contains(v)
+            if v < 0x20 && scalar != "\n" && scalar != "\t" || (0x7F...0x9F).contains(v)
+                || (0x202A...0x202E).contains(v)
                 || (0x2066...0x2069).contains(v)
             {
                 safe += "\\u{\(String(scalar.value, radix: 16))}"

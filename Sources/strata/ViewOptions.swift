@@ -5,6 +5,13 @@ import StrataViews
 
 /// The options every read model takes: the three time axes, filters and the format.
 struct ViewOptions: ParsableArguments {
+    /// What the three view commands' help says of these options, after its own discussion.
+    static let discussion = """
+        Filters resolve names through the aliases in force at the view; one naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error (the answer is then empty, exit 0). A shipment is filtered as its row shows it: its commodity and vessel (from its most confident claim that names one), all its places, supporting sources and valid time.
+
+        A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); json, csv and ndjson keep every field whole. The view answered for (position, as-of, published-by, window) is printed under a table, in JSON's view object, and on standard error for CSV and NDJSON. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula).
+        """
+
     enum OutputFormat: String, ExpressibleByArgument, CaseIterable { case table, json, csv, ndjson }
 
     @Option(
@@ -38,17 +45,17 @@ struct ViewOptions: ParsableArguments {
         name: .customLong("pad"),
         parsing: .unconditional,
         help: ArgumentHelp(
-            "Judge the ends of valid times qualified ~ (approximate), ? (uncertain) or % (both) DAYS days wider than written, for --from/--to (default 0: as written). `2020-05~` with --pad 15 possibly overlaps 16 April – 15 June, and certainly lies only in windows that hold all of it. Padding decides what a window admits; volumes still split tonnes over the time as written.",
+            "Judge the ends of valid times qualified ~ (approximate), ? (uncertain) or % (both) DAYS days wider than written, for --from/--to: `2020-05~` with --pad 15 possibly overlaps 16 April – 15 June. Padding decides only what a window admits.",
             valueName: "DAYS"))
     var padValue = WholeNumber(0)
     /// `--pad`, checked by `validate()`.
     var pad: Int { padValue.number }
     @Option(
         help:
-            "A commodity and its children. A filter naming nothing the taxonomy, gazetteer, aliases, claims or sources know is warned of on standard error."
+            "A commodity and its children (names resolve through aliases)."
     ) var commodity: String?
     @Option(help: "A place (names resolve through aliases).") var place: String?
-    @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code.", valueName: "CC")) var country: String?
+    @Option(help: ArgumentHelp("An ISO 3166 alpha-2 country code, in any case.", valueName: "CC")) var country: String?
     @Option(
         help:
             "A vessel name (through aliases), or its IMO number (8905490 or \"IMO 8905490\"): a number also finds claims that name the ship without one, by a name claims give it with that number or a name aliased to one (a renamed ship)."
@@ -56,11 +63,11 @@ struct ViewOptions: ParsableArguments {
     @Option(help: "A source id, or an outlet's name (\"Daily NK\").") var source: String?
     @Option(
         help:
-            "A claim kind. Shipments and volumes judge a shipment as its row shows it (its commodity and vessel, from its most confident claim that names one; all its places, supporting sources and valid time); volumes --kind shipment keeps the sums, --kind total the reported totals."
+            "A claim kind: shipment, total, agreement, policy, price or observation."
     ) var kind: String?
     @Option(
         help:
-            "Output format: table, json, csv or ndjson. A table fits the terminal ($COLUMNS, else its width, else 80 columns), cutting long names with … (never numbers or ids: an id that does not fit takes a line of its own); the other formats keep every field whole. The view answered for (position, as-of, published-by, window) is printed under a table, in JSON's view object, and on standard error for CSV and NDJSON. A CSV cell that begins with = + - or @ gets a leading ' (a spreadsheet would run it as a formula)."
+            "Output format."
     )
     var format: OutputFormat = .table
 

@@ -11,7 +11,9 @@ extension ViewPoint {
         if let asOf { parts.append("as of \(asOf.iso8601)") }
         if let publishedBy { parts.append("published by \(publishedBy.iso8601)") }
         if from != nil || to != nil {
-            parts.append("\(certainly ? "certainly within" : "overlapping") \(from?.description ?? "..")/\(to?.description ?? "..")")
+            parts.append(
+                "\(certainly ? "certainly within" : "overlapping") \(from?.description ?? "..")/\(to?.description ?? "..")"
+            )
             if padding > 0 { parts.append("~ ? % ends padded \(padding) days") }
         }
         return "view: " + parts.joined(separator: ", ")

@@ -1041,4 +1041,22 @@ struct CLITests {
             #expect(sub.out.contains("--journal"), "\(command) --help does not show --journal")
         }
     }
+
+    @Test("every command's --help, its usage line too, fits an 80-column terminal")
+    func helpFitsEightyColumns() throws {
+        let commands = [
+            "append", "correct", "retract", "link", "unlink", "rate", "alias", "unalias", "claim", "sources",
+            "shipments", "volumes", "timeline", "rebuild", "log", "verify", "export", "import", "stats",
+        ]
+        let top = try strata("--help", environment: ["COLUMNS": "80"])
+        for command in commands {
+            #expect(top.out.contains(command), "--help does not list \(command)")
+            let help = try strata(command, "--help", environment: ["COLUMNS": "80"])
+            #expect(help.exited(0), "\(command) --help: exit \(help.status)")
+            #expect(help.out.contains("USAGE: strata \(command)"), "\(command) --help: \(help.out)")
+            for line in help.out.split(separator: "\n") where line.count > 80 {
+                Issue.record("\(command) --help has a line of \(line.count) characters: \(line)")
+            }
+        }
+    }
 }

@@ -271,6 +271,27 @@ struct ReportDecoderTests {
         #expect(doc.warnings.allSatisfy { $0.line == 9 || $0.line == 10 })
     }
 
+    @Test("a country code is read in any case; two letters that are no code stay an unknown place")
+    func countryCodeInAnyCase() throws {
+        let doc = try decode(
+            report(
+                claims: """
+                      - id: c1
+                        kind: shipment
+                        from: kp
+                        to: [Cn, {place: Dalian, country: cn}, qq]
+                    """))
+        let fields = try #require(doc.claims.first?.fields)
+        #expect(fields.from == [Location(place: nil, country: "KP")])
+        #expect(
+            fields.to == [
+                Location(place: nil, country: "CN"), Location(place: "Dalian", country: "CN"),
+                Location(place: "qq", country: nil),
+            ])
+        let said = doc.warnings.map(\.description)
+        #expect(said.count == 1 && said[0].contains("unknown place \"qq\""), "\(said)")
+    }
+
     @Test(
         "a known place written with another country is accepted with a warning; with its own country, or an unknown place with one, without"
     )

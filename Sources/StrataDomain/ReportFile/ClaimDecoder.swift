@@ -248,7 +248,11 @@ struct ClaimDecoder {
                 continue
             }
             let t = try item.text()
-            if Country.isWrittenCode(t) {
+            // A country code: two capitals (`KP`), or two letters in another case (`kp`)
+            // that name no place, as units, qualifiers and grades are read in any case.
+            if Country.isWrittenCode(t)
+                || (Country.looksLikeAlpha2(t) && gazetteer.place(named: t) == nil && gazetteer.country(code: t) != nil)
+            {
                 out.append(Location(place: nil, country: try countryCode(item)))
             } else {
                 if let problem = EntityName.problem(t, "place") { throw item.error(problem) }

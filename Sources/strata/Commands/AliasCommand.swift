@@ -6,6 +6,7 @@ struct AliasCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "alias",
         abstract: "Declare a name another name for a place, commodity or vessel.",
+        usage: "strata alias <kind> <name> <canonical> [<options>]",
         discussion:
             "Read models then treat NAME as CANONICAL, from the moment the alias is recorded; views as of an earlier time do not."
     )

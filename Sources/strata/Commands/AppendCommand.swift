@@ -12,6 +12,7 @@ struct AppendCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "append",
         abstract: "Record report files (YAML or JSON; - reads standard input).",
+        usage: "strata append <files> ... [<options>]",
         discussion: """
             Each file is one report and one transaction: all of its events or none. A file with anything wrong — syntax, unknown fields, grades, EDTF times, units, ids, references to sources or claims that do not exist — is refused with `error: FILE:LINE: FIELD: what was wrong` and exit 65, and nothing of it is appended; the other files are still appended, and the command exits with the first failure's code. Unknown place and commodity names are accepted with a warning and can be resolved later with `strata alias`. A source already in the journal may be listed again only as registered (its name, kind, and its registered or current grade: `strata rate` re-grades); one that has no grade yet takes the grade listed, as a rating. The same report id again with any other content, its report fields included, is refused. Ids are ASCII letters, digits, - _ and .; YAML anchors and aliases are refused.
 

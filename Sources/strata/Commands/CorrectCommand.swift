@@ -7,6 +7,7 @@ struct CorrectCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "correct",
         abstract: "Replace named fields of a claim.",
+        usage: "strata correct <claim> --set <FIELD=VALUE>... --reason <text> [<options>]",
         discussion: """
             FIELD is a claim field as in report files (quantity, when, when_said, from, to, commodity, vessel, credibility, said, source, kind, voyages, method, price, parties, note) and VALUE is YAML, e.g. --set 'quantity={value: 5500, unit: t, qualifier: at_least}' or --set when=2020-06; nothing after = is YAML's null, which clears an optional field (--set note=). source takes a source id or an outlet's name (--set 'source=Daily NK' stores daily-nk). The old version stays in the journal: views as of an earlier time show it. A correction that changes no field is refused (exit 65).
             """)

@@ -14,7 +14,11 @@ struct ExportCommand: ParsableCommand {
 
     @OptionGroup var journal: JournalOptions
 
-    @Option(name: [.short, .long], help: "Write to this file instead of standard output: whole or not at all (the export goes to FILE.partial-PID and is renamed to FILE when complete; an interrupted export leaves FILE as it was).")
+    @Option(
+        name: [.short, .long],
+        help:
+            "Write to this file instead of standard output: whole or not at all (the export goes to FILE.partial-PID and is renamed to FILE when complete; an interrupted export leaves FILE as it was)."
+    )
     var output: String?
 
     func run() throws {

@@ -12,6 +12,7 @@ struct ImportCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "import",
         abstract: "Load an NDJSON export (FILE, or - for standard input) into the journal.",
+        usage: "strata import <file> [<options>]",
         discussion: """
             Positions, event ids, record times and commands are kept exactly. The import \
             commits durably every 10,000 events (at a command boundary), so an interrupted \
@@ -22,6 +23,13 @@ struct ImportCommand: ParsableCommand {
             with no event before it, or holds text with control characters), or does not \
             continue the journal, is refused with its line number and exit 65. \
             With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time). No record time, given or imported, may be later than the clock (by more than 5 minutes).
+
+            An import is meant to be the journal's only writer: a position another process \
+            wrote while it ran stops it there with exit 65, keeping the batches it committed \
+            (running it again cannot succeed: the journal no longer continues as the file \
+            does). Into a journal that did not exist, an import refused at its first line \
+            leaves none, and one refused at a later line leaves an empty journal (the file \
+            is read as it is written).
             """)
 
     @OptionGroup var journal: JournalOptions
@@ -130,7 +138,7 @@ struct ImportCommand: ParsableCommand {
             ) { progress.show($0.imported + $0.skipped) }
             progress.finish()
             // The read models follow the imported events (in one more transaction).
-            try Progress.showing("read models") { try StateStore(log: log).catchUp(progress: $0) }
+            _ = try Progress.showing("read models") { try StateStore(log: log).catchUp(progress: $0) }
             // The journal's end, not the file's: a file that is a prefix of the journal
             // ends before it.
             let end = try log.environment.read { try log.lastPosition(in: $0) }

@@ -6,6 +6,7 @@ struct LinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "link",
         abstract: "Relate two claims: same-shipment, corroborates, contradicts or part-of.",
+        usage: "strata link <first> <second> --as <relation> [<options>]",
         discussion:
             "part-of reads \"the first claim is part of the second\" (an item of a reported total): the second should be a total claim, and part-of never goes both ways. same-shipment joins shipment claims (a link between claims of other kinds is recorded, with a warning, but changes no read model). Both claims must be live (not retracted), and a link already in force is refused."
     )

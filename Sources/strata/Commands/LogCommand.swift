@@ -6,6 +6,7 @@ struct LogCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "log",
         abstract: "Print raw events in log order.",
+        usage: "strata log [<options>]",
         discussion: """
             --format ndjson prints one event a line exactly as `strata export` writes it: \
             {"position","id","type","stream","version","recorded_at","recorded_by", \

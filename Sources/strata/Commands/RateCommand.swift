@@ -5,7 +5,8 @@ import StrataDomain
 struct RateCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rate",
-        abstract: "Give a source a new reliability grade, A (completely reliable) to F (cannot be judged).")
+        abstract: "Give a source a new reliability grade, A (completely reliable) to F (cannot be judged).",
+        usage: "strata rate <source> <grade> --reason <reason> [<options>]")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions

@@ -12,7 +12,7 @@ struct RebuildCommand: ParsableCommand {
         commandName: "rebuild",
         abstract: "Rebuild the read models from the log and print how long it took and how many events it read.",
         discussion:
-            "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, source and kind) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them. On a terminal it shows on standard error how many events it has folded."
+            "The read models (shipments, volumes, timeline) share one stored state, the projection named \"state\": versioned rows of every claim, report, source grade, link and alias, the claim index (claims by commodity, place, commodity-and-place pair and source, and the total claims) and the volumes (a cell per commodity × route × month). The rebuild fills a second generation of those rows 10,000 events a transaction and switches to it in the transaction that folds the last events: readers see the old rows until then, and a crash leaves them in place. Appends keep the read models current by themselves; rebuild after an upgrade or to check them. On a terminal it shows on standard error how many events it has folded."
     )
 
     @OptionGroup var journal: JournalOptions

@@ -6,7 +6,8 @@ import StrataLog
 struct RetractCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "retract",
-        abstract: "Withdraw a claim from the read models from now on (its history stays).")
+        abstract: "Withdraw a claim from the read models from now on (its history stays).",
+        usage: "strata retract <claim> --reason <reason> [<options>]")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions

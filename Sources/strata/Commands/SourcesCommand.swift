@@ -22,12 +22,14 @@ struct SourcesCommand: ParsableCommand {
                         sources.map { s in
                             .object([
                                 "id": .string(s.registration.source.rawValue), "name": .string(s.registration.name),
-                                "kind": .string(s.registration.kind.rawValue), "reliability": .text(s.current?.rawValue),
+                                "kind": .string(s.registration.kind.rawValue),
+                                "reliability": .text(s.current?.rawValue),
                                 "history": .array(
                                     s.grades.map { g in
                                         .object([
                                             "reliability": .text(g.reliability?.rawValue), "reason": .text(g.reason),
-                                            "recorded_at": .string(g.recordedAt.iso8601), "recorded_by": .string(g.recordedBy),
+                                            "recorded_at": .string(g.recordedAt.iso8601),
+                                            "recorded_by": .string(g.recordedBy),
                                         ])
                                     }),
                             ])

@@ -3,7 +3,8 @@ import StrataDomain
 
 /// `strata unalias place|commodity|vessel NAME`.
 struct UnaliasCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "unalias", abstract: "Withdraw an alias.")
+    static let configuration = CommandConfiguration(
+        commandName: "unalias", abstract: "Withdraw an alias.", usage: "strata unalias <kind> <name> [<options>]")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions

@@ -4,7 +4,9 @@ import StrataDomain
 /// `strata unlink CLAIM CLAIM --as RELATION [--reason TEXT]`.
 struct UnlinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "unlink", abstract: "Remove a link between two claims.")
+        commandName: "unlink",
+        abstract: "Remove a link between two claims.",
+        usage: "strata unlink <first> <second> --as <relation> [<options>]")
 
     @OptionGroup var journal: JournalOptions
     @OptionGroup var recording: RecordingOptions
