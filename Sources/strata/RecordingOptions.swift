@@ -14,7 +14,7 @@ struct RecordingOptions: ParsableArguments {
 
     func validate() throws {
         if let recordedAt, RecordTime(iso8601: recordedAt) == nil {
-            throw invalidValue("--recorded-at: expected an ISO 8601 date or date-time, not \"\(recordedAt)\"")
+            throw invalidValue("--recorded-at: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(recordedAt)\"")
         }
         // Checked again by the log when it writes; here before a journal is made.
         if let time, EventLog.isAhead(time, of: RecordTime.now()) {
