@@ -35,7 +35,9 @@ public final class Cursor {
     public func seek(atLeast key: [UInt8]) throws -> Entry? {
         // LMDB refuses an empty key; every key is at least the empty one.
         if key.isEmpty { return try first() }
-        return try key.withUnsafeBytes { try position(MDB_SET_RANGE, key: $0) { k, v in Entry(key: Array(k), value: Array(v)) } }
+        return try key.withUnsafeBytes {
+            try position(MDB_SET_RANGE, key: $0) { k, v in Entry(key: Array(k), value: Array(v)) }
+        }
     }
 
     /// The last entry whose key is `<= key`.

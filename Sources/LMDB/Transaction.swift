@@ -110,7 +110,8 @@ public final class WriteTransaction: Transaction {
 
     /// `mdb_put` with the `fast` flags, and with `fallback` when those refuse the key or
     /// value (`MDB_KEYEXIST`, as `MDB_APPEND` does out of order); LMDB's last return code.
-    private func put(_ db: Database, key: [UInt8], value: [UInt8], trying fast: UInt32, else fallback: UInt32) -> Int32 {
+    private func put(_ db: Database, key: [UInt8], value: [UInt8], trying fast: UInt32, else fallback: UInt32) -> Int32
+    {
         ensureLive()
         return key.withUnsafeBytes { key in
             value.withUnsafeBytes { value in

@@ -77,7 +77,9 @@ extension ClaimFields {
     /// Reads the compact form written by ``encode(into:)``.
     /// - Throws: ``ByteReader/Truncated`` when the bytes are not such a form.
     public init(binary r: inout ByteReader) throws {
-        func fail(_ what: String) -> ByteReader.Truncated { ByteReader.Truncated(offset: r.offset, reason: "bad \(what)") }
+        func fail(_ what: String) -> ByteReader.Truncated {
+            ByteReader.Truncated(offset: r.offset, reason: "bad \(what)")
+        }
         func pick<T: CaseIterable>(_ type: T.Type, _ what: String) throws -> T {
             let i = Int(try r.u8())
             let all = Array(T.allCases)
@@ -132,7 +134,9 @@ extension ClaimFields {
             vessel = v
         }
         if has(.voyages) { voyages = try r.string() }
-        if has(.method) { method = try (0..<(try ClaimFields.count(&r))).map { _ in try pick(ShipmentMethod.self, "method") } }
+        if has(.method) {
+            method = try (0..<(try ClaimFields.count(&r))).map { _ in try pick(ShipmentMethod.self, "method") }
+        }
         if has(.price) {
             let amount = Double(bitPattern: try r.u64())
             let currency = try r.string()
@@ -157,7 +161,9 @@ extension ClaimFields {
     /// A count of list items; no list has more items than bytes remain.
     private static func count(_ r: inout ByteReader) throws -> Int {
         let n = try r.varint()
-        guard n <= UInt64(r.remaining) else { throw ByteReader.Truncated(offset: r.offset, reason: "list of \(n) items") }
+        guard n <= UInt64(r.remaining) else {
+            throw ByteReader.Truncated(offset: r.offset, reason: "list of \(n) items")
+        }
         return Int(n)
     }
 
@@ -171,7 +177,9 @@ extension ClaimFields {
 
     private static func optionals(_ n: Int, from r: inout ByteReader) throws -> [String?] {
         let bits = try r.u8()
-        guard bits >> UInt8(n) == 0 else { throw ByteReader.Truncated(offset: r.offset - 1, reason: "bad optional fields") }
+        guard bits >> UInt8(n) == 0 else {
+            throw ByteReader.Truncated(offset: r.offset - 1, reason: "bad optional fields")
+        }
         return try (0..<n).map { i in bits & (1 << UInt8(i)) != 0 ? try r.string() : nil }
     }
 }

@@ -12,7 +12,9 @@ extension ClaimFields {
     }
 
     /// Replaces one field from its stored form (as `claim.corrected` carries it).
-    mutating func set(_ key: String, _ value: Payload, type: EventType, whenSaid: Payload? = nil) throws(EventDecodingError) {
+    mutating func set(_ key: String, _ value: Payload, type: EventType, whenSaid: Payload? = nil)
+        throws(EventDecodingError)
+    {
         let r = PayloadValue(key: key, value: value, type: type)
         switch key {
         case "kind": kind = try r.parse("a claim kind", ClaimKind.init(rawValue:))
@@ -52,7 +54,9 @@ extension ClaimFields {
                 }
             }
         case "voyages": voyages = try r.optionalString()
-        case "method": method = try (value.isNull ? [] : r.strings()).map { (m: String) throws(EventDecodingError) -> ShipmentMethod in
+        case "method":
+            method = try (value.isNull ? [] : r.strings()).map {
+                (m: String) throws(EventDecodingError) -> ShipmentMethod in
                 guard let method = ShipmentMethod(rawValue: m) else { throw r.fail(ShipmentMethod.choices) }
                 return method
             }

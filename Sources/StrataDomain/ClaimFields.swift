@@ -64,11 +64,14 @@ public struct ClaimFields: Hashable, Sendable {
         case "from": return .array(from.map(ClaimFields.encode))
         case "to": return .array(to.map(ClaimFields.encode))
         case "vessel":
-            return vessel.map { .object(["name": .text($0.name), "imo": .text($0.imo), "flag": .text($0.flag)]) } ?? .null
+            return vessel.map { .object(["name": .text($0.name), "imo": .text($0.imo), "flag": .text($0.flag)]) }
+                ?? .null
         case "voyages": return .text(voyages)
         case "method": return .texts(method.map(\.rawValue))
         case "price":
-            return price.map { .object(["amount": .double($0.amount), "currency": .string($0.currency), "per": .text($0.per)]) }
+            return price.map {
+                .object(["amount": .double($0.amount), "currency": .string($0.currency), "per": .text($0.per)])
+            }
                 ?? .null
         case "parties": return .texts(parties)
         case "note": return .text(note)
@@ -79,7 +82,9 @@ public struct ClaimFields: Hashable, Sendable {
     private static func encode(_ q: Quantity) -> Payload {
         switch q.amount {
         case .value(let v, let qualifier):
-            return .object(["value": .double(v), "qualifier": .string(qualifier.rawValue), "unit": .string(q.unit.rawValue)])
+            return .object([
+                "value": .double(v), "qualifier": .string(qualifier.rawValue), "unit": .string(q.unit.rawValue),
+            ])
         case .range(let lo, let hi):
             return .object(["min": .double(lo), "max": .double(hi), "unit": .string(q.unit.rawValue)])
         }

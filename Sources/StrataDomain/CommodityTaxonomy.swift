@@ -34,7 +34,10 @@ public struct CommodityTaxonomy: Sendable, CustomStringConvertible {
             var parent: Int?
             if let name = commodity.parent {
                 parent = canonical[name]
-                if parent == nil { problems.append("commodity \(commodity.name): parent \"\(name)\" is not the canonical name of a commodity") }
+                if parent == nil {
+                    problems.append(
+                        "commodity \(commodity.name): parent \"\(name)\" is not the canonical name of a commodity")
+                }
             }
             if let parent { childrenOf[parent].append(i) }
             parentOf.append(parent)
@@ -55,7 +58,8 @@ public struct CommodityTaxonomy: Sendable, CustomStringConvertible {
         }
         problems += index.empty.map { "commodity \(commodities[$0.entry].name): name \"\($0.name)\" has no letters" }
         problems += index.ambiguous.sorted { $0.key < $1.key }.map { key, entries in
-            "commodity name key \"\(key)\" is claimed by " + entries.map { commodities[$0].name }.joined(separator: ", ")
+            "commodity name key \"\(key)\" is claimed by "
+                + entries.map { commodities[$0].name }.joined(separator: ", ")
         }
         self.index = index
         self.parentOf = parentOf

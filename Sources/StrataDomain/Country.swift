@@ -28,7 +28,9 @@ public struct Country: Hashable, Sendable, CustomStringConvertible {
 
     // The resource's shape: {"code", "alpha3"?, "name", "aliases"?}.
     init(resource r: ResourceReader) throws {
-        self.init(code: try r.string("code"), name: try r.string("name"), aliases: try r.strings("aliases"), alpha3: try r.optionalString("alpha3"))
+        self.init(
+            code: try r.string("code"), name: try r.string("name"), aliases: try r.strings("aliases"),
+            alpha3: try r.optionalString("alpha3"))
     }
 
     /// True when `text` is written as reports write a country code: two capital letters

@@ -19,7 +19,11 @@ public struct InputError: Error, Sendable, Equatable, CustomStringConvertible {
         var parts: [String] = []
         // Line 0 means "no line" (command-line arguments).
         let line = self.line.flatMap { $0 > 0 ? $0 : nil }
-        if let file { parts.append(line.map { "\(file):\($0)" } ?? file) } else if let line { parts.append("line \(line)") }
+        if let file {
+            parts.append(line.map { "\(file):\($0)" } ?? file)
+        } else if let line {
+            parts.append("line \(line)")
+        }
         if let field { parts.append(field) }
         parts.append(message)
         return parts.joined(separator: ": ")

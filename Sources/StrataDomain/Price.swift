@@ -25,11 +25,13 @@ public struct Price: Hashable, Sendable {
         "PHP", "PKR", "PLN", "PYG", "QAR", "RON", "RSD", "RUB", "RWF", "SAR", "SBD", "SCR", "SDG", "SEK", "SGD", "SHP",
         "SLE", "SLL", "SOS", "SRD", "SSP", "STN", "SVC", "SYP", "SZL", "THB", "TJS", "TMT", "TND", "TOP", "TRY", "TTD",
         "TWD", "TZS", "UAH", "UGX", "USD", "USN", "UYI", "UYU", "UYW", "UZS", "VED", "VES", "VND", "VUV", "WST", "XAF",
-        "XAG", "XAU", "XCD", "XDR", "XOF", "XPD", "XPF", "XPT", "YER", "ZAR", "ZMW", "ZWG", "ZWL"
+        "XAG", "XAU", "XCD", "XDR", "XOF", "XPD", "XPF", "XPT", "YER", "ZAR", "ZMW", "ZWG", "ZWL",
     ]
 
     /// Names often written for a currency instead of its code.
-    private static let commonNames = ["RMB": "CNY", "YUAN": "CNY", "WON": "KPW (North Korea) or KRW (South Korea)", "US$": "USD"]
+    private static let commonNames = [
+        "RMB": "CNY", "YUAN": "CNY", "WON": "KPW (North Korea) or KRW (South Korea)", "US$": "USD",
+    ]
 
     /// Why `code` is not a currency code, or `nil` when it is one.
     public static func currencyProblem(_ code: String) -> String? {

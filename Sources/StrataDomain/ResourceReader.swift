@@ -22,7 +22,9 @@ struct ResourceReader {
         let foundVersion = object["version"]?.intValue
         guard found == format, foundVersion == version else {
             throw ResourceReader.error(
-                "", "expected format \(format) version \(version), got \(found) version \(foundVersion.map(String.init) ?? "?")")
+                "",
+                "expected format \(format) version \(version), got \(found) version \(foundVersion.map(String.init) ?? "?")"
+            )
         }
     }
 
@@ -70,7 +72,8 @@ struct ResourceReader {
     }
 
     /// A value of a string enumeration.
-    func value<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws -> T where T.RawValue == String {
+    func value<T: RawRepresentable & CaseIterable>(_ key: String, as type: T.Type) throws -> T
+    where T.RawValue == String {
         guard let v = T(rawValue: try string(key)) else {
             throw ResourceReader.error(at(key), "expected one of \(T.allCases.map(\.rawValue).joined(separator: ", "))")
         }
