@@ -158,6 +158,11 @@ public final class Environment: @unchecked Sendable {
 extension Environment {
     /// Runs `body` in a read-only transaction and returns its result. The transaction and
     /// every buffer it lends end when `body` returns.
+    ///
+    /// Transactions are not nested: one begun inside another's `body` on the same thread
+    /// works only while the map need not change size, since growing or adopting another
+    /// process's size waits for every transaction of this process to end, the outer one
+    /// included (the library begins none inside another).
     public func read<R>(_ body: (ReadTransaction) throws -> R) throws -> R {
         mapLock.lockShared()
         defer { mapLock.unlock() }
@@ -175,7 +180,7 @@ extension Environment {
     /// `releaseEvery` entries. Returns the error LMDB gives for a damaged page it meets
     /// (``LMDBError/isCorrupted``), or `nil` when the whole database reads; other errors
     /// are thrown.
-    public func damage(in db: Database, releaseEvery: Int = 2_000) throws -> LMDBError? {
+    public func damage(in db: Database, releaseEvery: Int = Transaction.releaseInterval) throws -> LMDBError? {
         // LMDB keys its record of free pages by transaction id, a native integer
         // (`MDB_INTEGERKEY`), not by bytes: 255 comes before 256 there.
         let integerKeys = db.dbi == Database.freePages.dbi
@@ -221,7 +226,8 @@ extension Environment {
 
     /// Runs `body` in a write transaction, committing when it returns and aborting when it
     /// throws. If the map fills, the transaction is aborted, the map grown and `body` run
-    /// again, so `body` must only change the database through `tx`.
+    /// again, so `body` must only change the database through `tx`. Not to be begun inside
+    /// another transaction's `body` on the same thread (see ``read(_:)``).
     public func write<R>(_ body: (WriteTransaction) throws -> R) throws -> R {
         while true {
             switch try attemptWrite(body) {

@@ -7,6 +7,10 @@ import CLMDB
 #endif
 
 extension Transaction {
+    /// Rows or events a long read goes between two calls of ``releaseMappedPages()``:
+    /// a few megabytes of pages stay mapped, and each call costs little beside them.
+    public static let releaseInterval = 2_000
+
     /// Drops this process's mappings of the data file's pages. The pages stay in the
     /// operating system's page cache and are mapped again when next read, so a long pass
     /// over the whole file (a rebuild, a catch-up) that calls it now and then keeps a
@@ -29,7 +33,9 @@ extension Transaction {
             let dataFile = String(cString: resolved)
             free(resolved)
             for range in MappedPages.ranges(of: dataFile) {
-                _ = madvise(UnsafeMutableRawPointer(bitPattern: range.lowerBound), Int(range.upperBound - range.lowerBound), MADV_DONTNEED)
+                _ = madvise(
+                    UnsafeMutableRawPointer(bitPattern: range.lowerBound), Int(range.upperBound - range.lowerBound),
+                    MADV_DONTNEED)
             }
         #endif
     }
@@ -46,7 +52,9 @@ enum MappedPages {
         while fgets(&line, Int32(line.count), maps) != nil {
             let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
             let fields = text.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard fields.count == 6, fields[5].drop(while: { $0 == " " }).dropLast(while: { $0 == "\n" }) == file else { continue }
+            guard fields.count == 6, fields[5].drop(while: { $0 == " " }).dropLast(while: { $0 == "\n" }) == file else {
+                continue
+            }
             let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
             if bounds.count == 2, bounds[0] < bounds[1] { out.append(bounds[0]..<bounds[1]) }
         }

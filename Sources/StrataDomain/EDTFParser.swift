@@ -102,7 +102,7 @@ enum EDTFParser {
         switch byte {
         case UInt8(ascii: "~"): return .approximate
         case UInt8(ascii: "?"): return .uncertain
-        case UInt8(ascii: "%"): return [.approximate, .uncertain]
+        case UInt8(ascii: "%"): return .approximateAndUncertain
         default: return nil
         }
     }

@@ -1,3 +1,7 @@
+// The closed vocabularies of the report format (`../shared/spec/report-format.md`): a
+// source's reliability and kind, a claim's credibility and kind, how two claims relate,
+// how goods moved, and what can be aliased. Each is stored and printed by its raw value.
+
 /// A source's reliability on the Admiralty scale: A (completely reliable) to F (cannot be
 /// judged). Kept as the letter; numbers are computed only in read models.
 public enum Reliability: String, CaseIterable, Hashable, Sendable, Comparable {

@@ -1,8 +1,8 @@
 import LMDB
 
 extension EventLog {
-    /// The transaction an append's `alsoWrite` is given, by the name layers above the log
-    /// use (they do not depend on the LMDB layer).
+    /// The transaction an append's `alsoWrite` is given, by a name that callers of the log
+    /// can use without importing the LMDB layer for it.
     public typealias WriteTransaction = LMDB.WriteTransaction
 
     /// Appends the events of one command as one transaction: all of them or none.

@@ -102,8 +102,9 @@ extension EventLog {
         return total
     }
 
-    /// Imports events whose payloads are already encoded: the log's write path alone
-    /// (envelopes, checksums, indexes, chain, durable commits), for the storage benchmark.
+    /// Imports events whose payloads are already encoded, on the calling thread: the log's
+    /// write path alone (envelopes, checksums, indexes, chain, durable commits), which
+    /// ``importEnvelopes(_:batchSize:)`` and the storage benchmark use.
     ///
     /// `storingHeads: false` leaves the stream heads of the last batches unstored, as a
     /// crash would (``DeferredHeads``), for tests of what reads and writes such a log.
@@ -132,7 +133,9 @@ extension EventLog {
                 start = end
             }
         } catch {
-            // What was committed keeps its heads.
+            // What was committed keeps its heads. The import's own error is the one to
+            // report: heads that cannot be stored now are read from the events by every
+            // reader and stored by the next writer (``DeferredHeads``), so nothing is lost.
             if storingHeads { try? storeDeferredHeads(deferred) }
             throw error
         }

@@ -67,7 +67,7 @@ extension EventLog {
                         report.events += 1
                         if report.events % 100_000 == 0 { progress?(report.events) }
                         // Keep only recent pages of the file mapped, as a rebuild does.
-                        if report.events % 2_000 == 0 { tx.releaseMappedPages() }
+                        if report.events % Transaction.releaseInterval == 0 { tx.releaseMappedPages() }
                         let decoded: EnvelopeCodec.Decoded
                         do {
                             decoded = try EnvelopeCodec.decode(position: pos, stored: value, payload: true)

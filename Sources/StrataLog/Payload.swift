@@ -49,10 +49,6 @@ public enum Payload: Hashable, Sendable {
         default: return nil
         }
     }
-    public var boolValue: Bool? {
-        if case .bool(let b) = self { return b }
-        return nil
-    }
     public var arrayValue: [Payload]? {
         if case .array(let a) = self { return a }
         return nil

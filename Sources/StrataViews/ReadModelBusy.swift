@@ -1,7 +1,3 @@
-import LMDB
-import StrataDomain
-import StrataLog
-
 /// The read models kept falling behind concurrent writes while a view was being read:
 /// temporary, retrying may succeed.
 public struct ReadModelBusy: Error, Sendable, CustomStringConvertible {

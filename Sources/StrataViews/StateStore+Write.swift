@@ -9,6 +9,12 @@ import StrataLog
 
 /// Writing the stored state: in the log's append transactions, catching up, rebuilding.
 extension StateStore {
+    /// A journal over this store's log whose recording commands keep this state current
+    /// in their own transactions (``project(_:_:)``).
+    public func recordingJournal() -> Journal {
+        Journal(log: log, projector: { tx, events in try self.project(tx, events) })
+    }
+
     /// Folds `events` (just written in `tx`) into the active state, in the same
     /// transaction, when the state is exactly up to date; otherwise leaves it to
     /// ``catchUp()``, so an append never becomes a long transaction.

@@ -27,7 +27,7 @@ public struct StateStore: Sendable {
     /// Changes to the volume cells between two snapshots of them (see ``VolumeStore``).
     public let volumeSnapshotEvery: Int
     /// Events a fold reads between two releases of its mapped pages.
-    static let releaseEvery = 2_000
+    static let releaseEvery = Transaction.releaseInterval
     /// How long a fold in a write transaction waits for the events decoded on another
     /// thread before it reads them itself (see ``DecodedEvents``).
     static let readerPatience: TimeInterval = 0.25

@@ -321,8 +321,9 @@ extension StateWriter {
             cells[key] = updated
             changes.append((key, updated, delta))
         }
-        if volumeChanges == nil { volumeChanges = try store.volumes.changesSinceSnapshot(tx) }
-        try store.volumes.record(tx, at: position, changes, since: &volumeChanges!)
+        var logged = try volumeChanges ?? store.volumes.changesSinceSnapshot(tx)
+        try store.volumes.record(tx, at: position, changes, since: &logged)
+        volumeChanges = logged
     }
 
     /// Stores what the writer keeps in memory across events; call it before the

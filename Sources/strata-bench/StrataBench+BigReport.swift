@@ -37,7 +37,7 @@ extension StrataBench {
                 defer { try? FileManager.default.removeItem(atPath: dir) }
                 let log = try EventLog(path: dir, options: StateStore.logOptions)
                 let store = StateStore(log: log)
-                let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+                let journal = store.recordingJournal()
                 let start = monotonicSeconds()
                 let doc = try ReportDecoder().decode(Array(text.utf8), json: true)
                 _ = try journal.append(doc, by: "bench")

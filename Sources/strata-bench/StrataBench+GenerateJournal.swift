@@ -27,7 +27,7 @@ extension StrataBench {
             options.durable = false
             let log = try EventLog(path: journal, options: options)
             let store = StateStore(log: log)
-            let j = StrataDomain.Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+            let j = store.recordingJournal()
             var rng = SplitMix64(seed: seed)
             let commodities = [
                 "coal", "anthracite", "iron ore", "gold", "urea", "crude oil", "refined petroleum products", "corn",

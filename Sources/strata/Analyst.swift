@@ -1,7 +1,4 @@
-import ArgumentParser
 import StrataDomain
-import StrataLog
-import StrataViews
 
 #if canImport(Glibc)
     import Glibc
@@ -11,26 +8,14 @@ import StrataViews
 
 /// Who is recording: `$STRATA_ANALYST`, else the login name.
 enum Analyst {
-    /// The longest name recorded, in UTF-8 bytes.
-    static let maximumBytes = 200
-
-    /// The analyst's name, refused (exit 65) when it holds a control character, a line
-    /// break or a bidirectional override, or is longer than ``maximumBytes``: it is stored
-    /// with every event and printed by `strata claim` and `strata log`, as report text is.
+    /// The analyst's name, refused (exit 65) when ``AnalystName/problem(in:)`` says why it
+    /// cannot be one.
     static func current() throws -> String {
         let (name, origin) = found
-        if let problem = problem(in: name) { throw Failure(.dataError, "\(origin): the analyst's name \(problem)") }
-        return name
-    }
-
-    /// Why `name` cannot be an analyst's name, or `nil`.
-    static func problem(in name: String) -> String? {
-        if let problem = TextCharacters.problem(in: name) { return problem }
-        if name.contains(where: \.isNewline) || name.contains("\t") { return "has a line break or tab" }
-        if name.utf8.count > maximumBytes {
-            return "may have at most \(maximumBytes) bytes; this one has \(name.utf8.count)"
+        if let problem = AnalystName.problem(in: name) {
+            throw Failure(.dataError, "\(origin): the analyst's name \(problem)")
         }
-        return nil
+        return name
     }
 
     /// The name and where it came from.

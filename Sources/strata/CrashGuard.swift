@@ -24,7 +24,7 @@ enum CrashGuard {
                 // nothing allocated (the fault may have been inside malloc).
                 let message: StaticString = "error: journal corrupted: the data file is damaged beyond reading\n"
                 _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
-                _exit(74)
+                _exit(Exit.ioError.rawValue)
             }
         }
     }
@@ -35,6 +35,6 @@ enum CrashGuard {
         "error: journal corrupted: \(detail)\n".utf8CString.withUnsafeBufferPointer {
             _ = write(STDERR_FILENO, $0.baseAddress, $0.count - 1)
         }
-        _exit(74)
+        _exit(Exit.ioError.rawValue)
     }
 }

@@ -1,9 +1,3 @@
-import ArgumentParser
-import LMDB
-import StrataDomain
-import StrataLog
-import StrataViews
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)

@@ -14,7 +14,9 @@ struct RecordingOptions: ParsableArguments {
 
     func validate() throws {
         if let recordedAt, RecordTime(iso8601: recordedAt) == nil {
-            throw invalidValue("--recorded-at: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(recordedAt)\"")
+            throw invalidValue(
+                "--recorded-at: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(recordedAt)\""
+            )
         }
         // Checked again by the log when it writes; here before a journal is made.
         if let time, EventLog.isAhead(time, of: RecordTime.now()) {
@@ -86,9 +88,7 @@ func printOutcome(_ outcome: Journal.Outcome, _ what: String) {
 /// The journal at `path` (created if missing) for recording: its read models are kept in
 /// the same transactions.
 func recordingJournal(at path: String) throws -> Journal {
-    let log = try EventLog(path: path, options: StateStore.logOptions)
-    let store = StateStore(log: log)
-    return Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+    StateStore(log: try EventLog(path: path, options: StateStore.logOptions)).recordingJournal()
 }
 
 /// A `--report ID` option's value, checked.

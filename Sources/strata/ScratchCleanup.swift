@@ -1,10 +1,7 @@
-import ArgumentParser
-import Foundation
-import StrataDomain
-import StrataLog
-
 #if canImport(Glibc)
     import Glibc
+#elseif canImport(Darwin)
+    import Darwin
 #endif
 
 /// Removes scratch files when the process is interrupted (SIGINT, SIGTERM, SIGHUP), where
@@ -22,9 +19,19 @@ enum ScratchCleanup {
     }
 
     static func onSignal(removingFiles names: [String], directory: String? = nil) {
-        files = names.map { strdup($0)! }
-        self.directory = directory.map { strdup($0)! }
-        for sig in [SIGINT, SIGTERM, SIGHUP] {
+        // The handler reads the paths: they change while the signals wait, and the ones
+        // they replace are freed.
+        var blocked = sigset_t()
+        var previousMask = sigset_t()
+        sigemptyset(&blocked)
+        for sig in handled { sigaddset(&blocked, sig) }
+        pthread_sigmask(SIG_BLOCK, &blocked, &previousMask)
+        defer { pthread_sigmask(SIG_SETMASK, &previousMask, nil) }
+        for p in files { free(p) }
+        if let d = self.directory { free(d) }
+        files = names.compactMap { strdup($0) }
+        self.directory = directory.flatMap { strdup($0) }
+        for sig in handled {
             let previous = signal(sig) { sig in
                 for p in ScratchCleanup.files { unlink(p) }
                 if let d = ScratchCleanup.directory { rmdir(d) }
@@ -36,4 +43,6 @@ enum ScratchCleanup {
             }
         }
     }
+
+    private static let handled = [SIGINT, SIGTERM, SIGHUP]
 }

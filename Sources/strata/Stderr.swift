@@ -1,9 +1,3 @@
-import ArgumentParser
-import LMDB
-import StrataDomain
-import StrataLog
-import StrataViews
-
 #if canImport(Glibc)
     import Glibc
 #elseif canImport(Darwin)
@@ -34,8 +28,14 @@ enum Stderr {
 
     static func write(_ text: String) {
         var text = text
-        text.withUTF8 { _ = Glibc.write(STDERR_FILENO, $0.baseAddress, $0.count) }
+        text.withUTF8 { _ = systemWrite(STDERR_FILENO, $0.baseAddress, $0.count) }
     }
 
     static var isTerminal: Bool { isatty(STDERR_FILENO) == 1 }
+}
+
+/// `write(2)`, under a name that `Stderr.write` and `Stdout.write` do not shadow (and that
+/// Glibc and Darwin both provide).
+func systemWrite(_ descriptor: Int32, _ bytes: UnsafeRawPointer?, _ count: Int) -> Int {
+    write(descriptor, bytes, count)
 }

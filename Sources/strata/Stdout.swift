@@ -27,9 +27,10 @@ struct Stdout {
         guard !buffer.isEmpty else { return }
         fflush(nil)
         buffer.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
             var offset = 0
             while offset < raw.count {
-                let n = Glibc.write(STDOUT_FILENO, raw.baseAddress! + offset, raw.count - offset)
+                let n = systemWrite(STDOUT_FILENO, base + offset, raw.count - offset)
                 if n < 0 && errno == EINTR { continue }
                 guard n > 0 else {
                     // A closed pipe raises SIGPIPE, which ends the process as `print` would;

@@ -76,10 +76,14 @@ struct ViewOptions: ParsableArguments {
         try atPositionValue?.check("--at-position", "a position")
         warnIfNoWindow()
         if let asOf, RecordTime(iso8601: asOf) == nil {
-            throw invalidValue("--as-of: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(asOf)\"")
+            throw invalidValue(
+                "--as-of: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(asOf)\""
+            )
         }
         if let publishedBy, RecordTime(iso8601: publishedBy) == nil {
-            throw invalidValue("--published-by: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(publishedBy)\"")
+            throw invalidValue(
+                "--published-by: expected an ISO 8601 date or date-time such as 2020-05-22 or 2020-05-22T10:00:00Z, not \"\(publishedBy)\""
+            )
         }
         if let from, ViewOptions.day(from, end: false) == nil {
             throw invalidValue("--from: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(from)\"")

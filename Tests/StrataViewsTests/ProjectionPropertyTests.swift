@@ -68,7 +68,7 @@ struct ProjectionPropertyTests {
         var rng = SplitMix64(seed: seed)
         let log = try EventLog(path: dir, options: StateStore.logOptions)
         let store = Self.store(log)
-        let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+        let journal = store.recordingJournal()
         var claims: [ClaimID] = []
         var reports = 0
         for _ in 0..<steps {
@@ -295,7 +295,7 @@ struct ProjectionPropertyTests {
         try withDirectory { dir in
             let log = try EventLog(path: dir + "/j", options: StateStore.logOptions)
             let store = StateStore(log: log)
-            let journal = Journal(log: log, projector: { tx, events in try store.project(tx, events) })
+            let journal = store.recordingJournal()
             let yaml = """
                 report: {id: r1, outlet: Wire, published: 2020-01-01}
                 sources: [{id: s1, name: S1, kind: human, reliability: A}, {id: s2, name: S2, kind: human, reliability: E}]

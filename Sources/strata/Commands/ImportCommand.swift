@@ -57,70 +57,7 @@ struct ImportCommand: ParsableCommand {
             guard let reader = LineReader(path: file) else {
                 throw Failure.cannotOpen(file, errno)
             }
-            // An event of the journal's types must decode as its type says: appended, it
-            // could not be taken back. (Types repeat from line to line: the last verdict
-            // is kept.)
-            var lastType: EventType? = nil
-            var isJournalType = false
-            // The analyst's name is checked as append checks $STRATA_ANALYST: it is printed
-            // by strata claim and strata log. (Names repeat too.)
-            var lastAnalyst: String? = nil
-            let check: ImportCheck = { type, stream, version, analyst, bytes in
-                if analyst != lastAnalyst {
-                    if let problem = Analyst.problem(in: analyst) {
-                        throw ImportRefusal(field: "recorded_by", reason: "the analyst's name \(problem)")
-                    }
-                    lastAnalyst = analyst
-                }
-                if type != lastType {
-                    lastType = type
-                    isJournalType = DomainEvents.isJournalType(type)
-                }
-                guard isJournalType else {
-                    // Another program's events may share the journal, in streams of their own.
-                    guard !Streams.isJournalStream(stream) else {
-                        throw ImportRefusal(
-                            field: "type",
-                            reason:
-                                "stream \(stream) holds the journal's own events, and \(type.name) is not one of them")
-                    }
-                    return []
-                }
-                let payload = try Payload(binary: bytes)
-                let references = try DomainEvents.check(type: type, payload: payload)
-                if let problem = DomainEvents.textProblem(in: payload) {
-                    throw ImportRefusal(field: "payload", reason: problem)
-                }
-                // In the stream its payload names, after what it refers to (as the
-                // journal's commands write events).
-                guard let references else { return [] }
-                guard references.stream == stream else {
-                    throw ImportRefusal(
-                        field: "stream",
-                        reason:
-                            "a \(type.name) event of this payload belongs in stream \(references.stream), not \(stream)"
-                    )
-                }
-                // A rating, correction, retraction, unlink or unalias changes what its stream's
-                // earlier events recorded: it cannot be the stream's first.
-                if version <= 1, references.requires.contains(stream) {
-                    throw ImportRefusal(
-                        field: "version",
-                        reason:
-                            "a \(type.name) event cannot start stream \(stream): it changes what an earlier event there recorded"
-                    )
-                }
-                // A registration, a report or an assertion is what its stream records: the
-                // commands write it only as the stream's first event.
-                if version > 1, DomainEvents.startsStream(type) {
-                    throw ImportRefusal(
-                        field: "version",
-                        reason:
-                            "a \(type.name) event can only start its stream, and this one is version \(version) of \(stream)"
-                    )
-                }
-                return references.requires
-            }
+            let check = DomainEvents.importCheck()
             // Importing a file that is not an export (a report, a CSV) into a journal that
             // does not exist yet leaves no empty journal behind: its first event is read
             // before the journal is made.
@@ -137,11 +74,11 @@ struct ImportCommand: ParsableCommand {
                 from: reader, batchSize: batchSize, recordedAt: recording.time, check: check
             ) { progress.show($0.imported + $0.skipped) }
             progress.finish()
-            // The read models follow the imported events (in one more transaction).
+            // The read models follow the imported events (10,000 events a transaction).
             _ = try Progress.showing("read models") { try StateStore(log: log).catchUp(progress: $0) }
             // The journal's end, not the file's: a file that is a prefix of the journal
             // ends before it.
-            let end = try log.environment.read { try log.lastPosition(in: $0) }
+            let end = try log.head().lastPosition
             print(
                 "imported \(Format.thousands(result.imported)) events, skipped \(Format.thousands(result.skipped)) already present; the journal ends at position \(end)"
             )
