@@ -8,6 +8,8 @@
 /// | `up to` / `at most` | 0 | v | v |
 /// | range `min`–`max` | min | (min+max)/2 | max |
 public struct Quantity: Hashable, Sendable {
+    /// How a single value is meant: exactly, about (±10%), at least (no upper bound) or up
+    /// to (from 0).
     public enum Qualifier: String, CaseIterable, Hashable, Sendable {
         case exact, about
         case atLeast = "at_least"
@@ -26,6 +28,7 @@ public struct Quantity: Hashable, Sendable {
         }
     }
 
+    /// A quantity as written: one value with its qualifier, or a range.
     public enum Amount: Hashable, Sendable {
         case value(Double, Qualifier)
         case range(min: Double, max: Double)

@@ -51,6 +51,8 @@ public struct ByteWriter {
 /// Reads what ``ByteWriter`` wrote, from lent bytes; every read is bounds-checked and
 /// throws ``ByteReader/Truncated`` rather than reading past the end.
 public struct ByteReader {
+    /// Bytes that end, or say something impossible, where a value was expected: at
+    /// `offset`, and why.
     public struct Truncated: Error {
         public let offset: Int
         public let reason: String

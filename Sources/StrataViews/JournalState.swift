@@ -6,6 +6,8 @@ import StrataLog
 /// order, optionally leaving out claims and corrections from reports published after a
 /// given time.
 public struct JournalState: Sendable, Equatable {
+    /// A claim as the journal holds it at the view: its current fields, whether it is
+    /// retracted, and where it was recorded.
     public struct Claim: Sendable, Equatable {
         public let id: ClaimID
         /// The fields, in a box shared by copies until one of them changes its fields: a
@@ -55,6 +57,8 @@ public struct JournalState: Sendable, Equatable {
         }
     }
 
+    /// A link in force between two claims, the way round it was made (for `part-of`,
+    /// `claim` is part of `other`).
     public struct Link: Hashable, Sendable {
         public let claim: ClaimID
         public let other: ClaimID

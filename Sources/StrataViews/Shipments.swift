@@ -15,6 +15,7 @@ import StrataLog
 /// or more independent sources support it (``independentSources(_:_:)``), else
 /// `single-source`.
 public struct Shipments: Sendable {
+    /// One shipment as `strata shipments` prints it (`schemas/shipments.schema.json`).
     public struct Row: Sendable, Equatable {
         public let id: ClaimID
         public let commodity: String?

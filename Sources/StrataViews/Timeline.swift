@@ -7,6 +7,7 @@ import StrataLog
 /// its grade (the source's reliability at the view, then the claim's credibility: `C3`)
 /// and when it was recorded.
 public struct Timeline: Sendable {
+    /// One live claim as `strata timeline` prints it (`schemas/timeline.schema.json`).
     public struct Row: Sendable, Equatable {
         public let claim: ClaimID
         public let kind: ClaimKind

@@ -10,6 +10,8 @@ import StrataLog
 /// into the named commodity. Reported `total` claims are listed beside the sums of the
 /// periods they overlap, never added into them.
 public struct Volumes: Sendable {
+    /// The sums of one commodity × route × period, with the reported totals beside them
+    /// (`schemas/volumes.schema.json`).
     public struct Row: Sendable, Equatable {
         public let commodity: String?
         public let period: String?

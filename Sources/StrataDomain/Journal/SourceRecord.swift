@@ -2,6 +2,8 @@ import StrataLog
 
 /// A source with its registration and every grade it has had.
 public struct SourceRecord: Sendable {
+    /// One grade a source has had: a registration's or a rating's, with who recorded it,
+    /// when and why.
     public struct Grade: Sendable {
         public let reliability: Reliability?
         public let reason: String?

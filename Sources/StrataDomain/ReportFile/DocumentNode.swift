@@ -8,6 +8,8 @@ public struct DocumentNode: Sendable, Equatable {
     public let line: Int
     public let value: Value
 
+    /// What a node holds: null, a scalar as the text written, a sequence or a mapping (keys
+    /// in the order written).
     public indirect enum Value: Sendable, Equatable {
         case null
         /// Text as written (a JSON number or boolean as its literal text).

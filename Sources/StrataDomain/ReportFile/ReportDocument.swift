@@ -3,6 +3,8 @@ import StrataLog
 /// A report file, decoded and checked on its own (references to the journal — sources and
 /// claims of earlier reports — are checked when it is recorded).
 public struct ReportDocument: Sendable {
+    /// The `report` block: the report's id, outlet, publication date and the rest, with the
+    /// lines they were written on.
     public struct Header: Sendable, Equatable {
         public var id: ReportID
         public var outlet: String
@@ -22,6 +24,7 @@ public struct ReportDocument: Sendable {
         public func line(of field: String) -> Int { lines[field] ?? line }
     }
 
+    /// One entry of `sources`: a source the report cites, as listed.
     public struct SourceEntry: Sendable, Equatable {
         public var id: SourceID
         public var name: String
@@ -51,11 +54,14 @@ public struct ReportDocument: Sendable {
         }
     }
 
+    /// One of a claim's `links`: a relation to another claim.
     public struct Link: Sendable, Equatable {
         public var relation: Relation
         public var claim: ClaimReference
     }
 
+    /// One entry of `claims`: the claim's id, fields and links as written, before its
+    /// source is resolved.
     public struct ClaimEntry: Sendable, Equatable {
         public var id: ClaimID
         /// How the claim named its source (a source id or the outlet's name), before
