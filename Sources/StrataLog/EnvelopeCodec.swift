@@ -72,12 +72,18 @@ enum EnvelopeCodec {
     /// record is too damaged to find it (a full decode reports why).
     static func typeName(stored: UnsafeRawBufferPointer) -> UnsafeRawBufferPointer? {
         var r = ByteReader(stored)
-        guard (try? r.u8()) == version, let flags = try? r.u8(),
-            (try? r.bytes(32 + (flags & 1 == 1 ? 16 : 0) + 8)) != nil,
-            (try? r.varint()) != nil, (try? r.varint()) != nil,
-            let count = try? r.varint(), count <= 128, let name = try? r.bytes(Int(count))
+        guard skipToVersions(&r), (try? r.varint()) != nil, (try? r.varint()) != nil,
+            let count = try? r.varint(), count <= EventType.maximumBytes, let name = try? r.bytes(Int(count))
         else { return nil }
         return name
+    }
+
+    /// Reads past the codec version, the flags and the fixed-size fields after them (the
+    /// ids and the record time), to the stream version; `false` when the record is too
+    /// short or of another codec version.
+    private static func skipToVersions(_ r: inout ByteReader) -> Bool {
+        guard (try? r.u8()) == version, let flags = try? r.u8() else { return false }
+        return (try? r.bytes(32 + (flags & 1 == 1 ? 16 : 0) + 8)) != nil
     }
 
     /// The stream and stream version of a stored event, read without its checksum or the
@@ -86,9 +92,7 @@ enum EnvelopeCodec {
     /// damaged to find them.
     static func streamVersion(stored: UnsafeRawBufferPointer) -> (stream: StreamID, version: UInt64)? {
         var r = ByteReader(stored)
-        guard (try? r.u8()) == version, let flags = try? r.u8(),
-            (try? r.bytes(32 + (flags & 1 == 1 ? 16 : 0) + 8)) != nil,
-            let streamVersion = try? r.varint(), (try? r.varint()) != nil,
+        guard skipToVersions(&r), let streamVersion = try? r.varint(), (try? r.varint()) != nil,
             let typeCount = try? r.varint(), (try? r.bytes(Int(clamping: typeCount))) != nil,
             let stream = (try? r.string()).flatMap(StreamID.init)
         else { return nil }

@@ -10,6 +10,15 @@ public struct ImportResult: Sendable, Equatable {
     /// Durable LMDB commits made.
     public var transactions = 0
     public var lastPosition = Position.zero
+
+    /// Counts one batch: its events written and skipped, a transaction if it wrote any,
+    /// and where it ended.
+    mutating func add(imported: Int, skipped: Int, last: Position?) {
+        self.imported += imported
+        self.skipped += skipped
+        transactions += imported > 0 ? 1 : 0
+        lastPosition = last ?? lastPosition
+    }
 }
 
 extension EventLog {
@@ -126,10 +135,7 @@ extension EventLog {
                     ImportBatch(events: events[start..<end], lines: lines[start..<end]), known: known,
                     deferred: &deferred)
                 known = max(known, events[end - 1].position)
-                result.imported += imported
-                result.skipped += skipped
-                result.transactions += imported > 0 ? 1 : 0
-                result.lastPosition = events[end - 1].position
+                result.add(imported: imported, skipped: skipped, last: events[end - 1].position)
                 start = end
             }
         } catch {
@@ -355,12 +361,7 @@ final class ImportOutcome: @unchecked Sendable {
     var error: (any Error)? { condition.withLock { failure } }
 
     func add(imported: Int, skipped: Int, last: Position?) {
-        condition.withLock {
-            totals.imported += imported
-            totals.skipped += skipped
-            totals.transactions += imported > 0 ? 1 : 0
-            totals.lastPosition = last ?? totals.lastPosition
-        }
+        condition.withLock { totals.add(imported: imported, skipped: skipped, last: last) }
     }
 
     func fail(_ error: any Error) { condition.withLock { if failure == nil { failure = error } } }

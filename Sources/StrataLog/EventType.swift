@@ -6,6 +6,9 @@ public struct EventType: Hashable, Sendable, CustomStringConvertible, Expressibl
     /// The schema version, the `N` of the `.vN` suffix.
     public let schemaVersion: UInt16
 
+    /// The longest name, in bytes (a stored event's type is read against it too).
+    public static let maximumBytes = 128
+
     public init?(_ name: String) {
         var name = name
         guard let version = name.withUTF8({ EventType.schemaVersion(of: $0) }) else { return nil }
@@ -16,7 +19,7 @@ public struct EventType: Hashable, Sendable, CustomStringConvertible, Expressibl
     /// Checks a name on its bytes (this runs for every imported and replayed event) and
     /// returns the version of its `.vN` suffix.
     private static func schemaVersion(of utf8: UnsafeBufferPointer<UInt8>) -> UInt16? {
-        guard utf8.count <= 128, let dot = utf8.lastIndex(of: UInt8(ascii: ".")), dot + 2 < utf8.count,
+        guard utf8.count <= maximumBytes, let dot = utf8.lastIndex(of: UInt8(ascii: ".")), dot + 2 < utf8.count,
             utf8[dot + 1] == UInt8(ascii: "v"), utf8[dot + 2] != UInt8(ascii: "0")
         else { return nil }
         var version: UInt32 = 0
