@@ -37,13 +37,7 @@ extension EventLog {
         var report = VerifyReport()
         do {
             try environment.read { tx in
-                let commitList = try readCommits(tx, &report)
-                var nextCommit = 0
-                var expected = Position(1)
-                var checksums: [UInt64] = []
-                var previousChain = CommitRecord.genesis
-                var lastTime: RecordTime? = nil
-                var streamHeads: [StreamID: StreamHead] = [:]
+                var walk = VerifyWalk(commits: try readCommits(tx, &report))
                 // The `streams` table holds the heads as of `heads-through` when an import
                 // left it there (``DeferredHeads``), else as of the end.
                 var through: Position? = nil
@@ -61,85 +55,33 @@ extension EventLog {
                         }
                         // The heads as of the marker, taken at the first event after it (the
                         // event at it may be damaged and skipped); none after it: as of the end.
-                        if let through, storedHeads == nil, pos > through { storedHeads = streamHeads }
-                        if pos != expected { report.add(pos, "gap: expected position \(expected)") }
-                        expected = pos.next
+                        if let through, storedHeads == nil, pos > through { storedHeads = walk.streamHeads }
                         report.events += 1
                         if report.events % 100_000 == 0 { progress?(report.events) }
                         // Keep only recent pages of the file mapped, as a rebuild does.
                         if report.events % Transaction.releaseInterval == 0 { tx.releaseMappedPages() }
+                        walk.position(pos, &report)
                         let decoded: EnvelopeCodec.Decoded
                         do {
                             decoded = try EnvelopeCodec.decode(position: pos, stored: value, payload: true)
                         } catch let error as EnvelopeCodec.Corrupt {
                             report.add(pos, error.reason)
-                            checksums.append(0)
+                            walk.checksums.append(0)
                             return true
                         }
-                        let e = decoded.envelope
-                        checksums.append(decoded.checksum)
-                        try checkIndexes(e, tx, &report)
-                        let last = streamHeads[e.stream] ?? StreamHead(version: 0, position: .zero)
-                        if e.version != last.version + 1 {
-                            report.add(pos, "stream \(e.stream) goes from version \(last.version) to \(e.version)")
-                        }
-                        if decoded.previous != last.position {
-                            report.add(
-                                pos, "stream \(e.stream) links back to \(decoded.previous), not to \(last.position)")
-                        }
-                        streamHeads[e.stream] = StreamHead(version: max(last.version, e.version), position: pos)
-                        // Commits: each event belongs to the commit whose range holds it.
-                        guard nextCommit < commitList.count else {
-                            report.add(pos, "event after the last commit record")
-                            return true
-                        }
-                        let commit = commitList[nextCommit]
-                        if e.recordedAt != commit.recordedAt {
-                            report.add(
-                                pos, "record time \(e.recordedAt) differs from its commit's \(commit.recordedAt)")
-                        }
-                        if pos == commit.last {
-                            if commit.first.rawValue + UInt64(checksums.count) != commit.last.rawValue + 1 {
-                                report.add(pos, "commit \(commit.first)–\(commit.last) does not match its events")
-                            }
-                            let chain = Chain.link(
-                                previous: previousChain, first: commit.first, last: commit.last,
-                                recordedAt: commit.recordedAt, checksums: checksums)
-                            if chain != commit.chain { report.add(pos, "chain hash does not match") }
-                            if let lastTime, commit.recordedAt < lastTime {
-                                report.add(pos, "record time goes backwards")
-                            }
-                            lastTime = commit.recordedAt
-                            previousChain = commit.chain
-                            checksums.removeAll(keepingCapacity: true)
-                            nextCommit += 1
-                        }
+                        try checkIndexes(decoded.envelope, tx, &report)
+                        walk.stream(decoded.envelope, linksBackTo: decoded.previous, &report)
+                        walk.commit(decoded.envelope, checksum: decoded.checksum, &report)
                         return true
                     }
                 }
-                if nextCommit < commitList.count {
-                    report.add(commitList[nextCommit].last, "commit record without its events")
-                }
-                if !checksums.isEmpty { report.add(expected, "events after the last commit record") }
-                report.streams = streamHeads.count
-                if let through, storedHeads == nil, through.rawValue >= expected.rawValue {
+                walk.finish(&report)
+                if let through, storedHeads == nil, through.rawValue >= walk.expected.rawValue {
                     report.add(through, "the stream heads are marked current past the last event")
                 }
-                try checkStreamHeads(storedHeads ?? streamHeads, tx, &report)
+                try checkStreamHeads(storedHeads ?? walk.streamHeads, tx, &report)
                 try checkIDIndexCount(tx, events: report.events, &report)
-                // A key changed by damage reads as another key: the meta table holds only
-                // the log's own.
-                try tx.withCursor(meta) { c in
-                    try c.scan { key, _ in
-                        if !EventLog.metaKeys.contains(where: { $0.elementsEqual(key) }) {
-                            report.add(
-                                nil,
-                                "the meta table holds a key the journal does not write: \(String(decoding: key, as: UTF8.self).debugDescription)"
-                            )
-                        }
-                        return true
-                    }
-                }
+                try checkMetaKeys(tx, &report)
             }
         } catch let error as LMDBError {
             report.add(nil, "storage: \(error)")
@@ -240,10 +182,98 @@ extension EventLog {
         }
     }
 
+    /// A key changed by damage reads as another key: the meta table holds only the log's own.
+    private func checkMetaKeys(_ tx: Transaction, _ report: inout VerifyReport) throws {
+        try tx.withCursor(meta) { c in
+            try c.scan { key, _ in
+                if !EventLog.metaKeys.contains(where: { $0.elementsEqual(key) }) {
+                    report.add(
+                        nil,
+                        "the meta table holds a key the journal does not write: \(String(decoding: key, as: UTF8.self).debugDescription)"
+                    )
+                }
+                return true
+            }
+        }
+    }
+
     /// The id index has as many entries as there are events (each event's own entry is
     /// checked by ``checkIndexes(_:_:_:)``; this finds entries of no event).
     private func checkIDIndexCount(_ tx: Transaction, events: Int, _ report: inout VerifyReport) throws {
         let ids = try tx.stat(eventIDs).entries
         if ids != events { report.add(nil, "\(ids) event ids indexed for \(events) events") }
+    }
+}
+
+/// What `verify` carries from event to event as it reads the log in position order: the
+/// position it expects next, each stream's head so far, and the commit the events belong
+/// to, with the checksums its chain link is made of.
+private struct VerifyWalk {
+    /// The commit records in the record-time index, in its order.
+    let commits: [CommitRecord]
+    var nextCommit = 0
+    var expected = Position(1)
+    /// The checksums of the open commit's events so far (0 for one that does not decode).
+    var checksums: [UInt64] = []
+    var previousChain = CommitRecord.genesis
+    var lastTime: RecordTime? = nil
+    var streamHeads: [StreamID: StreamHead] = [:]
+
+    init(commits: [CommitRecord]) { self.commits = commits }
+
+    /// Positions are gapless from 1.
+    mutating func position(_ pos: Position, _ report: inout VerifyReport) {
+        if pos != expected { report.add(pos, "gap: expected position \(expected)") }
+        expected = pos.next
+    }
+
+    /// A stream's versions are gapless, and each event links back to the stream's last.
+    mutating func stream(_ e: Envelope, linksBackTo previous: Position, _ report: inout VerifyReport) {
+        let last = streamHeads[e.stream] ?? StreamHead(version: 0, position: .zero)
+        if e.version != last.version + 1 {
+            report.add(e.position, "stream \(e.stream) goes from version \(last.version) to \(e.version)")
+        }
+        if previous != last.position {
+            report.add(e.position, "stream \(e.stream) links back to \(previous), not to \(last.position)")
+        }
+        streamHeads[e.stream] = StreamHead(version: max(last.version, e.version), position: e.position)
+    }
+
+    /// Each event belongs to the commit whose range holds it and has its record time; at
+    /// the commit's last event, the commit's chain link must be the one its events make,
+    /// and record time must not have gone backwards.
+    mutating func commit(_ e: Envelope, checksum: UInt64, _ report: inout VerifyReport) {
+        checksums.append(checksum)
+        let pos = e.position
+        guard nextCommit < commits.count else {
+            report.add(pos, "event after the last commit record")
+            return
+        }
+        let commit = commits[nextCommit]
+        if e.recordedAt != commit.recordedAt {
+            report.add(pos, "record time \(e.recordedAt) differs from its commit's \(commit.recordedAt)")
+        }
+        guard pos == commit.last else { return }
+        if commit.first.rawValue + UInt64(checksums.count) != commit.last.rawValue + 1 {
+            report.add(pos, "commit \(commit.first)–\(commit.last) does not match its events")
+        }
+        let chain = Chain.link(
+            previous: previousChain, first: commit.first, last: commit.last, recordedAt: commit.recordedAt,
+            checksums: checksums)
+        if chain != commit.chain { report.add(pos, "chain hash does not match") }
+        if let lastTime, commit.recordedAt < lastTime { report.add(pos, "record time goes backwards") }
+        lastTime = commit.recordedAt
+        previousChain = commit.chain
+        checksums.removeAll(keepingCapacity: true)
+        nextCommit += 1
+    }
+
+    /// After the last event: no commit record without its events, no events without one.
+    func finish(_ report: inout VerifyReport) {
+        if nextCommit < commits.count {
+            report.add(commits[nextCommit].last, "commit record without its events")
+        }
+        if !checksums.isEmpty { report.add(expected, "events after the last commit record") }
+        report.streams = streamHeads.count
     }
 }
