@@ -70,6 +70,42 @@ public struct ReportDecoder: Sendable {
         return (correction, decoder.warnings)
     }
 
+    /// A correction of `claim` given as assignments (`strata correct --set FIELD=VALUE`),
+    /// each value YAML as a report file's `set:` holds it (nothing, or only spaces, is
+    /// null), decoded as the report-file entry `{correct: claim, set: …, reason: …}` would
+    /// be. Errors name fields as that entry's paths (`set.quantity.unit`, `correct`), as
+    /// the journal's own checks of the correction do; a field set twice is refused.
+    public func correction(
+        of claim: ClaimID, setting assignments: [(field: String, value: String)], reason: String
+    ) throws(InputError) -> (ReportDocument.Correction, warnings: [InputError]) {
+        var members: [DocumentNode.Member] = []
+        for (field, text) in assignments {
+            // One value a field, as one key a mapping in a report file.
+            guard !members.contains(where: { $0.key == field }) else {
+                throw InputError(field: "set.\(field)", "given twice: set each field once")
+            }
+            var value = DocumentNode.Value.null
+            if !text.allSatisfy(\.isWhitespace) {
+                do throws(InputError) {
+                    value = try DocumentNode.read(Array(text.utf8), json: false).value
+                } catch {
+                    throw InputError(field: "set.\(field)", error.message)
+                }
+            }
+            members.append(DocumentNode.Member(key: field, line: 1, value: DocumentNode(line: 1, value: value)))
+        }
+        func member(_ key: String, _ value: DocumentNode.Value) -> DocumentNode.Member {
+            DocumentNode.Member(key: key, line: 1, value: DocumentNode(line: 1, value: value))
+        }
+        let entry = DocumentNode(
+            line: 1,
+            value: .mapping([
+                member("correct", .scalar(claim.description)), member("set", .mapping(members)),
+                member("reason", .scalar(reason)),
+            ]))
+        return try correction(entry, report: claim.report)
+    }
+
     private func header(_ r: NodeReader) throws(InputError) -> ReportDocument.Header {
         let m = try r.mapping(allowed: Self.reportKeys)
         let idReader = try m.required("id")

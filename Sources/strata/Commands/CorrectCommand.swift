@@ -36,41 +36,19 @@ struct CorrectCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let target = try claimID(claim, argument: "CLAIM")
-            // The assignments become the `set:` of a report-file correction, so they are
-            // checked by the same decoder, field by field.
-            var members: [DocumentNode.Member] = []
+            // The assignments are checked as a report file's `set:` is, field by field.
+            var pairs: [(field: String, value: String)] = []
             for a in assignments {
                 let eq = a.firstIndex(of: "=") ?? a.endIndex
                 let field = String(a[..<eq]).trimming(" ")
                 guard !field.isEmpty else {
                     throw InputError(field: "--set", "\"\(a)\": expected FIELD=VALUE, with a field name")
                 }
-                // One value a field, as one key a mapping in a report file.
-                guard !members.contains(where: { $0.key == field }) else {
-                    throw InputError(field: "--set \(field)", "given twice: set each field once")
-                }
-                let valueText = String(a[a.index(after: eq)...])
-                // Nothing after `=` is YAML's empty value, null, as `field:` is in a report file.
-                var value = DocumentNode.Value.null
-                if !valueText.allSatisfy(\.isWhitespace) {
-                    do throws(InputError) {
-                        value = try DocumentNode.read(Array(valueText.utf8), json: false).value
-                    } catch {
-                        throw InputError(field: "--set \(field)", error.message)
-                    }
-                }
-                members.append(DocumentNode.Member(key: field, line: 1, value: DocumentNode(line: 1, value: value)))
+                pairs.append((field, eq < a.endIndex ? String(a[a.index(after: eq)...]) : ""))
             }
-            let entry = DocumentNode(
-                line: 1,
-                value: .mapping([
-                    DocumentNode.Member(
-                        key: "correct", line: 1, value: DocumentNode(line: 1, value: .scalar(target.description))),
-                    DocumentNode.Member(key: "set", line: 1, value: DocumentNode(line: 1, value: .mapping(members))),
-                    DocumentNode.Member(key: "reason", line: 1, value: DocumentNode(line: 1, value: .scalar(reason))),
-                ]))
             do {
-                let (correction, warnings) = try ReportDecoder().correction(entry, report: target.report)
+                let (correction, warnings) = try ReportDecoder().correction(
+                    of: target, setting: pairs, reason: reason)
                 let citing = try reportID(report)
                 let outcome = try journal.recording {
                     try $0.apply(correction, citing: citing, recordedAt: recording.time, by: Analyst.current())
