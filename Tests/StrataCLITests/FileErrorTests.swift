@@ -9,7 +9,8 @@ struct FileErrorTests {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             #expect(try strata("import", sampleExport.path, "--journal", j).exited(0))
-            let r = try strata("export", "--output", dir.appendingPathComponent("no/such/dir/x.ndjson").path, "--journal", j)
+            let r = try strata(
+                "export", "--output", dir.appendingPathComponent("no/such/dir/x.ndjson").path, "--journal", j)
             #expect(r.exited(74), "\(r.status) \(r.err)")
             #expect(r.err.contains("no/such/dir/x.ndjson"))
         }
@@ -38,19 +39,45 @@ struct FileErrorTests {
         }
     }
 
-    @Test("an input file that exists but may not be read is an I/O error (74: permission), not a missing one", arguments: ["append", "import"])
+    @Test(
+        "append of several files appends the good ones and exits with the first failure's code: missing then invalid is 66, invalid then missing 65"
+    )
+    func severalFilesFirstFailure() throws {
+        try withTemporaryDirectory { dir in
+            let missing = dir.appendingPathComponent("missing.yaml").path
+            let invalid = try reportFile(
+                "report: {id: bad, outlet: X, published: 2020-01-01}\nbogus: 1\n", named: "invalid.yaml", in: dir)
+            let j = dir.appendingPathComponent("j").path
+            let first = try strata("append", missing, seedExample.path, invalid, "--journal", j)
+            #expect(first.exited(66), "\(first.status) \(first.err)")
+            #expect(first.err.contains(missing) && first.err.contains("invalid.yaml"), "\(first.err)")
+            let events = try #require(try statsJSON(journal: j)["events"] as? Int)
+            #expect(events > 0, "the valid file between them is appended")
+            let second = try strata("append", invalid, missing, "--journal", j)
+            #expect(second.exited(65), "\(second.status) \(second.err)")
+            #expect(try statsJSON(journal: j)["events"] as? Int == events)
+        }
+    }
+
+    @Test(
+        "an input file that exists but may not be read is an I/O error (74: permission), not a missing one",
+        arguments: ["append", "import"])
     func unreadableInput(command: String) throws {
         try withTemporaryDirectory { dir in
             // Root reads any file: run as nobody then, in a directory nobody may write.
             #expect(chmod(dir.path, 0o777) == 0)
             let input = try reportFile(
-                "report: {id: r, outlet: X, published: 2020-01-01}\n", named: command == "append" ? "r.yaml" : "e.ndjson", in: dir)
+                "report: {id: r, outlet: X, published: 2020-01-01}\n",
+                named: command == "append" ? "r.yaml" : "e.ndjson", in: dir)
             #expect(chmod(input, 0o000) == 0)
             let j = dir.appendingPathComponent("j").path
             let arguments = [command, input, "--journal", j]
             let r =
                 getuid() == 0
-                ? try Running("/usr/bin/setpriv", ["--reuid=65534", "--regid=65534", "--clear-groups", Binaries.strata] + arguments).wait()
+                ? try Running(
+                    "/usr/bin/setpriv",
+                    ["--reuid=65534", "--regid=65534", "--clear-groups", Binaries.strata] + arguments
+                ).wait()
                 : try Running(Binaries.strata, arguments).wait()
             #expect(r.exited(74), "\(r.status) \(r.err)")
             #expect(r.err.hasPrefix("error: \(input): cannot open: Permission denied"), "\(r.err)")
@@ -58,7 +85,9 @@ struct FileErrorTests {
         }
     }
 
-    @Test("a recording command refused on a journal that does not exist yet leaves no journal behind; one accepted creates it")
+    @Test(
+        "a recording command refused on a journal that does not exist yet leaves no journal behind; one accepted creates it"
+    )
     func refusedCommandsCreateNoJournal() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("new/journal").path
@@ -66,9 +95,11 @@ struct FileErrorTests {
                 "report: {id: r, outlet: X, published: 2020-01-01}\nclaims:\n  - {id: c1, kind: policy, source: nobody}\n",
                 named: "r.yaml", in: dir)
             for command in [
-                ["append", report], ["retract", "r/c1", "--reason", "x"], ["correct", "r/c1", "--set", "note=x", "--reason", "x"],
+                ["append", report], ["retract", "r/c1", "--reason", "x"],
+                ["correct", "r/c1", "--set", "note=x", "--reason", "x"],
                 ["link", "r/c1", "r/c2", "--as", "corroborates"], ["unlink", "r/c1", "r/c2", "--as", "corroborates"],
-                ["rate", "nobody", "B", "--reason", "x"], ["alias", "place", "Moon Base", "Atlantis"], ["unalias", "place", "Moon Base"],
+                ["rate", "nobody", "B", "--reason", "x"], ["alias", "place", "Moon Base", "Atlantis"],
+                ["unalias", "place", "Moon Base"],
             ] {
                 let r = try Running(Binaries.strata, command + ["--journal", j]).wait()
                 #expect(r.exited(65), "\(command): \(r.status) \(r.err)")
@@ -81,7 +112,9 @@ struct FileErrorTests {
         }
     }
 
-    @Test("export --output writes the file whole or not at all: interrupted, it leaves the old file as it was and no partial one")
+    @Test(
+        "export --output writes the file whole or not at all: interrupted, it leaves the old file as it was and no partial one"
+    )
     func interruptedExport() throws {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
@@ -90,9 +123,11 @@ struct FileErrorTests {
             try "the previous export\n".write(toFile: output, atomically: false, encoding: .utf8)
             // Through Python, to clear the signal mask the test runner's threads hand down
             // (SIGTERM would stay blocked, as it is for no user's shell).
-            let unmasked = "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
+            let unmasked =
+                "import os, signal, sys; signal.pthread_sigmask(signal.SIG_SETMASK, []); os.execv(sys.argv[1], sys.argv[1:])"
             let run = try Running(
-                "/usr/bin/env", ["python3", "-c", unmasked, Binaries.strata, "export", "--output", output, "--journal", j])
+                "/usr/bin/env",
+                ["python3", "-c", unmasked, Binaries.strata, "export", "--output", output, "--journal", j])
             let partial = output + ".partial-\(run.pid)"
             var started = false
             for _ in 0..<2000 where !started {
@@ -107,7 +142,9 @@ struct FileErrorTests {
             #expect(started, "the export wrote to \(partial)")
             #expect(r.exited(143), "\(r.status) \(r.signaled) \(r.err)")
             #expect(try String(contentsOfFile: output, encoding: .utf8) == "the previous export\n")
-            #expect(try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".partial-") }.isEmpty)
+            #expect(
+                try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.contains(".partial-") }
+                    .isEmpty)
             // Uninterrupted, the export replaces it whole.
             #expect(try strata("export", "--output", output, "--journal", j).exited(0))
             let events = try #require(try statsJSON(journal: j)["events"] as? Int)
@@ -121,7 +158,9 @@ struct FileErrorTests {
             let j = dir.appendingPathComponent("j").path
             let seed = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
             #expect(try strata("append", seed, "--journal", j).exited(0))
-            let r = try strata("link", "dailynk-2020-05-minerals/c6", "dailynk-2020-05-minerals/c99", "--as", "same-shipment", "--journal", j)
+            let r = try strata(
+                "link", "dailynk-2020-05-minerals/c6", "dailynk-2020-05-minerals/c99", "--as", "same-shipment",
+                "--journal", j)
             #expect(r.exited(65))
             #expect(r.err.hasPrefix("error: CLAIM: no claim dailynk-2020-05-minerals/c99"), "\(r.err)")
         }

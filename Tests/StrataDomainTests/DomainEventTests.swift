@@ -82,6 +82,16 @@ struct DomainEventTests {
         #expect(MassUnit(text: "tons") == .tonne && MassUnit(text: "Mt") == .megatonne && MassUnit(text: "mt") == nil)
     }
 
+    @Test("a pound is exactly 0.45359237 kg, as a short ton is 2000 lb and a long ton 2240 lb")
+    func pound() throws {
+        // The check above rounds 2204.6 lb to a whole tonne, which a factor wrong in its
+        // fourth digit still passes.
+        #expect(try Quantity(amount: .value(1, .exact), unit: .pound).tonnes.best == 0.00045359237)
+        #expect(try Quantity(amount: .value(1000, .exact), unit: .pound).tonnes.best == 0.45359237)
+        #expect(try Quantity(amount: .value(2000, .exact), unit: .pound).tonnes.best == 0.90718474)
+        #expect(try Quantity(amount: .value(2240, .exact), unit: .pound).tonnes.best == 1.0160469088)
+    }
+
     @Test(
         "bad quantities are refused",
         arguments: [

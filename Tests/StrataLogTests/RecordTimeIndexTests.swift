@@ -68,6 +68,26 @@ struct RecordTimeIndexTests {
         #expect(try target.log.head().lastPosition == .zero)
     }
 
+    @Test(
+        "the allowed skew is five minutes: 12:05:00 is accepted at a clock of 12:00, 12:05:00.000001 and 12:06 are not")
+    func skewIsFiveMinutes() throws {
+        let now = try at("2026-06-01T12:00:00Z")
+        let t = try TemporaryLog(clock: TestClock(now))
+        defer { t.remove() }
+        // Literal times, not EventLog.clockSkew: the rule is the product's (at most five
+        // minutes ahead), and a test that reads the constant passes whatever it holds.
+        for text in ["2026-06-01T12:05:00.000001Z", "2026-06-01T12:06:00Z", "2026-06-01T13:00:00Z"] {
+            let ahead = try at(text)
+            #expect(throws: LogError.recordTimeInFuture(requested: ahead, clock: now), "\(text)") {
+                try t.log.append([StreamAppend(stream: s, events: [event(1)])], recordedAt: ahead, recordedBy: "x")
+            }
+        }
+        #expect(try t.log.head().lastPosition == .zero)
+        let edge = try at("2026-06-01T12:05:00Z")
+        let r = try t.log.append([StreamAppend(stream: s, events: [event(1)])], recordedAt: edge, recordedBy: "x")
+        #expect(r.recordedAt == edge)
+    }
+
     @Test("as-of finds the last position recorded at or before a time")
     func asOf() throws {
         let t = try TemporaryLog()

@@ -47,6 +47,27 @@ struct ReadModelTests {
         #expect(resolver.mentions(country: "KP", in: [Location(place: "Korea", country: nil)]))
     }
 
+    @Test("confidence maps every grade as the spec's table does: A .9 … F .5, 1 .95 … 6 .5, a claim's the product")
+    func confidenceTable() {
+        // Each reliability with credibility 1 (.95), each credibility with reliability A (.9):
+        // every code of both scales is pinned to its number, not only compared with another.
+        let reliabilities: [(Reliability, Double)] = [
+            (.a, 0.855), (.b, 0.7125), (.c, 0.5225), (.d, 0.3325), (.e, 0.1425), (.f, 0.475),
+        ]
+        for (r, expected) in reliabilities {
+            #expect(Confidence.of(r, .confirmed) == expected, "\(r)")
+        }
+        let credibilities: [(Credibility, Double)] = [
+            (.confirmed, 0.855), (.probablyTrue, 0.72), (.possiblyTrue, 0.54), (.doubtful, 0.36), (.improbable, 0.18),
+            (.cannotBeJudged, 0.45),
+        ]
+        for (c, expected) in credibilities {
+            #expect(Confidence.of(.a, c) == expected, "\(c)")
+        }
+        #expect(Confidence.of(.e, .improbable) == 0.03)
+        #expect(Confidence.of(nil, .cannotBeJudged) == 0.25)  // ungraded counts as F
+    }
+
     @Test("volumes: gold 20 t (18–22) KP→CN in 2020-05; fertilizer rolls up to 1,100 t; coal unquantified")
     func seedVolumes() throws {
         let f = try Fixture()
