@@ -65,10 +65,11 @@ struct ResourceReader {
     /// A list of strings; absent or null is empty.
     func strings(_ key: String) throws -> [String] {
         guard let v = present(key) else { return [] }
-        guard let items = v.arrayValue, items.allSatisfy({ $0.stringValue != nil }) else {
+        let strings = v.arrayValue?.compactMap(\.stringValue)
+        guard let strings, strings.count == v.arrayValue?.count else {
             throw ResourceReader.error(at(key), "expected a list of strings")
         }
-        return items.map { $0.stringValue! }
+        return strings
     }
 
     /// A value of a string enumeration.
