@@ -286,7 +286,11 @@ struct PageAuditTests {
         }
     }
 
-    @Test("single-byte changes to every page header and at random across every page never trap or hang the audit")
+    // The time limit guards against a hang (a damaged page number that sends the walk round
+    // in a circle); how long an audit takes is for the benchmarks.
+    @Test(
+        "single-byte changes to every page header and at random across every page never trap or hang the audit",
+        .timeLimit(.minutes(10)))
     func randomDamage() throws {
         try withDirectory { path throws in
             try Self.makeEnvironment(at: path, small: true)
@@ -312,11 +316,7 @@ struct PageAuditTests {
                 let byte = original.bytes[offset] ^ UInt8(truncatingIfNeeded: random.next() % 255 + 1)
                 try handle.seek(toOffset: UInt64(offset))
                 try handle.write(contentsOf: [byte])
-                let start = ContinuousClock.now
-                let problems = try env.pageAudit()
-                let took = ContinuousClock.now - start
-                #expect(took < .seconds(5), "offset \(offset): \(took)")
-                if !problems.isEmpty { reported += 1 }
+                if !(try env.pageAudit()).isEmpty { reported += 1 }
                 try handle.seek(toOffset: UInt64(offset))
                 try handle.write(contentsOf: [original.bytes[offset]])
             }

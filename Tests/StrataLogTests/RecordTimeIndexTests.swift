@@ -106,6 +106,22 @@ struct RecordTimeIndexTests {
         #expect(try t.log.position(asOf: RecordTime(iso8601: "2020-06-01", dateOnly: .endOfDay)!) == Position(6))
     }
 
+    @Test("a date alone is its first microsecond, or with .endOfDay (--as-of, --published-by) its last: the whole day")
+    func dateOnlyEndOfDay() throws {
+        #expect(RecordTime(iso8601: "2020-06-01")?.iso8601 == "2020-06-01T00:00:00.000000Z")
+        #expect(RecordTime(iso8601: "2020-06-01", dateOnly: .endOfDay)?.iso8601 == "2020-06-01T23:59:59.999999Z")
+        #expect(
+            RecordTime(iso8601: "2024-02-29", dateOnly: .endOfDay) == RecordTime.endOfDay(year: 2024, month: 2, day: 29)
+        )
+        // An event recorded at noon is in the view as of that date.
+        let t = try TemporaryLog()
+        defer { t.remove() }
+        try t.log.append(
+            [StreamAppend(stream: s, events: [event(1)])], recordedAt: try at("2020-06-01T12:00:00Z"), recordedBy: "x")
+        #expect(try t.log.position(asOf: RecordTime(iso8601: "2020-06-01", dateOnly: .endOfDay)!) == Position(1))
+        #expect(try t.log.position(asOf: RecordTime(iso8601: "2020-05-31", dateOnly: .endOfDay)!) == .zero)
+    }
+
     @Test("ISO 8601 text round-trips to the microsecond")
     func formatRoundTrip() throws {
         var rng = SplitMix64(seed: 42)

@@ -900,6 +900,81 @@ struct ReadModelRuleTests {
         #expect(VolumeCell.apportion(2, [1, 1, 1]) == [1, 1, 0])
     }
 
+    /// A journal of `yaml` whose read models are kept (``StateStore``), in a directory
+    /// removed when `body` returns.
+    private func withStoredJournal<R>(_ yaml: String, _ body: (Journal, StateStore) throws -> R) throws -> R {
+        let dir = NSTemporaryDirectory() + "strata-views-rules-" + UUID().uuidString
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        let store = StateStore(log: try EventLog(path: dir + "/j", options: StateStore.logOptions))
+        let j = store.recordingJournal()
+        _ = try j.append(try ReportDecoder().decode(Array(yaml.utf8), json: false), by: "t")
+        return try body(j, store)
+    }
+
+    @Test(
+        "one claim linked same-shipment to two others makes one shipment of the three, stored and folded, whichever was first"
+    )
+    func claimLinkedTwice() throws {
+        // The claim linked twice is the last one, so each link joins it from the other end.
+        try withStoredJournal(
+            """
+            report: {id: r1, outlet: Wire, published: 2020-07-01}
+            sources: [{id: s1, name: S1, kind: human}, {id: s2, name: S2, kind: human}, {id: s3, name: S3, kind: human}]
+            claims:
+              - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 100, unit: t}}
+              - {id: b, kind: shipment, source: s2, commodity: coal, from: KP, to: CN, when: 2020-05}
+              - {id: d, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 7, unit: t}}
+              - id: c
+                kind: shipment
+                source: s3
+                commodity: coal
+                from: KP
+                to: CN
+                when: 2020-05
+                links: [{relation: same-shipment, claim: a}, {relation: same-shipment, claim: b}]
+            """
+        ) { j, store in
+            let rows = try shipments(j)
+            #expect(rows.map { $0.claims.map(\.local).sorted() } == [["a", "b", "c"], ["d"]], "\(rows)")
+            #expect(rows.first?.status == .corroborated)
+            let folded = volumes(try JournalState.fold(j.log, view: View()), by: .month)
+            let stored = try #require(try store.volumes(for: View(), by: .month)).rows
+            for v in [folded, stored] {
+                #expect(v.map(\.shipments) == [2] && v.map(\.unquantified) == [0] && v.map(\.best) == [107], "\(v)")
+            }
+        }
+    }
+
+    @Test(
+        "a retracted total leaves reported_totals from then on, stored and folded; a view before the retraction keeps it"
+    )
+    func retractedTotal() throws {
+        try withStoredJournal(
+            """
+            report: {id: r1, outlet: Wire, published: 2020-07-01}
+            sources: [{id: s1, name: S1, kind: human}]
+            claims:
+              - {id: a, kind: shipment, source: s1, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 100, unit: t}}
+              - {id: t1, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 5000, unit: t}}
+              - {id: t2, kind: total, source: s1, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 6000, unit: t}}
+            """
+        ) { j, store in
+            let before = try j.log.head().lastPosition
+            try retract(j, "r1/t1", reason: "misread")
+            func totals(_ view: View) throws -> [[String]] {
+                let folded = volumes(try JournalState.fold(j.log, view: view), view, by: .month)
+                let stored = try #require(try store.volumes(for: view, by: .month)).rows
+                #expect(folded.map(\.reportedTotals.count) == stored.map(\.reportedTotals.count))
+                return [folded, stored].map { $0.flatMap { $0.reportedTotals.map(\.claim.local) } }
+            }
+            #expect(try totals(View()) == [["t2"], ["t2"]])
+            var then = View()
+            then.atPosition = before
+            #expect(try totals(then) == [["t1", "t2"], ["t1", "t2"]])
+        }
+    }
+
     @Test("volume sums pass 64 bits of grams without wrapping: 100 claims of 10¹¹ t make 10¹³ t, stored and folded")
     func sumsPast64Bits() throws {
         let claims = (0..<100).map {
