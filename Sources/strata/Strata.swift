@@ -31,6 +31,16 @@ struct Strata: ParsableCommand {
     /// ArgumentParser's `main`, with usage errors written like every other error:
     /// `error: …` on standard error (spec/cli.md), then the usage, exit 64.
     static func main() {
+        // `strata help NAME` of a command that does not exist: ArgumentParser prints the
+        // main help and exits 0, as if NAME were one.
+        let arguments = CommandLine.arguments
+        if arguments.count >= 3, arguments[1] == "help", !arguments[2].hasPrefix("-"), arguments[2] != "help",
+            !configuration.subcommands.contains(where: { $0.configuration.commandName == arguments[2] })
+        {
+            FileHandle.standardError.write(
+                Data("error: no command \"\(arguments[2])\"; `strata --help` lists them\n".utf8))
+            exit(withError: ExitCode(64))
+        }
         var command: ParsableCommand
         do {
             command = try parseAsRoot()

@@ -1042,6 +1042,16 @@ struct CLITests {
         }
     }
 
+    @Test("strata help NAME shows a command's help, and refuses a name that is no command (exit 64)")
+    func helpOfACommand() throws {
+        let known = try strata("help", "volumes")
+        #expect(known.exited(0) && known.out.contains("USAGE: strata volumes"), "\(known.status) \(known.err)")
+        let unknown = try strata("help", "nosuch")
+        #expect(unknown.exited(64), "\(unknown.status)")
+        #expect(unknown.err.contains("error: no command \"nosuch\""), "\(unknown.err)")
+        #expect(unknown.out.isEmpty, "\(unknown.out)")
+    }
+
     @Test("every command's --help, its usage line too, fits an 80-column terminal")
     func helpFitsEightyColumns() throws {
         let commands = [
