@@ -66,6 +66,8 @@ extension PageAuditor {
         let key: UnsafeRawBufferPointer
         let flags: UInt16
         let low: UInt64
+        /// A branch node's child page: `mn_lo | mn_hi << 16` and the flags above them.
+        var child: UInt64 { low | UInt64(flags) << 32 }
         /// Where the data follows the key.
         var data: Int { start + Layout.nodeHeader + key.count }
     }

@@ -46,13 +46,10 @@ extension PageAuditor {
         _ tree: inout Tree, _ p: UnsafeRawBufferPointer, page: UInt64, nesting: Int, lower: Bound?, upper: Bound?
     ) {
         let name = tree.name
-        guard let (count, top) = geometry(p, base: 0, size: pageSize, what: "\(name): leaf page \(page)") else {
-            return
-        }
+        guard let nodes = nodes(p, what: "\(name): leaf page \(page)") else { return }
         var keys = KeySequence()
-        for i in 0..<count {
-            guard let n = node(p, base: 0, size: pageSize, upper: top, index: i) else {
-                report("\(name): leaf page \(page): node \(i) is not within the page")
+        for (i, n) in nodes.enumerated() {
+            guard let n else {
                 keys.previous = nil
                 continue
             }

@@ -171,6 +171,17 @@ extension PageAuditor {
 
     /// Node `index` of the page (or sub-page) at `base` of `size` bytes; `nil` when it is
     /// not within the page's node area (`mp_upper` to the end).
+    /// The nodes of a whole page, in order, read once for every pass over them; a node not
+    /// within the page is reported and `nil`. `nil` when the page's geometry is not usable.
+    func nodes(_ p: UnsafeRawBufferPointer, what: String) -> [Node?]? {
+        guard let (count, top) = geometry(p, base: 0, size: pageSize, what: what) else { return nil }
+        return (0..<count).map { i in
+            let n = node(p, base: 0, size: pageSize, upper: top, index: i)
+            if n == nil { report("\(what): node \(i) is not within the page") }
+            return n
+        }
+    }
+
     func node(_ p: UnsafeRawBufferPointer, base: Int, size: Int, upper: Int, index: Int) -> Node? {
         let offset = Int(p.loadUnaligned(fromByteOffset: base + Layout.pageHeader + 2 * index, as: UInt16.self))
         guard offset >= upper, offset + Layout.nodeHeader <= size else { return nil }
@@ -227,42 +238,38 @@ extension PageAuditor {
         upper: Bound?
     ) {
         tree.branchPages += 1
-        let name = tree.name
-        guard let (count, top) = geometry(p, base: 0, size: pageSize, what: "\(name): branch page \(page)") else {
-            return
-        }
+        let what = "\(tree.name): branch page \(page)"
+        guard let nodes = nodes(p, what: what) else { return }
         // The keys: in order, and within the page's bounds. LMDB ignores key 0 of a branch
         // page (it is empty): the bound from above stands in for it.
         var keys = KeySequence()
-        for i in 0..<count {
-            guard let n = node(p, base: 0, size: pageSize, upper: top, index: i) else {
-                report("\(name): branch page \(page): node \(i) is not within the page")
+        for (i, n) in nodes.enumerated() {
+            guard let n else {
                 keys.previous = nil
                 continue
             }
             guard i > 0 else { continue }
-            check(
-                &keys, n.key, index: i, tree.keyOrder, lower: lower, upper: upper, what: "\(name): branch page \(page)")
+            check(&keys, n.key, index: i, tree.keyOrder, lower: lower, upper: upper, what: what)
         }
-        prefetchChildren(p, count: count, upper: top)
+        prefetchChildren(nodes)
         // The children, each bounded by its separator and the next one.
-        for i in 0..<count {
-            guard let n = node(p, base: 0, size: pageSize, upper: top, index: i) else { continue }
-            let child = n.low | UInt64(n.flags) << 32
+        for (i, n) in nodes.enumerated() {
+            guard let n else { continue }
             let below = i == 0 ? lower : Bound(key: n.key, page: page, index: i)
             var above = upper
-            if i + 1 < count, let next = node(p, base: 0, size: pageSize, upper: top, index: i + 1) {
+            if i + 1 < nodes.count, let next = nodes[i + 1] {
                 above = Bound(key: next.key, page: page, index: i + 1)
             }
             walk(
-                &tree, page: child, level: level + 1, nesting: nesting + 1, lower: below, upper: above, from: (page, i))
+                &tree, page: n.child, level: level + 1, nesting: nesting + 1, lower: below, upper: above,
+                from: (page, i))
         }
     }
 
     /// Asks the kernel to start reading the children of a branch page, runs of
     /// consecutive pages in one request, so that the walk's reads, one page at a time,
     /// find them in the page cache (as a cursor scan gets readahead on LMDB's map).
-    func prefetchChildren(_ p: UnsafeRawBufferPointer, count: Int, upper: Int) {
+    func prefetchChildren(_ nodes: [Node?]) {
         #if os(Linux)
             var run = 0..<0
             func request(_ pages: Range<Int>) {
@@ -271,9 +278,8 @@ extension PageAuditor {
                         fd, off_t(pages.lowerBound * pageSize), off_t(pages.count * pageSize), POSIX_FADV_WILLNEED)
                 }
             }
-            for i in 0..<count {
-                guard let n = node(p, base: 0, size: pageSize, upper: upper, index: i) else { continue }
-                let child = n.low | UInt64(n.flags) << 32
+            for case let n? in nodes {
+                let child = n.child
                 guard child >= 2, child <= UInt64(lastPage) else { continue }
                 if Int(child) == run.upperBound {
                     run = run.lowerBound..<(run.upperBound + 1)
