@@ -69,7 +69,7 @@ let package = Package(
         .testTarget(name: "StrataDomainTests", dependencies: ["StrataDomain", "StrataLog"]),
         .testTarget(name: "StrataViewsTests", dependencies: ["StrataViews", "StrataDomain", "StrataLog", "LMDB"]),
         .testTarget(
-            name: "StrataCLITests", dependencies: ["StrataLog", "StrataDomain", "strata", "strata-bench"],
+            name: "StrataCLITests", dependencies: ["StrataLog", "StrataDomain", "StrataViews", "strata", "strata-bench"],
             exclude: ["InvalidReports"]),
     ],
     swiftLanguageModes: [.v6]

@@ -13,4 +13,10 @@ public struct EventFamilies: Sendable {
         let family = UnsafeRawBufferPointer(rebasing: utf8[..<dot])
         return names.contains { $0.count == family.count && $0.withUnsafeBytes { $0.elementsEqual(family) } }
     }
+
+    /// Whether `type` is of one of the families.
+    func contains(_ type: EventType) -> Bool {
+        var name = type.name
+        return name.withUTF8 { contains(typeName: UnsafeRawBufferPointer($0)) }
+    }
 }

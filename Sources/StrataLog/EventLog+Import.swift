@@ -43,9 +43,14 @@ extension EventLog {
     /// ``ImportRefusal`` names) before anything of the batch is written. The streams it
     /// returns must have events by the end of the event's command (earlier in the journal,
     /// the file or the command), or the line is refused.
+    ///
+    /// `projection`, if given, writes in each transaction what follows from the events it
+    /// wrote (read models), so they commit together and an interrupted import leaves both
+    /// at the same whole command.
     public func importNDJSON(
         from reader: LineReader, batchSize: Int = 10_000, recordedAt: RecordTime? = nil,
-        check: ImportCheck? = nil, progress: ((ImportResult) -> Void)? = nil
+        check: ImportCheck? = nil, projection: ImportProjection? = nil,
+        progress: ((ImportResult) -> Void)? = nil
     ) throws -> ImportResult {
         let batches = BatchChannel<ImportBatch>(capacity: 2)
         let outcome = ImportOutcome()
@@ -56,7 +61,8 @@ extension EventLog {
             var deferred: DeferredHeads? = nil
             while let batch = batches.receive() {
                 do {
-                    let (imported, skipped) = try writeImported(batch, known: known, deferred: &deferred)
+                    let (imported, skipped) = try writeImported(
+                        batch, known: known, deferred: &deferred, projection: projection)
                     known = max(known, batch.events.last?.position ?? known)
                     outcome.add(imported: imported, skipped: skipped, last: batch.events.last?.position)
                 } catch {
@@ -87,7 +93,7 @@ extension EventLog {
     }
 
     /// Imports decoded events (as `read` or `Envelope(jsonLine:line:)` give them) under the
-    /// same rules as ``importNDJSON(from:batchSize:recordedAt:check:progress:)``, on the
+    /// same rules as ``importNDJSON(from:batchSize:recordedAt:check:projection:progress:)``, on the
     /// calling thread: for copying between journals in-process (the tests' copies).
     public func importEnvelopes(_ envelopes: some Sequence<Envelope>, batchSize: Int = 10_000) throws -> ImportResult {
         // Encoded a batch at a time, so a long sequence is never all in memory.
@@ -211,9 +217,10 @@ extension EventLog {
     /// `deferred`: the stream heads the import's batches so far left unstored; the batch
     /// carries them on, and stores them once they span ``Options/deferredHeadsLimit`` events. It is
     /// changed only when the batch commits.
-    private func writeImported(_ batch: ImportBatch, known: Position, deferred: inout DeferredHeads?) throws -> (
-        Int, Int
-    ) {
+    /// `projection`: what else the transaction writes (``ImportProjection``).
+    private func writeImported(
+        _ batch: ImportBatch, known: Position, deferred: inout DeferredHeads?, projection: ImportProjection? = nil
+    ) throws -> (Int, Int) {
         // Handed to the writer (not shared with it, so its changes copy nothing); a retried
         // transaction reads the heads from the events instead.
         var carried = deferred.take()
@@ -222,6 +229,8 @@ extension EventLog {
                 var writer = try LogWriter(log: self, tx: tx, deferred: carried.take(), deferring: true)
                 var imported = 0
                 var skipped = 0
+                // The positions of the written events `projection` reads.
+                var projected: [Position] = []
                 // Streams the events written must find, checked at the end of their command:
                 // one command may refer to a stream it makes later (a report's claim linked
                 // to a claim listed after it).
@@ -246,12 +255,27 @@ extension EventLog {
                     {
                         imported += 1
                         required += batch.events[i].requires.map { (batch.lines[i], $0) }
+                        if let projection, projection.families.contains(batch.events[i].type) {
+                            projected.append(writer.lastPosition)
+                        }
                     } else {
                         skipped += 1
                     }
                 }
                 try checkRequired()  // a batch ends at the end of a command
                 try writer.endCommit()
+                if let projection, imported > 0 {
+                    // Written events are consecutive and end the log; those to project
+                    // are read back from this transaction's pages.
+                    let written = Position(writer.lastPosition.rawValue - UInt64(imported) + 1)...writer.lastPosition
+                    let envelopes = try projected.map { p in
+                        guard let e = try envelope(at: p, tx) else {
+                            throw LogError.corrupted(position: p, reason: "an event just written is missing")
+                        }
+                        return e
+                    }
+                    try projection.write(tx, written, envelopes)
+                }
                 if writer.unstoredEvents >= deferredHeadsLimit { try writer.storeHeads() }
                 return (imported, skipped, writer.deferred)
             }
@@ -383,7 +407,7 @@ final class ImportOutcome: @unchecked Sendable {
 /// Checks an event an import reads, given its type, stream, stream version, the analyst
 /// who recorded it (`recorded_by`) and its stored payload; returns the streams that must
 /// have events before it is written (see
-/// ``EventLog/importNDJSON(from:batchSize:recordedAt:check:progress:)``).
+/// ``EventLog/importNDJSON(from:batchSize:recordedAt:check:projection:progress:)``).
 public typealias ImportCheck = (EventType, StreamID, UInt64, String, [UInt8]) throws -> [StreamID]
 
 /// Why an import check refuses a line, naming the line's field.

@@ -15,19 +15,36 @@ extension StateStore {
         Journal(log: log, projector: { tx, events in try self.project(tx, events) })
     }
 
+    /// What an import writes in its transactions to keep this state current: the events
+    /// it wrote, folded as ``project(_:written:_:)`` does.
+    public func importProjection() -> ImportProjection {
+        ImportProjection(families: JournalState.families) { tx, written, events in
+            try self.project(tx, written: written, events)
+        }
+    }
+
     /// Folds `events` (just written in `tx`) into the active state, in the same
     /// transaction, when the state is exactly up to date; otherwise leaves it to
     /// ``catchUp()``, so an append never becomes a long transaction.
     public func project(_ tx: WriteTransaction, _ events: [Envelope]) throws {
         guard let first = events.first, let last = events.last else { return }
+        try project(tx, written: first.position...last.position, events)
+    }
+
+    /// Folds into the active state, in `tx`, the events just written there at the positions
+    /// `written`, of which `events` are those of ``JournalState/families`` (the others
+    /// change nothing), and moves the checkpoint to the last of them, when the state is
+    /// exactly up to date before them; otherwise leaves them to ``catchUp()``.
+    public func project(_ tx: WriteTransaction, written: ClosedRange<Position>, _ events: [Envelope]) throws {
         let tables = try active(tx)
         // A new journal's first events start the state; otherwise it must be exactly up to date.
-        let at = try checkpoint(tx, tables) ?? (first.position == Position(1) ? (.zero, StateStore.version) : nil)
-        guard let at, at.version == StateStore.version, at.position.next == first.position else { return }
-        var writer = StateWriter(store: tables, tx: tx)
+        let at =
+            try checkpoint(tx, tables) ?? (written.lowerBound == Position(1) ? (.zero, StateStore.version) : nil)
+        guard let at, at.version == StateStore.version, at.position.next == written.lowerBound else { return }
+        var writer = StateWriter(store: tables, tx: tx, events: events.count)
         for e in events { try writer.apply(e) }
         try writer.finish()
-        try setCheckpoint(tx, tables, last.position)
+        try setCheckpoint(tx, tables, written.upperBound)
     }
 
     /// Brings the active state up to the log's head, ``batch`` events a transaction (after

@@ -1,5 +1,6 @@
 import Foundation
 import StrataLog
+import StrataViews
 import Testing
 
 #if canImport(Glibc)
@@ -222,6 +223,22 @@ func statsJSON(journal: String, sourceLocation: SourceLocation = #_sourceLocatio
     let stats = try strata("stats", "--journal", journal, "--format", "json")
     try #require(stats.exited(0), "stats: exit \(stats.status): \(stats.err)", sourceLocation: sourceLocation)
     return try jsonObject(stats.stdout)
+}
+
+/// Imports the NDJSON `file` into `journal` in this process through the log alone, leaving
+/// the read models where they were (behind, or absent for a new journal): what an import
+/// run by a binary whose read models are of another version leaves, for the tests of
+/// the catch-up that follows.
+func importWithoutReadModels(_ file: URL, into journal: String) throws -> ImportResult {
+    let reader = try #require(LineReader(path: file.path))
+    return try EventLog(path: journal, options: StateStore.logOptions).importNDJSON(from: reader)
+}
+
+/// Where a journal's read models stand (their checkpoint) and where its log ends, read in
+/// this process without bringing the read models up to date as the commands do.
+func readModelsAndLogEnd(_ journal: String) throws -> (readModels: Position?, log: Position) {
+    let log = try EventLog(path: journal, options: StateStore.logOptions)
+    return (try StateStore(log: log).status()?.position, try log.head().lastPosition)
 }
 
 /// The seed example (the Daily NK article of the spec), a report of 15 events.

@@ -529,9 +529,19 @@ struct ProjectionPropertyTests {
             let copy = try EventLog(path: dir + "/copy", options: StateStore.logOptions)
             _ = try copy.importNDJSON(from: try #require(LineReader(path: dir + "/e.ndjson")))
             try StateStore(log: copy).catchUp()
+            // Imported with the read models written in its transactions (as `strata import`
+            // does), a few events each: they are current with no catch-up.
+            let projected = try EventLog(path: dir + "/projected", options: StateStore.logOptions)
+            let result = try projected.importNDJSON(
+                from: try #require(LineReader(path: dir + "/e.ndjson")), batchSize: 5,
+                projection: StateStore(log: projected).importProjection())
+            #expect(result.transactions > 5)
             let head = try journal.log.head().lastPosition
+            #expect(try StateStore(log: projected).status()?.position == head)
             for p in stride(from: 0, through: head.rawValue, by: 7).map({ Position($0) }) + [head] {
-                #expect(try StateStore(log: copy).state(at: p) == StateStore(log: journal.log).state(at: p))
+                let original = try StateStore(log: journal.log).state(at: p)
+                #expect(try StateStore(log: copy).state(at: p) == original)
+                #expect(try StateStore(log: projected).state(at: p) == original, "at \(p)")
             }
         }
     }
@@ -547,7 +557,8 @@ struct CatchUpTests {
         let journal = try ProjectionPropertyTests.history(seed: 21, steps: 40, in: dir + "/j")
         let head = try journal.log.head().lastPosition
         try journal.log.export(to: OutputFile(path: dir + "/e.ndjson"))
-        // An import writes no read-model rows; catching up 7 events a transaction does.
+        // An import without a projection writes no read-model rows; catching up 7 events a
+        // transaction does.
         let copy = try EventLog(path: dir + "/copy", options: StateStore.logOptions)
         _ = try copy.importNDJSON(from: try #require(LineReader(path: dir + "/e.ndjson")))
         let small = StateStore(log: copy, batch: 7)

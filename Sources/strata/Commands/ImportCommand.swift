@@ -15,9 +15,9 @@ struct ImportCommand: ParsableCommand {
         usage: "strata import <file> [<options>]",
         discussion: """
             Positions, event ids, record times and commands are kept exactly. The import \
-            commits durably every 10,000 events (at a command boundary), so an interrupted \
-            import keeps whole commands only; running it again skips the events already \
-            there, after checking they are the same, and goes on. A line that is not a valid \
+            commits durably every 10,000 events (at a command boundary), the read models \
+            with the events, so an interrupted import keeps whole commands only; running it \
+            again skips the events already there, after checking they are the same, and goes on. A line that is not a valid \
             event (including one of the journal's types whose payload does not have that type's \
             fields, is not in the stream its payload names, refers to a claim, source or report \
             with no event before it, or holds text with control characters), or does not \
@@ -69,13 +69,17 @@ struct ImportCommand: ParsableCommand {
                 try EventLog.checkFirstEvent(from: first, check: check)
             }
             let log = try journal.openForWriting()
+            let state = StateStore(log: log)
             var progress = Progress("import")
+            // The read models commit with the events in each transaction when they are up to
+            // date; when they are behind (a journal whose model is older, or was left behind),
+            // they catch up after (10,000 events a transaction).
             let result = try log.importNDJSON(
-                from: reader, batchSize: batchSize, recordedAt: recording.time, check: check
+                from: reader, batchSize: batchSize, recordedAt: recording.time, check: check,
+                projection: state.importProjection()
             ) { progress.show($0.imported + $0.skipped) }
             progress.finish()
-            // The read models follow the imported events (10,000 events a transaction).
-            _ = try Progress.showing("read models") { try StateStore(log: log).catchUp(progress: $0) }
+            _ = try Progress.showing("read models") { try state.catchUp(progress: $0) }
             // The journal's end, not the file's: a file that is a prefix of the journal
             // ends before it.
             let end = try log.head().lastPosition
