@@ -79,9 +79,10 @@ public struct DocumentNode: Sendable, Equatable {
 
 extension DocumentNode {
     private static func readYAML(_ text: String) throws(InputError) -> DocumentNode {
-        if let line = firstAnchorOrAlias(in: text) {
+        if let found = anchorsAndAliases(in: text, all: false).first {
             throw InputError(
-                line: line, "YAML anchors and aliases (&name, *name) are not supported; write the value out")
+                line: found.line, field: anchorPath(in: text),
+                "YAML anchors and aliases (&name, *name) are not supported; write the value out")
         }
         let root: Node?
         let lines = YAMLLines(text)
@@ -224,24 +225,57 @@ extension DocumentNode {
             }
         }
         guard let root else { return nil }
-        func find(_ node: Node, _ path: String) -> String? {
+        return path(in: root, naming: { $0 == marker ? key : $0 }) { _, k in k == marker }
+    }
+
+    /// The path (`claims[0].quantity`) of the first node, in document order, that `matches`
+    /// (given the node and the key it is the value of, `nil` for a sequence's items and the
+    /// root); `nil` when none does, or the root does. `naming` gives the name a key goes by
+    /// in the path.
+    private static func path(
+        in root: Node, naming: (String) -> String = { $0 }, where matches: (Node, String?) -> Bool
+    ) -> String? {
+        func find(_ node: Node, _ key: String?, _ path: String) -> String? {
+            if matches(node, key) { return path }
             switch node {
             case .mapping(let mapping):
                 for (k, v) in mapping {
                     guard let name = k.string else { continue }
-                    if name == marker { return path.isEmpty ? key : path + "." + key }
-                    if let found = find(v, path.isEmpty ? name : path + "." + name) { return found }
+                    let inner = path.isEmpty ? naming(name) : path + "." + naming(name)
+                    if let found = find(v, name, inner) { return found }
                 }
             case .sequence(let sequence):
                 for (i, item) in sequence.enumerated() {
-                    if let found = find(item, path + "[\(i)]") { return found }
+                    if let found = find(item, nil, path + "[\(i)]") { return found }
                 }
             case .scalar, .alias:
                 break
             }
             return nil
         }
-        return find(root, "")
+        return find(root, nil, "").flatMap { $0.isEmpty ? nil : $0 }
+    }
+
+    /// The path of the node the file's first anchor (`&name`) or alias (`*name`) stands
+    /// on, `nil` when it cannot be told. The file is composed again with that one written as
+    /// a marker (a tag for an anchor, a text for an alias), the others taken out (every
+    /// alias as a plain text, so none is left without its anchor), and the marker looked for.
+    private static func anchorPath(in text: String) -> String? {
+        let marker = "__strata_anchor__"
+        let found = anchorsAndAliases(in: text)
+        guard let first = found.first, !text.contains(marker) else { return nil }
+        var lines = text.split(separator: "\n", omittingEmptySubsequences: false).map { Array($0) }
+        // Last first, so the offsets of those before stay true.
+        for token in found.reversed() where token.line <= lines.count {
+            let written =
+                token.line == first.line && token.column == first.column
+                ? (token.isAlias ? marker : "!" + marker) : (token.isAlias ? "x" : "")
+            lines[token.line - 1].replaceSubrange(token.column..<token.column + token.length, with: Array(written))
+        }
+        guard let root = try? Yams.compose(yaml: lines.map { String($0) }.joined(separator: "\n")) else { return nil }
+        return path(in: root) { node, _ in
+            first.isAlias ? node.scalar?.string == marker : node.tag.description == "!" + marker
+        }
     }
 
     /// Where a key is written on a line: its character offset and length (a quoted key's
@@ -290,11 +324,22 @@ extension DocumentNode {
         return nil
     }
 
-    /// The first line holding a YAML anchor (`&name`) or alias (`*name`) where a node
+    /// Where an anchor or alias is written: its line (1-based), its character offset in the
+    /// line and its length, `&` or `*` included.
+    struct AnchorOrAlias {
+        let line: Int
+        let column: Int
+        let length: Int
+        let isAlias: Bool
+    }
+
+    /// The YAML anchors (`&name`) and aliases (`*name`) written where a node
     /// starts (line start, after `key: `, a `- ` item marker, `[`, `{` or `,`), outside quotes
     /// and comments; `*bold*` inside a sentence is text, not an alias. Refused because an
     /// alias can expand one line into gigabytes.
-    static func firstAnchorOrAlias(in text: String) -> Int? {
+    /// `all: false` stops at the first.
+    static func anchorsAndAliases(in text: String, all: Bool = true) -> [AnchorOrAlias] {
+        var found: [AnchorOrAlias] = []
         for (n, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
             let chars = Array(line)
             var quote: Character? = nil
@@ -314,7 +359,13 @@ extension DocumentNode {
                 } else if nodeStart && (c == "&" || c == "*") && i + 1 < chars.count
                     && (chars[i + 1].isLetter || chars[i + 1].isNumber || chars[i + 1] == "_")
                 {
-                    return n + 1
+                    // The name runs to a space or a flow indicator.
+                    let end = chars[(i + 1)...].firstIndex(where: { " \t,[]{}".contains($0) }) ?? chars.count
+                    found.append(AnchorOrAlias(line: n + 1, column: i, length: end - i, isAlias: c == "*"))
+                    if !all { return found }
+                    i = end
+                    nodeStart = c == "&"  // `&a value`, `&a {…}`: a node follows an anchor
+                    continue
                 } else if c == ":" && (i + 1 == chars.count || chars[i + 1] == " ") {
                     nodeStart = true
                 } else if c == "-" && nodeStart && (i + 1 == chars.count || chars[i + 1] == " ") {
@@ -327,7 +378,7 @@ extension DocumentNode {
                 i += 1
             }
         }
-        return nil
+        return found
     }
 
     private static func yamlReason(_ error: YamlError) -> String {
