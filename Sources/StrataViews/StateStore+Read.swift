@@ -28,7 +28,8 @@ extension StateStore {
     }
 
     /// What `read` gives at `view`'s position after catching the rows up. Events may be
-    /// committed (an import does not project) between catching up and reading: `read`
+    /// committed (an import into rows that are behind does not project) between catching
+    /// up and reading: `read`
     /// returns `nil` when the rows do not reach the position, and the store catches up
     /// again, a few times before giving up with ``ReadModelBusy``.
     private func caughtUp<T>(
@@ -155,6 +156,26 @@ extension StateStore {
     /// The stored volume cells at `position` (for checking them against a fold).
     func volumeCells(at position: Position) throws -> [VolumeKey: VolumeCell] {
         try log.environment.read { tx in try active(tx).volumes.cells(tx, at: position) }
+    }
+
+    /// The live claims now that write the place `name` with a country other than `country`
+    /// (`{place, country}`), each with the country it writes, in record order: what making
+    /// `name` an alias of a place the gazetteer has in `country` leaves at odds, since a
+    /// written country stands (``Resolver/resolve(_:)``). Read through the claim index.
+    public func claims(writingPlace name: String, inCountryOtherThan country: String) throws -> [(
+        claim: ClaimID, country: String
+    )] {
+        var view = View()
+        view.place = name
+        let (state, _) = try self.state(for: view, claimsFiltered: true)
+        let key = NameKey(name)
+        func odd(_ c: JournalState.Claim) -> String? {
+            (c.fields.from + c.fields.to).first { l in
+                guard let place = l.place, let written = l.country else { return false }
+                return NameKey(place) == key && written.uppercased() != country.uppercased()
+            }?.country?.uppercased()
+        }
+        return state.liveClaims { odd($0) != nil }.map { ($0.id, odd($0)!) }
     }
 
     /// Loads the claims the index finds for `filter`'s commodity and place (each keeps its outlet,

@@ -474,6 +474,59 @@ struct CLITests {
         }
     }
 
+    @Test("aliasing a place to a gazetteer place warns of claims that write it in another country, which they keep")
+    func aliasWarnsOfCountriesAtOdds() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            func claim(_ id: String, _ place: String, _ country: String) -> String {
+                """
+                  - id: \(id)
+                    kind: shipment
+                    source: s1
+                    said: coal left \(place)
+                    credibility: 3
+                    commodity: coal
+                    from: {place: \(place), country: \(country)}
+                    to: CN
+                    when: 2020-05
+                """
+            }
+            let report = try reportFile(
+                """
+                report:
+                  id: r-places
+                  outlet: Daily NK
+                  published: 2020-05-22
+                sources:
+                  - id: s1
+                    name: Someone
+                    kind: human
+                    reliability: C
+                claims:
+                \(claim("c1", "Lianyun anchorage", "CN"))
+                \(claim("c2", "lianyun  Anchorage", "cn"))
+                \(claim("c3", "Sohae pier", "KP"))
+                \(claim("c4", "Lianyun anchorage", "KP"))
+                """, named: "r.yaml", in: dir)
+            try #require(try strata("append", report, "--journal", j).exited(0))
+            // Two claims write the name (in any spelling) in CN; Nampo is in KP.
+            let odd = try strata("alias", "place", "Lianyun anchorage", "Nampo", "--journal", j)
+            #expect(odd.exited(0), "\(odd.err)")
+            let warnings = odd.err.split(separator: "\n").filter { $0.hasPrefix("warning:") }
+            #expect(warnings.count == 1, "\(odd.err)")
+            #expect(
+                odd.err.contains(
+                    #"warning: NAME: 2 claims write "Lianyun anchorage" in CN (r-places/c1, r-places/c2); Nampo is in KP in the gazetteer: they keep CN"#
+                ), "\(odd.err)")
+            // The claims in the canonical place's country: nothing to warn of.
+            let fine = try strata("alias", "place", "Sohae pier", "Nampo", "--journal", j)
+            #expect(fine.exited(0) && !fine.err.contains("warning:"), "\(fine.err)")
+            // Refused (already an alias), it is not warned of again.
+            let again = try strata("alias", "place", "Lianyun anchorage", "Nampo", "--journal", j)
+            #expect(again.exited(65) && !again.err.contains("warning:"), "\(again.err)")
+        }
+    }
+
     @Test(
         "a filter naming nothing known (not in the taxonomy, gazetteer, aliases, claims or sources) is warned of; known names are not"
     )
