@@ -231,6 +231,7 @@ extension EventLog {
                 var skipped = 0
                 // The positions of the written events `projection` reads.
                 var projected: [Position] = []
+                let families = projection?.families
                 // Streams the events written must find, checked at the end of their command:
                 // one command may refer to a stream it makes later (a report's claim linked
                 // to a claim listed after it).
@@ -255,7 +256,7 @@ extension EventLog {
                     {
                         imported += 1
                         required += batch.events[i].requires.map { (batch.lines[i], $0) }
-                        if let projection, projection.families.contains(batch.events[i].type) {
+                        if let families, families.contains(batch.events[i].type) {
                             projected.append(writer.lastPosition)
                         }
                     } else {

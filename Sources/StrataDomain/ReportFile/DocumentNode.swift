@@ -235,7 +235,12 @@ extension DocumentNode {
     private static func path(
         in root: Node, naming: (String) -> String = { $0 }, where matches: (Node, String?) -> Bool
     ) -> String? {
+        // Aliases the composer expanded can make a small file a tree of billions of nodes:
+        // a report holds far fewer than this.
+        var budget = 1_000_000
         func find(_ node: Node, _ key: String?, _ path: String) -> String? {
+            budget -= 1
+            if budget < 0 { return nil }
             if matches(node, key) { return path }
             switch node {
             case .mapping(let mapping):
