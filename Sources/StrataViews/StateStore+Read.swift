@@ -29,9 +29,8 @@ extension StateStore {
 
     /// What `read` gives at `view`'s position after catching the rows up. Events may be
     /// committed (an import into rows that are behind does not project) between catching
-    /// up and reading: `read`
-    /// returns `nil` when the rows do not reach the position, and the store catches up
-    /// again, a few times before giving up with ``ReadModelBusy``.
+    /// up and reading: `read` returns `nil` when the rows do not reach the position, and the
+    /// store catches up again, a few times before giving up with ``ReadModelBusy``.
     private func caughtUp<T>(
         _ view: View, progress: (_ folded: Int, _ of: Int) -> Void, _ read: (Position) throws -> T?
     ) throws -> T {
