@@ -193,23 +193,24 @@ extension EventLog {
 
     /// How many streams have ids starting with `category` followed by `-`.
     public func streamCount(category: String) throws -> Int {
+        try storage { try environment.read { try streamCount(category: category, $0) } }
+    }
+
+    /// How many streams have ids starting with `category` followed by `-`, in `tx`.
+    func streamCount(category: String, _ tx: Transaction) throws -> Int {
         // Counted on the keys, without making a `StreamID` of each (833k claim streams
         // took 0.4 s and most of a gigabyte that way).
         let prefix = Array((category + "-").utf8)
-        return try storage {
-            try environment.read { tx in
-                let stored = try tx.withCursor(streams) { c in
-                    var n = 0
-                    try c.scan(from: prefix) { key, _ in
-                        guard key.starts(with: prefix) else { return false }
-                        n += 1
-                        return true
-                    }
-                    return n
-                }
-                return try stored + unstoredStreams(prefix: prefix, tx).count
+        let stored = try tx.withCursor(streams) { c in
+            var n = 0
+            try c.scan(from: prefix) { key, _ in
+                guard key.starts(with: prefix) else { return false }
+                n += 1
+                return true
             }
+            return n
         }
+        return try stored + unstoredStreams(prefix: prefix, tx).count
     }
 
     /// The streams of a category (ids starting with `category-`), in id order.

@@ -24,11 +24,13 @@ public struct LogStatistics: Sendable, Equatable {
     public let mapSize: Int
     /// Bytes in the pages of each database.
     public let databaseBytes: [String: Int]
+    /// Streams of each category asked for (ids starting with `category-`).
+    public let categoryStreams: [String: Int]
 }
 
 extension EventLog {
-    /// Counts and sizes, from one snapshot.
-    public func statistics() throws -> LogStatistics {
+    /// Counts and sizes, from one snapshot, with the streams of each of `categories`.
+    public func statistics(categories: [String] = []) throws -> LogStatistics {
         try storage {
             try environment.read { tx in
                 var sizes: [String: Int] = [:]
@@ -39,12 +41,14 @@ extension EventLog {
                 var st = stat()
                 let fileBytes = stat(path + "/data.mdb", &st) == 0 ? Int(st.st_size) : 0
                 let commit = try lastCommit(tx)
+                var categoryStreams: [String: Int] = [:]
+                for c in categories { categoryStreams[c] = try streamCount(category: c, tx) }
                 return LogStatistics(
                     events: try tx.stat(events).entries, lastPosition: try lastPosition(tx),
                     lastRecordedAt: commit?.recordedAt, commits: try tx.stat(commits).entries,
                     streams: try tx.stat(streams).entries + unstoredStreams(tx).count, usedBytes: info.usedBytes,
                     freeBytes: try tx.freePages() * info.pageSize, fileBytes: fileBytes,
-                    mapSize: info.mapSize, databaseBytes: sizes)
+                    mapSize: info.mapSize, databaseBytes: sizes, categoryStreams: categoryStreams)
             }
         }
     }

@@ -20,7 +20,7 @@ public struct SourceRecord: Sendable {
 extension Journal {
     /// Every source in the journal, by id.
     public func sources() throws -> [SourceRecord] {
-        try log.streams(category: "source").compactMap { try source(in: $0) }
+        try log.streams(category: Streams.sourceCategory).compactMap { try source(in: $0) }
     }
 
     /// A source's registration and grades, or `nil` when it is not in the journal.

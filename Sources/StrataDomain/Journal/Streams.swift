@@ -3,11 +3,13 @@ import StrataLog
 /// The stream of each thing the journal records: one per source, report, claim, pair of
 /// linked claims and aliased name.
 public enum Streams {
-    /// The category of claim streams (``StreamID/category``).
+    /// The categories of claim, report and source streams (``StreamID/category``).
     public static let claimCategory = "claim"
+    public static let reportCategory = "report"
+    public static let sourceCategory = "source"
 
-    public static func source(_ id: SourceID) -> StreamID { make("source-\(id.rawValue)") }
-    public static func report(_ id: ReportID) -> StreamID { make("report-\(id.rawValue)") }
+    public static func source(_ id: SourceID) -> StreamID { make("\(sourceCategory)-\(id.rawValue)") }
+    public static func report(_ id: ReportID) -> StreamID { make("\(reportCategory)-\(id.rawValue)") }
     public static func claim(_ id: ClaimID) -> StreamID { make("\(claimCategory)-\(id.description)") }
 
     /// Links between two claims, whichever way round they are named.
@@ -23,7 +25,9 @@ public enum Streams {
     }
 
     /// The categories of the streams made here.
-    private static let categories: Set<Substring> = ["source", "report", claimCategory[...], "link", "alias"]
+    private static let categories: Set<Substring> = [
+        sourceCategory[...], reportCategory[...], claimCategory[...], "link", "alias",
+    ]
 
     /// Whether `stream` is of a category the journal's own events use: an import takes no
     /// other program's events into one (they would stop the commands that read it).

@@ -1,4 +1,5 @@
 import ArgumentParser
+import StrataDomain
 import StrataLog
 
 /// `strata stats`: counts and sizes.
@@ -27,10 +28,14 @@ struct StatsCommand: ParsableCommand {
     func run() throws {
         try reporting {
             let log = try journal.openForReading()
-            let s = try log.statistics()
-            let reports = try log.streamCount(category: "report")
-            let claims = try log.streamCount(category: "claim")
-            let sources = try log.streamCount(category: "source")
+            // One snapshot for every figure: counted in turn, an import's commit between
+            // them gave more claims than events.
+            let s = try log.statistics(categories: [
+                Streams.reportCategory, Streams.claimCategory, Streams.sourceCategory,
+            ])
+            let reports = s.categoryStreams[Streams.reportCategory] ?? 0
+            let claims = s.categoryStreams[Streams.claimCategory] ?? 0
+            let sources = s.categoryStreams[Streams.sourceCategory] ?? 0
             switch format {
             case .json:
                 let object = Payload.object([
