@@ -39,4 +39,43 @@ struct RebuildCrashTests {
             #expect(killedMidway > 0, "no rebuild was killed before it finished; the test proved nothing")
         }
     }
+
+    @Test("two rebuilds at once share the work, give the same answers, and each says whether it had help")
+    func concurrentRebuilds() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("journal").path
+            // Two transactions of 10,000 events or fewer; the second rebuild starts inside the first.
+            try #require(try bench("journal", "--journal", j, "--events", "15000").exited(0))
+            let before = try strata("volumes", "--by", "quarter", "--format", "json", "--journal", j)
+            try #require(before.exited(0))
+            let position = try #require(try statsJSON(journal: j)["last_position"] as? Int)
+            let alone = try strata("rebuild", "--journal", j)
+            #expect(
+                alone.exited(0) && alone.out.contains("\(grouped(position)) events read")
+                    && !alone.out.contains("another"))
+
+            let first = try Running(Binaries.strata, ["rebuild", "--journal", j])
+            usleep(300_000)
+            let second = try Running(Binaries.strata, ["rebuild", "--journal", j]).wait()
+            let results = [first.wait(), second]
+            var helped = 0
+            for r in results {
+                #expect(r.exited(0), "\(r.err)")
+                // Fewer events read than the journal holds, with the reason; or all of them.
+                let read = try #require(
+                    r.out.firstMatch(of: /rebuilt state: ([\d,]+) events read/).map {
+                        Int($0.1.replacingOccurrences(of: ",", with: ""))
+                    } ?? nil, "\(r.out)")
+                let says = r.out.contains(
+                    "another rebuild of this journal ran at the same time and read the rest: the read models are complete to position \(position)"
+                )
+                #expect(says == (read < position), "\(r.out)")
+                if says { helped += 1 }
+            }
+            #expect(helped > 0, "the rebuilds did not overlap; the test proved nothing: \(results.map(\.out))")
+            let after = try strata("volumes", "--by", "quarter", "--format", "json", "--journal", j)
+            #expect(after.stdout == before.stdout)
+            #expect(try strata("verify", "--journal", j).exited(0))
+        }
+    }
 }
