@@ -54,7 +54,7 @@ struct CatchUpCrashTests {
 
             var rng = SplitMix64(seed: 0xCA7C_0002)
             var killedMidway = 0
-            for round in 0..<4 {
+            for round in 0..<3 {
                 let j = dir.appendingPathComponent("j\(round)").path
                 let run = try Running(Binaries.strata, importing + [j])
                 usleep(UInt32(Int.random(in: (full / 5)...(full * 4 / 5), using: &rng) * 1000))
@@ -84,7 +84,7 @@ struct CatchUpCrashTests {
 
             var rng = SplitMix64(seed: 0xCA7C_0001)
             var killedInCatchUp = 0
-            for round in 0..<4 {
+            for round in 0..<3 {
                 let j = dir.appendingPathComponent("j\(round)").path
                 try #require(try strata("import", head.path, "--journal", j).exited(0))
                 // Every event, written without the read models: they stay at the head's end.

@@ -45,7 +45,7 @@ struct RebuildCrashTests {
         try withTemporaryDirectory { dir in
             let j = dir.appendingPathComponent("journal").path
             // Two transactions of 10,000 events or fewer; the second rebuild starts inside the first.
-            try #require(try bench("journal", "--journal", j, "--events", "15000").exited(0))
+            try #require(try bench("journal", "--journal", j, "--events", "12000").exited(0))
             let before = try strata("volumes", "--by", "quarter", "--format", "json", "--journal", j)
             try #require(before.exited(0))
             let position = try #require(try statsJSON(journal: j)["last_position"] as? Int)
