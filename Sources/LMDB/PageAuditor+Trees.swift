@@ -169,8 +169,6 @@ extension PageAuditor {
         return (count, upper)
     }
 
-    /// Node `index` of the page (or sub-page) at `base` of `size` bytes; `nil` when it is
-    /// not within the page's node area (`mp_upper` to the end).
     /// The nodes of a whole page, in order, read once for every pass over them; a node not
     /// within the page is reported and `nil`. `nil` when the page's geometry is not usable.
     func nodes(_ p: UnsafeRawBufferPointer, what: String) -> [Node?]? {
@@ -182,6 +180,8 @@ extension PageAuditor {
         }
     }
 
+    /// Node `index` of the page (or sub-page) at `base` of `size` bytes; `nil` when it is
+    /// not within the page's node area (`mp_upper` to the end).
     func node(_ p: UnsafeRawBufferPointer, base: Int, size: Int, upper: Int, index: Int) -> Node? {
         let offset = Int(p.loadUnaligned(fromByteOffset: base + Layout.pageHeader + 2 * index, as: UInt16.self))
         guard offset >= upper, offset + Layout.nodeHeader <= size else { return nil }

@@ -267,15 +267,16 @@ extension EventLog {
                 try writer.endCommit()
                 if let projection, imported > 0 {
                     // Written events are consecutive and end the log; those to project
-                    // are read back from this transaction's pages.
+                    // are read back from this transaction's pages, if the projection folds them.
                     let written = Position(writer.lastPosition.rawValue - UInt64(imported) + 1)...writer.lastPosition
-                    let envelopes = try projected.map { p in
-                        guard let e = try envelope(at: p, tx) else {
-                            throw LogError.corrupted(position: p, reason: "an event just written is missing")
+                    try projection.write(tx, written) {
+                        try projected.map { p in
+                            guard let e = try envelope(at: p, tx) else {
+                                throw LogError.corrupted(position: p, reason: "an event just written is missing")
+                            }
+                            return e
                         }
-                        return e
                     }
-                    try projection.write(tx, written, envelopes)
                 }
                 if writer.unstoredEvents >= deferredHeadsLimit { try writer.storeHeads() }
                 return (imported, skipped, writer.deferred)

@@ -168,13 +168,16 @@ extension StateStore {
         view.place = name
         let (state, _) = try self.state(for: view, claimsFiltered: true)
         let key = NameKey(name)
-        func odd(_ c: JournalState.Claim) -> String? {
-            (c.fields.from + c.fields.to).first { l in
-                guard let place = l.place, let written = l.country else { return false }
-                return NameKey(place) == key && written.uppercased() != country.uppercased()
-            }?.country?.uppercased()
+        // The state holds only the claims the index files under the name: few.
+        return state.liveClaims { _ in true }.compactMap { c in
+            let odd = (c.fields.from + c.fields.to).lazy.compactMap { l -> String? in
+                guard let place = l.place, let written = l.country?.uppercased(), NameKey(place) == key,
+                    written != country.uppercased()
+                else { return nil }
+                return written
+            }.first
+            return odd.map { (c.id, $0) }
         }
-        return state.liveClaims { odd($0) != nil }.map { ($0.id, odd($0)!) }
     }
 
     /// Loads the claims the index finds for `filter`'s commodity and place (each keeps its outlet,

@@ -28,19 +28,23 @@ extension StateStore {
     /// ``catchUp()``, so an append never becomes a long transaction.
     public func project(_ tx: WriteTransaction, _ events: [Envelope]) throws {
         guard let first = events.first, let last = events.last else { return }
-        try project(tx, written: first.position...last.position, events)
+        try project(tx, written: first.position...last.position) { events }
     }
 
     /// Folds into the active state, in `tx`, the events just written there at the positions
-    /// `written`, of which `events` are those of ``JournalState/families`` (the others
+    /// `written`, of which `events` gives those of ``JournalState/families`` (the others
     /// change nothing), and moves the checkpoint to the last of them, when the state is
-    /// exactly up to date before them; otherwise leaves them to ``catchUp()``.
-    public func project(_ tx: WriteTransaction, written: ClosedRange<Position>, _ events: [Envelope]) throws {
+    /// exactly up to date before them; otherwise leaves them to ``catchUp()`` (and does
+    /// not ask for them).
+    public func project(
+        _ tx: WriteTransaction, written: ClosedRange<Position>, _ events: () throws -> [Envelope]
+    ) throws {
         let tables = try active(tx)
         // A new journal's first events start the state; otherwise it must be exactly up to date.
         let at =
             try checkpoint(tx, tables) ?? (written.lowerBound == Position(1) ? (.zero, StateStore.version) : nil)
         guard let at, at.version == StateStore.version, at.position.next == written.lowerBound else { return }
+        let events = try events()
         var writer = StateWriter(store: tables, tx: tx, events: events.count)
         for e in events { try writer.apply(e) }
         try writer.finish()

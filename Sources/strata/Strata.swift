@@ -37,8 +37,7 @@ struct Strata: ParsableCommand {
         if arguments.count >= 3, arguments[1] == "help", !arguments[2].hasPrefix("-"), arguments[2] != "help",
             !configuration.subcommands.contains(where: { $0.configuration.commandName == arguments[2] })
         {
-            FileHandle.standardError.write(
-                Data("error: no command \"\(arguments[2])\"; `strata --help` lists them\n".utf8))
+            Stderr.print("error: no command \"\(arguments[2])\"; `strata --help` lists them")
             exit(withError: ExitCode(64))
         }
         var command: ParsableCommand
