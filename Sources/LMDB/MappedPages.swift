@@ -43,29 +43,56 @@ extension Transaction {
 
 enum MappedPages {
     /// The address ranges at which this process maps `file` (an absolute, resolved path),
-    /// from the lines of `/proc/self/maps`: `start-end perms offset dev inode path`.
+    /// from the lines of `/proc/self/maps`: `start-end perms offset dev inode path`. Read
+    /// as bytes: a rebuild calls this every ``Transaction/releaseInterval`` events, and
+    /// splitting each line into `Character`s took a twentieth of its fold.
     static func ranges(of file: String) -> [Range<UInt>] {
         guard let maps = fopen("/proc/self/maps", "r") else { return [] }
         defer { fclose(maps) }
+        let path = Array(file.utf8)
         var out: [Range<UInt>] = []
-        var line = [CChar](repeating: 0, count: 4096)
-        while fgets(&line, Int32(line.count), maps) != nil {
-            let text = line.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-            let fields = text.split(separator: " ", maxSplits: 5, omittingEmptySubsequences: true)
-            guard fields.count == 6, fields[5].drop(while: { $0 == " " }).dropLast(while: { $0 == "\n" }) == file else {
-                continue
+        var line = [UInt8](repeating: 0, count: 4096)
+        while line.withUnsafeMutableBufferPointer({ fgets($0.baseAddress!, Int32($0.count), maps) }) != nil {
+            let range = line.withUnsafeBufferPointer { b -> Range<UInt>? in
+                let n = strlen(UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self))
+                return MappedPages.range(UnsafeBufferPointer(rebasing: b[..<n]), mapping: path)
             }
-            let bounds = fields[0].split(separator: "-").compactMap { UInt($0, radix: 16) }
-            if bounds.count == 2, bounds[0] < bounds[1] { out.append(bounds[0]..<bounds[1]) }
+            if let range { out.append(range) }
         }
         return out
     }
-}
 
-extension Substring {
-    fileprivate func dropLast(while predicate: (Character) -> Bool) -> Substring {
-        var s = self
-        while let c = s.last, predicate(c) { s = s.dropLast() }
-        return s
+    /// The range of one line of `/proc/self/maps` when it maps `path`.
+    static func range(_ line: UnsafeBufferPointer<UInt8>, mapping path: [UInt8]) -> Range<UInt>? {
+        let space = UInt8(ascii: " ")
+        var i = 0
+        // Five fields, each followed by spaces, then the path.
+        for _ in 0..<5 {
+            while i < line.count, line[i] != space { i += 1 }
+            while i < line.count, line[i] == space { i += 1 }
+        }
+        var end = line.count
+        if end > i, line[end - 1] == UInt8(ascii: "\n") { end -= 1 }
+        guard i < end, end - i == path.count, line[i..<end].elementsEqual(path) else { return nil }
+        var bounds: [UInt] = [0]
+        for b in line[..<(line.firstIndex(of: space) ?? line.count)] {
+            if b == UInt8(ascii: "-") {
+                bounds.append(0)
+                continue
+            }
+            guard let digit = hexDigit(b), bounds[bounds.count - 1] >> 60 == 0 else { return nil }
+            bounds[bounds.count - 1] = bounds[bounds.count - 1] << 4 | UInt(digit)
+        }
+        guard bounds.count == 2, bounds[0] < bounds[1] else { return nil }
+        return bounds[0]..<bounds[1]
+    }
+
+    private static func hexDigit(_ b: UInt8) -> UInt8? {
+        switch b {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
+        default: nil
+        }
     }
 }

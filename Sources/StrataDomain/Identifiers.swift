@@ -96,12 +96,29 @@ public struct ClaimID: Hashable, Comparable, Sendable, CustomStringConvertible {
     public let report: ReportID
     /// The id inside its report (`c1`).
     public let local: String
+    /// An FNV-1a hash of the id's bytes, made once: claim ids key the dictionaries and
+    /// sets a fold and a view use for every event and claim, and hashing two strings there
+    /// each time was a tenth of a rebuild's fold. Bytes suffice: ids are ASCII (``Slug``),
+    /// so ids equal as strings have the same bytes.
+    private let digest: UInt64
 
     public init?(report: ReportID, local: String) {
         guard Slug.isValid(local) else { return nil }
         self.report = report
         self.local = local
+        var h: UInt64 = 0xcbf2_9ce4_8422_2325
+        func mix(_ b: UInt8) { h = (h ^ UInt64(b)) &* 0x100_0000_01b3 }
+        for b in report.rawValue.utf8 { mix(b) }
+        mix(UInt8(ascii: "/"))
+        for b in local.utf8 { mix(b) }
+        digest = h
     }
+
+    public static func == (a: ClaimID, b: ClaimID) -> Bool {
+        a.digest == b.digest && a.local == b.local && a.report == b.report
+    }
+
+    public func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
     /// Parses `REPORT_ID/CLAIM_ID`.
     public init?(_ text: String) {

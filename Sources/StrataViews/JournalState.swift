@@ -73,6 +73,9 @@ public struct JournalState: Sendable, Equatable {
     public internal(set) var aliases: [EntityKind: [NameKey: String]] = [:]
     /// How each commodity and place name was first written (see ``Spellings``).
     public internal(set) var spellings = Spellings()
+    /// Whether ``apply(_:publishedBy:)`` notes spellings: the stored state's writer keeps
+    /// its own, read from the table of names, and leaves them out of its scratch state.
+    var notesSpellings = true
     /// The last position folded.
     public internal(set) var position = Position.zero
 
@@ -141,12 +144,12 @@ public struct JournalState: Sendable, Equatable {
             claims[c.claim] = Claim(
                 id: c.claim, fields: c.fields, recordedAt: e.recordedAt, position: e.position, changed: e.position,
                 outlet: reports[c.claim.report]?.outlet, outletSource: reports[c.claim.report]?.outletSource)
-            spellings.note(c.fields)
+            if notesSpellings { spellings.note(c.fields) }
         case .claimCorrected(let c):
             guard admits(c.report, publishedBy), var claim = claims[c.claim] else { return }
             claim.fields = try c.applied(to: claim.fields)
             claim.changed = e.position
-            spellings.note(claim.fields)
+            if notesSpellings { spellings.note(claim.fields) }
             claims[c.claim] = claim
         case .claimRetracted(let c):
             guard admits(c.report, publishedBy) else { return }

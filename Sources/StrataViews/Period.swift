@@ -7,6 +7,11 @@ public enum Granularity: String, CaseIterable, Sendable {
     /// The period holding `day`, with its first and last days.
     func period(of day: Day) -> (label: String, first: Day, last: Day) {
         let (y, m, _) = day.components
+        if self == .month, (0...9999).contains(y) {
+            // The stored volumes split every shipment by month: its label made from digits.
+            let first = Day(year: y, month: m, day: 1) ?? day
+            return (Granularity.monthLabel(y, m), first, first.adding(days: Day.daysIn(year: y, month: m) - 1))
+        }
         let year = String(y).leftPadded4
         switch self {
         case .month:
@@ -19,6 +24,21 @@ public enum Granularity: String, CaseIterable, Sendable {
             return ("\(year)-Q\(q + 1)", first, last)
         case .year:
             return (year, Day(year: y, month: 1, day: 1) ?? day, Day(year: y, month: 12, day: 31) ?? day)
+        }
+    }
+
+    /// `YYYY-MM` for a year of 0…9999 and a month of 1…12.
+    private static func monthLabel(_ y: Int, _ m: Int) -> String {
+        String(unsafeUninitializedCapacity: 7) { b in
+            let zero = UInt8(ascii: "0")
+            b[0] = zero + UInt8(y / 1000)
+            b[1] = zero + UInt8(y / 100 % 10)
+            b[2] = zero + UInt8(y / 10 % 10)
+            b[3] = zero + UInt8(y % 10)
+            b[4] = UInt8(ascii: "-")
+            b[5] = zero + UInt8(m / 10)
+            b[6] = zero + UInt8(m % 10)
+            return 7
         }
     }
 

@@ -78,9 +78,10 @@ extension StateStore {
             }
             // Room for every claim asserted by then (at most the table's size or the
             // position, known without reading it): growing the dictionary claim by claim
-            // moved each claim many times.
+            // moved each claim many times. Bounded, as a hint: damage can make the
+            // table's count any number.
             let asserted = try tx.stat(tables.claims.asserted.database).entries
-            state.claims.reserveCapacity(min(asserted, Int(clamping: position.rawValue)))
+            state.claims.reserveCapacity(min(asserted, Int(clamping: position.rawValue), 1 << 22))
             try tables.claims.scan(tx, at: position) { _, v in
                 let c = try StateCodec.claim(v)
                 state.claims[c.id] = c

@@ -46,6 +46,8 @@ struct StateWriter {
         self.store = store
         self.tx = tx
         scratch.claims.reserveCapacity(events)
+        // The resolver takes the writer's spellings (``spellings``), not the scratch state's.
+        scratch.notesSpellings = false
     }
 
     private static let latest = Position(UInt64.max)

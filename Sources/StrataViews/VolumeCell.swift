@@ -112,6 +112,8 @@ struct VolumeCell: Equatable, Sendable {
     static func apportion(_ total: Int64, _ weights: [Int64]) -> [Int64] {
         let sum = weights.reduce(0, +)
         guard sum > 0 else { return weights.map { _ in 0 } }
+        // Most shipments fall in one month: all of it there.
+        if weights.count == 1 { return [total] }
         var parts: [Int64] = []
         var remainders: [(Int64, Int)] = []
         for (i, w) in weights.enumerated() {

@@ -9,6 +9,17 @@ struct VolumeKey: Hashable, Sendable {
     let period: String
     let from: String
     let to: String
+    /// The four fields' hash, made once: a writer looks each key up in several dictionaries
+    /// per event, and hashing four strings each time showed in its profile. Swift's own
+    /// string hash, not one of the bytes: names that are equal as strings (`étain` written
+    /// composed or decomposed) are one key.
+    private let digest: Int
+
+    static func == (a: VolumeKey, b: VolumeKey) -> Bool {
+        a.digest == b.digest && a.commodity == b.commodity && a.period == b.period && a.from == b.from && a.to == b.to
+    }
+
+    func hash(into hasher: inout Hasher) { hasher.combine(digest) }
 
     /// Whether encoded key `a` sorts before `b` (as LMDB orders them: bytes, then length).
     static func precedes(_ a: [UInt8], _ b: [UInt8]) -> Bool {
@@ -40,6 +51,12 @@ struct VolumeKey: Hashable, Sendable {
         self.period = period
         self.from = from
         self.to = to
+        var h = Hasher()
+        h.combine(commodity)
+        h.combine(period)
+        h.combine(from)
+        h.combine(to)
+        digest = h.finalize()
     }
 
     init?(encoded bytes: [UInt8]) {

@@ -97,7 +97,10 @@ struct VolumeStore {
     /// Every nonzero cell at `position`.
     func cells(_ tx: Transaction, at position: Position) throws -> [VolumeKey: VolumeCell] {
         var cells: [VolumeKey: VolumeCell] = [:]
-        cells.reserveCapacity(try tx.stat(current).entries)
+        // Room for the cells there are now, up to a bound: the count is a hint, read from
+        // the database's record, which damage can make any number (it aborted a view
+        // asking for exabytes).
+        cells.reserveCapacity(min(try tx.stat(current).entries, 1 << 16))
         // The last snapshot at or before `position` (its marker sorts first among its rows).
         var base = Position.zero
         try tx.withCursor(snapshots) { c in

@@ -1,6 +1,7 @@
 import Foundation
-import LMDB
 import Testing
+
+@testable import LMDB
 
 /// `Transaction.releaseMappedPages` lowers the resident set by the file pages a pass read,
 /// and what is read afterwards (through pointers lent before, too) is unchanged.
@@ -27,7 +28,9 @@ struct MappedPagesTests {
                 return v
             }
             try env.write { tx throws in
-                for i in 0..<count { try tx.put(d, key: withUnsafeBytes(of: UInt32(i).bigEndian, Array.init), value: value(i)) }
+                for i in 0..<count {
+                    try tx.put(d, key: withUnsafeBytes(of: UInt32(i).bigEndian, Array.init), value: value(i))
+                }
             }
             try env.read { tx throws in
                 let before = try residentFileKiB()
@@ -57,5 +60,22 @@ struct MappedPagesTests {
                 #expect(again == sum)
             }
         #endif
+    }
+
+    @Test("a line of /proc/self/maps gives its range only when its path is the file's, spaces and all")
+    func mapsLines() {
+        func range(_ line: String, _ path: String) -> Range<UInt>? {
+            Array(line.utf8).withUnsafeBufferPointer { MappedPages.range($0, mapping: Array(path.utf8)) }
+        }
+        let file = "/tmp/a journal/data.mdb"
+        let line = "7f3c2a000000-7f3c6a00F000 r--s 00000000 fd:01 1234                       \(file)\n"
+        #expect(range(line, file) == 0x7f3c_2a00_0000..<0x7f3c_6a00_f000)
+        #expect(range(String(line.dropLast()), file) == 0x7f3c_2a00_0000..<0x7f3c_6a00_f000)
+        #expect(range(line, "/tmp/a journal/data.md") == nil)
+        #expect(range(line, "journal/data.mdb") == nil)
+        #expect(range(line.replacingOccurrences(of: "\n", with: " (deleted)\n"), file) == nil)
+        #expect(range("7f3c2a000000-7f3c2a001000 rw-p 00000000 00:00 0 \n", file) == nil)
+        #expect(range("7f3c6a000000-7f3c2a000000 r--s 00000000 fd:01 1234 \(file)\n", file) == nil)
+        #expect(range("7f3c2a00000g-7f3c6a000000 r--s 00000000 fd:01 1234 \(file)\n", file) == nil)
     }
 }

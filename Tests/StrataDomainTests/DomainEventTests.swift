@@ -114,6 +114,19 @@ struct DomainEventTests {
         #expect(value.groupedText == text)
     }
 
+    @Test("claim ids are equal, and hash alike, exactly when report and local id are")
+    func claimIDIdentity() throws {
+        let a = try #require(ClaimID("r1/c1"))
+        #expect(a == ClaimID(report: ReportID("r1")!, local: "c1"))
+        #expect(a.hashValue == ClaimID("r1/c1")!.hashValue)
+        #expect(a != ClaimID("r1/c2"))
+        #expect(a != ClaimID("r2/c1"))
+        // The same characters split otherwise name another claim.
+        #expect(ClaimID("r1/c12") != ClaimID("r1c/12"))
+        #expect(Set([a, ClaimID("r1/c1")!, ClaimID("r1/c2")!]).count == 2)
+        #expect(a.description == "r1/c1")
+    }
+
     @Test("outlet ids are made from names")
     func outletIDs() {
         #expect(SourceID.outlet(named: "Daily NK")?.rawValue == "daily-nk")

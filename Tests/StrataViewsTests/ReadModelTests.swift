@@ -193,6 +193,35 @@ struct ReadModelTests {
                 \.label) == ["2020-Q1", "2020-Q2"])
     }
 
+    @Test("months are labelled YYYY-MM, the year padded to four digits")
+    func monthLabels() {
+        for (y, m) in [(0, 1), (7, 9), (999, 10), (1000, 11), (2020, 12), (9999, 2)] {
+            let label = Granularity.month.period(of: Day(year: y, month: m, day: 14)!).label
+            let year = String(y)
+            #expect(
+                label == String(repeating: "0", count: max(0, 4 - year.count)) + year + (m < 10 ? "-0" : "-")
+                    + String(m))
+        }
+    }
+
+    @Test("volume keys are equal, and hash alike, exactly when their four fields are")
+    func volumeKeyIdentity() {
+        let a = VolumeKey(commodity: "coal", period: "2020-05", from: "KP", to: "CN")
+        #expect(a == VolumeKey(commodity: "coal", period: "2020-05", from: "KP", to: "CN"))
+        #expect(a.hashValue == VolumeKey(commodity: "coal", period: "2020-05", from: "KP", to: "CN").hashValue)
+        // The same bytes in other fields are another key.
+        #expect(a != VolumeKey(commodity: "coal2", period: "020-05", from: "KP", to: "CN"))
+        #expect(a != VolumeKey(commodity: "coal", period: "2020-05", from: "KPC", to: "N"))
+        #expect(a != VolumeKey(commodity: "coal", period: "2020-05", from: "CN", to: "KP"))
+        #expect(Set([a, VolumeKey(commodity: "coal", period: "2020-05", from: "KP", to: "CN")]).count == 1)
+        // Equal as strings, one key: a name written composed or decomposed, the Kelvin sign.
+        let composed = VolumeKey(commodity: "\u{E9}tain", period: "2020-05", from: "KP", to: "CN")
+        let decomposed = VolumeKey(commodity: "e\u{301}tain", period: "2020-05", from: "KP", to: "CN")
+        #expect(composed == decomposed && composed.hashValue == decomposed.hashValue)
+        let kelvin = VolumeKey(commodity: "coal", period: "2020-05", from: "\u{212A}P", to: "CN")
+        #expect(kelvin == a && kelvin.hashValue == a.hashValue)
+    }
+
     @Test("cell keys and cells survive their stored form; rows come in the stored keys' byte order")
     func cellCodecAndOrder() throws {
         let keys = [
