@@ -246,6 +246,8 @@ extension Environment {
         mapLock.lockShared()
         defer { mapLock.unlock() }
         let txn = try begin(flags: 0)
+        WriteInProgress.enter()
+        defer { WriteInProgress.leave() }
         let tx = WriteTransaction(txn)
         let result: R
         do {

@@ -51,6 +51,20 @@ public class Transaction {
         ensureLive()
         var s = MDB_stat()
         try check(mdb_stat(handle, db.dbi, &s), "mdb_stat \(db.name)")
+        // The counts are those the database's record holds, which damage can make any
+        // number; used as sizes they trapped on overflow or asked for exabytes. A record
+        // that claims more pages than the map has, or more rows than its pages' bytes, is
+        // corrupted.
+        var info = MDB_envinfo()
+        mdb_env_info(mdb_txn_env(handle), &info)
+        let pageSize = Int(s.ms_psize)
+        let mapPages = pageSize > 0 ? info.me_mapsize / pageSize : 0
+        let pages = [s.ms_branch_pages, s.ms_leaf_pages, s.ms_overflow_pages]
+        guard pages.allSatisfy({ (0...mapPages).contains($0) }), pages.reduce(0, +) <= mapPages,
+            (0...(pages.reduce(0, +) * pageSize)).contains(s.ms_entries)
+        else {
+            throw LMDBError(code: MDB_CORRUPTED, operation: "mdb_stat \(db.name): page or row counts out of range")
+        }
         return DatabaseStat(s)
     }
 
@@ -71,7 +85,13 @@ public class Transaction {
             if rc == MDB_NOTFOUND { return pages }
             try check(rc, "mdb_cursor_get free list")
             guard v.mv_size >= MemoryLayout<Int>.size, let data = v.mv_data else { continue }
-            pages += data.loadUnaligned(as: Int.self)
+            // The length leads as many page numbers: one the record cannot hold is damage.
+            let count = data.loadUnaligned(as: Int.self)
+            guard (0...(v.mv_size / MemoryLayout<Int>.size - 1)).contains(count) else {
+                throw LMDBError(
+                    code: MDB_CORRUPTED, operation: "free list record of \(v.mv_size) bytes lists \(count) pages")
+            }
+            pages += count
         }
     }
 

@@ -72,8 +72,15 @@ extension StateStore {
                 let tables = try active(tx)
                 guard let at = try checkpoint(tx, tables), at.version == StateStore.version else { return nil }
                 if ahead == nil {
+                    let head = try log.lastPosition(in: tx)
+                    // Read models cannot have folded events the log does not hold.
+                    guard at.position <= head else {
+                        throw LogError.corrupted(
+                            position: nil,
+                            reason: "the read models' checkpoint \(at.position) is past the log's end \(head)")
+                    }
                     ahead = DecodedEvents(log, after: at.position, patience: StateStore.readerPatience)
-                    behind = Int(clamping: (try log.lastPosition(in: tx)).rawValue - at.position.rawValue)
+                    behind = Int(clamping: head.rawValue - at.position.rawValue)
                 }
                 return try fold(tx, into: tables, after: at.position, limit: batch, ahead: ahead)
             }

@@ -12,8 +12,14 @@ import LMDB
 /// instead of an abort or a crash, for every command: LMDB's failed checks through
 /// ``LMDB/AssertionHandler``, faults (`SIGSEGV`, `SIGBUS`) by a signal handler. Swift code
 /// does not fault (it traps on its own errors, which stay crashes), so a fault in this
-/// program is LMDB, or code reading what LMDB returned, on a damaged file.
+/// program is LMDB, or code reading what LMDB returned, on a damaged file. An abort
+/// (`SIGABRT`) inside a write transaction is LMDB's heap corrupted by a damaged page (the
+/// C library's `double free or corruption`) and is reported the same way; any other abort
+/// goes on to the handler that was there before (Swift's backtracer).
 enum CrashGuard {
+    /// The `SIGABRT` action before ``install()``.
+    nonisolated(unsafe) private static var previousAbort = sigaction()
+
     static func install() {
         AssertionHandler.install { message in
             CrashGuard.fail("the data file is damaged (LMDB: \(message.map { String(cString: $0) } ?? "failed check"))")
@@ -27,6 +33,20 @@ enum CrashGuard {
                 _exit(Exit.ioError.rawValue)
             }
         }
+        var abort = sigaction()
+        abort.__sigaction_handler.sa_handler = { _ in
+            if WriteInProgress.active {
+                let message: StaticString =
+                    "error: journal corrupted: LMDB aborted while writing, as it does on a damaged data file (run strata verify)\n"
+                _ = write(STDERR_FILENO, message.utf8Start, message.utf8CodeUnitCount)
+                _exit(Exit.ioError.rawValue)
+            }
+            // Not LMDB's writing: restore the handler before, and abort through it.
+            sigaction(SIGABRT, &CrashGuard.previousAbort, nil)
+            raise(SIGABRT)
+        }
+        sigemptyset(&abort.sa_mask)
+        sigaction(SIGABRT, &abort, &CrashGuard.previousAbort)
     }
 
     /// Writes `error: journal corrupted: DETAIL` and exits 74 at once, without cleanup:
