@@ -53,10 +53,8 @@ enum MappedPages {
         var out: [Range<UInt>] = []
         var line = [UInt8](repeating: 0, count: 4096)
         while line.withUnsafeMutableBufferPointer({ fgets($0.baseAddress!, Int32($0.count), maps) }) != nil {
-            let range = line.withUnsafeBufferPointer { b -> Range<UInt>? in
-                let n = strlen(UnsafeRawPointer(b.baseAddress!).assumingMemoryBound(to: CChar.self))
-                return MappedPages.range(UnsafeBufferPointer(rebasing: b[..<n]), mapping: path)
-            }
+            let n = line.firstIndex(of: 0) ?? line.count
+            let range = line.withUnsafeBufferPointer { MappedPages.range(.init(rebasing: $0[..<n]), mapping: path) }
             if let range { out.append(range) }
         }
         return out
@@ -74,25 +72,12 @@ enum MappedPages {
         var end = line.count
         if end > i, line[end - 1] == UInt8(ascii: "\n") { end -= 1 }
         guard i < end, end - i == path.count, line[i..<end].elementsEqual(path) else { return nil }
-        var bounds: [UInt] = [0]
-        for b in line[..<(line.firstIndex(of: space) ?? line.count)] {
-            if b == UInt8(ascii: "-") {
-                bounds.append(0)
-                continue
-            }
-            guard let digit = hexDigit(b), bounds[bounds.count - 1] >> 60 == 0 else { return nil }
-            bounds[bounds.count - 1] = bounds[bounds.count - 1] << 4 | UInt(digit)
-        }
-        guard bounds.count == 2, bounds[0] < bounds[1] else { return nil }
-        return bounds[0]..<bounds[1]
-    }
-
-    private static func hexDigit(_ b: UInt8) -> UInt8? {
-        switch b {
-        case UInt8(ascii: "0")...UInt8(ascii: "9"): b - UInt8(ascii: "0")
-        case UInt8(ascii: "a")...UInt8(ascii: "f"): b - UInt8(ascii: "a") + 10
-        case UInt8(ascii: "A")...UInt8(ascii: "F"): b - UInt8(ascii: "A") + 10
-        default: nil
-        }
+        // The first field: `start-end` in hexadecimal.
+        let field = line[..<(line.firstIndex(of: space) ?? line.count)]
+        guard let dash = field.firstIndex(of: UInt8(ascii: "-")),
+            let start = UInt(String(decoding: field[..<dash], as: UTF8.self), radix: 16),
+            let stop = UInt(String(decoding: field[(dash + 1)...], as: UTF8.self), radix: 16), start < stop
+        else { return nil }
+        return start..<stop
     }
 }

@@ -60,9 +60,8 @@ public class Transaction {
         let pageSize = Int(s.ms_psize)
         let mapPages = pageSize > 0 ? info.me_mapsize / pageSize : 0
         let pages = [s.ms_branch_pages, s.ms_leaf_pages, s.ms_overflow_pages]
-        guard pages.allSatisfy({ (0...mapPages).contains($0) }), pages.reduce(0, +) <= mapPages,
-            (0...(pages.reduce(0, +) * pageSize)).contains(s.ms_entries)
-        else {
+        let total = pages.allSatisfy { (0...mapPages).contains($0) } ? pages.reduce(0, +) : Int.max
+        guard total <= mapPages, (0...(total * pageSize)).contains(s.ms_entries) else {
             throw LMDBError(code: MDB_CORRUPTED, operation: "mdb_stat \(db.name): page or row counts out of range")
         }
         return DatabaseStat(s)

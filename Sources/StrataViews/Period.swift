@@ -7,16 +7,13 @@ public enum Granularity: String, CaseIterable, Sendable {
     /// The period holding `day`, with its first and last days.
     func period(of day: Day) -> (label: String, first: Day, last: Day) {
         let (y, m, _) = day.components
-        if self == .month, (0...9999).contains(y) {
-            // The stored volumes split every shipment by month: its label made from digits.
-            let first = Day(year: y, month: m, day: 1) ?? day
-            return (Granularity.monthLabel(y, m), first, first.adding(days: Day.daysIn(year: y, month: m) - 1))
-        }
-        let year = String(y).leftPadded4
+        var year: String { String(y).leftPadded4 }
         switch self {
         case .month:
             let first = Day(year: y, month: m, day: 1) ?? day
-            return ("\(year)-\(m < 10 ? "0" : "")\(m)", first, first.adding(days: Day.daysIn(year: y, month: m) - 1))
+            // The stored volumes split every shipment by month: labels made from digits.
+            let label = (0...9999).contains(y) ? Granularity.monthLabel(y, m) : "\(year)-\(m < 10 ? "0" : "")\(m)"
+            return (label, first, first.adding(days: Day.daysIn(year: y, month: m) - 1))
         case .quarter:
             let q = (m - 1) / 3
             let first = Day(year: y, month: q * 3 + 1, day: 1) ?? day

@@ -169,11 +169,12 @@ extension StateStore {
         view.place = name
         let (state, _) = try self.state(for: view, claimsFiltered: true)
         let key = NameKey(name)
+        let country = country.uppercased()
         // The state holds only the claims the index files under the name: few.
         return state.liveClaims { _ in true }.compactMap { c in
             let odd = (c.fields.from + c.fields.to).lazy.compactMap { l -> String? in
                 guard let place = l.place, let written = l.country?.uppercased(), NameKey(place) == key,
-                    written != country.uppercased()
+                    written != country
                 else { return nil }
                 return written
             }.first
