@@ -34,6 +34,9 @@ public final class Environment: @unchecked Sendable {
         /// of one fixed size (`MDB_DUPSORT | MDB_DUPFIXED`): see
         /// ``WriteTransaction/putMember(_:key:value:)`` and ``Cursor/member(_:_:)``.
         public var sets: Set<String> = []
+        /// Take turns with the environment's other writers (``WriterTurns``). Off, writes
+        /// go as LMDB alone would have them, as an older program's would.
+        public var takesTurns: Bool = true
         public init() {}
     }
 
@@ -43,6 +46,7 @@ public final class Environment: @unchecked Sendable {
     private let databases: [String: Database]
     private let mapLock = ReadWriteLock()
     private let maximumMapSize: Int
+    private let turns: WriterTurns
 
     /// Opens or creates the environment at `path` (a directory, created 0700 with any
     /// missing parents; files 0600) with the named databases, creating the databases that
@@ -70,6 +74,7 @@ public final class Environment: @unchecked Sendable {
         self.handle = env
         self.path = path
         self.maximumMapSize = options.maximumMapSize
+        self.turns = WriterTurns(path: options.takesTurns ? path : nil)
         do {
             self.databases = try Environment.openDatabases(env, names, sets: options.sets)
         } catch {
@@ -237,6 +242,39 @@ extension Environment {
         }
     }
 
+    /// Lets the writers waiting for LMDB's write lock, in this process or others, take it
+    /// before this thread's next write transaction (``WriterTurns``); returns at once when
+    /// none waits. For a long run of write transactions, between two of them: LMDB alone
+    /// would let the run take the lock again before a waiting writer wakes. Not to be called
+    /// inside a transaction's `body`, where the waiting writers would wait for this one.
+    public func letWaitingWritersIn() { turns.letWaitingWritersIn() }
+
+    /// Runs `body`, which reads the environment and then writes, with this thread's turn
+    /// held: it waits until LMDB's write lock is free, and from then until `body` returns a
+    /// long run of transactions in another process stays paused between two of them
+    /// (``letWaitingWritersIn()``), so what `body` read is still what it writes to, unless
+    /// another short writer came first. For a writer whose plan went stale: without it, a
+    /// plan made while a long run writes goes stale at every one of its commits.
+    public func withTurn<R>(_ body: () throws -> R) throws -> R {
+        try turns.waiting {
+            // The lock, free: a long run in progress has ended its transaction and now
+            // waits for this thread's turn to end.
+            do {
+                mapLock.lockShared()
+                defer { mapLock.unlock() }
+                mdb_txn_abort(try begin(flags: 0))
+            }
+            return try body()
+        }
+    }
+
+    /// Runs `body` as the only writer of the environment (``WriterTurns``): the writers
+    /// waiting now go first; writers that come later, in any process, wait until `body`
+    /// returns before they begin a transaction. This environment's own writes in `body`, on
+    /// any thread, do not wait. For a run whose writes must follow each other with nothing
+    /// between (an import, whose positions are its file's). Readers are not held up.
+    public func writingAlone<R>(_ body: () throws -> R) rethrows -> R { try turns.alone(body) }
+
     private enum WriteOutcome<R> {
         case done(R)
         case mapFull
@@ -245,7 +283,8 @@ extension Environment {
     private func attemptWrite<R>(_ body: (WriteTransaction) throws -> R) throws -> WriteOutcome<R> {
         mapLock.lockShared()
         defer { mapLock.unlock() }
-        let txn = try begin(flags: 0)
+        // Said to be waiting while it waits, so that a long run lets it in.
+        let txn = try turns.waiting { try begin(flags: 0) }
         WriteInProgress.enter()
         defer { WriteInProgress.leave() }
         let tx = WriteTransaction(txn)

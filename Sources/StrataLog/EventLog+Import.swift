@@ -52,44 +52,49 @@ extension EventLog {
         check: ImportCheck? = nil, projection: ImportProjection? = nil,
         progress: ((ImportResult) -> Void)? = nil
     ) throws -> ImportResult {
-        let batches = BatchChannel<ImportBatch>(capacity: 2)
-        let outcome = ImportOutcome()
-        let before = try head().lastPosition
-        let writer = Thread { [self] in
-            // The journal's end as this import knows it: where it was, or what it wrote.
-            var known = before
-            var deferred: DeferredHeads? = nil
-            while let batch = batches.receive() {
-                do {
-                    let (imported, skipped) = try writeImported(
-                        batch, known: known, deferred: &deferred, projection: projection)
-                    known = max(known, batch.events.last?.position ?? known)
-                    outcome.add(imported: imported, skipped: skipped, last: batch.events.last?.position)
-                } catch {
-                    outcome.fail(error)
-                    batches.cancel()
+        // The only writer while it runs: its positions are the file's, so a command
+        // appended between two of its batches would take a position the file holds and
+        // stop it. Writers that come during the import wait for its end.
+        try environment.writingAlone {
+            let batches = BatchChannel<ImportBatch>(capacity: 2)
+            let outcome = ImportOutcome()
+            let before = try head().lastPosition
+            let writer = Thread { [self] in
+                // The journal's end as this import knows it: where it was, or what it wrote.
+                var known = before
+                var deferred: DeferredHeads? = nil
+                while let batch = batches.receive() {
+                    do {
+                        let (imported, skipped) = try writeImported(
+                            batch, known: known, deferred: &deferred, projection: projection)
+                        known = max(known, batch.events.last?.position ?? known)
+                        outcome.add(imported: imported, skipped: skipped, last: batch.events.last?.position)
+                    } catch {
+                        outcome.fail(error)
+                        batches.cancel()
+                    }
                 }
+                // What was committed keeps its heads, whether the import ended or failed.
+                do { try storeDeferredHeads(deferred) } catch { outcome.fail(error) }
+                outcome.finish()
             }
-            // What was committed keeps its heads, whether the import ended or failed.
-            do { try storeDeferredHeads(deferred) } catch { outcome.fail(error) }
-            outcome.finish()
-        }
-        writer.start()
-        do {
-            try readBatches(from: reader, batchSize: batchSize, recordedAt: recordedAt, check: check) { batch in
-                guard batches.send(batch) else { return false }
-                progress?(outcome.result)
-                return true
+            writer.start()
+            do {
+                try readBatches(from: reader, batchSize: batchSize, recordedAt: recordedAt, check: check) { batch in
+                    guard batches.send(batch) else { return false }
+                    progress?(outcome.result)
+                    return true
+                }
+                batches.close()
+            } catch {
+                batches.cancel()
+                outcome.waitUntilFinished()
+                throw outcome.error ?? error
             }
-            batches.close()
-        } catch {
-            batches.cancel()
             outcome.waitUntilFinished()
-            throw outcome.error ?? error
+            if let error = outcome.error { throw error }
+            return outcome.result
         }
-        outcome.waitUntilFinished()
-        if let error = outcome.error { throw error }
-        return outcome.result
     }
 
     /// Imports decoded events (as `read` or `Envelope(jsonLine:line:)` give them) under the
@@ -126,33 +131,36 @@ extension EventLog {
     public func importEncoded(
         _ events: [EncodedEvent], batchSize: Int = 10_000, storingHeads: Bool = true
     ) throws -> ImportResult {
-        let batchSize = max(batchSize, 1)
-        let lines = Array(events.indices.map { $0 + 1 })
-        var result = ImportResult()
-        var start = 0
-        var known = try head().lastPosition
-        var deferred: DeferredHeads? = nil
-        do {
-            while start < events.count {
-                // At least `batchSize` events, and whole commands.
-                var end = min(start + batchSize, events.count)
-                while end < events.count, events[end - 1].sameCommand(as: events[end]) { end += 1 }
-                let (imported, skipped) = try writeImported(
-                    ImportBatch(events: events[start..<end], lines: lines[start..<end]), known: known,
-                    deferred: &deferred)
-                known = max(known, events[end - 1].position)
-                result.add(imported: imported, skipped: skipped, last: events[end - 1].position)
-                start = end
+        // The only writer while it runs (see `importNDJSON`).
+        try environment.writingAlone {
+            let batchSize = max(batchSize, 1)
+            let lines = Array(events.indices.map { $0 + 1 })
+            var result = ImportResult()
+            var start = 0
+            var known = try head().lastPosition
+            var deferred: DeferredHeads? = nil
+            do {
+                while start < events.count {
+                    // At least `batchSize` events, and whole commands.
+                    var end = min(start + batchSize, events.count)
+                    while end < events.count, events[end - 1].sameCommand(as: events[end]) { end += 1 }
+                    let (imported, skipped) = try writeImported(
+                        ImportBatch(events: events[start..<end], lines: lines[start..<end]), known: known,
+                        deferred: &deferred)
+                    known = max(known, events[end - 1].position)
+                    result.add(imported: imported, skipped: skipped, last: events[end - 1].position)
+                    start = end
+                }
+            } catch {
+                // What was committed keeps its heads. The import's own error is the one to
+                // report: heads that cannot be stored now are read from the events by every
+                // reader and stored by the next writer (``DeferredHeads``), so nothing is lost.
+                if storingHeads { try? storeDeferredHeads(deferred) }
+                throw error
             }
-        } catch {
-            // What was committed keeps its heads. The import's own error is the one to
-            // report: heads that cannot be stored now are read from the events by every
-            // reader and stored by the next writer (``DeferredHeads``), so nothing is lost.
-            if storingHeads { try? storeDeferredHeads(deferred) }
-            throw error
+            if storingHeads { try storeDeferredHeads(deferred) }
+            return result
         }
-        if storingHeads { try storeDeferredHeads(deferred) }
-        return result
     }
 
     /// Reads whole commands into batches of at least `batchSize` events (the last may be

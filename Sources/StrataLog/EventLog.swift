@@ -38,6 +38,9 @@ public final class EventLog: Sendable {
         public var extraDatabases: [String] = []
         /// Those of `extraDatabases` that are sets (``LMDB/Environment/Options/sets``).
         public var extraSets: Set<String> = []
+        /// Take turns at the write lock with the journal's other writers
+        /// (``LMDB/Environment/Options/takesTurns``); off only to act as an older program.
+        public var takesTurns: Bool = true
         /// The clock record times are taken from, and checked against (tests set their own).
         public var clock: @Sendable () -> RecordTime = { RecordTime.now() }
         /// The most events an import keeps stream heads unstored for (``DeferredHeads``);
@@ -116,6 +119,7 @@ public final class EventLog: Sendable {
         envOptions.mapSize = options.mapSize
         envOptions.durable = options.durable
         envOptions.sets = options.extraSets
+        envOptions.takesTurns = options.takesTurns
         let env = try storage {
             try Environment(
                 path: path, databases: EventLog.databaseNames + options.extraDatabases, options: envOptions)

@@ -88,6 +88,7 @@ extension StateStore {
             total += step
             if step < batch { return total }
             progress(total, max(total, behind))
+            log.environment.letWaitingWritersIn()
         }
     }
 
@@ -166,10 +167,10 @@ extension StateStore {
             total += n
             if done { return total }
             progress(total, max(total, end))
-            // Let a writer waiting for LMDB's write lock in (an append, a correction): this
-            // loop would take the lock again before a waiting process wakes up, and hold
-            // it batch after batch until the rebuild ends.
-            usleep(StateStore.writerPause)
+            // Writers waiting for LMDB's write lock (an append, a correction, another
+            // rebuild) go first: this loop would take the lock again before a waiting
+            // process wakes up, and hold it batch after batch until the rebuild ends.
+            log.environment.letWaitingWritersIn()
         }
     }
 
@@ -210,8 +211,4 @@ extension StateStore {
             return target
         }
     }
-
-    /// Microseconds the rebuild pauses between its transactions for other writers: 0.1 s
-    /// over the 100 transactions of a rebuild of 1M events.
-    static let writerPause: UInt32 = 1000
 }

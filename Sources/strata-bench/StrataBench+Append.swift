@@ -25,9 +25,16 @@ extension StrataBench {
         @Option(help: "Random seed.") var seed: UInt64 = 1
         @Flag(help: "Use the exact expected version of each stream (retrying on conflicts).")
         var expectVersions = false
+        @Flag(
+            help:
+                "Write without taking turns with other writers, as a strata before writers took turns would (an import then meets these events)."
+        )
+        var withoutTurns = false
 
         func run() throws {
-            let log = try EventLog(path: journal)
+            var options = EventLog.Options()
+            options.takesTurns = !withoutTurns
+            let log = try EventLog(path: journal, options: options)
             var rng = SplitMix64(seed: seed)
             let filler = String(repeating: "x", count: payloadBytes)
             var appended = 0

@@ -18,11 +18,7 @@ struct CatchUpCrashTests {
     /// A journal of `events` generated events exported to `dir/all.ndjson`, with the
     /// lines of that export and the answer every copy must give.
     private func source(in dir: URL, events: Int) throws -> (all: URL, lines: [Data], volumes: Data) {
-        let source = dir.appendingPathComponent("source").path
-        let made = try bench("journal", "--journal", source, "--events", String(events))
-        try #require(made.exited(0), "strata-bench journal: \(made.err)")
-        let all = dir.appendingPathComponent("all.ndjson")
-        try #require(try strata("export", "--journal", source, "--output", all.path).exited(0))
+        let (source, all) = try benchExport(in: dir, events: events)
         let expected = try strata("volumes", "--by", "quarter", "--format", "json", "--journal", source)
         try #require(expected.exited(0))
         return (all, ndjsonLines(try Data(contentsOf: all)), expected.stdout)

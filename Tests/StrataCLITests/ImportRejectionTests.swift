@@ -441,17 +441,18 @@ struct ImportReferenceTests {
     }
 
     @Test(
-        "an import overtaken by another writer says so: the position it meets was written by another process while it ran"
+        "an import overtaken by a writer that does not take turns says so: the position it meets was written by another process while it ran"
     )
     func overtakenByAnotherWriter() throws {
         try withTemporaryDirectory { dir in
             let journal = dir.appendingPathComponent("journal").path
-            let report = repositoryRoot.appendingPathComponent("examples/dailynk-2020-05-minerals.yaml").path
             // The first 100 lines go in (the import commits its first batch of 50 and waits
-            // on line 101 to close the second); another process appends; then the rest.
+            // on line 101 to close the second); a process that does not wait for the import
+            // (as a strata before writers took turns) appends; then the rest. A `strata
+            // append` there would wait for the import's end, which waits for it.
             let script = """
                 set -u
-                strata="$1"; journal="$2"; sample="$3"; report="$4"
+                strata="$1"; journal="$2"; sample="$3"; bench="$4"
                 {
                   head -n 100 "$sample"
                   for _ in $(seq 600); do
@@ -459,12 +460,12 @@ struct ImportReferenceTests {
                     [ "$n" -ge 50 ] && break
                     sleep 0.05
                   done
-                  "$strata" append "$report" --journal "$journal" >&2
+                  "$bench" append --journal "$journal" --commands 1 --without-turns >&2
                   tail -n +101 "$sample"
                 } | "$strata" import - --batch-size 50 --journal "$journal"
                 """
             let r = try Running(
-                "/bin/bash", ["-c", script, "bash", Binaries.strata, journal, sampleExport.path, report]
+                "/bin/bash", ["-c", script, "bash", Binaries.strata, journal, sampleExport.path, Binaries.bench]
             ).wait()
             #expect(r.exited(65), "\(r.status) \(r.err)")
             #expect(r.err.contains("was written by another process while this import ran"), "\(r.err)")

@@ -8,10 +8,7 @@ struct StatsSnapshotTests {
     @Test("every stats taken during an import counts the reports and claims at its own last position")
     func statsDuringImport() throws {
         try withTemporaryDirectory { dir in
-            let source = dir.appendingPathComponent("source").path
-            try #require(try bench("journal", "--journal", source, "--events", "12000").exited(0))
-            let file = dir.appendingPathComponent("all.ndjson")
-            try #require(try strata("export", "--journal", source, "--output", file.path).exited(0))
+            let file = try benchExport(in: dir, events: 12_000).export
             // The reports and claims the journal holds at each position of the export.
             var counts: [Int: (reports: Int, claims: Int)] = [:]
             var seen = Set<String>()

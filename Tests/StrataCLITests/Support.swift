@@ -174,6 +174,17 @@ func fileSize(_ path: String) -> Int? {
     return Int(st.st_size)
 }
 
+/// A `strata-bench journal` of `events` events made in `dir/source` and exported to
+/// `dir/all.ndjson`: a source for imports. Returns the journal's path and the export's.
+func benchExport(in dir: URL, events: Int) throws -> (journal: String, export: URL) {
+    let source = dir.appendingPathComponent("source").path
+    let made = try bench("journal", "--journal", source, "--events", String(events))
+    try #require(made.exited(0), "strata-bench journal: \(made.err)")
+    let export = dir.appendingPathComponent("all.ndjson")
+    try #require(try strata("export", "--journal", source, "--output", export.path).exited(0))
+    return (source, export)
+}
+
 /// The lines of NDJSON output, without their newlines. Every line must end with one.
 func ndjsonLines(_ data: Data) -> [Data] {
     var lines = data.split(separator: 0x0A, omittingEmptySubsequences: false).map { Data($0) }

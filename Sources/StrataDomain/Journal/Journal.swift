@@ -64,8 +64,7 @@ public final class Journal: Sendable {
         recordedAt: RecordTime?, by analyst: String, conflict: (EventID) -> InputError,
         plan: () throws -> Planned
     ) throws -> Outcome {
-        var attempt = 0
-        while true {
+        func once() throws -> Outcome {
             let planned = try log.head().lastPosition
             let parts: [StreamAppend]
             let warnings: [InputError]
@@ -73,12 +72,20 @@ public final class Journal: Sendable {
             case .done(let outcome): return outcome
             case .append(let p, let w): (parts, warnings) = (p, w)
             }
+            let r = try log.append(
+                parts, recordedAt: recordedAt, recordedBy: analyst, planned: planned, alsoWrite: projector)
+            return Outcome(
+                appended: r.appended, unchanged: r.unchanged, positions: r.positions, recordedAt: r.recordedAt,
+                warnings: warnings)
+        }
+        var attempt = 0
+        while true {
             do {
-                let r = try log.append(
-                    parts, recordedAt: recordedAt, recordedBy: analyst, planned: planned, alsoWrite: projector)
-                return Outcome(
-                    appended: r.appended, unchanged: r.unchanged, positions: r.positions, recordedAt: r.recordedAt,
-                    warnings: warnings)
+                // Planned again with this process's turn at the write lock held: a long run
+                // of transactions (an import, a rebuild) pauses between two of them until
+                // this command is written, where it would otherwise commit during every
+                // plan and keep the command out until the run ends.
+                return try attempt == 0 ? once() : log.environment.withTurn(once)
             } catch LogError.logMoved where attempt + 1 < Journal.replans {
                 attempt += 1
                 // Writers that keep colliding step apart by a random few milliseconds.

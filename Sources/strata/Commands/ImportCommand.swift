@@ -24,9 +24,11 @@ struct ImportCommand: ParsableCommand {
             continue the journal, is refused with its line number and exit 65. \
             With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time). No record time, given or imported, may be later than the clock (by more than 5 minutes).
 
-            An import is meant to be the journal's only writer: a position another process \
-            wrote while it ran stops it there with exit 65, keeping the batches it committed \
-            (running it again cannot succeed: the journal no longer continues as the file \
+            An import is the journal's only writer while it runs: other commands that write \
+            (an append, a rebuild, another import) wait for its end before they begin. A \
+            position written while it ran by a program that does not take turns (an older \
+            strata) stops it there with exit 65, keeping the batches it committed (running it \
+            again cannot succeed: the journal no longer continues as the file \
             does). Into a journal that did not exist, an import refused at its first line \
             leaves none, and one refused at a later line leaves an empty journal (the file \
             is read as it is written).

@@ -1,0 +1,98 @@
+import Synchronization
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
+
+/// Turns at LMDB's write lock for the processes writing one environment.
+///
+/// LMDB's write lock is a mutex. A process that commits and at once begins again (a
+/// rebuild or a catch-up: a transaction of 10,000 events after another) takes it again
+/// before a process waiting for it has woken, more so on a loaded machine, and keeps the
+/// waiting process out until its whole run ends: an append issued during a rebuild waited
+/// for most of the rebuild, and two rebuilds started together seldom shared the work.
+///
+/// So writers say that they wait: a shared `flock` on the environment's directory, taken
+/// before they begin a write transaction and released once they have begun it
+/// (``waiting(_:)``). A long run calls ``letWaitingWritersIn()`` between its transactions:
+/// an exclusive `flock` there is granted only when no writer holds the shared one, that is,
+/// once every writer that was waiting has LMDB's lock; the run then begins its next
+/// transaction after theirs. Each hold opens the directory anew, so it is an open file
+/// description of its own and threads of one process queue like processes do.
+///
+/// A run that must be the only writer (an import, whose positions are the file's) holds
+/// the exclusive `flock` from start to end (``alone(_:)``): other writers wait for it
+/// before they begin.
+///
+/// Locks are released with their process, so a killed writer never blocks the others. When
+/// the directory cannot be opened or locked (a file system without `flock`), writers go on
+/// without turns, as LMDB alone would have them.
+final class WriterTurns: Sendable {
+    /// The environment's directory; `nil`, no turns are taken.
+    let path: String?
+    /// How many ``alone(_:)`` of this environment are running: its own writes must not
+    /// wait for it.
+    private let aloneDepth = Atomic<Int>(0)
+
+    init(path: String?) { self.path = path }
+
+    /// Runs `body` announced as a writer waiting for the lock: a long run of transactions
+    /// pauses at its next transaction's end until `body` returns.
+    func waiting<R>(_ body: () throws -> R) rethrows -> R {
+        guard aloneDepth.load(ordering: .acquiring) == 0 else { return try body() }
+        let fd = lock(LOCK_SH)
+        defer { release(fd) }
+        return try WriterTurns.$holding.withValue(true) { try body() }
+    }
+
+    /// Lets the writers waiting for LMDB's write lock take it before the caller's next
+    /// transaction; returns at once when none waits. Does nothing inside ``alone(_:)``, or
+    /// on a thread that is itself announced as waiting (inside ``waiting(_:)``): both would
+    /// wait for themselves.
+    func letWaitingWritersIn() {
+        guard let path, aloneDepth.load(ordering: .acquiring) == 0, !WriterTurns.holding else { return }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return }
+        defer { close(fd) }
+        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }  // none waits
+        guard errno == EWOULDBLOCK else { return }
+        // Granted once every waiting writer has begun its transaction.
+        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+    }
+
+    /// Runs `body` as the only writer of the environment: the writers waiting now go first;
+    /// writers that come later, through this library in any process, wait until `body`
+    /// returns before they begin. This environment's own writes in `body`, on any thread,
+    /// do not wait.
+    func alone<R>(_ body: () throws -> R) rethrows -> R {
+        guard !WriterTurns.holding, aloneDepth.load(ordering: .acquiring) == 0 else { return try body() }
+        let fd = lock(LOCK_EX)
+        defer { release(fd) }
+        aloneDepth.add(1, ordering: .releasing)
+        defer { aloneDepth.subtract(1, ordering: .releasing) }
+        return try body()
+    }
+
+    /// Whether this thread is inside ``waiting(_:)``.
+    @TaskLocal private static var holding = false
+
+    /// The directory opened and locked with `operation`, or -1 when either fails.
+    private func lock(_ operation: Int32) -> Int32 {
+        guard let path else { return -1 }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard fd >= 0 else { return -1 }
+        while flock(fd, operation) != 0 {
+            if errno == EINTR { continue }
+            close(fd)
+            return -1
+        }
+        return fd
+    }
+
+    /// Closing the descriptor releases its lock.
+    private func release(_ fd: Int32) {
+        if fd >= 0 { close(fd) }
+    }
+}
