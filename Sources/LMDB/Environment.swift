@@ -268,6 +268,14 @@ extension Environment {
         }
     }
 
+    /// Called when a write waits for another process writing alone (an import), before
+    /// it waits: a program tells its user why it stands still. Set it at start-up, on one
+    /// thread, before any environment opens (``installWaitNotice(_:)``).
+    nonisolated(unsafe) public private(set) static var waitNotice: (@Sendable () -> Void)? = nil
+
+    /// Installs ``waitNotice``.
+    public static func installWaitNotice(_ notice: @escaping @Sendable () -> Void) { waitNotice = notice }
+
     /// Runs `body` as the only writer of the environment (``WriterTurns``): the writers
     /// waiting now go first; writers that come later, in any process, wait until `body`
     /// returns before they begin a transaction. This environment's own writes in `body`, on

@@ -42,7 +42,7 @@ final class WriterTurns: Sendable {
     /// pauses at its next transaction's end until `body` returns.
     func waiting<R>(_ body: () throws -> R) rethrows -> R {
         guard aloneDepth.load(ordering: .acquiring) == 0 else { return try body() }
-        let fd = lock(LOCK_SH)
+        let fd = lock(LOCK_SH, noticing: true)
         defer { release(fd) }
         return try WriterTurns.$holding.withValue(true) { try body() }
     }
@@ -78,11 +78,23 @@ final class WriterTurns: Sendable {
     /// Whether this thread is inside ``waiting(_:)``.
     @TaskLocal private static var holding = false
 
-    /// The directory opened and locked with `operation`, or -1 when either fails.
-    private func lock(_ operation: Int32) -> Int32 {
+    /// The directory opened and locked with `operation`, or -1 when either fails. With
+    /// `noticing`, a shared lock that a writer alone keeps waiting (not a run's passing
+    /// exclusive hold, which lasts microseconds) calls ``Environment/waitNotice`` first.
+    private func lock(_ operation: Int32, noticing: Bool = false) -> Int32 {
         guard let path else { return -1 }
         let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard fd >= 0 else { return -1 }
+        if noticing, let notice = Environment.waitNotice {
+            var held = false
+            for attempt in 0..<2 {
+                if flock(fd, operation | LOCK_NB) == 0 { return fd }
+                guard errno == EWOULDBLOCK else { break }
+                held = true
+                if attempt == 0 { usleep(20_000) }
+            }
+            if held { notice() }
+        }
         while flock(fd, operation) != 0 {
             if errno == EINTR { continue }
             close(fd)

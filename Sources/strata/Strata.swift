@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import LMDB
 
 @main
 struct Strata: ParsableCommand {
@@ -54,6 +55,10 @@ struct Strata: ParsableCommand {
         }
         // A data file damaged in its pages fails LMDB's own checks or faults: exit 74.
         CrashGuard.install()
+        // A write that waits for an import into the same journal says why it stands still.
+        Environment.installWaitNotice {
+            Stderr.print("waiting: another process is importing into this journal; this command goes on when it ends")
+        }
         do {
             try command.run()
         } catch {

@@ -31,6 +31,11 @@ struct WriterTurnsCLITests {
             let imported = importing.wait()
             try #require(imported.exited(0), "the import: \(imported.err)")
             #expect(appended.exited(0), "the append: \(appended.err)")
+            // It said why it stood still.
+            #expect(
+                appended.err.contains(
+                    "waiting: another process is importing into this journal; this command goes on when it ends"),
+                "\(appended.err)")
             try #require(started && midway, "the import ended before the append began; the test proved nothing")
 
             // The journal is the file, whole, then the report.
