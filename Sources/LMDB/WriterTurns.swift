@@ -52,14 +52,11 @@ final class WriterTurns: Sendable {
     /// on a thread that is itself announced as waiting (inside ``waiting(_:)``): both would
     /// wait for themselves.
     func letWaitingWritersIn() {
-        guard let path, aloneDepth.load(ordering: .acquiring) == 0, !WriterTurns.holding else { return }
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return }
+        guard aloneDepth.load(ordering: .acquiring) == 0, !WriterTurns.holding, let fd = openDirectory() else { return }
         defer { close(fd) }
-        if flock(fd, LOCK_EX | LOCK_NB) == 0 { return }  // none waits
-        guard errno == EWOULDBLOCK else { return }
-        // Granted once every waiting writer has begun its transaction.
-        while flock(fd, LOCK_EX) != 0 && errno == EINTR {}
+        // At once when none waits; else granted once every waiting writer has begun its
+        // transaction.
+        if WriterTurns.taken(fd, LOCK_EX) == false { _ = WriterTurns.block(fd, LOCK_EX) }
     }
 
     /// Runs `body` as the only writer of the environment: the writers waiting now go first;
@@ -82,25 +79,47 @@ final class WriterTurns: Sendable {
     /// `noticing`, a shared lock that a writer alone keeps waiting (not a run's passing
     /// exclusive hold, which lasts microseconds) calls ``Environment/waitNotice`` first.
     private func lock(_ operation: Int32, noticing: Bool = false) -> Int32 {
-        guard let path else { return -1 }
-        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard fd >= 0 else { return -1 }
+        guard let fd = openDirectory() else { return -1 }
         if noticing, let notice = Environment.waitNotice {
-            var held = false
-            for attempt in 0..<2 {
-                if flock(fd, operation | LOCK_NB) == 0 { return fd }
-                guard errno == EWOULDBLOCK else { break }
-                held = true
-                if attempt == 0 { usleep(20_000) }
+            var taken = WriterTurns.taken(fd, operation)
+            if taken == false {
+                usleep(20_000)
+                taken = WriterTurns.taken(fd, operation)
             }
-            if held { notice() }
+            switch taken {
+            case true?: return fd
+            case false?: notice()
+            case nil: break  // no flock here: `block` says so
+            }
         }
-        while flock(fd, operation) != 0 {
-            if errno == EINTR { continue }
+        guard WriterTurns.block(fd, operation) else {
             close(fd)
             return -1
         }
         return fd
+    }
+
+    /// The directory opened for a lock of its own, or `nil` when there are no turns or it
+    /// cannot be opened.
+    private func openDirectory() -> Int32? {
+        guard let path else { return nil }
+        let fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        return fd >= 0 ? fd : nil
+    }
+
+    /// Whether `operation` was taken on `fd` without waiting: `false` when another holder
+    /// is in the way, `nil` when `flock` fails otherwise (a file system without it).
+    private static func taken(_ fd: Int32, _ operation: Int32) -> Bool? {
+        if flock(fd, operation | LOCK_NB) == 0 { return true }
+        return errno == EWOULDBLOCK ? false : nil
+    }
+
+    /// Waits for `operation` on `fd`; `false` when `flock` fails (a file system without it).
+    private static func block(_ fd: Int32, _ operation: Int32) -> Bool {
+        while flock(fd, operation) != 0 {
+            if errno != EINTR { return false }
+        }
+        return true
     }
 
     /// Closing the descriptor releases its lock.
