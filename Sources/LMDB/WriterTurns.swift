@@ -56,7 +56,14 @@ final class WriterTurns: Sendable {
         defer { close(fd) }
         // At once when none waits; else granted once every waiting writer has begun its
         // transaction.
-        if WriterTurns.taken(fd, LOCK_EX) == false { _ = WriterTurns.block(fd, LOCK_EX) }
+        guard WriterTurns.taken(fd, LOCK_EX) == false else { return }
+        // Refused. Waiting writers hold the shared lock, which a shared request of this
+        // thread's passes at once; a run writing alone (an import, started during this
+        // run) holds the exclusive one, which it does not: the wait is then that run's
+        // whole length, so it is announced (``Environment/waitNotice``) as any writer's
+        // is, and the run waits it out on the shared lock.
+        release(lock(LOCK_SH, noticing: true))
+        _ = WriterTurns.block(fd, LOCK_EX)
     }
 
     /// Runs `body` as the only writer of the environment: the writers waiting now go first;

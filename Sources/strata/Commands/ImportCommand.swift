@@ -25,7 +25,9 @@ struct ImportCommand: ParsableCommand {
             With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time). No record time, given or imported, may be later than the clock (by more than 5 minutes).
 
             An import is the journal's only writer while it runs: other commands that write \
-            (an append, a rebuild, another import) wait for its end before they begin. A \
+            (an append, a rebuild, another import) wait for its end before they begin, and \
+            say so on standard error; a rebuild already running waits between two of its \
+            transactions, says so too, and then folds what the import wrote. A \
             position written while it ran by a program that does not take turns (an older \
             strata) stops it there with exit 65, keeping the batches it committed (running it \
             again cannot succeed: the journal no longer continues as the file \
