@@ -12,7 +12,7 @@ import StrataLog
 /// them (an observation of the ship loading, a figure from another source); these add
 /// their sources, not their quantities, places or times.
 /// Status: `disputed` when a `contradicts` link touches it, else `corroborated` when two
-/// or more independent sources support it (``independentSources(_:_:)``), else
+/// or more independent sources support it (``voices(_:_:)``), else
 /// `single-source`.
 public struct Shipments: Sendable {
     /// One shipment as `strata shipments` prints it (`schemas/shipments.schema.json`).
@@ -215,7 +215,8 @@ public struct Shipments: Sendable {
         let sources = supporting.map(\.fields.source).reduce(into: [SourceID]()) {
             if !$0.contains($1) { $0.append($1) }
         }
-        let independent = independentSources(supporting, sources)
+        let voices = voices(supporting, state)
+        let independent = voices.reduce(into: [SourceID]()) { if !$0.contains($1) { $0.append($1) } }
         return Row(
             id: cluster.min { $0.position < $1.position }?.id ?? best.id, commodity: x.commodity, tonnes: x.tonnes,
             fromPlaces: x.from.places, fromCountries: x.from.countries, toPlaces: x.to.places,
@@ -223,7 +224,7 @@ public struct Shipments: Sendable {
             vessel: x.ranked.lazy.compactMap(\.fields.vessel).first?.renamed(resolver.vessel),
             when: x.ranked.first { !$0.fields.when.isUnknown }?.fields.when ?? best.fields.when, earliest: x.earliest,
             latest: x.latest, lastKnownDay: x.lastKnownDay,
-            confidence: Confidence.rounded(score(supporting: supporting, sources: independent, state)),
+            confidence: Confidence.rounded(score(supporting: supporting, voices: voices, state)),
             status: disputed(cluster, relations, state)
                 ? .disputed : independent.count > 1 ? .corroborated : .singleSource,
             claims: supporting.map(\.id), sources: sources)
@@ -280,51 +281,54 @@ public struct Shipments: Sendable {
         cluster.contains { c in (relations.contradicting[c.id] ?? []).contains { live($0, state) != nil } }
     }
 
-    /// The supporting sources in groups that are independent of each other, in the order
-    /// of `sources`. An outlet's own claim is not independent of a source its report cites
-    /// in the same shipment — the outlet tells what that source told it — so a report that
-    /// supports a shipment both in its outlet's voice and through a cited source puts the
-    /// outlet and that source in one group (and groups that share a source are one). Other
-    /// sources are each their own group: two reports citing one source are one source.
-    static func independentSources(_ supporting: [JournalState.Claim], _ sources: [SourceID]) -> [[SourceID]] {
-        guard sources.count > 1 else { return sources.map { [$0] } }
-        var group = Array(sources.indices)
-        func root(_ i: Int) -> Int {
-            var i = i
-            while group[i] != i { i = group[i] }
-            return i
-        }
-        let index = Dictionary(uniqueKeysWithValues: sources.enumerated().map { ($1, $0) })
-        for claims in Dictionary(grouping: supporting, by: \.id.report).values {
-            let used = Set(claims.map(\.fields.source))
+    /// The source each of the `supporting` claims speaks for, in their order; the distinct
+    /// ones are the shipment's independent sources. A claim speaks for its own source,
+    /// except an outlet's own claim in a report that also supports the shipment through
+    /// sources it cites: the outlet tells what they told it, so its claim speaks for the
+    /// most confident of them there (the first of equals) and adds no source of its own.
+    /// Sources it cites stay independent of each other, and so does its own voice in
+    /// other reports. Two reports citing one source are one source.
+    static func voices(_ supporting: [JournalState.Claim], _ state: JournalState) -> [SourceID] {
+        var relayed: [ReportID: SourceID] = [:]
+        for (report, claims) in Dictionary(grouping: supporting, by: \.id.report) {
             // The outlet's id as its report recorded it (the rule that makes ids from names
             // has changed over time; older journals keep the ids it made then).
-            guard used.count > 1, let outlet = claims.first?.outletSource, used.contains(outlet), let o = index[outlet]
+            guard let outlet = claims.first?.outletSource, claims.contains(where: { $0.fields.source == outlet })
             else { continue }
-            for s in used where s != outlet {
-                if let i = index[s] { group[root(i)] = root(o) }
+            var best: (source: SourceID, confidence: Double)? = nil
+            for c in claims where c.fields.source != outlet {
+                let x = confidence(c, state)
+                if best.map({ x > $0.confidence }) ?? true { best = (c.fields.source, x) }
             }
+            if let best { relayed[report] = best.source }
         }
-        // Each group once, where its first source is, with its sources in order.
-        let roots = sources.indices.map(root)
-        return sources.indices.filter { roots.firstIndex(of: roots[$0]) == $0 }.map { first in
-            sources.indices.filter { roots[$0] == roots[first] }.map { sources[$0] }
+        return supporting.map { c in
+            c.fields.source == c.outletSource ? relayed[c.id.report] ?? c.fields.source : c.fields.source
         }
     }
 
-    /// 1 − Π(1 − cᵢ) over the independent groups of supporting sources, cᵢ the confidence
-    /// of group i's most confident supporting claim; with one group, that claim's. One
-    /// rule for one source and for several: a claim of the same source that corroborates
-    /// the shipment counts whether or not another source does (it once counted only beside
-    /// another source, so retracting that source's claim took the shipment below its own
-    /// source's best).
+    /// 1 − Π(1 − cᵢ) over the independent sources (the distinct `voices` of the
+    /// `supporting` claims), cᵢ the confidence of the most confident claim speaking for
+    /// source i; with one source, that claim's. One rule for one source and for several: a
+    /// claim of the same source that corroborates the shipment counts whether or not
+    /// another source does (it once counted only beside another source, so retracting that
+    /// source's claim took the shipment below its own source's best).
     private static func score(
-        supporting: [JournalState.Claim], sources groups: [[SourceID]], _ state: JournalState
+        supporting: [JournalState.Claim], voices: [SourceID], _ state: JournalState
     ) -> Double {
-        let perGroup = groups.map { group in
-            supporting.filter { group.contains($0.fields.source) }.map { Shipments.confidence($0, state) }.max() ?? 0
+        var order: [SourceID] = []
+        var best: [SourceID: Double] = [:]
+        for (c, voice) in zip(supporting, voices) {
+            let x = confidence(c, state)
+            if let known = best[voice] {
+                best[voice] = max(known, x)
+            } else {
+                best[voice] = x
+                order.append(voice)
+            }
         }
-        return perGroup.count == 1 ? perGroup[0] : 1 - perGroup.reduce(1) { $0 * (1 - $1) }
+        let each = order.map { best[$0] ?? 0 }
+        return each.count == 1 ? each[0] : 1 - each.reduce(1) { $0 * (1 - $1) }
     }
 }
 

@@ -758,6 +758,57 @@ struct ReadModelRuleTests {
         #expect(try a().status == .singleSource)
     }
 
+    @Test(
+        "an outlet's own claim in a report citing two sources counts for the more confident of them; the two stay independent, in that report and across reports"
+    )
+    func outletCitingTwoSources() throws {
+        let (j, dir) = try journal(
+            """
+            report: {id: r1, outlet: Daily X, published: 2020-06-01}
+            sources:
+              - {id: daily-x, name: Daily X, kind: outlet, reliability: A}
+              - {id: s1, name: Customs officer, kind: human, reliability: B}
+              - {id: s2, name: Port worker, kind: human, reliability: B}
+            claims:
+              - {id: a, kind: shipment, source: s1, credibility: 2, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 500, unit: t}}
+              - {id: b, kind: shipment, source: s2, credibility: 3, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: a}]}
+              - {id: o, kind: shipment, credibility: 1, commodity: coal, from: KP, to: CN, when: 2020-05}
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        func a() throws -> Shipments.Row {
+            try #require(try shipments(j).first { $0.claims.contains { $0.local == "a" } })
+        }
+        // a: B2 = .75 × .8 = .6; b: B3 = .75 × .6 = .45.
+        #expect(try a().status == .corroborated)
+        #expect(abs(try a().confidence - (1 - 0.4 * 0.55)) < 1e-12)
+        // The outlet's own claim o, A1 = .9 × .95 = .855, tells what its sources told it: it
+        // counts for s1 (.6 > .45), whose best it becomes; s2 stays a source of its own.
+        try link(j, "r1/o", "r1/a", .sameShipment)
+        #expect(try a().sources.map(\.rawValue) == ["s1", "s2", "daily-x"])
+        #expect(try a().status == .corroborated)
+        #expect(abs(try a().confidence - (1 - (1 - 0.855) * (1 - 0.45))) < 1e-12)
+        // The outlet citing s2 alone in another report: there its voice counts for s2, and
+        // s1 and s2 are still two sources.
+        try append(
+            j,
+            """
+            report: {id: r3, outlet: Daily X, published: 2020-06-03}
+            claims:
+              - {id: d, kind: shipment, source: s2, credibility: 1, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: r1/a}]}
+              - {id: e, kind: shipment, credibility: 4, commodity: coal, from: KP, to: CN, when: 2020-05, links: [{relation: same-shipment, claim: r1/a}]}
+            """)
+        // s2's best is now d, B1 = .75 × .95 = .7125 (e, the outlet's A4 = .36, counts for s2).
+        #expect(try a().status == .corroborated)
+        #expect(abs(try a().confidence - (1 - (1 - 0.855) * (1 - 0.7125))) < 1e-12)
+        // Without s2's claims, e is the outlet's voice beside no source it cites in its
+        // report: the outlet's own source, independent of s1.
+        try retract(j, "r1/b", reason: "r")
+        try retract(j, "r3/d", reason: "r")
+        #expect(try a().sources.map(\.rawValue) == ["s1", "daily-x"])
+        #expect(try a().status == .corroborated)
+        #expect(abs(try a().confidence - (1 - (1 - 0.855) * (1 - 0.36))) < 1e-12)
+    }
+
     @Test("a contradiction stops disputing a shipment once the contradicting claim is retracted")
     func retractedContradiction() throws {
         let (j, dir) = try journal(report)
