@@ -71,6 +71,10 @@ public struct JournalState: Sendable, Equatable {
     public internal(set) var grades: [SourceID: Reliability] = [:]
     public internal(set) var links: Set<Link> = []
     public internal(set) var aliases: [EntityKind: [NameKey: String]] = [:]
+    /// Grades a report gave (``SourceRegistered/report``, ``SourceRated/report``) that a
+    /// `--published-by` fold met before the report's own event (a report's sources come
+    /// first in its command), by report: given once the report is filed and admitted.
+    private var gradesAwaitingReport: [ReportID: [SourceID: Reliability]] = [:]
     /// How each commodity and place name was first written (see ``Spellings``).
     public internal(set) var spellings = Spellings()
     /// Whether ``apply(_:publishedBy:)`` notes spellings: the stored state's writer keeps
@@ -101,6 +105,18 @@ public struct JournalState: Sendable, Equatable {
         }
         state.position = limit
         return (state, point(view, limit))
+    }
+
+    /// Gives `source` the grade `reliability` from `report`, under `--published-by` once
+    /// the report is known to count; a grade from no report counts in every view.
+    private mutating func grade(
+        _ source: SourceID, _ reliability: Reliability, by report: ReportID?, _ publishedBy: RecordTime?
+    ) {
+        if publishedBy != nil, let report, reports[report] == nil {
+            gradesAwaitingReport[report, default: [:]][source] = reliability
+        } else if admits(report, publishedBy) {
+            grades[source] = reliability
+        }
     }
 
     /// Whether a report counts under `--published-by`: corrections citing no report count.
@@ -134,11 +150,16 @@ public struct JournalState: Sendable, Equatable {
         switch e.change {
         case .reportFiled(let r):
             reports[r.report] = r
+            if let waiting = gradesAwaitingReport.removeValue(forKey: r.report), admits(r.report, publishedBy) {
+                for (source, grade) in waiting { grades[source] = grade }
+            }
         case .sourceRegistered(let s):
+            // A source counts whenever it was registered; a grade a report gave it, from the
+            // report's publication on, as the corrections a report carries.
             sources[s.source] = s
-            if let r = s.reliability { grades[s.source] = r }
+            if let r = s.reliability { grade(s.source, r, by: s.report, publishedBy) }
         case .sourceRated(let s):
-            grades[s.source] = s.reliability
+            grade(s.source, s.reliability, by: s.report, publishedBy)
         case .claimAsserted(let c):
             guard admits(c.claim.report, publishedBy) else { return }
             claims[c.claim] = Claim(

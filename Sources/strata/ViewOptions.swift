@@ -29,7 +29,7 @@ struct ViewOptions: ParsableArguments {
     var atPosition: Int? { atPositionValue?.number }
     @Option(
         help: ArgumentHelp(
-            "Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count.",
+            "Only claims and corrections from reports published at or before T (ISO 8601; a date means the end of that day, UTC). Corrections and links made without --report always count, as do grades given by strata rate; a grade a report gave (a listed source's reliability) counts from that report's publication.",
             valueName: "T"))
     var publishedBy: String?
     @Option(help: ArgumentHelp("Valid-time window start (YYYY, YYYY-MM or YYYY-MM-DD).", valueName: "D"))

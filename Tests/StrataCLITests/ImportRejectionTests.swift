@@ -346,7 +346,7 @@ struct ImportReferenceTests {
     }
 
     @Test(
-        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source, a second assertion or registration in its stream, a self-link, an alias of a name to itself or of no name, values append refuses, a key the type does not record — exit 65, nothing imported",
+        "an event no command would write, added to an export: a correction whose value views cannot read, another program's event in a journal stream, a rating of an unregistered source or from a report never filed, a second assertion or registration in its stream, a self-link, an alias of a name to itself or of no name, values append refuses, a key the type does not record — exit 65, nothing imported",
         arguments: [
             (
                 "claim.corrected.v1", "claim-dailynk-2020-05-minerals/c1", 2,
@@ -365,6 +365,11 @@ struct ImportReferenceTests {
             (
                 "source.rated.v1", "source-nosuch", 1, #"{"source":"nosuch","reliability":"A","reason":"x"}"#,
                 "version: a source.rated.v1 event cannot start stream source-nosuch"
+            ),
+            (
+                "source.rated.v1", "source-dailynk-china-source", 2,
+                #"{"source":"dailynk-china-source","reliability":"A","reason":"x","report":"nosuch"}"#,
+                "payload: refers to stream report-nosuch, which has no event in its command or before it"
             ),
             (
                 "claims.linked.v1", "link-dailynk-2020-05-minerals/c1|dailynk-2020-05-minerals/c1", 1,

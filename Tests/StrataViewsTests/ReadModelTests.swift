@@ -966,6 +966,61 @@ struct ReadModelRuleTests {
         #expect(try live("2020-06-01T00:00:00Z") == [])
     }
 
+    @Test(
+        "--published-by counts a grade a report gave from that report's publication, and one given by strata rate in every view"
+    )
+    func publishedByGrades() throws {
+        // Outlet G, ungraded, reports in 2019; a report of 2021 lists it with a grade, which
+        // is recorded as its first rating, from that report.
+        let (j, dir) = try journal(
+            """
+            report: {id: g1, outlet: Outlet G, published: 2019-01-01}
+            claims: [{id: c1, kind: shipment, credibility: 2, commodity: coal, from: KP, to: CN, when: 2018-12, quantity: {value: 10, unit: t}}]
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try append(
+            j,
+            """
+            report: {id: g2, outlet: Other, published: 2021-01-01}
+            sources: [{id: outlet-g, name: Outlet G, kind: outlet, reliability: A}]
+            claims: [{id: c1, kind: policy, source: outlet-g, said: y, when: 2020}]
+            """)
+        func confidence(_ publishedBy: String?, _ local: String = "c1") throws -> Double? {
+            var view = View()
+            view.publishedBy = publishedBy.map { RecordTime(iso8601: $0) } ?? nil
+            let (state, point) = try JournalState.fold(j.log, view: view)
+            return Shipments(state: state, view: view, point: point, resolver: Resolver(state: state)).rows.first {
+                $0.id.local == local
+            }?.confidence
+        }
+        // Ungraded, F2 = .5 × .8 = .4, in what had been published by 2019; graded, A2 = .72.
+        #expect(try confidence("2019-06-01T00:00:00Z") == 0.4)
+        #expect(try confidence("2021-01-01T00:00:00Z") == 0.72)
+        #expect(try confidence(nil) == 0.72)
+        // A grade from no report, by strata rate, counts in every view.
+        _ = try j.rate(try #require(SourceID("outlet-g")), .c, reason: "re-assessed", recordedAt: nil, by: "t")
+        #expect(try confidence("2019-06-01T00:00:00Z") == 0.44)  // C2 = .55 × .8
+        #expect(try confidence(nil) == 0.44)
+
+        // A source registered with a grade by a 2022 report, cited by a report of 2020
+        // appended after it: the 2020 view does not know the grade.
+        try append(
+            j,
+            """
+            report: {id: h2, outlet: Other, published: 2022-01-01}
+            sources: [{id: officer, name: Customs officer, kind: human, reliability: B}]
+            claims: [{id: c1, kind: policy, source: officer, said: z, when: 2021}]
+            """)
+        try append(
+            j,
+            """
+            report: {id: h1, outlet: Other, published: 2020-01-01}
+            claims: [{id: s, kind: shipment, source: officer, credibility: 2, commodity: coal, from: KP, to: CN, when: 2019-12, quantity: {value: 5, unit: t}}]
+            """)
+        #expect(try confidence("2020-06-01T00:00:00Z", "s") == 0.4)  // F2
+        #expect(try confidence("2022-01-01T00:00:00Z", "s") == 0.6)  // B2 = .75 × .8
+    }
+
     @Test("volumes: a window from a period's last day keeps that period; leftover grams go to the earliest parts")
     func windowEdgesAndLeftovers() throws {
         let folded = try fold(

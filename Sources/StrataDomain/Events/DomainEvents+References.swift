@@ -39,7 +39,7 @@ extension DomainEvents {
         case SourceRated.eventType.family:
             let e = try SourceRated(payload: payload, type: type)
             let own = Streams.source(e.source)
-            return (e, (own, [own]))
+            return (e, (own, [own] + [e.report.map(Streams.report)].compactMap { $0 }))
         case ClaimAsserted.eventType.family:
             let e = try ClaimAsserted(payload: payload, type: type)
             return (e, references(e))

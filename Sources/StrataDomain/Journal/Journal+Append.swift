@@ -211,7 +211,8 @@ struct ReportPlanBuilder {
                     // source listed without one), and never rated: the first grade a
                     // report gives it is recorded as its rating from this report on.
                     let rating = SourceRated(
-                        source: s.id, reliability: written, reason: "graded in report \(doc.header.id)")
+                        source: s.id, reliability: written, reason: "graded in report \(doc.header.id)",
+                        report: doc.header.id)
                     events.append((Streams.source(s.id), rating.proposed()))
                     // Said, as it changes the confidence of every claim of the source from now on.
                     let (line, field) = s.place(of: "reliability")
