@@ -186,6 +186,10 @@ public struct Shipments: Sendable {
         let lastKnownDay: Day?
     }
 
+    /// The claims ranked most confident first; of equals, the most recently recorded first
+    /// (product.md), that is, asserted last: a correction changes a claim, not when it was
+    /// recorded, so correcting one field of an older claim (its vessel, a note) does not
+    /// hand it a shipment's other fields.
     static func extent(_ cluster: [JournalState.Claim], _ state: JournalState, _ resolver: Resolver) -> Extent {
         let ranked =
             cluster.count == 1
@@ -193,7 +197,7 @@ public struct Shipments: Sendable {
             : cluster.sorted { x, y in
                 let a = Shipments.confidence(x, state)
                 let b = Shipments.confidence(y, state)
-                return a != b ? a > b : x.changed > y.changed
+                return a != b ? a > b : x.position > y.position
             }
         let span = ValidTime.Bounds(spanning: cluster.map(\.fields.when))
         return Extent(

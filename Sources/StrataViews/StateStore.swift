@@ -15,7 +15,7 @@ import StrataLog
 public struct StateStore: Sendable {
     /// Bump when the stored form or the fold changes: stored state of another version is
     /// rebuilt on first use.
-    public static let version: UInt64 = 15
+    public static let version: UInt64 = 16
     public static let name = "state"
     public static let databaseNames =
         StateTables.generations.flatMap { g in StateTables.kinds.map { StateTables.databaseName(g, $0) } } + [

@@ -125,8 +125,9 @@ struct ReadModelTests {
         var view = View()
         view.commodity = "fertilizer"
         // Now c6 (corrected to 500 t) and c7 (800 t) are one shipment; equally confident,
-        // so the best is the claim changed most recently: c6's correction.
-        #expect(try f.volumes(view).rows.first?.best == 500)
+        // so the best is the claim recorded last, c7, after c6 in the report (a correction
+        // changes c6, not when it was recorded).
+        #expect(try f.volumes(view).rows.first?.best == 800)
         view.asOf = f.at("2020-06-30T00:00:00Z")
         #expect(try f.volumes(view).rows.first?.best == 1100)  // before the correction: 300 + 800
         view.asOf = f.at("2020-07-15T00:00:00Z")
@@ -756,6 +757,42 @@ struct ReadModelRuleTests {
         #expect(abs(try a().confidence - (1 - (1 - 0.5225) * (1 - 0.44))) < 1e-12)
         try retract(j, "r2/c", reason: "r")
         #expect(try a().status == .singleSource)
+    }
+
+    @Test(
+        "of equally confident claims the one recorded last gives the best tonnes; correcting an older claim's note does not change that"
+    )
+    func tiesGoToTheClaimRecordedLast() throws {
+        // Both outlets ungraded (F, .5) and credibility 3 (.6): .3 each.
+        let (j, dir) = try journal(
+            """
+            report: {id: ta, outlet: OA, published: 2020-06-01}
+            claims: [{id: c1, kind: shipment, credibility: 3, commodity: coal, from: KP, to: CN, when: 2020-05, quantity: {value: 1000, unit: t}}]
+            """)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try append(
+            j,
+            """
+            report: {id: tb, outlet: OB, published: 2020-06-02}
+            claims: [{id: c1, kind: shipment, credibility: 3, commodity: anthracite, from: KP, to: CN, when: 2020-05, quantity: {value: 2000, unit: t}, links: [{relation: same-shipment, claim: ta/c1}]}]
+            """)
+        func best() throws -> (tonnes: Double?, commodity: String?) {
+            let row = try #require(try shipments(j).first)
+            return (row.tonnes?.best, row.commodity)
+        }
+        #expect(try best().tonnes == 2000)
+        #expect(try best().commodity == "anthracite")
+        try append(
+            j,
+            """
+            report: {id: tc, outlet: OC, published: 2022-01-01}
+            corrections: [{correct: ta/c1, set: {note: seen again}, reason: annotate}]
+            """)
+        #expect(try best().tonnes == 2000, "a note's correction moved the best value to the older claim")
+        #expect(try best().commodity == "anthracite")
+        // A grade, not a record time, is what ranks claims: graded, the older one leads.
+        _ = try j.rate(try #require(SourceID("oa")), .b, reason: "r", recordedAt: nil, by: "t")
+        #expect(try best().tonnes == 1000)
     }
 
     @Test(
