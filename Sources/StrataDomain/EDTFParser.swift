@@ -267,6 +267,10 @@ enum EDTFParser {
         _ q: ValidTime.Qualifier, text: String
     ) throws(EDTFError) -> Span {
         guard let first = Day(year: y1, month: m1, day: d1), let last = Day(year: y2, month: m2, day: d2) else {
+            // Winter 9999 (9999-24) ends in February 10000.
+            if !Day.years.contains(y2) {
+                throw EDTFError(text: text, reason: "it runs into the year \(y2): years are 0000–9999")
+            }
             throw EDTFError(text: text, reason: expected)
         }
         return Span(first: first, last: last, qualifier: q)

@@ -86,10 +86,10 @@ struct ViewOptions: ParsableArguments {
             )
         }
         if let from, ViewOptions.day(from, end: false) == nil {
-            throw invalidValue("--from: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(from)\"")
+            throw invalidValue("--from: \(ViewOptions.dayProblem(from))")
         }
         if let to, ViewOptions.day(to, end: true) == nil {
-            throw invalidValue("--to: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(to)\"")
+            throw invalidValue("--to: \(ViewOptions.dayProblem(to))")
         }
         if let from, let to, let start = ViewOptions.day(from, end: false), let end = ViewOptions.day(to, end: true),
             end < start
@@ -110,6 +110,19 @@ struct ViewOptions: ParsableArguments {
     }
 
     /// The first (or, for `end`, last) day of `YYYY`, `YYYY-MM` or `YYYY-MM-DD`.
+    /// Why `day` refused a window's end: a date of the right shape that the calendar lacks
+    /// (2019-02-29) gets the EDTF parser's reason, anything else the forms a window takes.
+    static func dayProblem(_ text: String) -> String {
+        let expected = "expected YYYY, YYYY-MM or YYYY-MM-DD, not \"\(text)\""
+        guard text.utf8.allSatisfy({ (0x30...0x39).contains($0) || $0 == UInt8(ascii: "-") }) else { return expected }
+        do throws(EDTFError) {
+            _ = try ValidTime(edtf: text)
+        } catch {
+            return "\"\(text)\": \(error.reason)"
+        }
+        return expected
+    }
+
     static func day(_ text: String, end: Bool) -> Day? {
         let parts = text.split(separator: "-", omittingEmptySubsequences: false).map { Int($0) }
         guard (1...3).contains(parts.count), parts.allSatisfy({ $0 != nil }), text.count >= 4 else { return nil }

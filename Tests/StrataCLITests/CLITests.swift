@@ -775,11 +775,17 @@ struct CLITests {
                 (["log", "--limit", "1x"], 65, "--limit: expected a count, 0 or more, not 1x"),
                 (["log", "--after", "-3"], 65, "--after: expected a position"),
                 // A year past Day's range trapped converting it (exit 132).
+                (["timeline", "--from", "6000000"], 65, "--from: \"6000000\": years have four digits (0000–9999)"),
+                (["volumes", "--to", "99999999999-01"], 65, "--to: \"99999999999-01\": years have four digits"),
+                // A day the calendar lacks says so; what is no date says the forms a window takes.
                 (
-                    ["timeline", "--from", "6000000"], 65,
-                    "--from: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"6000000\""
+                    ["shipments", "--to", "2019-02-29"], 65,
+                    "--to: \"2019-02-29\": 2019-02-29 does not exist: 2019 is not a leap year"
                 ),
-                (["volumes", "--to", "99999999999-01"], 65, "--to: expected YYYY, YYYY-MM or YYYY-MM-DD"),
+                (
+                    ["timeline", "--from", "May 2020"], 65,
+                    "--from: expected YYYY, YYYY-MM or YYYY-MM-DD, not \"May 2020\""
+                ),
                 (
                     ["import", "-", "--batch-size", "0"], 65,
                     "--batch-size: expected events per commit, 1 or more, not 0"

@@ -109,6 +109,11 @@ struct ReportDecoderTests {
                 "write numbers without one: 5000, not 5,000"
             ),
             ("    when: 2020-13", 9, "claims[0].when", "month 13"),
+            // Words get the forms EDTF takes; a date-time or a Y year keeps the parser's reason.
+            ("    when: early April", 9, "claims[0].when", "is not EDTF: write YYYY, YYYY-MM, YYYY-MM-DD"),
+            ("    when: 2020-05-14T10:00:00Z/2020-05-15", 9, "claims[0].when", "not in an interval"),
+            ("    when: 2020-05-14T10:00", 9, "claims[0].when", "hh:mm:ss"),
+            ("    when: Y170000002", 9, "claims[0].when", "long years"),
             ("    credibility: 7", 9, "claims[0].credibility", "1 to 6"),
             ("    parties: [a]", 9, "claims[0].parties", "not a field of shipment claims"),
             ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),

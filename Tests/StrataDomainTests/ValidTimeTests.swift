@@ -209,6 +209,7 @@ private let windowCases: [(String, String?, String?, Int, Bool, Bool)] = [
         ("2020/05", "a date is written YYYY-MM-DD or YYYY-MM with '-'"),
         ("2020-05/06/07", "exactly one '/'"),
         ("2019-05-1X", "for some days of a month write an interval (2019-05-11/2019-05-20)"),
+        ("9999-24", "runs into the year 10000: years are 0000–9999"),
     ])
     func reasonSaysWhatWasExpected(_ text: String, _ fragment: String) {
         #expect(throws: EDTFError.self) { try ValidTime(edtf: text) }

@@ -129,7 +129,10 @@ struct ClaimDecoder {
             do throws(EDTFError) {
                 fields.when = try ValidTime(edtf: t, whenSaid: phrase)
             } catch {
-                if t.contains(where: { $0.isLetter && $0 != "X" }) {
+                // Words ("early April", "May 2020") rather than a mistyped date: say what
+                // EDTF looks like. A date-time's T and Z, an X digit or a Y year are no word,
+                // and keep the parser's reason.
+                if zip(t, t.dropFirst()).contains(where: { $0.isLetter && $1.isLetter }) {
                     throw r.error(
                         "\"\(t)\" is not EDTF: write YYYY, YYYY-MM, YYYY-MM-DD or an interval A/B, and keep the phrase in when_said"
                     )
