@@ -172,7 +172,7 @@ extension EventLog {
         var batch = ImportBatch()
         var cache = EncodedEvent.LineCache()
         while true {
-            let next = try reader.next { bytes -> EncodedEvent? in
+            let next = try EventLog.nextLine(of: reader) { bytes -> EncodedEvent? in
                 try EventLog.importedEvent(bytes, line: reader.lineNumber, cache: &cache, check: check)
                     .map { e in recordedAt.map { e.recorded(at: $0) } ?? e }
             }
@@ -186,6 +186,18 @@ extension EventLog {
             batch.lines.append(reader.lineNumber)
         }
         if !batch.events.isEmpty { _ = deliver(batch) }
+    }
+
+    /// `reader.next(body)`, refusing a line too long to be an event at its line.
+    private static func nextLine<R>(of reader: LineReader, _ body: (UnsafeRawBufferPointer) throws -> R) throws -> R? {
+        do {
+            return try reader.next(body)
+        } catch let tooLong as LineReader.LineTooLong {
+            throw LogError.importRejected(
+                line: tooLong.line, field: nil,
+                reason: "the line is longer than \(LineReader.describe(bytes: tooLong.limit)), the most an event may be"
+            )
+        }
     }
 
     /// The event on an NDJSON line as an import reads it (`nil` for a blank line), or the
@@ -215,9 +227,12 @@ extension EventLog {
         from reader: LineReader, check: ImportCheck? = nil
     ) throws {
         var cache = EncodedEvent.LineCache()
-        while let found = try reader.next({ bytes in
-            try importedEvent(bytes, line: reader.lineNumber, cache: &cache, check: check) != nil
-        }), !found {}
+        while let found = try nextLine(
+            of: reader,
+            { bytes in
+                try importedEvent(bytes, line: reader.lineNumber, cache: &cache, check: check) != nil
+            }), !found
+        {}
     }
 
     /// `known`: the journal's last position as the import knows it (where it began, or its

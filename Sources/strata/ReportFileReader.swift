@@ -7,20 +7,31 @@ import StrataLog
     import Glibc
 #endif
 
-/// Reads a report file or standard input, refusing what is missing or unreadable.
+/// Reads a report file or standard input, refusing what is missing or unreadable, and what
+/// is larger than ``largest`` before more of it is read (an endless `-`, `/dev/zero`).
 enum ReportFileReader {
+    /// 256 MiB: a report of a million claims is smaller.
+    static let largest = LineReader.defaultLongestLine
+
     static func read(_ file: String) throws -> [UInt8] {
-        guard let reader = LineReader(path: file) else {
+        guard let reader = LineReader(path: file, longestLine: largest) else {
             throw Failure.cannotOpen(file, errno)
         }
+        let tooLarge = InputError(
+            file: file, "the file is larger than \(LineReader.describe(bytes: largest)), the most a report file may be")
         var bytes: [UInt8] = []
         var more = true
         while more {
-            more =
-                try reader.next { (line: UnsafeRawBufferPointer) -> Void in
-                    bytes.append(contentsOf: line)
-                    bytes.append(0x0A)
-                } != nil
+            do {
+                more =
+                    try reader.next { (line: UnsafeRawBufferPointer) -> Void in
+                        bytes.append(contentsOf: line)
+                        bytes.append(0x0A)
+                    } != nil
+            } catch is LineReader.LineTooLong {
+                throw tooLarge
+            }
+            if bytes.count > largest { throw tooLarge }
         }
         return bytes
     }

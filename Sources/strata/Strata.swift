@@ -35,6 +35,12 @@ struct Strata: ParsableCommand {
         // `strata help NAME` of a command that does not exist: ArgumentParser prints the
         // main help and exits 0, as if NAME were one.
         let arguments = CommandLine.arguments
+        // No command at all is a missing argument: the help, on standard error, exit 64.
+        if arguments.count == 1 {
+            Stderr.print("error: no command given; one of those below")
+            Stderr.print(helpMessage())
+            exit(withError: ExitCode(64))
+        }
         if arguments.count >= 3, arguments[1] == "help", !arguments[2].hasPrefix("-"), arguments[2] != "help",
             !configuration.subcommands.contains(where: { $0.configuration.commandName == arguments[2] })
         {

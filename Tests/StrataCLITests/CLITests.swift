@@ -1042,6 +1042,46 @@ struct CLITests {
         }
     }
 
+    @Test("strata without a command prints its help on standard error and exits 64")
+    func noCommand() throws {
+        let r = try Running(Binaries.strata, []).wait()
+        #expect(r.exited(64), "\(r.status) \(r.err)")
+        #expect(r.err.hasPrefix("error: no command given"), "\(r.err)")
+        #expect(r.err.contains("SUBCOMMANDS:") && r.err.contains("append"), "\(r.err)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test("a --set without FIELD=VALUE is bad data (65), with or without its '='")
+    func malformedSet() throws {
+        try withSeedJournal { _, j in
+            let before = try strata("export", "--journal", j).stdout
+            for set in ["credibility", "=3"] {
+                let r = try strata(
+                    "correct", "dailynk-2020-05-minerals/c6", "--set", set, "--reason", "r", "--journal", j)
+                #expect(r.exited(65), "\(set): \(r.status) \(r.err)")
+                #expect(r.err.hasPrefix("error: --set") && r.err.contains("expected FIELD=VALUE"), "\(r.err)")
+            }
+            #expect(try strata("export", "--journal", j).stdout == before)
+        }
+    }
+
+    @Test("unlink names an unknown claim as unknown, as link does; of two known claims not linked, the relation")
+    func unlinkUnknownClaim() throws {
+        try withSeedJournal { _, j in
+            let known = "dailynk-2020-05-minerals/c7"
+            for (a, b) in [("no-such/c1", known), (known, "no-such/c1")] {
+                for command in ["link", "unlink"] {
+                    let r = try strata(command, a, b, "--as", "corroborates", "--journal", j)
+                    #expect(r.exited(65), "\(command) \(a) \(b): \(r.status) \(r.err)")
+                    #expect(r.err == "error: CLAIM: no claim no-such/c1 in the journal\n", "\(command): \(r.err)")
+                }
+            }
+            let r = try strata("unlink", "dailynk-2020-05-minerals/c6", known, "--as", "contradicts", "--journal", j)
+            #expect(
+                r.exited(65) && r.err.contains("--as:") && r.err.contains("are not linked as contradicts"), "\(r.err)")
+        }
+    }
+
     @Test(
         "wrong usage exits 64",
         arguments: [

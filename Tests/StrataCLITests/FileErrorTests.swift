@@ -27,6 +27,30 @@ struct FileErrorTests {
         }
     }
 
+    @Test(
+        "an input without end or line breaks (/dev/zero) is refused once 256 MiB of it is read: 65, nothing appended, no journal made"
+    )
+    func endlessInput() throws {
+        try withTemporaryDirectory { dir in
+            let j = dir.appendingPathComponent("j").path
+            let appended = try strata("append", "/dev/zero", "--journal", j)
+            #expect(appended.exited(65), "\(appended.status) \(appended.err)")
+            #expect(
+                appended.err == "error: /dev/zero: the file is larger than 256 MiB, the most a report file may be\n",
+                "\(appended.err)")
+            #expect(!FileManager.default.fileExists(atPath: j))
+            // An existing journal is left as it was.
+            #expect(try strata("import", sampleExport.path, "--journal", j).exited(0))
+            let before = try strata("export", "--journal", j).stdout
+            let imported = try strata("import", "/dev/zero", "--journal", j)
+            #expect(imported.exited(65), "\(imported.status) \(imported.err)")
+            #expect(
+                imported.err.contains("/dev/zero:1: the line is longer than 256 MiB, the most an event may be"),
+                "\(imported.err)")
+            #expect(try strata("export", "--journal", j).stdout == before)
+        }
+    }
+
     @Test("a missing input file is 66 and names the file")
     func missingInput() throws {
         try withTemporaryDirectory { dir in

@@ -79,7 +79,7 @@ struct ReportDecoderTests {
         do {
             _ = try ReportDecoder().decode(Array(text.utf8), json: true)
             Issue.record("expected an error")
-        } catch let error as InputError {
+        } catch {
             #expect(error.line == line && error.message.hasSuffix("(column \(column))"), "\(error)")
         }
     }
@@ -114,6 +114,11 @@ struct ReportDecoderTests {
             ("    when: 2020-05-14T10:00:00Z/2020-05-15", 9, "claims[0].when", "not in an interval"),
             ("    when: 2020-05-14T10:00", 9, "claims[0].when", "hh:mm:ss"),
             ("    when: Y170000002", 9, "claims[0].when", "long years"),
+            // A tag would change how a value is read, and was dropped without a word.
+            ("    note: !evil 300", 9, "claims[0].note", "YAML tags (!evil) are not supported"),
+            ("    said: !!binary aGVsbG8=", 9, "claims[0].said", "YAML tags (!!binary) are not supported"),
+            ("    vessel: !ship {name: Rye}", 9, "claims[0].vessel", "YAML tags (!ship) are not supported"),
+            ("    method: !!set [ais-off]", 9, "claims[0].method", "YAML tags (!!set) are not supported"),
             ("    credibility: 7", 9, "claims[0].credibility", "1 to 6"),
             ("    parties: [a]", 9, "claims[0].parties", "not a field of shipment claims"),
             ("    to: XX", 9, "claims[0].to", "not an ISO 3166"),
@@ -145,6 +150,31 @@ struct ReportDecoderTests {
             #expect(error.field == field, "\(error)")
             #expect(error.message.contains(fragment), "\(error)")
         }
+    }
+
+    @Test(
+        "a required field written as null is named at its own line as empty, not as missing at its mapping's",
+        arguments: [
+            ("sources:\n  - id: s1\n    name: A source\n    kind: null", false, 8, "sources[0].kind"),
+            ("sources:\n  - id: s1\n    name: A source\n    kind:", false, 8, "sources[0].kind"),
+            ("sources:\n  - id: s1\n    name: A source\n    kind: ~", false, 8, "sources[0].kind"),
+            (
+                #"{"report": {"id": "r1", "outlet": "W","# + "\n" + #" "published": null}, "claims": []}"#, true, 2,
+                "report.published"
+            ),
+        ])
+    func requiredNull(text: String, json: Bool, line: Int, field: String) throws {
+        let bytes = Array((json ? text : report(extra: text)).utf8)
+        #expect(throws: InputError(line: line, field: field, "required, but empty (null): write a value")) {
+            try ReportDecoder().decode(bytes, json: json)
+        }
+    }
+
+    @Test("!!str, which asks for the text written, is the one YAML tag taken")
+    func strTag() throws {
+        let doc = try decode(report(claims: "  - {id: c1, kind: policy, said: !!str 2020, note: !!str yes}"))
+        #expect(doc.claims.first?.fields.said == "2020")
+        #expect(doc.claims.first?.fields.note == "yes")
     }
 
     @Test("text keeps line breaks (LF or CR LF), tabs and right-to-left script")

@@ -24,6 +24,10 @@ extension Journal {
         throws -> Outcome
     {
         try recordOne(recordedAt: recordedAt, by: analyst) {
+            // An unknown id is named as such, as `link` names it, not as two claims unlinked.
+            for id in [a, b] where try !exists(Streams.claim(id)) {
+                throw InputError(field: "CLAIM", "no claim \(id) in the journal")
+            }
             guard try activeLinks(a, b).contains(where: { $0.relation == relation && $0.matches(a, b) }) else {
                 throw InputError(field: "--as", "\(a) and \(b) are not linked as \(relation.rawValue)")
             }

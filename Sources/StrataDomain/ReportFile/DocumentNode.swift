@@ -139,9 +139,13 @@ extension DocumentNode {
         func line(_ n: Int) -> Int { n >= 1 && n <= lines.count ? lines[n - 1] : n }
     }
 
-    private static func convert(_ node: Node, _ lines: YAMLLines) throws(InputError) -> DocumentNode {
+    /// `path`: the node's field path (`claims[0].note`), for errors.
+    private static func convert(_ node: Node, _ lines: YAMLLines, path: String = "") throws(InputError)
+        -> DocumentNode
+    {
         let line = lines.line(node.mark?.line ?? 1)
         if node.anchor != nil { throw InputError(line: line, "YAML anchors and aliases are not supported") }
+        try refuseTag(of: node, line: line, path: path)
         switch node {
         case .scalar(let scalar):
             let plain = scalar.style == .plain || scalar.style == .any
@@ -151,7 +155,7 @@ extension DocumentNode {
             return DocumentNode(line: line, value: .scalar(scalar.string))
         case .sequence(let sequence):
             var items: [DocumentNode] = []
-            for item in sequence { items.append(try convert(item, lines)) }
+            for item in sequence { items.append(try convert(item, lines, path: "\(path)[\(items.count)]")) }
             return DocumentNode(line: line, value: .sequence(items))
         case .mapping(let mapping):
             var members: [Member] = []
@@ -161,12 +165,36 @@ extension DocumentNode {
                 guard !members.contains(where: { $0.key == k.string }) else {
                     throw InputError(line: keyLine, field: k.string, "duplicate key")
                 }
-                members.append(Member(key: k.string, line: keyLine, value: try convert(value, lines)))
+                let member = path.isEmpty ? k.string : "\(path).\(k.string)"
+                members.append(Member(key: k.string, line: keyLine, value: try convert(value, lines, path: member)))
             }
             return DocumentNode(line: line, value: .mapping(members))
         case .alias:
             throw InputError(line: line, "YAML anchors and aliases are not supported")
         }
+    }
+
+    /// A tag written on a node (`!evil 300`, `!!binary aGk=`, `!!int 12`) would change how its
+    /// value is read, and would be dropped without a word (a value is the text written), so
+    /// it is refused; `!!str`, which asks for the text written, is the one allowed. The
+    /// node's tag is read before anything resolves it (Yams resolves an untagged node's tag
+    /// in place when it is first asked).
+    private static func refuseTag(of node: Node, line: Int, path: String) throws(InputError) {
+        // A tag's description is its name as written, "" when none was.
+        let name: String
+        switch node {
+        case .scalar(let scalar):
+            if scalar.tag.description == Tag.Name.str.rawValue { return }
+            name = scalar.tag.description
+        case .mapping(let mapping): name = mapping.tag.description
+        case .sequence(let sequence): name = sequence.tag.description
+        case .alias: return
+        }
+        guard name != Tag.Name.implicit.rawValue else { return }
+        let written = name.replacingOccurrences(of: "tag:yaml.org,2002:", with: "!!")
+        throw InputError(
+            line: line, field: path.isEmpty ? nil : path,
+            "YAML tags (\(written)) are not supported; write the value without it")
     }
 
     /// Where a YAML error is: for an unclosed quote or bracket, the line where it opens

@@ -129,6 +129,12 @@ struct Members {
     }
 
     func required(_ key: String) throws(InputError) -> NodeReader {
+        // Written, but as null (`kind:`, `kind: ~`, JSON null): named at its own line.
+        if let m = members.first(where: { $0.key == key }), m.value.value == .null {
+            throw InputError(
+                line: m.value.line, field: reader.child(m.value, key: key).path,
+                "required, but empty (null): write a value")
+        }
         guard let r = optional(key) else {
             throw InputError(
                 line: reader.node.line, field: reader.child(reader.node, key: key).path, "missing (required)")

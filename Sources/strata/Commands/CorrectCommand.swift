@@ -30,7 +30,8 @@ struct CorrectCommand: ParsableCommand {
 
     func validate() throws {
         if assignments.isEmpty { throw ValidationError("give at least one --set FIELD=VALUE") }
-        for a in assignments where !a.contains("=") { throw ValidationError("--set \(a): expected FIELD=VALUE") }
+        // A malformed assignment is a correction that cannot be read: bad data, as `=3` is.
+        for a in assignments where !a.contains("=") { throw invalidValue("--set \(a): expected FIELD=VALUE") }
     }
 
     func run() throws {

@@ -20,7 +20,8 @@ struct ImportCommand: ParsableCommand {
             again skips the events already there, after checking they are the same, and goes on. A line that is not a valid \
             event (including one of the journal's types whose payload does not have that type's \
             fields, is not in the stream its payload names, refers to a claim, source or report \
-            with no event before it, or holds text with control characters), or does not \
+            with no event before it, holds text with control characters, or is longer than \
+            256 MiB, so an input without line breaks ends there), or does not \
             continue the journal, is refused with its line number and exit 65. \
             With --recorded-at T every imported event is recorded at T instead of its own time (back-filling events from elsewhere; T may not be earlier than the journal's last record time). No record time, given or imported, may be later than the clock (by more than 5 minutes).
 
